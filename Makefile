@@ -1,0 +1,47 @@
+# evalkit: the three commands of the README, on a fresh machine with Python >= 3.11 and pip.
+#   make report   run the evaluation notebooks on the shipped data -> reports/
+#   make test     lint + the whole test suite (unit, reference, simulation, doctests, notebooks)
+#   make lab      open JupyterLab on notebooks/ with the project's environment
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test lab lock synth bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "evalkit needs Python >= 3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/evalkit report
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	MPLBACKEND=Agg $(BIN)/pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Regenerate the shipped synthetic data (deterministic: same seed, same bytes).
+synth: $(STAMP)
+	$(BIN)/evalkit synth evaldata
+
+# Re-resolve the pinned lock from pyproject.toml in a throw-away environment.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^evalkit' > requirements.lock
+	rm -rf .lock-venv
+	@echo "requirements.lock updated: update the pins in environment.yml to match (make test checks)."
+
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,61 @@
+"""Argument checks shared by the analysis modules.
+
+Every check raises with a message that names what was wrong, what is allowed,
+what was got, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["check_columns", "check_conf_level", "check_data", "check_one_of", "check_rng"]
+
+
+def check_data(data: object, *, name: str = "data") -> pd.DataFrame:
+    """Return ``data`` if it is a non-empty DataFrame, else raise ``TypeError``/``ValueError``."""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, but got {type(data).__name__}.")
+    if data.empty:
+        raise ValueError(f"{name} is empty (0 rows); pass a DataFrame with at least one row.")
+    return data
+
+
+def check_columns(data: pd.DataFrame, columns: Iterable[str | None], *, name: str = "data") -> None:
+    """Raise ``ValueError`` naming the entries of ``columns`` missing from ``data``."""
+    wanted = [c for c in columns if c is not None]
+    missing = [c for c in wanted if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"{name} has no column(s) {missing}; available columns are {list(data.columns)}. "
+            "Pass the name of an existing column."
+        )
+
+
+def check_conf_level(conf_level: float) -> float:
+    """Return ``conf_level`` if it lies in (0, 1), else raise ``ValueError``."""
+    if not isinstance(conf_level, (int, float)) or not 0.0 < float(conf_level) < 1.0:
+        raise ValueError(
+            f"conf_level must be a float in the range (0.0, 1.0), but was {conf_level!r}; "
+            "for a 95% interval pass conf_level=0.95."
+        )
+    return float(conf_level)
+
+
+def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {list(allowed)}, but was {value!r}.")
+
+
+def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from a seed or a Generator."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (int, np.integer)):
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"rng must be an int seed or a numpy.random.Generator, but got {type(rng).__name__}."
+    )

@@ -1,0 +1,26 @@
+"""Exceptions and warnings raised by evalkit.
+
+Errors say what was wrong, what is allowed, what was got, and how to fix it.
+Warnings are reserved for statistical caveats and privacy actions.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DataError", "EvalkitWarning", "IdentifierWarning"]
+
+
+class DataError(ValueError):
+    """A data file or table cannot be used as a whole.
+
+    Raised for file-level problems (missing or unreadable file, a required column
+    missing, an unknown sheet). Row-level problems never raise: the rows are kept
+    aside in the ``rejected`` table of the load result, with the reason.
+    """
+
+
+class EvalkitWarning(UserWarning):
+    """A statistical caveat the reader of a result should act on."""
+
+
+class IdentifierWarning(EvalkitWarning):
+    """A direct identifier (name, e-mail, phone, national number) was dropped at load."""
