@@ -9,6 +9,7 @@ every value must have the type of the notebook's default.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +19,6 @@ import yaml
 from evalkit.errors import DataError
 
 __all__ = ["load_params", "notebook_parameters"]
-
-# papermill's inferred type names -> Python types accepted for a YAML value.
-_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-    "None": (type(None), str, int, float, list, dict, bool),
-}
-
 
 def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     """Return the defaults of a notebook's ``parameters`` cell.
@@ -42,12 +31,13 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        Parameter name to its default value (as written in the cell).
+        Parameter name to its default value (a Python literal: str, int, float, bool,
+        None, list or dict).
 
     Raises
     ------
     DataError
-        If the notebook has no cell tagged ``parameters``.
+        If the notebook has no cell tagged ``parameters``, or a default is not a literal.
     """
     inspected = papermill.inspect_notebook(str(notebook))
     if not inspected:
@@ -55,7 +45,16 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
             f"{notebook}: no cell tagged 'parameters' was found; tag the notebook's first "
             "code cell with 'parameters' so that papermill can inject report parameters."
         )
-    return {name: info for name, info in inspected.items()}
+    defaults = {}
+    for name, info in inspected.items():
+        try:
+            defaults[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError) as exc:
+            raise DataError(
+                f"{notebook}: parameter {name!r} has default {info['default']!r}, which is not a "
+                "literal; parameters must be plain values (str, int, float, bool, list, dict)."
+            ) from exc
+    return defaults
 
 
 def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
@@ -71,7 +70,8 @@ def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        The parameters, ready for ``papermill.execute_notebook(parameters=...)``.
+        The parameters given in the file, ready for
+        ``papermill.execute_notebook(parameters=...)``.
 
     Raises
     ------
@@ -100,16 +100,20 @@ def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
             f"allowed parameters are {sorted(allowed)}."
         )
     for name, value in values.items():
-        type_name = allowed[name]["inferred_type_name"]
-        accepted = _TYPES.get(type_name)
-        if accepted is None:
+        default = allowed[name]
+        if default is None or _same_type(value, default):
             continue
-        if isinstance(value, bool) and bool not in accepted:
-            accepted = ()
-        if not isinstance(value, accepted):
-            raise DataError(
-                f"{path}: parameter {name!r} must be of type {type_name} like the notebook's "
-                f"default {allowed[name]['default']}, but got {value!r} "
-                f"({type(value).__name__})."
-            )
+        raise DataError(
+            f"{path}: parameter {name!r} must be of type {type(default).__name__} like the "
+            f"notebook's default {default!r}, but got {value!r} ({type(value).__name__})."
+        )
     return values
+
+
+def _same_type(value: Any, default: Any) -> bool:
+    """Whether a YAML value may replace a default (an int may replace a float)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))

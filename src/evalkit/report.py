@@ -26,7 +26,7 @@ import papermill
 from nbconvert import HTMLExporter
 
 from evalkit.errors import DataError
-from evalkit.params import load_params
+from evalkit.params import load_params, notebook_parameters
 
 __all__ = ["Report", "file_sha256", "run_report", "run_reports"]
 
@@ -150,7 +150,7 @@ def run_report(
     output_dir.mkdir(parents=True, exist_ok=True)
     executed = output_dir / notebook.name
     cwd = notebook.parent
-    manifest = _manifest(notebook, values, cwd)
+    manifest = _manifest(notebook, {**notebook_parameters(notebook), **values}, cwd)
 
     papermill.execute_notebook(
         str(notebook),
