@@ -204,22 +204,21 @@ def _read(path: Path, sheet: str | None) -> pd.DataFrame:
     raise DataError(f"{path}: unsupported file type {suffix!r}; expected .csv, .xlsx or .parquet.")
 
 
+def _clean_cell(v: object) -> object:
+    """A cell as stripped text; missing if empty; whole floats without ``.0``."""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return pd.NA
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    text = str(v).strip()
+    return text if text else pd.NA
+
+
 def _as_text(s: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing where empty (numbers keep their repr)."""
-
-    def cell(v: object) -> object:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT or v is pd.NA:
-            return pd.NA
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        text = str(v).strip()
-        return text if text else pd.NA
-
-    if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
-        if s.map(lambda v: isinstance(v, str) or v is None or v is pd.NA, na_action=None).all():
-            stripped = s.astype("string").str.strip()
-            return stripped.mask(stripped == "")
-    return s.map(cell).astype("string")
+    """Cells as stripped text (``string`` dtype), computed once per distinct value."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    cleaned = pd.array([_clean_cell(v) for v in uniques], dtype="string")
+    return pd.Series(cleaned.take(codes, allow_fill=True), index=s.index)
 
 
 class _Problems:
@@ -253,13 +252,13 @@ class _Problems:
         )
 
 
-def _parse_dates(text: pd.Series, raw: pd.Series) -> pd.Series:
-    """Dates from Excel cells, Excel serial numbers or text in the accepted formats."""
+def _parse_dates(text: pd.Series) -> pd.Series:
+    """Dates from text in the accepted formats or Excel serial day numbers.
+
+    Excel date cells arrive as timestamps, whose text is ``YYYY-MM-DD HH:MM:SS``.
+    """
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    is_stamp = raw.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"))
-    if is_stamp.any():
-        out[is_stamp] = pd.to_datetime(raw[is_stamp].astype(object)).dt.normalize()
-    numbers = pd.to_numeric(text.where(~is_stamp), errors="coerce")
+    numbers = pd.to_numeric(text, errors="coerce")
     serial = numbers.between(*_EXCEL_SERIALS) & (numbers % 1 == 0)
     if serial.any():
         out[serial] = _EXCEL_EPOCH + pd.to_timedelta(numbers[serial], unit="D")
@@ -267,59 +266,53 @@ def _parse_dates(text: pd.Series, raw: pd.Series) -> pd.Series:
     for fmt in _DATE_FORMATS:
         if not todo.any():
             break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        out[parsed.dropna().index] = parsed.dropna().dt.normalize()
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce").dropna()
+        out[parsed.index] = parsed.dt.normalize()
         todo = text.notna() & out.isna()
     return out
 
 
-def _parse_column(column: Column, raw: pd.Series, problems: _Problems) -> pd.Series:
-    """Parse one column to its logical type; unparseable cells become missing and a problem."""
-    text = _as_text(raw)
-    present = text.notna()
-    if column.kind in {"id", "category"}:
-        if column.kind == "id":
-            return text
+def _parse_unique(column: Column, text: pd.Series) -> tuple[pd.Series, str]:
+    """Parse distinct cell texts; return the values (missing where unparseable) and
+    the reason given for an unparseable cell."""
+    if column.kind == "id":
+        return text, ""
+    if column.kind == "category":
         canonical = {re.sub(r"\s+", " ", a).casefold(): a for a in column.allowed}
         key = text.str.replace(r"\s+", " ", regex=True).str.casefold()
-        mapped = key.map(canonical)
-        bad = present & mapped.isna()
-        problems.add(
-            np.flatnonzero(bad),
-            column.name,
-            text,
-            f"expected one of {list(column.allowed)}",
-        )
-        return mapped.astype("string")
+        return key.map(canonical).astype("string"), f"expected one of {list(column.allowed)}"
     if column.kind == "boolean":
         key = text.str.casefold()
         value = pd.Series(pd.NA, index=text.index, dtype="boolean")
         value[key.isin(_TRUE).fillna(False).to_numpy(bool)] = True
         value[key.isin(_FALSE).fillna(False).to_numpy(bool)] = False
-        problems.add(
-            np.flatnonzero(present & value.isna()),
-            column.name,
-            text,
-            "expected a yes/no value (true/false, yes/no, ja/nee, oui/non, 1/0)",
-        )
-        return value
+        return value, "expected a yes/no value (true/false, yes/no, ja/nee, oui/non, 1/0)"
     if column.kind in {"integer", "number"}:
         pattern = _INTEGER_TEXT if column.kind == "integer" else _NUMBER_TEXT
         ok = text.str.fullmatch(pattern).fillna(False).to_numpy(bool)
         value = pd.to_numeric(text.where(ok).str.replace(",", ".", regex=False), errors="coerce")
         what = "a whole number" if column.kind == "integer" else "a number"
-        problems.add(np.flatnonzero(present & ~ok), column.name, text, f"expected {what}")
-        return value.astype("Float64")
+        return value.astype("Float64"), f"expected {what}"
     if column.kind == "date":
-        value = _parse_dates(text, raw)
-        problems.add(
-            np.flatnonzero(present & value.isna()),
-            column.name,
-            text,
+        return (
+            _parse_dates(text),
             "expected a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY)",
         )
-        return value
     raise ValueError(f"unknown column kind {column.kind!r} in the data dictionary")
+
+
+def _parse_column(column: Column, text: pd.Series, problems: _Problems) -> pd.Series:
+    """Parse one column to its logical type, once per distinct value; cells that
+    cannot be parsed become missing and a problem."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    unique_text = pd.Series(uniques, dtype="string")
+    values, reason = _parse_unique(column, unique_text)
+    bad_unique = (values.isna() & unique_text.notna()).to_numpy(bool)
+    bad = np.zeros(len(text), dtype=bool)
+    present = codes >= 0
+    bad[present] = bad_unique[codes[present]]
+    problems.add(np.flatnonzero(bad), column.name, text, reason)
+    return pd.Series(values.array.take(codes, allow_fill=True), index=text.index)
 
 
 def _pandera_schema(table: Table) -> pa.DataFrameSchema:
@@ -510,7 +503,7 @@ def load_table(
     text = pd.DataFrame({c: _as_text(raw[c]) for c in spec.names})
     empty = text.isna().all(axis=1).to_numpy()
     problems.add(np.flatnonzero(empty), "", None, "empty row")
-    parsed = pd.DataFrame({c.name: _parse_column(c, raw[c.name], problems) for c in spec.columns})
+    parsed = pd.DataFrame({c.name: _parse_column(c, text[c.name], problems) for c in spec.columns})
     parsed_ok = parsed[~empty]
     _schema_problems(spec, parsed_ok, text, problems)
     if table == "participants":
