@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -80,3 +82,31 @@ def test_run_report_writes_html_notebook_and_manifest(notebook, tmp_path):
     assert digest in html
     executed = nbformat.read(report.notebook, as_version=4)
     assert executed.metadata["evalkit"]["data_files"]["data_path"]["sha256"] == digest
+
+
+ROOT = Path(__file__).resolve().parents[1]
+ROW_LEVEL_ID = r"\b[PM]\d{4,5}\b"
+
+
+def test_data_overview_report_runs_with_its_params_and_holds_no_ids(tmp_path):
+
+    report = run_report(
+        ROOT / "notebooks" / "01_data_overview.ipynb",
+        ROOT / "params" / "01_data_overview.yaml",
+        tmp_path,
+    )
+    html = report.html.read_text()
+    assert "Table 1" in html and "Provenance" in html
+    assert not re.findall(ROW_LEVEL_ID, html)
+    shipped = hashlib.sha256((ROOT / "evaldata" / "participants.csv").read_bytes()).hexdigest()
+    assert report.manifest["data_files"]["participants_path"]["sha256"] == shipped
+
+
+def test_committed_notebooks_show_no_row_level_ids():
+
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                text = json.dumps(output.get("data", {})) + str(output.get("text", ""))
+                assert not re.findall(ROW_LEVEL_ID, text), f"{notebook.name}: ids in an output"

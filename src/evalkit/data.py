@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -98,8 +98,10 @@ class LoadResult:
         Columns not in the dictionary, dropped at load.
     """
 
-    data: pd.DataFrame
-    rejected: pd.DataFrame
+    # Row-level tables stay out of the repr, so that displaying a result in a notebook
+    # or a log never prints participants' rows.
+    data: pd.DataFrame = field(repr=False)
+    rejected: pd.DataFrame = field(repr=False)
     n_read: int
     source: Path
     sha256: str
