@@ -48,7 +48,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from evalkit.report import file_sha256
+    from evalkit.data import file_sha256
     from evalkit.synthetic import write_evaldata
 
     for name, path in write_evaldata(args.directory, seed=args.seed).items():

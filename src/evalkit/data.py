@@ -50,6 +50,7 @@ from evalkit.schema import COSTS, DIRECT_IDENTIFIERS, PARTICIPANTS, QUESTIONNAIR
 
 __all__ = [
     "LoadResult",
+    "file_sha256",
     "guess_table",
     "load_costs",
     "load_participants",
@@ -141,7 +142,8 @@ class LoadResult:
         return head + self.summary.to_html(index=False)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 hex digest of a file's bytes, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -536,7 +538,7 @@ def load_table(
         rejected=rejected,
         n_read=len(raw),
         source=path,
-        sha256=_sha256(path),
+        sha256=file_sha256(path),
         table=table,
         dropped_identifiers=identifiers,
         dropped_columns=extra,

@@ -11,7 +11,6 @@ For each notebook ``notebooks/NN_name.ipynb`` with a parameter file
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -25,10 +24,11 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
+from evalkit.data import file_sha256
 from evalkit.errors import DataError
 from evalkit.params import load_params, notebook_parameters
 
-__all__ = ["Report", "file_sha256", "run_report", "run_reports"]
+__all__ = ["Report", "run_report", "run_reports"]
 
 #: Packages whose versions are recorded in every manifest.
 RECORDED_PACKAGES = (
@@ -53,15 +53,6 @@ class Report:
     html: Path
     manifest_path: Path
     manifest: dict
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 hex digest of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _git_commit(directory: Path) -> str | None:
