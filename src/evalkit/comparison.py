@@ -1,0 +1,833 @@
+"""A fair comparison of two programmes that enrol different people.
+
+Propensity scores with overlap diagnostics, weights for the ATE, ATT and overlap
+population (ATO), covariate balance before and after weighting, and effect estimates
+for a binary (or continuous) outcome: the naive difference, inverse probability
+weighting (IPW) and the doubly robust augmented IPW (AIPW), with influence-function
+standard errors, E-values for unmeasured confounding, and a seeded (cluster) bootstrap.
+
+Typical use::
+
+    ps = propensity_score(df, "programme ~ C(education) + months_unemployed",
+                          treated="DUO for a JOB")
+    fit = programme_effect(df, "job_12m", ps, estimand="ATE")
+    fit.table            # naive, IPW and AIPW side by side
+    balance(df, covariates, ps, estimand="ATE").plot()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from evalkit._results import TableResult
+from evalkit._validation import check_columns, check_conf_level, check_data, check_one_of, check_rng
+from evalkit.descriptives import standardized_mean_difference
+from evalkit.errors import EvalkitWarning
+
+__all__ = [
+    "BalanceResult",
+    "EffectResult",
+    "PropensityResult",
+    "balance",
+    "bootstrap_effect",
+    "e_value",
+    "effective_sample_size",
+    "programme_effect",
+    "propensity_score",
+    "propensity_weights",
+]
+
+ESTIMANDS = ("ATE", "ATT", "ATO")
+
+
+def _design(data: pd.DataFrame, formula: str):
+    """Response indicator and design matrix of a ``group ~ covariates`` formula."""
+    from formulaic import model_matrix
+
+    lhs, _, rhs = formula.partition("~")
+    if not rhs.strip():
+        raise ValueError(
+            f"formula must be 'group ~ covariates', but was {formula!r}; e.g. "
+            "'programme ~ age + C(education)'."
+        )
+    matrix = model_matrix("1 + " + rhs, data, na_action="raise")
+    x = np.asarray(matrix, dtype=float)
+    # Levels of a categorical that nobody in the data has (pandas keeps unused
+    # categories) give all-zero columns that carry no information: leave them out.
+    used = np.any(x != 0, axis=0)
+    return lhs.strip(), x[:, used], [t for t, u in zip(matrix.columns, used, strict=True) if u]
+
+
+@dataclass(frozen=True)
+class PropensityResult(TableResult):
+    """A fitted propensity-score model with overlap diagnostics.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Logistic coefficients: ``term``, ``estimate`` (log odds of the treated group),
+        ``std_error``, ``ci_low``, ``ci_high``, ``p_value``.
+    overlap : pandas.DataFrame
+        By group: ``n``, propensity ``min``, ``max``, and ``n_outside`` the common
+        support (the range where both groups have scores).
+    support : tuple of float
+        The common-support interval ``(low, high)``.
+    treated_label : object
+        The group modelled as "treated" (score = its probability).
+    group : str
+        The group column.
+    formula : str
+        The model formula.
+    conf_level : float
+        Confidence level of the coefficient CIs.
+    scores : numpy.ndarray
+        Propensity score of each row of the data (row-level: not shown in reprs).
+    treated : numpy.ndarray
+        Boolean treated indicator of each row.
+    design : numpy.ndarray
+        Design matrix of the model (for the variance of weighted estimators).
+    """
+
+    table: pd.DataFrame
+    overlap: pd.DataFrame
+    support: tuple[float, float]
+    treated_label: object
+    group: str
+    formula: str
+    conf_level: float
+    scores: np.ndarray = field(repr=False)
+    treated: np.ndarray = field(repr=False)
+    design: np.ndarray = field(repr=False)
+
+    @property
+    def inside_support(self) -> np.ndarray:
+        """Boolean mask of the rows whose score lies in the common support."""
+        low, high = self.support
+        return (self.scores >= low) & (self.scores <= high)
+
+    def plot(self, ax=None, *, bins: int = 30):
+        """Mirrored histograms of the scores by group, with the common support; the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        edges = np.linspace(0, 1, bins + 1)
+        top, _ = np.histogram(self.scores[self.treated], edges)
+        bottom, _ = np.histogram(self.scores[~self.treated], edges)
+        width = np.diff(edges)
+        ax.bar(edges[:-1], top, width, align="edge", color="C0", label=str(self.treated_label))
+        ax.bar(edges[:-1], -bottom, width, align="edge", color="C1", label="comparison group")
+        for bound in self.support:
+            ax.axvline(bound, color="grey", linestyle="--", linewidth=1)
+        ax.axhline(0, color="black", linewidth=0.5)
+        ax.set_xlabel(f"propensity score: P({self.treated_label} | covariates)")
+        ax.set_ylabel("participants (comparison group below)")
+        ax.legend(frameon=False)
+        return ax
+
+
+def propensity_score(
+    data: pd.DataFrame,
+    formula: str,
+    *,
+    treated: object,
+    conf_level: float = 0.95,
+) -> PropensityResult:
+    """Fit a logistic propensity-score model and describe the overlap of the groups.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per person; no missing values in the model's columns.
+    formula : str
+        ``"group ~ covariates"`` in formulaic/patsy syntax, e.g.
+        ``"programme ~ age + C(education) + months_unemployed"``.
+    treated : object
+        The value of the group column whose probability is modelled.
+    conf_level : float, default=0.95
+        Confidence level of the coefficient intervals.
+
+    Returns
+    -------
+    PropensityResult
+
+    Notes
+    -----
+    Maximum likelihood logistic regression (statsmodels ``GLM`` with a binomial family;
+    the coefficients agree with ``statsmodels.Logit``). The common support is
+    ``[max(min_treated, min_control), min(max_treated, max_control)]`` of the scores;
+    people outside it have no comparable counterpart in the other group. Scores of
+    exactly 0 or 1 (complete separation, e.g. people over 33 exist only in one
+    programme) are a positivity violation: restrict the data to the population both
+    programmes serve before estimating effects.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
+    >>> df["g"] = np.where(rng.random(400) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> ps = propensity_score(df, "g ~ x", treated="a")
+    >>> round(float(ps.table.loc[1, "estimate"]), 1)
+    1.0
+    """
+    check_data(data)
+    conf_level = check_conf_level(conf_level)
+    group, x, terms = _design(data, formula)
+    check_columns(data, [group])
+    labels = data[group].dropna().unique().tolist()
+    if treated not in labels:
+        raise ValueError(f"treated must be one of {labels}, but was {treated!r}.")
+    if len(labels) != 2:
+        raise ValueError(
+            f"group column {group!r} must have exactly 2 values, but has {labels}; filter the "
+            "data to the two programmes to compare."
+        )
+    t = (data[group] == treated).to_numpy()
+    fit = sm.GLM(t.astype(float), x, family=sm.families.Binomial()).fit()
+    z = stats.norm.isf((1 - conf_level) / 2)
+    table = pd.DataFrame(
+        {
+            "term": terms,
+            "estimate": fit.params,
+            "std_error": fit.bse,
+            "ci_low": fit.params - z * fit.bse,
+            "ci_high": fit.params + z * fit.bse,
+            "p_value": 2 * stats.norm.sf(np.abs(fit.params / fit.bse)),
+        }
+    )
+    scores = np.asarray(fit.fittedvalues, dtype=float)
+    low = max(scores[t].min(), scores[~t].min())
+    high = min(scores[t].max(), scores[~t].max())
+    overlap = pd.DataFrame(
+        [
+            {
+                "group": label,
+                "n": int(member.sum()),
+                "min": scores[member].min(),
+                "max": scores[member].max(),
+                "n_outside": int(((scores < low) | (scores > high))[member].sum()),
+            }
+            for label, member in ((treated, t), ("comparison", ~t))
+        ]
+    )
+    extreme = (scores < 1e-6) | (scores > 1 - 1e-6)
+    if extreme.any():
+        import warnings
+
+        warnings.warn(
+            f"{int(extreme.sum())} propensity scores are within 1e-6 of 0 or 1: the groups do not "
+            "overlap there (positivity violation). Restrict the data to people both programmes "
+            "could enrol, or trim to the common support.",
+            EvalkitWarning,
+            stacklevel=2,
+        )
+    return PropensityResult(
+        table=table,
+        overlap=overlap,
+        support=(float(low), float(high)),
+        treated_label=treated,
+        group=group,
+        formula=formula,
+        conf_level=conf_level,
+        scores=scores,
+        treated=t,
+        design=x,
+    )
+
+
+def _tilting(e: np.ndarray, estimand: str) -> tuple[np.ndarray, np.ndarray]:
+    """Weights of treated and control rows as functions of the score."""
+    if estimand == "ATE":
+        return 1.0 / e, 1.0 / (1.0 - e)
+    if estimand == "ATT":
+        return np.ones_like(e), e / (1.0 - e)
+    return 1.0 - e, e  # ATO: overlap weights
+
+
+def _tilting_derivative(e: np.ndarray, estimand: str) -> tuple[np.ndarray, np.ndarray]:
+    """d weight / d linear predictor for treated and control rows."""
+    if estimand == "ATE":
+        return -(1.0 - e) / e, e / (1.0 - e)
+    if estimand == "ATT":
+        return np.zeros_like(e), e / (1.0 - e)
+    return -e * (1.0 - e), e * (1.0 - e)
+
+
+def propensity_weights(
+    ps: PropensityResult,
+    *,
+    estimand: str = "ATE",
+    stabilize: bool = False,
+    truncate: float | None = None,
+) -> np.ndarray:
+    """Weights that balance the groups for an estimand.
+
+    Parameters
+    ----------
+    ps : PropensityResult
+        The fitted propensity model.
+    estimand : {"ATE", "ATT", "ATO"}, default="ATE"
+        ATE: inverse probability weights ``1/e`` and ``1/(1-e)``; ATT: 1 for the
+        treated and ``e/(1-e)`` for the comparison group; ATO: overlap weights
+        ``1-e`` and ``e`` (Li, Morgan & Zaslavsky 2018), which target the people
+        who could plausibly be in either programme and are bounded.
+    stabilize : bool, default=False
+        Multiply the ATE weights by the marginal group proportions (the weighted
+        estimates are unchanged; the weights average about 1).
+    truncate : float, optional
+        Cap weights at this quantile (e.g. 0.99); changes the estimand slightly.
+
+    Returns
+    -------
+    numpy.ndarray
+        One weight per row of the data the model was fitted on.
+    """
+    check_one_of(estimand, ESTIMANDS, name="estimand")
+    w1, w0 = _tilting(ps.scores, estimand)
+    w = np.where(ps.treated, w1, w0)
+    if stabilize and estimand == "ATE":
+        p = ps.treated.mean()
+        w = w * np.where(ps.treated, p, 1 - p)
+    if truncate is not None:
+        if not 0.5 < truncate < 1:
+            raise ValueError(f"truncate must be a quantile in (0.5, 1), but was {truncate!r}.")
+        w = np.minimum(w, np.quantile(w, truncate))
+    return w
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size ``(sum w)^2 / sum w^2``."""
+    return float(weights.sum() ** 2 / np.dot(weights, weights))
+
+
+@dataclass(frozen=True)
+class BalanceResult(TableResult):
+    """Covariate balance before and after weighting.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per variable (level): ``smd_before``, ``smd_after``,
+        ``variance_ratio_before``, ``variance_ratio_after`` and ``balanced``
+        (``|smd_after| < threshold``).
+    threshold : float
+        The |SMD| threshold.
+    effective_n : dict
+        Kish effective sample size of each group after weighting.
+    """
+
+    table: pd.DataFrame
+    threshold: float
+    effective_n: dict
+
+    @property
+    def all_balanced(self) -> bool:
+        """Whether every covariate meets the threshold after weighting."""
+        return bool(self.table["balanced"].all())
+
+    def plot(self, ax=None):
+        """Love plot: |SMD| before and after weighting; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5.5, 0.28 * len(self.table) + 1.2))
+        labels = [
+            v if lvl is None or (isinstance(lvl, float) and np.isnan(lvl)) else f"{v}: {lvl}"
+            for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
+        ]
+        y = np.arange(len(labels))
+        ax.scatter(
+            self.table["smd_before"].abs(),
+            y,
+            marker="o",
+            facecolors="none",
+            edgecolors="C1",
+            label="before",
+        )
+        ax.scatter(self.table["smd_after"].abs(), y, marker="o", color="C0", label="after")
+        ax.axvline(self.threshold, color="grey", linestyle="--", linewidth=1)
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        ax.set_xlabel("|standardized mean difference|")
+        ax.legend(frameon=False, loc="lower right")
+        return ax
+
+
+def balance(
+    data: pd.DataFrame,
+    covariates: Sequence[str],
+    ps: PropensityResult,
+    *,
+    estimand: str = "ATE",
+    weights: np.ndarray | None = None,
+    threshold: float = 0.1,
+) -> BalanceResult:
+    """Standardized mean differences before and after propensity weighting.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data the propensity model was fitted on (same rows, same order).
+    covariates : sequence of str
+        Covariates to check (categorical ones give one row per level).
+    ps : PropensityResult
+        The fitted model (defines the groups and, unless ``weights`` is given, the
+        weights).
+    estimand : {"ATE", "ATT", "ATO"}, default="ATE"
+        Which weights to use.
+    weights : numpy.ndarray, optional
+        Explicit weights (e.g. truncated); overrides ``estimand``.
+    threshold : float, default=0.1
+        Balance is declared when |SMD| after weighting is below it.
+
+    Returns
+    -------
+    BalanceResult
+
+    Notes
+    -----
+    SMDs use the unweighted pooled standard deviation in the denominator before and
+    after weighting, so the two columns are on the same scale (cobalt's convention;
+    :func:`evalkit.descriptives.standardized_mean_difference`).
+    """
+    check_data(data)
+    if len(data) != len(ps.scores):
+        raise ValueError(
+            f"data has {len(data)} rows but the propensity model was fitted on "
+            f"{len(ps.scores)}; pass the same data."
+        )
+    w = propensity_weights(ps, estimand=estimand) if weights is None else np.asarray(weights)
+    frame = data[list(covariates)].assign(_group=ps.treated, _w=w)
+    before = standardized_mean_difference(frame, covariates, "_group", reference=False).table
+    after = standardized_mean_difference(
+        frame, covariates, "_group", reference=False, weights="_w"
+    ).table
+    table = pd.DataFrame(
+        {
+            "variable": before["variable"],
+            "level": before["level"],
+            "smd_before": before["smd"],
+            "smd_after": after["smd"],
+            "variance_ratio_before": before["variance_ratio"],
+            "variance_ratio_after": after["variance_ratio"],
+        }
+    )
+    table["balanced"] = table["smd_after"].abs() < threshold
+    return BalanceResult(
+        table=table,
+        threshold=threshold,
+        effective_n={
+            str(ps.treated_label): effective_sample_size(w[ps.treated]),
+            "comparison": effective_sample_size(w[~ps.treated]),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class EffectResult(TableResult):
+    """Programme effect estimates: naive, IPW and doubly robust, side by side.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per method and measure: ``method`` (``naive``, ``ipw``, ``aipw``),
+        ``measure`` (``risk_difference``, ``risk_ratio``; ``mean_difference`` for a
+        continuous outcome), ``estimate``, ``std_error`` (of the estimate, or of its
+        log for ratios), ``ci_low``, ``ci_high``, ``p_value`` (H0: no effect), and the
+        potential-outcome means ``mean_treated`` and ``mean_comparison``.
+    estimand : str
+        ATE, ATT or ATO.
+    outcome : str
+        The outcome column.
+    n : int
+        Number of people used.
+    conf_level : float
+        Confidence level.
+    clustered : bool
+        Whether standard errors are cluster-robust.
+    """
+
+    table: pd.DataFrame
+    estimand: str
+    outcome: str
+    n: int
+    conf_level: float
+    clustered: bool
+
+    def plot(self, ax=None, *, measure: str | None = None):
+        """Forest plot of one measure across methods; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        measure = measure or self.table["measure"].iloc[0]
+        rows = self.table[self.table["measure"] == measure]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5.5, 0.45 * len(rows) + 1))
+        y = np.arange(len(rows))
+        ax.errorbar(
+            rows["estimate"],
+            y,
+            xerr=[rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]],
+            fmt="o",
+            color="C0",
+            capsize=3,
+        )
+        ax.axvline(1.0 if measure == "risk_ratio" else 0.0, color="grey", linewidth=1)
+        ax.set_yticks(y, rows["method"])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"{measure.replace('_', ' ')} ({self.estimand}, {self.conf_level:.0%} CI)")
+        return ax
+
+
+def _cluster_sum(psi: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
+    """Sum estimating-function rows within clusters (identity without clusters)."""
+    if clusters is None:
+        return psi
+    codes, _ = pd.factorize(clusters)
+    out = np.zeros((codes.max() + 1, psi.shape[1]))
+    np.add.at(out, codes, psi)
+    return out
+
+
+def _sandwich(psi: np.ndarray, bread: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
+    """Variance ``A^-1 B A^-T`` of an M-estimator from its estimating functions."""
+    meat = _cluster_sum(psi, clusters)
+    b = meat.T @ meat
+    a_inv = np.linalg.inv(bread)
+    return a_inv @ b @ a_inv.T
+
+
+def _ipw_fit(y, t, x, e, estimand, clusters):
+    """Hajek IPW means with a stacked M-estimation variance (propensity model included)."""
+    k = x.shape[1]
+    w1, w0 = _tilting(e, estimand)
+    d1, d0 = _tilting_derivative(e, estimand)
+    mu1 = np.sum(t * w1 * y) / np.sum(t * w1)
+    mu0 = np.sum((1 - t) * w0 * y) / np.sum((1 - t) * w0)
+    r1 = t * (y - mu1)
+    r0 = (1 - t) * (y - mu0)
+    psi = np.column_stack([x * (t - e)[:, None], w1 * r1, w0 * r0])
+    bread = np.zeros((k + 2, k + 2))
+    bread[:k, :k] = (x * (e * (1 - e))[:, None]).T @ x
+    bread[k, :k] = -(d1 * r1) @ x
+    bread[k + 1, :k] = -(d0 * r0) @ x
+    bread[k, k] = np.sum(t * w1)
+    bread[k + 1, k + 1] = np.sum((1 - t) * w0)
+    cov = _sandwich(psi, bread, clusters)
+    return mu1, mu0, cov[k:, k:]
+
+
+def _outcome_predictions(y, t, x, binary):
+    """Predicted outcome of everyone under each arm, from a model fitted in each arm."""
+    import warnings
+
+    family = sm.families.Binomial() if binary else sm.families.Gaussian()
+    preds = []
+    for arm in (1, 0):
+        member = t == arm
+        # A dummy that is all zero within a group (a level nobody in that group has)
+        # cannot be estimated there; the group's model leaves it out.
+        keep = np.any(x[member] != 0, axis=0)
+        if not keep.all():
+            warnings.warn(
+                f"{int((~keep).sum())} design column(s) are all zero in one group; that "
+                "group's outcome model leaves them out (a covariate level is absent there).",
+                EvalkitWarning,
+                stacklevel=4,
+            )
+        fit = sm.GLM(y[member], x[member][:, keep], family=family).fit()
+        preds.append(np.asarray(fit.predict(x[:, keep]), dtype=float))
+    return preds
+
+
+def _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters):
+    """AIPW means and their influence-function covariance."""
+    m1, m0 = _outcome_predictions(y, t, x_outcome, binary)
+    n = len(y)
+    if estimand == "ATE":
+        phi1 = m1 + t * (y - m1) / e
+        phi0 = m0 + (1 - t) * (y - m0) / (1 - e)
+        mu1, mu0 = phi1.mean(), phi0.mean()
+        psi = np.column_stack([phi1 - mu1, phi0 - mu0])
+        scale = n
+    else:  # ATT: treated mean observed; comparison mean doubly robust
+        p = t.mean()
+        mu1 = np.sum(t * y) / np.sum(t)
+        phi0 = t * m0 + (1 - t) * e / (1 - e) * (y - m0)
+        mu0 = np.sum(phi0) / np.sum(t)
+        psi = np.column_stack([t * (y - mu1) / p, (phi0 - t * mu0) / p])
+        scale = n
+    meat = _cluster_sum(psi, clusters)
+    cov = meat.T @ meat / scale**2
+    return mu1, mu0, cov
+
+
+def _rows(method, mu1, mu0, cov, binary, z, conf_level):
+    """Tidy rows (difference, and ratio for a binary outcome) from two means."""
+    diff = mu1 - mu0
+    se = float(np.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]))
+    rows = [
+        {
+            "method": method,
+            "measure": "risk_difference" if binary else "mean_difference",
+            "estimate": diff,
+            "std_error": se,
+            "ci_low": diff - z * se,
+            "ci_high": diff + z * se,
+            "p_value": 2 * stats.norm.sf(abs(diff) / se),
+            "mean_treated": mu1,
+            "mean_comparison": mu0,
+        }
+    ]
+    if binary:
+        grad = np.array([1 / mu1, -1 / mu0])
+        se_log = float(np.sqrt(grad @ cov @ grad))
+        log_rr = np.log(mu1 / mu0)
+        rows.append(
+            {
+                "method": method,
+                "measure": "risk_ratio",
+                "estimate": mu1 / mu0,
+                "std_error": se_log,
+                "ci_low": np.exp(log_rr - z * se_log),
+                "ci_high": np.exp(log_rr + z * se_log),
+                "p_value": 2 * stats.norm.sf(abs(log_rr) / se_log),
+                "mean_treated": mu1,
+                "mean_comparison": mu0,
+            }
+        )
+    return rows
+
+
+def programme_effect(
+    data: pd.DataFrame,
+    outcome: str,
+    ps: PropensityResult,
+    *,
+    estimand: str = "ATE",
+    outcome_formula: str | None = None,
+    cluster: str | None = None,
+    conf_level: float = 0.95,
+) -> EffectResult:
+    """Effect of the treated programme on an outcome: naive, IPW and AIPW estimates.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data the propensity model was fitted on (same rows, same order).
+    outcome : str
+        Outcome column: 0/1 (or boolean) for risks, otherwise numeric.
+    ps : PropensityResult
+        Fitted propensity model.
+    estimand : {"ATE", "ATT", "ATO"}, default="ATE"
+        Target population: everyone, the treated, or the overlap population
+        (AIPW is given for ATE and ATT).
+    outcome_formula : str, optional
+        Right-hand side of the outcome models of AIPW (fitted in each group); default:
+        the propensity model's covariates.
+    cluster : str, optional
+        Column of clusters (e.g. ``"mentor_id"``) for cluster-robust standard errors.
+    conf_level : float, default=0.95
+        Confidence level.
+
+    Returns
+    -------
+    EffectResult
+
+    Notes
+    -----
+    *Naive*: difference (and ratio) of the group means, with the usual unpaired
+    standard errors. *IPW*: Hajek (normalised) weighted means with the weights of
+    :func:`propensity_weights`; the standard error is the sandwich of the stacked
+    estimating equations of the logistic propensity model and the two weighted means,
+    so it accounts for the estimation of the scores (Lunceford & Davidian 2004).
+    *AIPW*: the augmented IPW estimator with outcome models (logistic for a binary
+    outcome, linear otherwise) in each group, doubly robust: consistent if either the
+    propensity or the outcome model is right; its standard error is the empirical
+    variance of the efficient influence function (Tsiatis 2006, ch. 13). Ratios use the
+    delta method on the log scale. With ``cluster``, estimating functions are summed
+    within clusters before forming the variance.
+
+    References
+    ----------
+    Lunceford, J. K. & Davidian, M. (2004). Stratification and weighting via the
+    propensity score in estimation of causal treatment effects. *Statistics in
+    Medicine*, 23, 2937-2960. Li, F., Morgan, K. L. & Zaslavsky, A. M. (2018).
+    Balancing covariates via propensity score weighting. *JASA*, 113, 390-400.
+    The IPW point estimates agree with statsmodels ``GLM`` with ``var_weights``.
+    """
+    check_data(data)
+    check_columns(data, [outcome, cluster])
+    check_one_of(estimand, ESTIMANDS, name="estimand")
+    conf_level = check_conf_level(conf_level)
+    if len(data) != len(ps.scores):
+        raise ValueError(
+            f"data has {len(data)} rows but the propensity model was fitted on "
+            f"{len(ps.scores)}; pass the same data."
+        )
+    values = data[outcome]
+    if values.isna().any():
+        rows = data.index[values.isna()][:5].tolist()
+        raise ValueError(
+            f"outcome {outcome!r} is missing in rows {rows}; define the outcome for everyone "
+            "(e.g. drop people followed for less than the horizon, and report how many)."
+        )
+    y = values.to_numpy(dtype=float)
+    binary = bool(np.isin(y, (0.0, 1.0)).all())
+    t = ps.treated.astype(float)
+    e = ps.scores
+    clusters = data[cluster].to_numpy() if cluster else None
+    z = stats.norm.isf((1 - conf_level) / 2)
+
+    n1, n0 = t.sum(), (1 - t).sum()
+    mu1, mu0 = y[t == 1].mean(), y[t == 0].mean()
+    naive_cov = np.diag([y[t == 1].var(ddof=1) / n1, y[t == 0].var(ddof=1) / n0])
+    rows = _rows("naive", mu1, mu0, naive_cov, binary, z, conf_level)
+    rows += _rows("ipw", *_ipw_fit(y, t, ps.design, e, estimand, clusters), binary, z, conf_level)
+    if estimand != "ATO":
+        if outcome_formula is None:
+            x_outcome = ps.design
+        else:
+            _, x_outcome, _ = _design(data, "y ~ " + outcome_formula)
+        rows += _rows(
+            "aipw",
+            *_aipw_fit(y, t, x_outcome, e, estimand, binary, clusters),
+            binary,
+            z,
+            conf_level,
+        )
+    return EffectResult(
+        table=pd.DataFrame(rows),
+        estimand=estimand,
+        outcome=outcome,
+        n=len(y),
+        conf_level=conf_level,
+        clustered=cluster is not None,
+    )
+
+
+def e_value(estimate: float, ci_low: float | None = None, ci_high: float | None = None):
+    """E-values for a risk ratio and for the confidence limit closest to 1.
+
+    Parameters
+    ----------
+    estimate : float
+        Risk ratio (use ``1/RR`` symmetry: values below 1 are handled).
+    ci_low, ci_high : float, optional
+        Confidence limits of the risk ratio.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity`` (``estimate``, ``ci_limit``) and ``e_value``: the minimum strength
+        of association (risk-ratio scale) that an unmeasured confounder would need with
+        both the programme and the outcome to explain away the estimate (or to move the
+        CI to include 1; 1 when it already does).
+
+    Notes
+    -----
+    :math:`E = RR + \\sqrt{RR(RR-1)}` for :math:`RR \\ge 1` (VanderWeele & Ding 2017);
+    for :math:`RR < 1` use :math:`1/RR`.
+
+    References
+    ----------
+    VanderWeele, T. J. & Ding, P. (2017). Sensitivity analysis in observational
+    research: introducing the E-value. *Annals of Internal Medicine*, 167, 268-274.
+
+    Examples
+    --------
+    >>> float(e_value(3.9).loc[0, "e_value"].round(2))
+    7.26
+    """
+
+    def single(rr: float) -> float:
+        if not rr > 0:
+            raise ValueError(f"a risk ratio must be positive, but was {rr!r}.")
+        rr = rr if rr >= 1 else 1 / rr
+        return float(rr + np.sqrt(rr * (rr - 1)))
+
+    rows = [{"quantity": "estimate", "e_value": single(estimate)}]
+    if ci_low is not None and ci_high is not None:
+        if ci_low <= 1 <= ci_high:
+            limit = 1.0
+        else:
+            limit = single(ci_low if estimate >= 1 else ci_high)
+        rows.append({"quantity": "ci_limit", "e_value": limit})
+    return pd.DataFrame(rows)
+
+
+def bootstrap_effect(
+    data: pd.DataFrame,
+    outcome: str,
+    formula: str,
+    *,
+    treated: object,
+    estimand: str = "ATE",
+    n_boot: int = 200,
+    cluster: str | None = None,
+    conf_level: float = 0.95,
+    rng: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """Percentile bootstrap CIs of the IPW and AIPW risk differences.
+
+    Resamples people (or whole clusters, e.g. mentors) with replacement and refits
+    the propensity and outcome models in each replicate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``method``, ``estimate`` (on the original data), ``ci_low``, ``ci_high``,
+        ``n_boot``.
+    """
+    import warnings
+
+    rng = check_rng(rng)
+    conf_level = check_conf_level(conf_level)
+    full = programme_effect(
+        data,
+        outcome,
+        propensity_score(data, formula, treated=treated),
+        estimand=estimand,
+    ).table
+    diff = full[full["measure"].isin(["risk_difference", "mean_difference"])]
+    methods = [m for m in diff["method"] if m != "naive"]
+    units = data[cluster].to_numpy() if cluster else np.arange(len(data))
+    codes, uniques = pd.factorize(units)
+    members = [np.flatnonzero(codes == i) for i in range(len(uniques))]
+    draws = {m: [] for m in methods}
+    for _ in range(n_boot):
+        picked = rng.integers(0, len(members), len(members))
+        index = np.concatenate([members[i] for i in picked])
+        sample = data.iloc[index].reset_index(drop=True)
+        with warnings.catch_warnings():
+            # Replicates may lack a rare covariate level or overlap less than the data;
+            # their estimates are still what the percentile interval needs.
+            warnings.simplefilter("ignore", EvalkitWarning)
+            ps = propensity_score(sample, formula, treated=treated)
+            table = programme_effect(sample, outcome, ps, estimand=estimand).table
+        for m in methods:
+            draws[m].append(
+                table.loc[
+                    (table["method"] == m) & (table["measure"].str.endswith("difference")),
+                    "estimate",
+                ].iloc[0]
+            )
+    alpha = 1 - conf_level
+    return pd.DataFrame(
+        [
+            {
+                "method": m,
+                "estimate": float(diff.loc[diff["method"] == m, "estimate"].iloc[0]),
+                "ci_low": float(np.quantile(draws[m], alpha / 2)),
+                "ci_high": float(np.quantile(draws[m], 1 - alpha / 2)),
+                "n_boot": n_boot,
+            }
+            for m in methods
+        ]
+    )
