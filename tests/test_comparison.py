@@ -270,3 +270,76 @@ def test_simulation_ipw_and_aipw_cover_the_true_effect():
         assert abs(bias) < 0.006
         assert 0.93 <= coverage <= 0.97
     assert summary["naive"][0] < -0.05 and summary["naive"][1] < 0.5
+
+
+def test_matching_without_replacement_respects_caliper_and_exact_strata(sample, ps):
+    from evalkit.comparison import match
+
+    m = match(sample, ps, caliper=0.2, exact=["gender"], rng=1)
+    pairs = m.pairs
+    assert pairs["control_row"].is_unique
+    logit = np.log(ps.scores / (1 - ps.scores))
+    width = 0.2 * logit.std(ddof=1)
+    gap = np.abs(logit[pairs["treated_row"]] - logit[pairs["control_row"]])
+    assert (gap <= width).all()
+    g = sample["gender"].to_numpy()
+    assert (g[pairs["treated_row"]] == g[pairs["control_row"]]).all()
+    assert ps.treated[pairs["treated_row"]].all() and not ps.treated[pairs["control_row"]].any()
+    counts = m.table.iloc[0]
+    assert counts["n_matched"] + counts["n_unmatched"] == ps.treated.sum()
+    assert m.weights.sum() == 2 * len(pairs)
+
+
+def test_matching_with_replacement_takes_the_nearest_control(sample, ps):
+    from evalkit.comparison import match
+
+    m = match(sample, ps, caliper=None, replace=True)
+    logit = np.log(ps.scores / (1 - ps.scores))
+    controls = np.flatnonzero(~ps.treated)
+    for t_row, c_row in m.pairs[["treated_row", "control_row"]].to_numpy()[:200]:
+        best = np.min(np.abs(logit[controls] - logit[t_row]))
+        assert_allclose(abs(logit[c_row] - logit[t_row]), best, rtol=0, atol=1e-12)
+    assert len(m.pairs) == ps.treated.sum()
+
+
+def test_matched_effect_is_the_paired_t_analysis(sample, ps):
+    from scipy import stats
+
+    from evalkit.comparison import match, matched_effect
+
+    m = match(sample, ps, rng=2)
+    fit = matched_effect(sample, "job_within_12m", m).table.iloc[0]
+    y = sample["job_within_12m"].to_numpy(float)
+    y1, y0 = y[m.pairs["treated_row"]], y[m.pairs["control_row"]]
+    t = stats.ttest_rel(y1, y0)
+    assert_allclose(fit["estimate"], (y1 - y0).mean(), rtol=CLOSED_FORM_RTOL)
+    assert_allclose(fit["std_error"], (y1 - y0).mean() / t.statistic, rtol=CLOSED_FORM_RTOL)
+
+
+def test_rosenbaum_bounds_reduce_to_mcnemar_at_gamma_one(sample, ps):
+    from scipy import stats
+
+    from evalkit.comparison import match, rosenbaum_bounds
+
+    m = match(sample, ps, rng=2)
+    bounds = rosenbaum_bounds(sample, "job_within_12m", m)
+    first = bounds.iloc[0]
+    exact = stats.binomtest(
+        int(first["n_treated_better"]), int(first["n_discordant"]), 0.5, alternative="greater"
+    ).pvalue
+    assert_allclose(first["p_upper"], exact, rtol=CLOSED_FORM_RTOL)
+    assert bounds["p_upper"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="match with replace=False"):
+        rosenbaum_bounds(sample, "job_within_12m", match(sample, ps, replace=True))
+
+
+def test_trim_keeps_the_common_support_and_counts_exclusions(sample, ps):
+    from evalkit.comparison import trim
+
+    kept = trim(sample, ps)
+    assert kept.table["n_after"].sum() == len(kept.data) == ps.inside_support.sum()
+    assert (kept.table["n_before"] == kept.table["n_excluded"] + kept.table["n_after"]).all()
+    crump = trim(sample, ps, bounds=(0.1, 0.9))
+    assert crump.table["n_excluded"].sum() == ((ps.scores < 0.1) | (ps.scores > 0.9)).sum()
+    with pytest.raises(ValueError, match="bounds must satisfy"):
+        trim(sample, ps, bounds=(0.9, 0.1))
