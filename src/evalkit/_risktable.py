@@ -1,0 +1,456 @@
+"""The risk table: time × group × cause → number at risk and events.
+
+Every nonparametric estimator of :mod:`evalkit.survival` works on this table, never
+on row-level data, so it runs equally from participants' rows, from a table of counts
+released by a register, or from counts built inside a database.
+
+The table is built in one pass over the rows: integer-valued times (days, months)
+are binned with :func:`numpy.bincount`; other times are sorted once
+(:func:`numpy.unique`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from evalkit._results import TableResult
+from evalkit._validation import check_columns, check_data
+
+__all__ = ["RiskTable", "risk_table", "risk_table_from_counts"]
+
+#: Integer-valued times spanning at most this many units (or 4 n) are binned directly.
+_MAX_DIRECT_SPAN = 10_000_000
+CENSORED = "censored"
+
+
+@dataclass(frozen=True)
+class RiskTable(TableResult):
+    """Numbers at risk and events by time, group and cause.
+
+    Attributes
+    ----------
+    times : numpy.ndarray
+        Distinct times at which something happens in any group, shape ``(T,)``.
+    events : numpy.ndarray
+        Events (sum of weights) by group, time and cause, shape ``(G, T, K)``.
+    censored : numpy.ndarray
+        Censorings (sum of weights) by group and time, shape ``(G, T)``.
+    n_risk : numpy.ndarray
+        Number (sum of weights) at risk just before each time, shape ``(G, T)``.
+    n_effective : numpy.ndarray
+        Kish effective number at risk ``(Σw)² / Σw²``, shape ``(G, T)``; equals
+        ``n_risk`` without weights.
+    groups : tuple
+        Group labels (``("all",)`` without a group column).
+    causes : tuple of str
+        Event types (causes), in order.
+    group_name : str or None
+        Name of the group column.
+    weighted : bool
+        Whether the counts are sums of non-unit weights.
+    """
+
+    times: np.ndarray = field(repr=False)
+    events: np.ndarray = field(repr=False)
+    censored: np.ndarray = field(repr=False)
+    n_risk: np.ndarray = field(repr=False)
+    n_effective: np.ndarray = field(repr=False)
+    groups: tuple
+    causes: tuple[str, ...]
+    group_name: str | None = None
+    weighted: bool = False
+
+    @cached_property
+    def table(self) -> pd.DataFrame:  # type: ignore[override]
+        """Tidy table: ``group``, ``time``, ``cause`` (incl. censored), ``n_risk``, ``n_events``.
+
+        One row per group, time at which something happens in that group, and cause.
+        """
+        frames = []
+        labels = [*self.causes, CENSORED]
+        for g, label in enumerate(self.groups):
+            counts = np.column_stack([self.events[g], self.censored[g]])
+            active = counts.sum(axis=1) > 0
+            t = self.times[active]
+            k = len(labels)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "group": np.repeat(np.array([label], dtype=object), t.size * k),
+                        "time": np.repeat(t, k),
+                        "cause": np.tile(np.array(labels, dtype=object), t.size),
+                        "n_risk": np.repeat(self.n_risk[g, active], k),
+                        "n_events": counts[active].ravel(),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def n_total(self) -> np.ndarray:
+        """Events of all causes by group and time, shape ``(G, T)``."""
+        return self.events.sum(axis=2)
+
+    def collapse(self, cause: str | list[str] | tuple[str, ...] | None) -> RiskTable:
+        """The table with ``cause`` (one or several) as the only event, other causes censored.
+
+        ``None`` keeps every cause and merges them into one event (any exit).
+        """
+        if cause is None:
+            selected = list(self.causes)
+        else:
+            selected = [cause] if isinstance(cause, str) else list(cause)
+            unknown = [c for c in selected if c not in self.causes]
+            if unknown or not selected:
+                raise ValueError(
+                    f"cause must be one or several of the event types {list(self.causes)}, "
+                    f"but got {cause!r}. Pass one of them, or None for any event."
+                )
+        keep = np.isin(np.array(self.causes, dtype=object), np.array(selected, dtype=object))
+        events = self.events[:, :, keep].sum(axis=2, keepdims=True)
+        censored = self.censored + self.events[:, :, ~keep].sum(axis=2)
+        name = selected[0] if len(selected) == 1 else "+".join(map(str, selected))
+        return RiskTable(
+            times=self.times,
+            events=events,
+            censored=censored,
+            n_risk=self.n_risk,
+            n_effective=self.n_effective,
+            groups=self.groups,
+            causes=(name,),
+            group_name=self.group_name,
+            weighted=self.weighted,
+        )
+
+    def subset(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Times, events ``(T_g, K)``, at risk and effective at risk where group ``g`` is active."""
+        active = (self.events[g].sum(axis=1) + self.censored[g]) > 0
+        return (
+            self.times[active],
+            self.events[g, active],
+            self.n_risk[g, active],
+            self.n_effective[g, active],
+        )
+
+    def last_time(self, g: int) -> float:
+        """Largest time observed (event or censoring) in group ``g``."""
+        active = (self.events[g].sum(axis=1) + self.censored[g]) > 0
+        return float(self.times[active][-1]) if active.any() else float("nan")
+
+
+def _numeric(data: pd.DataFrame, column: str, *, what: str) -> np.ndarray:
+    values = data[column]
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+        raise ValueError(
+            f"{what} column {column!r} must be numeric, but has dtype {values.dtype}. "
+            "Convert it to a number of days/months first (see evalkit.survival.time_to_event)."
+        )
+    x = values.to_numpy(dtype=float)
+    if np.isnan(x).any():
+        raise ValueError(
+            f"{what} column {column!r} has {int(np.isnan(x).sum())} missing value(s); "
+            "drop or fill those rows first."
+        )
+    return x
+
+
+def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndarray, tuple]:
+    """Integer codes (0 = censored, 1..K = causes) and cause labels of an event column.
+
+    Accepts booleans or 0/1 (1 = the event), non-negative integer codes (0 = censored,
+    as lifelines and scikit-survival code competing risks), or labels (strings or a
+    Categorical) where ``censored`` marks censoring.
+    """
+    name = values.name
+    if pd.api.types.is_bool_dtype(values):
+        return values.to_numpy().astype(np.int64), ("event",)
+    if pd.api.types.is_numeric_dtype(values):
+        x = values.to_numpy()
+        if x.dtype.kind == "f" and (np.isnan(x).any() or (x != np.round(x)).any()):
+            raise ValueError(
+                f"event column {name!r} must hold 0 (censored) and positive integer cause codes "
+                "or labels, but has missing or non-integer values. Recode it."
+            )
+        codes = x.astype(np.int64)
+        lo, hi = (int(codes.min()), int(codes.max())) if codes.size else (0, 0)
+        if lo < 0:
+            raise ValueError(
+                f"event column {name!r} has negative codes (min {lo}); use 0 for censored "
+                "and 1, 2, ... for the causes."
+            )
+        if hi <= 1:
+            return codes, ("event",)
+        present = np.flatnonzero(np.bincount(codes))
+        present = present[present > 0]
+        lookup = np.zeros(hi + 1, dtype=np.int64)
+        lookup[present] = np.arange(1, present.size + 1)
+        return lookup[codes], tuple(str(v) for v in present)
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    raw = cat.cat.codes.to_numpy()
+    if (raw < 0).any():
+        raise ValueError(
+            f"event column {name!r} has {int((raw < 0).sum())} missing value(s); every row needs "
+            f"an event type or {censored!r}."
+        )
+    categories = list(cat.cat.categories)
+    causes = tuple(c for c in categories if c != censored)
+    lookup = np.array([0 if c == censored else causes.index(c) + 1 for c in categories], np.int64)
+    return lookup[raw], causes
+
+
+def _group_codes(data: pd.DataFrame, group: str | None) -> tuple[np.ndarray | None, tuple]:
+    if group is None:
+        return None, ("all",)
+    values = data[group]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        labels = list(values.cat.categories)
+        if (codes < 0).any():
+            raise ValueError(f"group column {group!r} has missing values; drop those rows first.")
+        used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
+        if used.size < len(labels):  # unused categories: leave them out
+            lookup = np.full(len(labels), -1, dtype=np.int64)
+            lookup[used] = np.arange(used.size)
+            return lookup[codes], tuple(labels[i] for i in used)
+        return codes, tuple(labels)
+    if values.isna().any():
+        raise ValueError(f"group column {group!r} has missing values; drop those rows first.")
+    if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        x = values.to_numpy()
+        lo, hi = int(x.min()), int(x.max())
+        if hi - lo <= 100_000:  # small integer codes: bin directly, no hashing
+            present = np.flatnonzero(np.bincount(x - lo))
+            lookup = np.full(hi - lo + 1, -1, dtype=np.int64)
+            lookup[present] = np.arange(present.size)
+            return lookup[x - lo], tuple((present + lo).tolist())
+    codes, labels = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), tuple(labels)
+
+
+def _time_index(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bin index of each time and the grid of distinct candidate times."""
+    lo, hi = float(t.min()), float(t.max())
+    if hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000) and lo == int(lo):
+        ti = t.astype(np.int64)
+        if np.array_equal(ti, t):  # integer-valued: bin directly, no sort
+            if lo != 0:
+                ti -= int(lo)
+            return ti, lo + np.arange(int(hi - lo) + 1, dtype=float)
+    grid, idx = np.unique(t, return_inverse=True)
+    return idx.astype(np.int64), grid
+
+
+def _rev_cumsum(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
+
+
+def risk_table(
+    data: pd.DataFrame,
+    time: str = "time",
+    event: str = "event",
+    *,
+    group: str | None = None,
+    entry: str | None = None,
+    weights: str | None = None,
+    censored: object = CENSORED,
+) -> RiskTable:
+    """Build the risk table (time × group × cause) from row-level data.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant.
+    time : str, default="time"
+        Column of times to the event or censoring (non-negative numbers).
+    event : str, default="event"
+        Column of event types: labels with ``censored`` for no event, booleans/0-1
+        (1 = event), or integer cause codes (0 = censored).
+    group : str, optional
+        Column of groups (e.g. ``"programme"``).
+    entry : str, optional
+        Column of late-entry times (left truncation): a row is at risk at ``t`` when
+        ``entry < t <= time``.
+    weights : str, optional
+        Column of non-negative case or inverse-probability weights.
+    censored : object, default="censored"
+        Label of censoring in a label-coded ``event`` column.
+
+    Returns
+    -------
+    RiskTable
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"time": [1, 2, 2, 3], "event": ["job", "job", "censored", "training"]})
+    >>> rt = risk_table(df)
+    >>> rt.table.query("cause == 'job'")[["time", "n_risk", "n_events"]].to_dict("list")
+    {'time': [1.0, 2.0, 3.0], 'n_risk': [4.0, 3.0, 1.0], 'n_events': [1.0, 1.0, 0.0]}
+    """
+    check_data(data)
+    check_columns(data, [time, event, group, entry, weights])
+    t = _numeric(data, time, what="time")
+    if t.min() < 0:
+        raise ValueError(
+            f"time column {time!r} has negative values (min {t.min():g}); times are durations "
+            "since the start of follow-up. Check the start and end dates."
+        )
+    codes, causes = event_codes(data[event], censored)
+    if not causes:
+        raise ValueError(
+            f"event column {event!r} holds only {censored!r}: there are no event types. "
+            "Check the censoring label."
+        )
+    gcodes, groups = _group_codes(data, group)
+    k1 = len(causes) + 1
+    w = None
+    if weights is not None:
+        w = _numeric(data, weights, what="weights")
+        if (w < 0).any() or not np.isfinite(w).all():
+            raise ValueError(
+                f"weights column {weights!r} must be finite and non-negative, but has "
+                f"min {w.min():g}; fix the weights (e.g. trim extreme inverse probabilities)."
+            )
+    idx, grid = _time_index(t)
+    n_t = grid.size
+    n_g = len(groups)
+    if gcodes is None:
+        base = idx
+    else:
+        base = gcodes * n_t
+        base += idx
+    cell = base * k1
+    cell += codes
+    counts = np.bincount(cell, weights=w, minlength=n_g * n_t * k1)
+    counts = counts.reshape(n_g, n_t, k1)
+    active = counts.any(axis=(0, 2))
+    counts = counts[:, active]
+    grid = grid[active]
+    leaving = counts.sum(axis=2)
+    n_risk = _rev_cumsum(leaving)
+    if w is not None:
+        sq = np.bincount(base, weights=w * w, minlength=n_g * n_t).reshape(n_g, n_t)[:, active]
+        risk_sq = _rev_cumsum(sq)
+    if entry is not None:
+        e = _numeric(data, entry, what="entry")
+        if (e >= t).any():
+            bad = int((e >= t).sum())
+            raise ValueError(
+                f"entry times must be before exit times, but {bad} row(s) have {entry!r} >= "
+                f"{time!r}. Drop rows that leave before they enter, or correct the dates."
+            )
+        pos = np.searchsorted(grid, e, side="right") - 1
+        inside = pos >= 0
+        eb = pos[inside] if gcodes is None else gcodes[inside] * grid.size + pos[inside]
+        ew = None if w is None else w[inside]
+        entered = np.bincount(eb, weights=ew, minlength=n_g * grid.size).reshape(n_g, grid.size)
+        n_risk = n_risk - _rev_cumsum(entered)
+        if w is not None:
+            entered_sq = np.bincount(eb, weights=ew * ew, minlength=n_g * grid.size)
+            risk_sq = risk_sq - _rev_cumsum(entered_sq.reshape(n_g, grid.size))
+    if w is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = np.where(risk_sq > 0, n_risk**2 / risk_sq, 0.0)
+    else:
+        n_risk = n_risk.astype(float)
+        n_eff = n_risk
+    return RiskTable(
+        times=grid,
+        events=counts[:, :, 1:].astype(float),
+        censored=counts[:, :, 0].astype(float),
+        n_risk=n_risk,
+        n_effective=n_eff,
+        groups=groups,
+        causes=causes,
+        group_name=group,
+        weighted=w is not None and not np.all(w == 1),
+    )
+
+
+def risk_table_from_counts(
+    counts: pd.DataFrame,
+    time: str = "time",
+    cause: str = "cause",
+    n_events: str = "n_events",
+    *,
+    group: str | None = None,
+    n_risk: str | None = None,
+    censored: object = CENSORED,
+) -> RiskTable:
+    """Build the risk table from aggregated counts (a register release, a database query).
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        One row per (group,) time and cause with the number of events of that cause;
+        censorings are rows whose cause is ``censored``. Rows may repeat (they are
+        summed); absent combinations are zero.
+    time, cause, n_events : str
+        Columns of the time, the event type and the count.
+    group : str, optional
+        Column of groups.
+    n_risk : str, optional
+        Column with the number at risk just before each time (needed with late entry,
+        or when censorings are not released). Without it the number at risk is the
+        number still to leave, ``Σ_{s ≥ t}`` (events + censorings).
+    censored : object, default="censored"
+        Label of censoring rows.
+
+    Returns
+    -------
+    RiskTable
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"time": [1, 2, 2, 3], "cause": ["job", "job", "censored",
+    ...                        "training"], "n_events": [1, 1, 1, 1]})
+    >>> risk_table_from_counts(counts).n_risk.tolist()
+    [[4.0, 3.0, 1.0]]
+    """
+    check_data(counts, name="counts")
+    check_columns(counts, [time, cause, n_events, group, n_risk], name="counts")
+    t = _numeric(counts, time, what="time")
+    n = _numeric(counts, n_events, what="n_events")
+    if (n < 0).any():
+        raise ValueError(f"counts column {n_events!r} has negative counts; counts must be >= 0.")
+    codes, causes = event_codes(counts[cause].astype(object).astype("category"), censored)
+    if not causes:
+        raise ValueError(f"counts has only {censored!r} rows: no event types.")
+    gcodes, groups = _group_codes(counts, group)
+    k1 = len(causes) + 1
+    grid, idx = np.unique(t, return_inverse=True)
+    n_g, n_t = len(groups), grid.size
+    base = idx if gcodes is None else gcodes * n_t + idx
+    cube = np.bincount(base * k1 + codes, weights=n, minlength=n_g * n_t * k1)
+    cube = cube.reshape(n_g, n_t, k1)
+    if n_risk is None:
+        risk = _rev_cumsum(cube.sum(axis=2))
+    else:
+        given = _numeric(counts, n_risk, what="n_risk")
+        risk = np.full((n_g, n_t), np.nan)
+        risk[gcodes if gcodes is not None else 0, idx] = given
+        present = cube.any(axis=2)
+        if np.isnan(risk[present]).any():
+            raise ValueError("n_risk is missing for some (group, time) with events.")
+        risk = np.where(np.isnan(risk), 0.0, risk)
+        if (risk[present] < cube.sum(axis=2)[present]).any():
+            raise ValueError(
+                "n_risk is smaller than the number of events + censorings at some time; "
+                "n_risk must count everyone at risk just before the time."
+            )
+    return RiskTable(
+        times=grid,
+        events=cube[:, :, 1:],
+        censored=cube[:, :, 0],
+        n_risk=risk.astype(float),
+        n_effective=risk.astype(float),
+        groups=groups,
+        causes=causes,
+        group_name=group,
+        weighted=False,
+    )
