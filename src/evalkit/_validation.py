@@ -11,7 +11,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_columns", "check_conf_level", "check_data", "check_one_of", "check_rng"]
+__all__ = [
+    "check_columns",
+    "check_conf_level",
+    "check_data",
+    "check_integer",
+    "check_one_of",
+    "check_rng",
+]
 
 
 def check_data(data: object, *, name: str = "data") -> pd.DataFrame:
@@ -42,6 +49,36 @@ def check_conf_level(conf_level: float) -> float:
             "for a 95% interval pass conf_level=0.95."
         )
     return float(conf_level)
+
+
+def check_integer(
+    value: object,
+    *,
+    name: str,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    fix: str = "",
+) -> int:
+    """Return ``value`` as ``int`` if it is an integer (not a bool) in [minimum, maximum].
+
+    Otherwise raise ``ValueError``: "<name> must be an integer from <minimum> to
+    <maximum> (or: of at least <minimum>), but was <value>", then ``fix``.
+    """
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    ok = ok and (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+    if not ok:
+        if minimum is not None and maximum is not None:
+            allowed = f" from {minimum} to {maximum}"
+        elif minimum is not None:
+            allowed = f" of at least {minimum}"
+        elif maximum is not None:
+            allowed = f" of at most {maximum}"
+        else:
+            allowed = ""
+        raise ValueError(
+            f"{name} must be an integer{allowed}, but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return int(value)
 
 
 def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:

@@ -3,6 +3,13 @@
 A thin layer over :mod:`evalkit.data`, :mod:`evalkit.synthetic` and
 :mod:`evalkit.report`. Exit status 0 on success, 2 on a data or usage error
 (with a one-line message on standard error).
+
+Adding a subcommand: write ``_add_<name>(commands)`` that creates its parser with
+``commands.add_parser``, declares its arguments and sets ``run=`` to a function
+``(args) -> int``; then list it in :data:`_COMMANDS`. Raise
+:class:`~evalkit.errors.DataError` for problems the user can fix: :func:`main` turns
+it into a one-line message and exit status 2. Import heavy modules inside ``run`` so
+that ``evalkit --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,11 +20,16 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from evalkit.errors import DataError, EvalkitWarning
+from evalkit.errors import DataError
 
 __all__ = ["main"]
 
-_SHOWN_REJECTED = 10
+#: Rejected entries shown by ``validate`` (all are counted by reason).
+SHOWN_REJECTED = 10
+_TABLES = ("participants", "questionnaire", "costs")  # = evalkit.data.TABLES, checked in tests
+
+
+# --------------------------------------------------------------------------- validate
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -26,34 +38,69 @@ def _validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
     table = args.table or guess_table(path, sheet=args.sheet)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", EvalkitWarning)
+        warnings.simplefilter("always")
         result = load_table(path, table, sheet=args.sheet)
-    print(f"{path} ({table}{'' if args.table else ', guessed from the columns'})")
+    how = "" if args.table else ", guessed from the columns; pass --table to choose"
+    print(f"{path} ({table}{how})")
     print(f"  sha256    {result.sha256}")
     print(f"  rows read {result.n_read}")
     print(f"  valid     {result.n_valid}")
     print(f"  rejected  {result.n_rejected}")
-    for warning in caught:
+    for warning in caught:  # column names only: identifier values never reach messages
         print(f"  note: {warning.message}")
     if result.n_rejected:
         print("\nRejected rows by reason:")
-        for _, row in result.summary.iterrows():
-            column = row["column"] or "(whole row)"
-            print(f"  {row['rows']:>6}  {column}: {row['reason']}")
-        print("\nFirst rejected entries (file row, column, value, reason):")
-        for _, row in result.rejected.head(_SHOWN_REJECTED).iterrows():
-            column = row["column"] or "(whole row)"
-            print(f"  row {row['row']}: {column} = {row['value']!r}: {row['reason']}")
+        for row in result.summary.itertuples(index=False):
+            print(f"  {row.rows:>6}  {row.column or '(whole row)'}: {row.reason}")
+        shown = min(SHOWN_REJECTED, len(result.rejected))
+        print(f"\nFirst {shown} of {len(result.rejected)} rejected entries (file row, column):")
+        for row in result.rejected.head(SHOWN_REJECTED).itertuples(index=False):
+            if row.column:
+                print(f"  row {row.row}: {row.column} = {row.value!r}: {row.reason}")
+            else:
+                print(f"  row {row.row}: {row.reason}")
     return 0
+
+
+def _add_validate(commands) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check a data file; print counts and reasons",
+        description="Check a participants, questionnaire or costs file against the data "
+        "dictionary: rows read, valid and rejected, rejected rows by reason, and the first "
+        "rejected entries with their row in the file. Exit status 2 if the file cannot be used.",
+    )
+    validate.add_argument("path", help="a .csv, .xlsx or .parquet file")
+    validate.add_argument(
+        "--table",
+        choices=_TABLES,
+        help="dictionary table (default: guessed from the file's columns)",
+    )
+    validate.add_argument("--sheet", help="Excel sheet (default: the first)")
+    validate.set_defaults(run=_validate)
+
+
+# --------------------------------------------------------------------------- synth
 
 
 def _synth(args: argparse.Namespace) -> int:
     from evalkit.data import file_sha256
-    from evalkit.synthetic import write_evaldata
+    from evalkit.synthetic import DEFAULT_SEED, write_evaldata
 
-    for name, path in write_evaldata(args.directory, seed=args.seed).items():
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    for name, path in write_evaldata(args.directory, seed=seed).items():
         print(f"{name:14} {path}  sha256 {file_sha256(path)}")
     return 0
+
+
+def _add_synth(commands) -> None:
+    synth = commands.add_parser("synth", help="write the synthetic evaluation data")
+    synth.add_argument("directory", nargs="?", default="evaldata")
+    synth.add_argument("--seed", type=int, default=None, help="seed (default: the shipped one)")
+    synth.set_defaults(run=_synth)
+
+
+# --------------------------------------------------------------------------- report
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -64,44 +111,63 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="evalkit", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    validate = commands.add_parser("validate", help="check a data file; print counts and reasons")
-    validate.add_argument("path", help="a .csv, .xlsx or .parquet file")
-    validate.add_argument(
-        "--table",
-        choices=["participants", "questionnaire", "costs"],
-        help="dictionary table (default: guessed from the file name)",
-    )
-    validate.add_argument("--sheet", help="Excel sheet (default: the first)")
-    validate.set_defaults(run=_validate)
-
-    synth = commands.add_parser("synth", help="write the synthetic evaluation data")
-    synth.add_argument("directory", nargs="?", default="evaldata")
-    synth.add_argument("--seed", type=int, default=None, help="seed (default: the shipped one)")
-    synth.set_defaults(run=_synth)
-
+def _add_report(commands) -> None:
     report = commands.add_parser("report", help="run the notebooks and write HTML reports")
     report.add_argument("--notebooks", default="notebooks", help="directory of NN_*.ipynb")
     report.add_argument("--params", default="params", help="directory of NN_*.yaml parameter files")
     report.add_argument("--output", default="reports", help="output directory")
     report.set_defaults(run=_report)
+
+
+# --------------------------------------------------------------------------- main
+
+#: Subcommands, in the order ``evalkit --help`` lists them.
+_COMMANDS = (_add_validate, _add_synth, _add_report)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evalkit", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in _COMMANDS:
+        add(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
-    if getattr(args, "seed", 0) is None:
-        from evalkit.synthetic import DEFAULT_SEED
+    """Run the command line and return the exit status.
 
-        args.seed = DEFAULT_SEED
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success; 2 on a :class:`~evalkit.errors.DataError` (one line on standard
+        error) or a usage error (argparse's message).
+
+    Examples
+    --------
+    >>> import io, contextlib, tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     csv = pathlib.Path(tmp, "costs.csv")
+    ...     _ = csv.write_text(
+    ...         "programme,site,year,cost_item,amount_eur,duos_formed\\n"
+    ...         "Team4Job,Ghent,2021,overhead,1200.50,12\\n"
+    ...     )
+    ...     out = io.StringIO()
+    ...     with contextlib.redirect_stdout(out):
+    ...         status = main(["validate", str(csv)])
+    >>> status, "valid     1" in out.getvalue()
+    (0, True)
+    """
+    args = _parser().parse_args(argv)
     try:
         return args.run(args)
     except DataError as exc:
-        print(f"evalkit {args.command}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+        print(f"evalkit {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 

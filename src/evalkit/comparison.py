@@ -1,18 +1,22 @@
 """A fair comparison of two programmes that enrol different people.
 
-Propensity scores with overlap diagnostics, weights for the ATE, ATT and overlap
-population (ATO), covariate balance before and after weighting, and effect estimates
-for a binary (or continuous) outcome: the naive difference, inverse probability
-weighting (IPW) and the doubly robust augmented IPW (AIPW), with influence-function
-standard errors, E-values for unmeasured confounding, and a seeded (cluster) bootstrap.
+Propensity scores with overlap diagnostics and trimming to common support, weights for
+the ATE, ATT and overlap population (ATO) with effective sample sizes, nearest-neighbour
+matching on the logit score, covariate balance before and after adjustment, and effect
+estimates for a binary (or continuous) outcome: the naive difference, inverse
+probability weighting (IPW), the doubly robust augmented IPW (AIPW) and matching, with
+sandwich / influence-function / paired standard errors, a seeded (cluster) bootstrap,
+and sensitivity to unmeasured confounding (E-values, Rosenbaum bounds).
 
 Typical use::
 
-    ps = propensity_score(df, "programme ~ C(education) + months_unemployed",
+    outcome = job_within(participants, 12)                 # evalkit.outcomes
+    ps = propensity_score(outcome.data, "programme ~ C(education) + months_unemployed",
                           treated="DUO for a JOB")
-    fit = programme_effect(df, "job_12m", ps, estimand="ATE")
+    balance(outcome.data, covariates, ps, estimand="ATE").plot()
+    fit = programme_effect(outcome.data, outcome.column, ps, estimand="ATE")
     fit.table            # naive, IPW and AIPW side by side
-    balance(df, covariates, ps, estimand="ATE").plot()
+    fit.e_values().table
 """
 
 from __future__ import annotations
@@ -31,11 +35,20 @@ from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
 
 __all__ = [
+    "AdjustedCurvesResult",
     "BalanceResult",
+    "BootstrapResult",
+    "EValueResult",
     "EffectResult",
+    "MatchResult",
     "PropensityResult",
+    "RosenbaumResult",
+    "TrimResult",
+    "WeightsResult",
+    "adjusted_cumulative_incidence",
     "balance",
     "bootstrap_effect",
+    "combine_effects",
     "e_value",
     "effective_sample_size",
     "match",
@@ -53,14 +66,21 @@ ESTIMANDS = ("ATE", "ATT", "ATO")
 def _design(data: pd.DataFrame, formula: str):
     """Response indicator and design matrix of a ``group ~ covariates`` formula."""
     from formulaic import model_matrix
+    from formulaic.errors import FormulaicError
 
-    lhs, _, rhs = formula.partition("~")
-    if not rhs.strip():
+    if not isinstance(formula, str) or not formula.partition("~")[2].strip():
         raise ValueError(
             f"formula must be 'group ~ covariates', but was {formula!r}; e.g. "
             "'programme ~ age + C(education)'."
         )
-    matrix = model_matrix("1 + " + rhs, data, na_action="raise")
+    lhs, _, rhs = formula.partition("~")
+    try:
+        matrix = model_matrix("1 + " + rhs, data, na_action="raise")
+    except (FormulaicError, ValueError) as error:
+        raise ValueError(
+            f"the formula {formula!r} cannot be evaluated on the data: {error} Use column "
+            "names of the data and drop or impute rows with missing values first."
+        ) from error
     x = np.asarray(matrix, dtype=float)
     # Levels of a categorical that nobody in the data has (pandas keeps unused
     # categories) give all-zero columns that carry no information: leave them out.
@@ -313,14 +333,92 @@ def _tilting_derivative(e: np.ndarray, estimand: str) -> tuple[np.ndarray, np.nd
     return -e * (1.0 - e), e * (1.0 - e)
 
 
+def _check_truncate(truncate: float | None) -> None:
+    if truncate is not None and not (isinstance(truncate, float) and 0.5 < truncate < 1):
+        raise ValueError(
+            f"truncate must be a quantile in (0.5, 1) such as 0.99, or None, but was "
+            f"{truncate!r}; weights above that quantile of all weights are capped at it."
+        )
+
+
+def _weight_arrays(e, t, estimand, truncate):
+    """Tilting weights of each row, their derivative in the linear predictor, and the cap.
+
+    Rows whose weight is capped get derivative 0 (the cap is treated as fixed).
+    """
+    w1, w0 = _tilting(e, estimand)
+    d1, d0 = _tilting_derivative(e, estimand)
+    w = np.where(t, w1, w0)
+    d = np.where(t, d1, d0)
+    cap = None
+    if truncate is not None:
+        cap = float(np.quantile(w, truncate))
+        capped = w > cap
+        w = np.where(capped, cap, w)
+        d = np.where(capped, 0.0, d)
+    return w, d, cap
+
+
+@dataclass(frozen=True)
+class WeightsResult(TableResult):
+    """Propensity-score weights for an estimand, with their effective sample size.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per group (treated label, then ``comparison``): ``n``, ``sum_weights``,
+        ``min``, ``max``, ``mean`` of the weights, ``effective_n`` (Kish) and
+        ``n_truncated`` (weights capped).
+    estimand : str
+        ATE, ATT or ATO.
+    stabilized : bool
+        Whether the weights were stabilised.
+    truncate : float or None
+        The quantile at which weights were capped.
+    cap : float or None
+        The cap: that quantile of the unstabilised weights.
+    weights : numpy.ndarray
+        One weight per row of the data (row-level: not shown in reprs).
+    treated : numpy.ndarray
+        Boolean treated indicator of each row.
+    """
+
+    table: pd.DataFrame
+    estimand: str
+    stabilized: bool
+    truncate: float | None
+    cap: float | None
+    weights: np.ndarray = field(repr=False)
+    treated: np.ndarray = field(repr=False)
+
+    def plot(self, ax=None, *, bins: int = 30):
+        """Histogram of the weights by group (log scale); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        positive = self.weights[self.weights > 0]
+        edges = np.geomspace(positive.min(), positive.max() * 1.0001, bins + 1)
+        groups = ((self.table["group"].iloc[0], self.treated), ("comparison", ~self.treated))
+        for (label, member), color in zip(groups, ("C0", "C1"), strict=True):
+            ax.hist(self.weights[member], edges, alpha=0.6, color=color, label=str(label))
+        ax.set_xscale("log")
+        if self.cap is not None:
+            ax.axvline(self.cap, color="grey", linestyle="--", linewidth=1)
+        ax.set_xlabel(f"{self.estimand} weight")
+        ax.set_ylabel("participants")
+        ax.legend(frameon=False)
+        return ax
+
+
 def propensity_weights(
     ps: PropensityResult,
     *,
     estimand: str = "ATE",
     stabilize: bool = False,
     truncate: float | None = None,
-) -> np.ndarray:
-    """Weights that balance the groups for an estimand.
+) -> WeightsResult:
+    """Weights that make the two groups comparable for an estimand.
 
     Parameters
     ----------
@@ -330,34 +428,100 @@ def propensity_weights(
         ATE: inverse probability weights ``1/e`` and ``1/(1-e)``; ATT: 1 for the
         treated and ``e/(1-e)`` for the comparison group; ATO: overlap weights
         ``1-e`` and ``e`` (Li, Morgan & Zaslavsky 2018), which target the people
-        who could plausibly be in either programme and are bounded.
+        who could plausibly be in either programme and are bounded by 1.
     stabilize : bool, default=False
-        Multiply the ATE weights by the marginal group proportions (the weighted
-        estimates are unchanged; the weights average about 1).
+        Multiply by marginal proportions so the weights average about 1 in each
+        group: ATE ``p/e`` and ``(1-p)/(1-e)``; ATT ``(1-p)/p`` on the comparison
+        weights (``p`` the treated share). Weighted means (and so every effect
+        estimate of this module) are unchanged; only the scale of the weights moves.
+        Overlap weights are bounded and have no stabilised form: ``stabilize=True``
+        with ``estimand="ATO"`` raises.
     truncate : float, optional
-        Cap weights at this quantile (e.g. 0.99); changes the estimand slightly.
+        Cap weights at this quantile of all (unstabilised) weights, e.g. 0.99.
+        Truncation trades bias for variance and changes the estimand slightly; report
+        it. The same option of :func:`programme_effect` caps the same people.
 
     Returns
     -------
-    numpy.ndarray
-        One weight per row of the data the model was fitted on.
+    WeightsResult
+        ``weights`` (one per row) and a ``table`` per group with the Kish effective
+        sample size :math:`(\\sum w)^2 / \\sum w^2`.
+
+    Notes
+    -----
+    The effective sample size says how many unweighted people the weighted group is
+    worth; a large drop signals extreme weights (poor overlap). Weights are the
+    "tilting functions" of Li, Morgan & Zaslavsky (2018): ``h(e)/e`` and ``h(e)/(1-e)``
+    with ``h = 1`` (ATE), ``e`` (ATT) and ``e(1-e)`` (ATO).
+
+    References
+    ----------
+    Li, F., Morgan, K. L. & Zaslavsky, A. M. (2018). Balancing covariates via
+    propensity score weighting. *JASA*, 113, 390-400. Cole, S. R. & Hernán, M. A.
+    (2008). Constructing inverse probability weights for marginal structural models.
+    *Am. J. Epidemiol.*, 168, 656-664. The ATE/ATT/ATO weights equal R ``WeightIt``'s
+    ``method = "glm"`` weights (tested against the closed forms).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
+    >>> df["g"] = np.where(rng.random(400) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> w = propensity_weights(propensity_score(df, "g ~ x", treated="a"), estimand="ATO")
+    >>> bool(w.weights.max() < 1)
+    True
     """
     check_one_of(estimand, ESTIMANDS, name="estimand")
-    w1, w0 = _tilting(ps.scores, estimand)
-    w = np.where(ps.treated, w1, w0)
-    if stabilize and estimand == "ATE":
-        p = ps.treated.mean()
-        w = w * np.where(ps.treated, p, 1 - p)
-    if truncate is not None:
-        if not 0.5 < truncate < 1:
-            raise ValueError(f"truncate must be a quantile in (0.5, 1), but was {truncate!r}.")
-        w = np.minimum(w, np.quantile(w, truncate))
-    return w
+    _check_truncate(truncate)
+    if stabilize and estimand == "ATO":
+        raise ValueError(
+            "stabilize=True applies to ATE and ATT weights; overlap (ATO) weights are "
+            "bounded by 1 and have no stabilised form. Pass stabilize=False."
+        )
+    t = ps.treated
+    raw = np.where(t, *_tilting(ps.scores, estimand))
+    w, _, cap = _weight_arrays(ps.scores, t, estimand, truncate)
+    n_capped = w < raw
+    if stabilize:
+        p = t.mean()
+        w = w * (np.where(t, p, 1 - p) if estimand == "ATE" else np.where(t, 1.0, (1 - p) / p))
+    table = pd.DataFrame(
+        [
+            {
+                "group": label,
+                "n": int(member.sum()),
+                "sum_weights": float(w[member].sum()),
+                "min": float(w[member].min()),
+                "max": float(w[member].max()),
+                "mean": float(w[member].mean()),
+                "effective_n": effective_sample_size(w[member]),
+                "n_truncated": int(n_capped[member].sum()),
+            }
+            for label, member in ((ps.treated_label, t), ("comparison", ~t))
+        ]
+    )
+    return WeightsResult(
+        table=table,
+        estimand=estimand,
+        stabilized=stabilize,
+        truncate=truncate,
+        cap=cap,
+        weights=w,
+        treated=t,
+    )
 
 
 def effective_sample_size(weights: np.ndarray) -> float:
-    """Kish's effective sample size ``(sum w)^2 / sum w^2``."""
-    return float(weights.sum() ** 2 / np.dot(weights, weights))
+    """Kish's effective sample size ``(sum w)^2 / sum w^2`` of a set of weights.
+
+    Examples
+    --------
+    >>> effective_sample_size(np.array([1.0, 1.0, 2.0]))
+    2.6666666666666665
+    """
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.dot(w, w))
 
 
 @dataclass(frozen=True)
@@ -418,49 +582,92 @@ def balance(
     covariates: Sequence[str],
     ps: PropensityResult,
     *,
+    weights: WeightsResult | MatchResult | None = None,
     estimand: str = "ATE",
-    weights: np.ndarray | None = None,
     threshold: float = 0.1,
 ) -> BalanceResult:
-    """Standardized mean differences before and after propensity weighting.
+    """Standardized mean differences and variance ratios before and after adjustment.
 
     Parameters
     ----------
     data : pandas.DataFrame
         The data the propensity model was fitted on (same rows, same order).
     covariates : sequence of str
-        Covariates to check (categorical ones give one row per level).
+        Covariates to check (categorical ones give one row per level). Include
+        covariates *not* in the propensity model too: balance on them is not forced.
     ps : PropensityResult
-        The fitted model (defines the groups and, unless ``weights`` is given, the
-        weights).
+        The fitted model (defines the groups).
+    weights : WeightsResult or MatchResult, optional
+        The adjustment to check: weights from :func:`propensity_weights` (e.g.
+        truncated) or a matching from :func:`match`. Default: untruncated
+        :func:`propensity_weights` for ``estimand``.
     estimand : {"ATE", "ATT", "ATO"}, default="ATE"
-        Which weights to use.
-    weights : numpy.ndarray, optional
-        Explicit weights (e.g. truncated); overrides ``estimand``.
+        Which weights to use when ``weights`` is not given; with ``"ATT"`` (and for a
+        matching) the SMD is standardised by the treated group's SD.
     threshold : float, default=0.1
-        Balance is declared when |SMD| after weighting is below it.
+        Balance is declared when |SMD| after adjustment is below it.
 
     Returns
     -------
     BalanceResult
+        ``table`` with ``smd_before``, ``smd_after``, the variance ratios and
+        ``balanced``; ``all_balanced``; ``plot()`` draws the love plot.
 
     Notes
     -----
-    SMDs use the unweighted pooled standard deviation in the denominator before and
-    after weighting, so the two columns are on the same scale (cobalt's convention;
-    :func:`evalkit.descriptives.standardized_mean_difference`).
+    SMDs come from :func:`evalkit.descriptives.standardized_mean_difference` with the
+    *unweighted* SD in the denominator before and after, so the two columns are on the
+    same scale (R ``cobalt``'s convention): the pooled SD for ATE and ATO, the treated
+    group's for ATT and matching. Variance ratios (treated / comparison, continuous
+    covariates) should lie within about 0.5-2 (Rubin 2001). Overlap weights balance
+    the means of every term of a logistic propensity model exactly.
+
+    References
+    ----------
+    Austin, P. C. (2009). Balance diagnostics for comparing the distribution of
+    baseline covariates between treatment groups in propensity-score matched samples.
+    *Statistics in Medicine*, 28, 3083-3107. Greifer, N. ``cobalt``: covariate balance
+    tables and plots (R package; ``bal.tab`` with ``s.d.denom``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=500)})
+    >>> df["g"] = np.where(rng.random(500) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> b = balance(df, ["x"], propensity_score(df, "g ~ x", treated="a"), estimand="ATO")
+    >>> b.all_balanced
+    True
     """
     check_data(data)
-    if len(data) != len(ps.scores):
-        raise ValueError(
-            f"data has {len(data)} rows but the propensity model was fitted on "
-            f"{len(ps.scores)}; pass the same data."
+    check_columns(data, list(covariates))
+    check_one_of(estimand, ESTIMANDS, name="estimand")
+    _check_same_rows(data, ps)
+    if not 0 < threshold:
+        raise ValueError(f"threshold must be a positive |SMD| such as 0.1, but was {threshold!r}.")
+    if weights is None:
+        weights = propensity_weights(ps, estimand=estimand)
+    if isinstance(weights, WeightsResult):
+        w, att = weights.weights, weights.estimand == "ATT"
+    elif isinstance(weights, MatchResult):
+        w, att = weights.weights, True
+    else:
+        raise TypeError(
+            "weights must be a WeightsResult (propensity_weights) or a MatchResult (match), "
+            f"but got {type(weights).__name__}."
         )
-    w = propensity_weights(ps, estimand=estimand) if weights is None else np.asarray(weights)
+    if len(w) != len(data):
+        raise ValueError(
+            f"weights has {len(w)} entries but data has {len(data)} rows; compute the "
+            "weights or the matching on the same data."
+        )
+    denominator = "other" if att else "pooled"
     frame = data[list(covariates)].assign(_group=ps.treated, _w=w)
-    before = standardized_mean_difference(frame, covariates, "_group", reference=False).table
+    before = standardized_mean_difference(
+        frame, covariates, "_group", reference=False, denominator=denominator
+    ).table
     after = standardized_mean_difference(
-        frame, covariates, "_group", reference=False, weights="_w"
+        frame, covariates, "_group", reference=False, weights="_w", denominator=denominator
     ).table
     table = pd.DataFrame(
         {
@@ -483,20 +690,31 @@ def balance(
     )
 
 
+def _check_same_rows(data: pd.DataFrame, ps: PropensityResult) -> None:
+    if len(data) != len(ps.scores):
+        raise ValueError(
+            f"data has {len(data)} rows but the propensity model was fitted on "
+            f"{len(ps.scores)}; pass the same data (after trimming, refit the model on "
+            "the trimmed data)."
+        )
+
+
 @dataclass(frozen=True)
 class EffectResult(TableResult):
-    """Programme effect estimates: naive, IPW and doubly robust, side by side.
+    """Programme effect estimates (naive and adjusted), side by side.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per method and measure: ``method`` (``naive``, ``ipw``, ``aipw``),
-        ``measure`` (``risk_difference``, ``risk_ratio``; ``mean_difference`` for a
-        continuous outcome), ``estimate``, ``std_error`` (of the estimate, or of its
-        log for ratios), ``ci_low``, ``ci_high``, ``p_value`` (H0: no effect), and the
-        potential-outcome means ``mean_treated`` and ``mean_comparison``.
+        One row per method and measure: ``method`` (``naive``, ``ipw``, ``aipw``,
+        ``matching``), ``estimand`` (ATE, ATT, ATO; ``ATT`` for matching: the matched
+        treated), ``measure`` (``risk_difference``, ``risk_ratio``; ``mean_difference``
+        for a continuous outcome), ``estimate``, ``std_error`` (of the estimate, or of
+        its log for ratios), ``ci_low``, ``ci_high``, ``p_value`` (H0: no effect), the
+        potential-outcome means ``mean_treated`` and ``mean_comparison``, and ``n``.
     estimand : str
-        ATE, ATT or ATO.
+        The estimand of the adjusted rows (``"mixed"`` after :func:`combine_effects`
+        of different estimands).
     outcome : str
         The outcome column.
     n : int
@@ -514,8 +732,24 @@ class EffectResult(TableResult):
     conf_level: float
     clustered: bool
 
+    def e_values(self) -> EValueResult:
+        """E-values of every method's risk ratio and its confidence limit (binary outcome)."""
+        rows = self.table[self.table["measure"] == "risk_ratio"]
+        if rows.empty:
+            raise ValueError(
+                "E-values need a risk ratio; this result has none (continuous outcome). "
+                "Use a 0/1 outcome, or call e_value with a risk ratio directly."
+            )
+        return _e_value_table(
+            rows["estimate"].to_numpy(),
+            rows["ci_low"].to_numpy(),
+            rows["ci_high"].to_numpy(),
+            methods=rows["method"].tolist(),
+            conf_level=self.conf_level,
+        )
+
     def plot(self, ax=None, *, measure: str | None = None):
-        """Forest plot of one measure across methods; returns the Axes."""
+        """Forest plot of one measure across methods (with estimands); returns the Axes."""
         import matplotlib.pyplot as plt
 
         measure = measure or self.table["measure"].iloc[0]
@@ -532,20 +766,76 @@ class EffectResult(TableResult):
             capsize=3,
         )
         ax.axvline(1.0 if measure == "risk_ratio" else 0.0, color="grey", linewidth=1)
-        ax.set_yticks(y, rows["method"])
+        labels = [
+            m if e == "unadjusted" else f"{m} ({e})"
+            for m, e in zip(rows["method"], rows["estimand"], strict=True)
+        ]
+        ax.set_yticks(y, labels)
         ax.invert_yaxis()
-        ax.set_xlabel(f"{measure.replace('_', ' ')} ({self.estimand}, {self.conf_level:.0%} CI)")
+        if measure == "risk_ratio":
+            ax.set_xscale("log")
+        ax.set_xlabel(f"{measure.replace('_', ' ')} ({self.conf_level:.0%} CI)")
         return ax
+
+
+def combine_effects(effects: Sequence[EffectResult]) -> EffectResult:
+    """Stack effect results (e.g. weighting and matching) into one table and forest plot.
+
+    Parameters
+    ----------
+    effects : sequence of EffectResult
+        Results for the same outcome and confidence level. Duplicate ``naive`` rows
+        are kept once.
+
+    Returns
+    -------
+    EffectResult
+        All rows; ``estimand`` is the common estimand or ``"mixed"``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=600)})
+    >>> df["g"] = np.where(rng.random(600) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> df["y"] = (rng.random(600) < 0.3 + 0.1 * (df.g == "a") + 0.1 * (df.x > 0)).astype(float)
+    >>> ps = propensity_score(df, "g ~ x", treated="a")
+    >>> both = combine_effects([programme_effect(df, "y", ps, estimand="ATT"),
+    ...                         matched_effect(df, "y", match(df, ps))])
+    >>> both.table["method"].unique().tolist()
+    ['naive', 'ipw', 'aipw', 'matching']
+    """
+    effects = list(effects)
+    if not effects or not all(isinstance(e, EffectResult) for e in effects):
+        raise TypeError("effects must be a non-empty sequence of EffectResult objects.")
+    if len({(e.outcome, e.conf_level) for e in effects}) != 1:
+        raise ValueError(
+            "effects must share the outcome and the confidence level, but got "
+            f"{sorted({(e.outcome, e.conf_level) for e in effects})}; recompute them alike."
+        )
+    table = pd.concat([e.table for e in effects], ignore_index=True)
+    naive = table["method"] == "naive"
+    table = table[~naive | ~table.duplicated(["method", "measure"])].reset_index(drop=True)
+    estimands = {e.estimand for e in effects}
+    first = effects[0]
+    return EffectResult(
+        table=table,
+        estimand=estimands.pop() if len(estimands) == 1 else "mixed",
+        outcome=first.outcome,
+        n=max(e.n for e in effects),
+        conf_level=first.conf_level,
+        clustered=all(e.clustered for e in effects),
+    )
 
 
 def _cluster_sum(psi: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
     """Sum estimating-function rows within clusters (identity without clusters)."""
     if clusters is None:
         return psi
-    codes, _ = pd.factorize(clusters)
-    out = np.zeros((codes.max() + 1, psi.shape[1]))
-    np.add.at(out, codes, psi)
-    return out
+    codes, uniques = pd.factorize(clusters)
+    return np.column_stack(
+        [np.bincount(codes, weights=psi[:, j], minlength=len(uniques)) for j in range(psi.shape[1])]
+    )
 
 
 def _sandwich(psi: np.ndarray, bread: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
@@ -556,34 +846,31 @@ def _sandwich(psi: np.ndarray, bread: np.ndarray, clusters: np.ndarray | None) -
     return a_inv @ b @ a_inv.T
 
 
-def _ipw_means(y, t, e, estimand):
+def _ipw_means(y, t, w):
     """Hajek (normalised) weighted means of the outcome in each group."""
-    w1, w0 = _tilting(e, estimand)
-    mu1 = np.sum(t * w1 * y) / np.sum(t * w1)
-    mu0 = np.sum((1 - t) * w0 * y) / np.sum((1 - t) * w0)
-    return mu1, mu0
+    w1, w0 = t * w, (1 - t) * w
+    return np.dot(w1, y) / w1.sum(), np.dot(w0, y) / w0.sum()
 
 
-def _ipw_fit(y, t, x, e, estimand, clusters):
+def _ipw_fit(y, t, x, e, estimand, clusters, truncate=None):
     """Hajek IPW means with a stacked M-estimation variance (propensity model included)."""
     k = x.shape[1]
-    w1, w0 = _tilting(e, estimand)
-    d1, d0 = _tilting_derivative(e, estimand)
-    mu1, mu0 = _ipw_means(y, t, e, estimand)
+    w, d, _ = _weight_arrays(e, t.astype(bool), estimand, truncate)
+    mu1, mu0 = _ipw_means(y, t, w)
     r1 = t * (y - mu1)
     r0 = (1 - t) * (y - mu0)
-    psi = np.column_stack([x * (t - e)[:, None], w1 * r1, w0 * r0])
+    psi = np.column_stack([x * (t - e)[:, None], w * r1, w * r0])
     bread = np.zeros((k + 2, k + 2))
     bread[:k, :k] = (x * (e * (1 - e))[:, None]).T @ x
-    bread[k, :k] = -(d1 * r1) @ x
-    bread[k + 1, :k] = -(d0 * r0) @ x
-    bread[k, k] = np.sum(t * w1)
-    bread[k + 1, k + 1] = np.sum((1 - t) * w0)
+    bread[k, :k] = -(d * r1) @ x
+    bread[k + 1, :k] = -(d * r0) @ x
+    bread[k, k] = np.sum(t * w)
+    bread[k + 1, k + 1] = np.sum((1 - t) * w)
     cov = _sandwich(psi, bread, clusters)
     return mu1, mu0, cov[k:, k:]
 
 
-def _outcome_predictions(y, t, x, binary, starts=None):
+def _outcome_predictions(y, t, x, binary, starts=None, *, warn=True):
     """Predicted outcome of everyone under each arm, from a model fitted in each arm."""
     import warnings
 
@@ -593,7 +880,7 @@ def _outcome_predictions(y, t, x, binary, starts=None):
         # A dummy that is all zero within a group (a level nobody in that group has)
         # cannot be estimated there; the group's model leaves it out.
         keep = np.any(x[member] != 0, axis=0)
-        if not keep.all():
+        if warn and not keep.all():
             warnings.warn(
                 f"{int((~keep).sum())} design column(s) are all zero in one group; that "
                 "group's outcome model leaves them out (a covariate level is absent there).",
@@ -610,43 +897,42 @@ def _outcome_predictions(y, t, x, binary, starts=None):
     return preds
 
 
-def _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters, starts=None):
+def _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters, starts=None, *, warn=True):
     """AIPW means and their influence-function covariance."""
-    m1, m0 = _outcome_predictions(y, t, x_outcome, binary, starts)
+    m1, m0 = _outcome_predictions(y, t, x_outcome, binary, starts, warn=warn)
     n = len(y)
     if estimand == "ATE":
         phi1 = m1 + t * (y - m1) / e
         phi0 = m0 + (1 - t) * (y - m0) / (1 - e)
         mu1, mu0 = phi1.mean(), phi0.mean()
         psi = np.column_stack([phi1 - mu1, phi0 - mu0])
-        scale = n
     else:  # ATT: treated mean observed; comparison mean doubly robust
         p = t.mean()
         mu1 = np.sum(t * y) / np.sum(t)
         phi0 = t * m0 + (1 - t) * e / (1 - e) * (y - m0)
         mu0 = np.sum(phi0) / np.sum(t)
         psi = np.column_stack([t * (y - mu1) / p, (phi0 - t * mu0) / p])
-        scale = n
     meat = _cluster_sum(psi, clusters)
-    cov = meat.T @ meat / scale**2
+    cov = meat.T @ meat / n**2
     return mu1, mu0, cov
 
 
-def _rows(method, mu1, mu0, cov, binary, z, conf_level):
+def _rows(method, estimand, mu1, mu0, cov, binary, z, n):
     """Tidy rows (difference, and ratio for a binary outcome) from two means."""
     diff = mu1 - mu0
     se = float(np.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]))
+    common = {"mean_treated": mu1, "mean_comparison": mu0, "n": n}
     rows = [
         {
             "method": method,
+            "estimand": estimand,
             "measure": "risk_difference" if binary else "mean_difference",
             "estimate": diff,
             "std_error": se,
             "ci_low": diff - z * se,
             "ci_high": diff + z * se,
             "p_value": 2 * stats.norm.sf(abs(diff) / se),
-            "mean_treated": mu1,
-            "mean_comparison": mu0,
+            **common,
         }
     ]
     if binary:
@@ -656,17 +942,36 @@ def _rows(method, mu1, mu0, cov, binary, z, conf_level):
         rows.append(
             {
                 "method": method,
+                "estimand": estimand,
                 "measure": "risk_ratio",
                 "estimate": mu1 / mu0,
                 "std_error": se_log,
                 "ci_low": np.exp(log_rr - z * se_log),
                 "ci_high": np.exp(log_rr + z * se_log),
                 "p_value": 2 * stats.norm.sf(abs(log_rr) / se_log),
-                "mean_treated": mu1,
-                "mean_comparison": mu0,
+                **common,
             }
         )
     return rows
+
+
+def _outcome_values(data: pd.DataFrame, outcome: str) -> tuple[np.ndarray, bool]:
+    """The outcome as floats, and whether it is binary (0/1); raises on missing values."""
+    values = data[outcome]
+    if values.isna().any():
+        rows = data.index[values.isna()][:5].tolist()
+        raise ValueError(
+            f"outcome {outcome!r} is missing in rows {rows}; define the outcome for everyone "
+            "(evalkit.outcomes.job_within drops people followed for less than the horizon, "
+            "and reports how many)."
+        )
+    if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+        raise ValueError(
+            f"outcome {outcome!r} must be numeric or boolean (0/1 for a risk), but has dtype "
+            f"{values.dtype}; convert it, e.g. (data[{outcome!r}] == 'yes').astype(float)."
+        )
+    y = values.to_numpy(dtype=float)
+    return y, bool(np.isin(y, (0.0, 1.0)).all())
 
 
 def programme_effect(
@@ -676,6 +981,7 @@ def programme_effect(
     *,
     estimand: str = "ATE",
     outcome_formula: str | None = None,
+    truncate: float | None = None,
     cluster: str | None = None,
     conf_level: float = 0.95,
 ) -> EffectResult:
@@ -691,10 +997,13 @@ def programme_effect(
         Fitted propensity model.
     estimand : {"ATE", "ATT", "ATO"}, default="ATE"
         Target population: everyone, the treated, or the overlap population
-        (AIPW is given for ATE and ATT).
+        (AIPW rows are given for ATE and ATT).
     outcome_formula : str, optional
         Right-hand side of the outcome models of AIPW (fitted in each group); default:
         the propensity model's covariates.
+    truncate : float, optional
+        Cap the IPW weights at this quantile (as :func:`propensity_weights`); AIPW is
+        not truncated.
     cluster : str, optional
         Column of clusters (e.g. ``"mentor_id"``) for cluster-robust standard errors.
     conf_level : float, default=0.95
@@ -703,127 +1012,226 @@ def programme_effect(
     Returns
     -------
     EffectResult
+        ``table`` with one row per method and measure; ``plot()`` draws a forest plot;
+        ``e_values()`` gives the E-values of the risk ratios.
 
     Notes
     -----
     *Naive*: difference (and ratio) of the group means, with the usual unpaired
-    standard errors. *IPW*: Hajek (normalised) weighted means with the weights of
-    :func:`propensity_weights`; the standard error is the sandwich of the stacked
+    (Welch) standard errors. *IPW*: Hajek (normalised) weighted means with the weights
+    of :func:`propensity_weights`; the standard error is the sandwich of the stacked
     estimating equations of the logistic propensity model and the two weighted means,
     so it accounts for the estimation of the scores (Lunceford & Davidian 2004).
     *AIPW*: the augmented IPW estimator with outcome models (logistic for a binary
-    outcome, linear otherwise) in each group, doubly robust: consistent if either the
-    propensity or the outcome model is right; its standard error is the empirical
-    variance of the efficient influence function (Tsiatis 2006, ch. 13). Ratios use the
-    delta method on the log scale. With ``cluster``, estimating functions are summed
-    within clusters before forming the variance.
+    outcome, linear otherwise) fitted in each group; doubly robust: consistent if
+    either the propensity or the outcome model is right. ATE:
+    :math:`\\hat\\mu_a = n^{-1}\\sum_i [\\hat m_a(X_i) + 1\\{A_i=a\\}(Y_i-\\hat m_a(X_i))/
+    \\hat P(A_i=a|X_i)]`; ATT: the comparison mean
+    :math:`\\sum_i [A_i \\hat m_0 + (1-A_i)\\hat e/(1-\\hat e)(Y_i-\\hat m_0)] / \\sum_i A_i`.
+    Its standard error is the empirical variance of the efficient influence function
+    (Tsiatis 2006, ch. 13; computed in one pass, linear in n), valid without a
+    correction for the estimated nuisance models because the score is orthogonal to
+    them. Ratios use the delta method on the log scale. With ``cluster``, estimating
+    functions are summed within clusters before forming the variance (no small-sample
+    factor). Point estimates and SEs of a binary outcome are on the risk scale: a
+    risk difference of 0.05 is 5 percentage points.
 
     References
     ----------
     Lunceford, J. K. & Davidian, M. (2004). Stratification and weighting via the
     propensity score in estimation of causal treatment effects. *Statistics in
-    Medicine*, 23, 2937-2960. Li, F., Morgan, K. L. & Zaslavsky, A. M. (2018).
+    Medicine*, 23, 2937-2960. Tsiatis, A. A. (2006). *Semiparametric Theory and
+    Missing Data*. Springer. Li, F., Morgan, K. L. & Zaslavsky, A. M. (2018).
     Balancing covariates via propensity score weighting. *JASA*, 113, 390-400.
-    The IPW point estimates agree with statsmodels ``GLM`` with ``var_weights``.
+    IPW point estimates agree with statsmodels ``GLM(var_weights=w)`` (1e-7), the
+    IPW SE with a numerically differentiated stacked sandwich (1e-4), the per-arm
+    outcome models with statsmodels ``GLM(Binomial)`` (1e-5), AIPW with an
+    independent scikit-learn computation (1e-5).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=2000)})
+    >>> df["g"] = np.where(rng.random(2000) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> df["y"] = (rng.random(2000) < 1 / (1 + np.exp(-(df.x + 0.5 * (df.g == "a"))))) * 1.0
+    >>> fit = programme_effect(df, "y", propensity_score(df, "g ~ x", treated="a"))
+    >>> fit.table.query("measure == 'risk_difference'")["method"].tolist()
+    ['naive', 'ipw', 'aipw']
     """
     check_data(data)
     check_columns(data, [outcome, cluster])
     check_one_of(estimand, ESTIMANDS, name="estimand")
     conf_level = check_conf_level(conf_level)
-    if len(data) != len(ps.scores):
-        raise ValueError(
-            f"data has {len(data)} rows but the propensity model was fitted on "
-            f"{len(ps.scores)}; pass the same data."
-        )
-    values = data[outcome]
-    if values.isna().any():
-        rows = data.index[values.isna()][:5].tolist()
-        raise ValueError(
-            f"outcome {outcome!r} is missing in rows {rows}; define the outcome for everyone "
-            "(e.g. drop people followed for less than the horizon, and report how many)."
-        )
-    y = values.to_numpy(dtype=float)
-    binary = bool(np.isin(y, (0.0, 1.0)).all())
+    _check_truncate(truncate)
+    _check_same_rows(data, ps)
+    y, binary = _outcome_values(data, outcome)
     t = ps.treated.astype(float)
     e = ps.scores
     clusters = data[cluster].to_numpy() if cluster else None
+    if clusters is not None and pd.isna(clusters).any():
+        raise ValueError(
+            f"cluster column {cluster!r} has missing values; every person needs a cluster "
+            "(give people without a mentor their own id, or drop them)."
+        )
     z = stats.norm.isf((1 - conf_level) / 2)
+    n = len(y)
 
     n1, n0 = t.sum(), (1 - t).sum()
     mu1, mu0 = y[t == 1].mean(), y[t == 0].mean()
     naive_cov = np.diag([y[t == 1].var(ddof=1) / n1, y[t == 0].var(ddof=1) / n0])
-    rows = _rows("naive", mu1, mu0, naive_cov, binary, z, conf_level)
-    rows += _rows("ipw", *_ipw_fit(y, t, ps.design, e, estimand, clusters), binary, z, conf_level)
+    rows = _rows("naive", "unadjusted", mu1, mu0, naive_cov, binary, z, n)
+    ipw = _ipw_fit(y, t, ps.design, e, estimand, clusters, truncate)
+    rows += _rows("ipw", estimand, *ipw, binary, z, n)
     if estimand != "ATO":
         if outcome_formula is None:
             x_outcome = ps.design
         else:
             _, x_outcome, _ = _design(data, "y ~ " + outcome_formula)
-        rows += _rows(
-            "aipw",
-            *_aipw_fit(y, t, x_outcome, e, estimand, binary, clusters),
-            binary,
-            z,
-            conf_level,
-        )
+        aipw = _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters)
+        rows += _rows("aipw", estimand, *aipw, binary, z, n)
     return EffectResult(
         table=pd.DataFrame(rows),
         estimand=estimand,
         outcome=outcome,
-        n=len(y),
+        n=n,
         conf_level=conf_level,
         clustered=cluster is not None,
     )
 
 
-def e_value(estimate: float, ci_low: float | None = None, ci_high: float | None = None):
+@dataclass(frozen=True)
+class EValueResult(TableResult):
+    """E-values: how strong unmeasured confounding would have to be to explain a result.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per estimate: ``method``, ``estimate`` (risk ratio), ``ci_low``,
+        ``ci_high``, ``e_value`` (for the estimate) and ``e_value_ci`` (for the
+        confidence limit closest to 1; 1 when the interval includes 1; NaN without a
+        CI).
+    conf_level : float or None
+        Confidence level of the intervals.
+    """
+
+    table: pd.DataFrame
+    conf_level: float | None
+
+
+def _e_single(rr: float) -> float:
+    rr = rr if rr >= 1 else 1 / rr
+    return float(rr + np.sqrt(rr * (rr - 1)))
+
+
+def _e_value_table(estimates, lows, highs, *, methods, conf_level) -> EValueResult:
+    rows = []
+    for method, rr, lo, hi in zip(methods, estimates, lows, highs, strict=True):
+        for name, value in (("estimate", rr), ("ci_low", lo), ("ci_high", hi)):
+            if value is not None and not (np.isfinite(value) and value > 0):
+                raise ValueError(
+                    f"{name} must be a positive finite risk ratio, but was {value!r}; pass "
+                    "ratios (not differences or log ratios)."
+                )
+        if lo is None or hi is None:
+            limit = np.nan
+        elif lo <= 1 <= hi:
+            limit = 1.0
+        else:
+            limit = _e_single(lo if rr >= 1 else hi)
+        rows.append(
+            {
+                "method": method,
+                "estimate": float(rr),
+                "ci_low": np.nan if lo is None else float(lo),
+                "ci_high": np.nan if hi is None else float(hi),
+                "e_value": _e_single(rr),
+                "e_value_ci": limit,
+            }
+        )
+    return EValueResult(table=pd.DataFrame(rows), conf_level=conf_level)
+
+
+def e_value(
+    estimate: float,
+    ci_low: float | None = None,
+    ci_high: float | None = None,
+    *,
+    conf_level: float | None = None,
+) -> EValueResult:
     """E-values for a risk ratio and for the confidence limit closest to 1.
 
     Parameters
     ----------
     estimate : float
-        Risk ratio (use ``1/RR`` symmetry: values below 1 are handled).
+        Risk ratio (values below 1 are handled through :math:`1/RR`).
     ci_low, ci_high : float, optional
         Confidence limits of the risk ratio.
+    conf_level : float, optional
+        Their confidence level (recorded in the result).
 
     Returns
     -------
-    pandas.DataFrame
-        ``quantity`` (``estimate``, ``ci_limit``) and ``e_value``: the minimum strength
-        of association (risk-ratio scale) that an unmeasured confounder would need with
-        both the programme and the outcome to explain away the estimate (or to move the
-        CI to include 1; 1 when it already does).
+    EValueResult
+        ``e_value`` is the minimum strength of association, on the risk-ratio scale,
+        that an unmeasured confounder would need with *both* the programme and the
+        outcome, beyond the measured covariates, to explain the estimate away;
+        ``e_value_ci`` the same for moving the confidence interval to include 1.
 
     Notes
     -----
     :math:`E = RR + \\sqrt{RR(RR-1)}` for :math:`RR \\ge 1` (VanderWeele & Ding 2017);
-    for :math:`RR < 1` use :math:`1/RR`.
+    for :math:`RR < 1` apply it to :math:`1/RR`. For a risk difference, use the ratio
+    of the same two adjusted risks (:meth:`EffectResult.e_values` does). The E-value
+    makes no assumption about the confounder's prevalence; it is a bound, not an
+    estimate.
 
     References
     ----------
     VanderWeele, T. J. & Ding, P. (2017). Sensitivity analysis in observational
     research: introducing the E-value. *Annals of Internal Medicine*, 167, 268-274.
+    Agrees with R ``EValue::evalues.RR`` (the paper's example: 7.26 and 3.00).
 
     Examples
     --------
-    >>> float(e_value(3.9).loc[0, "e_value"].round(2))
-    7.26
+    >>> r = e_value(3.9, 1.8, 8.7)
+    >>> r.table[["e_value", "e_value_ci"]].round(2).to_numpy().tolist()
+    [[7.26, 3.0]]
+    """
+    if conf_level is not None:
+        conf_level = check_conf_level(conf_level)
+    if (ci_low is None) != (ci_high is None):
+        raise ValueError("pass both ci_low and ci_high, or neither.")
+    return _e_value_table([estimate], [ci_low], [ci_high], methods=[None], conf_level=conf_level)
+
+
+@dataclass(frozen=True)
+class BootstrapResult(TableResult):
+    """Bootstrap confidence intervals of adjusted effects.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per method and measure: ``method``, ``estimand``, ``measure``,
+        ``estimate`` (on the original data), ``std_error`` (SD of the replicates;
+        of their logarithm for ratios, as in :class:`EffectResult`),
+        ``ci_low``, ``ci_high`` (percentile interval), ``n_boot`` (replicates used)
+        and ``n_failed`` (replicates whose model fit failed, left out).
+    conf_level : float
+        Confidence level.
+    cluster : str or None
+        The resampling unit (a column), or ``None`` for people.
+    n_clusters : int
+        Number of resampled units.
+    draws : pandas.DataFrame
+        The replicate estimates (one column per method and measure; not shown in reprs).
     """
 
-    def single(rr: float) -> float:
-        if not rr > 0:
-            raise ValueError(f"a risk ratio must be positive, but was {rr!r}.")
-        rr = rr if rr >= 1 else 1 / rr
-        return float(rr + np.sqrt(rr * (rr - 1)))
-
-    rows = [{"quantity": "estimate", "e_value": single(estimate)}]
-    if ci_low is not None and ci_high is not None:
-        if ci_low <= 1 <= ci_high:
-            limit = 1.0
-        else:
-            limit = single(ci_low if estimate >= 1 else ci_high)
-        rows.append({"quantity": "ci_limit", "e_value": limit})
-    return pd.DataFrame(rows)
+    table: pd.DataFrame
+    conf_level: float
+    cluster: str | None
+    n_clusters: int
+    draws: pd.DataFrame = field(repr=False)
 
 
 def bootstrap_effect(
@@ -833,70 +1241,145 @@ def bootstrap_effect(
     *,
     treated: object,
     estimand: str = "ATE",
-    n_boot: int = 200,
+    outcome_formula: str | None = None,
+    truncate: float | None = None,
+    n_boot: int = 1000,
     cluster: str | None = None,
     conf_level: float = 0.95,
     rng: int | np.random.Generator | None = 0,
-) -> pd.DataFrame:
-    """Percentile bootstrap CIs of the IPW and AIPW differences.
+) -> BootstrapResult:
+    """Percentile bootstrap CIs of the IPW and AIPW effects, refitting every model.
 
-    Resamples people (or whole clusters, e.g. mentors) with replacement and refits
-    the propensity and outcome models in each replicate (the design matrix is built
-    once; each replicate costs a few Newton steps).
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per person.
+    outcome : str
+        Outcome column (0/1 or numeric).
+    formula : str
+        Propensity model formula, as in :func:`propensity_score`.
+    treated : object
+        The treated group's label.
+    estimand, outcome_formula, truncate
+        As in :func:`programme_effect`.
+    n_boot : int, default=1000
+        Number of replicates.
+    cluster : str, optional
+        Resample whole clusters (e.g. ``"mentor_id"`` or ``"site"``) instead of
+        people, so that the interval reflects the dependence within clusters.
+    conf_level : float, default=0.95
+        Confidence level.
+    rng : int or numpy.random.Generator, default=0
+        Seed or generator: the same seed gives the same intervals.
 
     Returns
     -------
-    pandas.DataFrame
-        ``method``, ``estimate`` (on the original data), ``ci_low``, ``ci_high``,
-        ``n_boot``.
+    BootstrapResult
+
+    Notes
+    -----
+    Each replicate draws units with replacement and refits the propensity model and
+    (for AIPW) the outcome models, so the interval includes their estimation. The
+    design matrix is built once and replicate fits start from the full-data
+    solution, so a replicate costs a few Newton steps (linear in n). Percentile
+    intervals (Efron & Tibshirani 1993, ch. 13); the ratio is bootstrapped on its own
+    scale. Bootstrap intervals are not given for matching (the bootstrap is invalid for
+    nearest-neighbour matching with replacement; Abadie & Imbens 2008).
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman &
+    Hall. Field, C. A. & Welsh, A. H. (2007). Bootstrapping clustered data. *JRSS B*,
+    69, 369-390.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=500)})
+    >>> df["g"] = np.where(rng.random(500) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> df["y"] = (rng.random(500) < 0.4 + 0.1 * (df.g == "a")).astype(float)
+    >>> b = bootstrap_effect(df, "y", "g ~ x", treated="a", n_boot=50, rng=3)
+    >>> b.table[["method", "measure"]].iloc[0].tolist(), int(b.table["n_boot"].iloc[0])
+    (['ipw', 'risk_difference'], 50)
     """
     import warnings
 
     rng = check_rng(rng)
     conf_level = check_conf_level(conf_level)
     check_one_of(estimand, ESTIMANDS, name="estimand")
+    check_data(data)
     check_columns(data, [outcome, cluster])
+    _check_truncate(truncate)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        raise ValueError(f"n_boot must be an integer >= 2 (e.g. 1000), but was {n_boot!r}.")
     ps = propensity_score(data, formula, treated=treated)
-    full = programme_effect(data, outcome, ps, estimand=estimand).table
-    diff = full[full["measure"].isin(["risk_difference", "mean_difference"])].set_index("method")
-    methods = [m for m in diff.index if m != "naive"]
+    full = programme_effect(
+        data, outcome, ps, estimand=estimand, outcome_formula=outcome_formula, truncate=truncate
+    ).table
+    full = full[full["method"] != "naive"].reset_index(drop=True)
     x, t = ps.design, ps.treated.astype(float)
-    y = data[outcome].to_numpy(dtype=float)
-    binary = bool(np.isin(y, (0.0, 1.0)).all())
+    x_out = x if outcome_formula is None else _design(data, "y ~ " + outcome_formula)[1]
+    y, binary = _outcome_values(data, outcome)
+    methods = full["method"].unique().tolist()
     # Full-data solutions as starting values: a replicate then needs 2-3 Newton steps.
     ps_start = ps.table["estimate"].to_numpy()
     outcome_starts = (
-        {arm: _logistic(x[t == arm], y[t == arm])[0] for arm in (0, 1)} if binary else None
+        {arm: _logistic(x_out[t == arm], y[t == arm])[0] for arm in (0, 1)} if binary else None
     )
-    codes, uniques = pd.factorize(data[cluster] if cluster else pd.RangeIndex(len(data)))
+    units = data[cluster] if cluster else pd.RangeIndex(len(data))
+    if cluster and data[cluster].isna().any():
+        raise ValueError(f"cluster column {cluster!r} has missing values; fill or drop them.")
+    codes, uniques = pd.factorize(units)
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     sizes = np.diff(starts)
-    draws = np.empty((n_boot, len(methods)))
+    columns = list(zip(full["method"], full["measure"], strict=True))
+    draws = np.full((n_boot, len(columns)), np.nan)
     for b in range(n_boot):
         picked = rng.integers(0, len(uniques), len(uniques))
         lengths = sizes[picked]
         offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         index = order[np.repeat(starts[picked], lengths) + offsets]
         xb, tb, yb = x[index], t[index], y[index]
-        with warnings.catch_warnings():
-            # A replicate may lack a rare covariate level; its estimate is still what
-            # the percentile interval needs.
-            warnings.simplefilter("ignore", EvalkitWarning)
+        if tb.min() == tb.max():
+            continue  # one group only: no estimate
+        try:
             e = np.clip(_logistic(xb, tb, start=ps_start, with_cov=False)[2], 1e-12, 1 - 1e-12)
-            fits = {"ipw": _ipw_means(yb, tb, e, estimand)}
+            w, _, _ = _weight_arrays(e, tb.astype(bool), estimand, truncate)
+            fits = {"ipw": _ipw_means(yb, tb, w)}
             if "aipw" in methods:
-                fits["aipw"] = _aipw_fit(yb, tb, xb, e, estimand, binary, None, outcome_starts)
-        draws[b] = [fits[m][0] - fits[m][1] for m in methods]
+                with warnings.catch_warnings():
+                    # A replicate may lack a rare covariate level in one group; the
+                    # estimate is still what the percentile interval needs.
+                    warnings.simplefilter("ignore", EvalkitWarning)
+                    fits["aipw"] = _aipw_fit(
+                        yb, tb, x_out[index], e, estimand, binary, None, outcome_starts, warn=False
+                    )[:2]
+        except (ValueError, np.linalg.LinAlgError):
+            continue  # counted in n_failed
+        draws[b] = [
+            fits[m][0] - fits[m][1] if measure != "risk_ratio" else fits[m][0] / fits[m][1]
+            for m, measure in columns
+        ]
+    ok = ~np.isnan(draws).any(axis=1)
     alpha = 1 - conf_level
-    return pd.DataFrame(
-        {
-            "method": methods,
-            "estimate": [float(diff.loc[m, "estimate"]) for m in methods],
-            "ci_low": np.quantile(draws, alpha / 2, axis=0),
-            "ci_high": np.quantile(draws, 1 - alpha / 2, axis=0),
-            "n_boot": n_boot,
-        }
+    good = draws[ok]
+    is_ratio = (full["measure"] == "risk_ratio").to_numpy()
+    spread = np.where(is_ratio, np.log(np.where(is_ratio, good, 1.0)), good)
+    table = full[["method", "estimand", "measure", "estimate"]].assign(
+        std_error=spread.std(axis=0, ddof=1),
+        ci_low=np.quantile(good, alpha / 2, axis=0),
+        ci_high=np.quantile(good, 1 - alpha / 2, axis=0),
+        n_boot=int(ok.sum()),
+        n_failed=int((~ok).sum()),
+    )
+    return BootstrapResult(
+        table=table,
+        conf_level=conf_level,
+        cluster=cluster,
+        n_clusters=len(uniques),
+        draws=pd.DataFrame(draws, columns=[f"{m}_{k}" for m, k in columns]),
     )
 
 
@@ -968,15 +1451,28 @@ def match(
     References
     ----------
     Austin, P. C. (2011). Optimal caliper widths for propensity-score matching.
-    *Pharmaceutical Statistics*, 10, 150-161.
+    *Pharmaceutical Statistics*, 10, 150-161. Greedy nearest-neighbour matching as
+    R ``MatchIt::matchit(method = "nearest", distance = "glm", link = "linear.logit")``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=600)})
+    >>> df["g"] = np.where(rng.random(600) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> m = match(df, propensity_score(df, "g ~ x", treated="a"), caliper=0.2, rng=1)
+    >>> counts = m.table.iloc[0]
+    >>> bool(counts["n_matched"] + counts["n_unmatched"] == (df.g == "a").sum())
+    True
     """
     check_data(data)
     check_columns(data, list(exact))
     rng = check_rng(rng)
-    if len(data) != len(ps.scores):
+    _check_same_rows(data, ps)
+    if caliper is not None and not (isinstance(caliper, (int, float)) and caliper > 0):
         raise ValueError(
-            f"data has {len(data)} rows but the propensity model was fitted on "
-            f"{len(ps.scores)}; pass the same data."
+            f"caliper must be a positive number of SDs of the logit score (0.2 is usual) or "
+            f"None for no caliper, but was {caliper!r}."
         )
     e = np.clip(ps.scores, 1e-12, 1 - 1e-12)
     logit = np.log(e / (1 - e))
@@ -1067,45 +1563,110 @@ def matched_effect(
     -------
     EffectResult
         One ``matching`` row (``risk_difference`` or ``mean_difference``; for a binary
-        outcome also ``risk_ratio``), estimand ``ATT``.
+        outcome also ``risk_ratio``), estimand ``ATT`` (the matched treated).
 
     Notes
     -----
     Without replacement the pairs are independent and the standard error is that of
-    the mean of the pair differences (paired analysis; Austin 2011). With
-    replacement a control used :math:`K_j` times enters the variance
-    :math:`(\\sum_i s_1^2 + \\sum_j K_j^2 s_0^2)/n_1^2`, with :math:`s_1^2, s_0^2` the
-    outcome variances of the matched treated and controls (the homoscedastic form of
-    Abadie & Imbens 2006, not accounting for the estimated score).
+    the mean of the :math:`n_1` pair differences :math:`d_i` (paired analysis; Austin
+    2011), identical to a paired t-test's. With replacement a control used
+    :math:`K_j` times enters several pairs; the variance is Abadie & Imbens' (2006)
+    form for one match,
+    :math:`[\\sum_i (d_i - \\hat\\tau)^2 + \\sum_j K_j(K_j-1)\\hat\\sigma_0^2] / n_1^2`,
+    with :math:`\\hat\\sigma_0^2` the outcome variance of the used controls
+    (homoscedastic), which does not account for the estimated score (conservative for
+    the ATT; Abadie & Imbens 2016). The risk ratio uses the delta method on the log
+    scale with the same covariance.
+
+    References
+    ----------
+    Abadie, A. & Imbens, G. W. (2006). Large sample properties of matching estimators
+    for average treatment effects. *Econometrica*, 74, 235-267. Austin, P. C. (2011).
+    An introduction to propensity score methods for reducing the effects of
+    confounding in observational studies. *Multivariate Behav. Res.*, 46, 399-424.
+    Without replacement the SE equals ``scipy.stats.ttest_rel``'s (1e-7).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=600)})
+    >>> df["g"] = np.where(rng.random(600) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> df["y"] = (rng.random(600) < 0.4 + 0.1 * (df.g == "a")).astype(float)
+    >>> m = match(df, propensity_score(df, "g ~ x", treated="a"), rng=1)
+    >>> matched_effect(df, "y", m).table["measure"].tolist()
+    ['risk_difference', 'risk_ratio']
     """
     conf_level = check_conf_level(conf_level)
+    check_data(data)
     check_columns(data, [outcome])
+    if len(matched.weights) != len(data):
+        raise ValueError(
+            f"the matching was done on {len(matched.weights)} rows but data has {len(data)}; "
+            "pass the data that was matched."
+        )
     if len(matched.pairs) < 2:
         raise ValueError(
             f"only {len(matched.pairs)} matched pair(s): widen the caliper or drop exact "
             "matching variables."
         )
-    y = data[outcome].to_numpy(dtype=float)
+    y, binary = _outcome_values(data, outcome)
     y1 = y[matched.pairs["treated_row"].to_numpy()]
     y0 = y[matched.pairs["control_row"].to_numpy()]
     n1 = len(y1)
-    binary = bool(np.isin(y, (0.0, 1.0)).all())
     mu1, mu0 = y1.mean(), y0.mean()
     if matched.replace:
         uses = matched.pairs["control_row"].value_counts().to_numpy(dtype=float)
-        var_diff = (n1 * y1.var(ddof=1) + np.sum(uses**2) * y0.var(ddof=1)) / n1**2
-        cov = np.array([[y1.var(ddof=1) / n1, 0.0], [0.0, var_diff - y1.var(ddof=1) / n1]])
+        d = y1 - y0
+        var_diff = (np.sum((d - d.mean()) ** 2) + np.sum(uses * (uses - 1)) * y0.var(ddof=1))
+        var_diff /= n1**2
+        var1 = y1.var(ddof=1) / n1
+        cov01 = (var1 + (y0.var(ddof=1) * np.sum(uses**2) / n1**2) - var_diff) / 2
+        cov = np.array([[var1, cov01], [cov01, y0.var(ddof=1) * np.sum(uses**2) / n1**2]])
     else:
         cov = np.cov(y1, y0, ddof=1) / n1
     z = stats.norm.isf((1 - conf_level) / 2)
     return EffectResult(
-        table=pd.DataFrame(_rows("matching", mu1, mu0, cov, binary, z, conf_level)),
+        table=pd.DataFrame(_rows("matching", "ATT", mu1, mu0, cov, binary, z, 2 * n1)),
         estimand="ATT",
         outcome=outcome,
-        n=2 * n1,
+        n=len(np.unique(matched.pairs[["treated_row", "control_row"]].to_numpy())),
         conf_level=conf_level,
         clustered=False,
     )
+
+
+@dataclass(frozen=True)
+class RosenbaumResult(TableResult):
+    """Rosenbaum bounds for matched pairs with a binary outcome.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per ``gamma``: ``p_upper`` (upper bound of the one-sided p-value of no
+        effect), ``n_discordant``, ``n_treated_better``.
+    gamma_critical : float
+        The smallest examined ``gamma`` at which ``p_upper`` exceeds ``alpha`` (NaN if
+        none does): the hidden bias the result withstands is below it.
+    alpha : float
+        The significance level used for ``gamma_critical``.
+    """
+
+    table: pd.DataFrame
+    gamma_critical: float
+    alpha: float
+
+    def plot(self, ax=None):
+        """Upper p-value bound against gamma, with ``alpha``; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 3))
+        ax.plot(self.table["gamma"], self.table["p_upper"], marker="o")
+        ax.axhline(self.alpha, color="grey", linestyle="--", linewidth=1)
+        ax.set_xlabel("gamma: odds of hidden bias within a pair")
+        ax.set_ylabel("upper bound of the p-value")
+        return ax
 
 
 def rosenbaum_bounds(
@@ -1114,7 +1675,8 @@ def rosenbaum_bounds(
     matched: MatchResult,
     *,
     gammas: Sequence[float] = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0),
-) -> pd.DataFrame:
+    alpha: float = 0.05,
+) -> RosenbaumResult:
     """Rosenbaum sensitivity bounds for a binary outcome in matched pairs (McNemar).
 
     Parameters
@@ -1126,45 +1688,72 @@ def rosenbaum_bounds(
     matched : MatchResult
         Matching without replacement.
     gammas : sequence of float
-        Odds ratios of hidden bias to examine.
+        Odds ratios of hidden bias to examine (each >= 1).
+    alpha : float, default=0.05
+        Level for ``gamma_critical``.
 
     Returns
     -------
-    pandas.DataFrame
-        ``gamma``, ``p_upper`` (one-sided upper bound of the p-value of "no effect"
-        when an unmeasured confounder can change the odds of treatment within a pair
-        by up to ``gamma``), ``n_discordant``, ``n_treated_better``.
+    RosenbaumResult
 
     Notes
     -----
     Among pairs with different outcomes, under no effect and hidden bias at most
-    :math:`\\Gamma`, the number of pairs in which the treated person has the better
+    :math:`\\Gamma` (two matched people's odds of being treated differ by at most
+    that factor), the number of pairs in which the treated person has the better
     outcome is stochastically below Binomial(:math:`D`, :math:`\\Gamma/(1+\\Gamma)`);
-    the bound is its upper tail (Rosenbaum 2002, section 4.3; R ``rbounds::binarysens``).
-    Read: the smallest :math:`\\Gamma` at which ``p_upper`` exceeds 0.05 is how much
-    hidden bias would make the result no longer significant.
+    ``p_upper`` is its upper tail (Rosenbaum 2002, section 4.3). At
+    :math:`\\Gamma = 1` it is the exact one-sided McNemar test. It bounds the test
+    of a positive effect: read it when the treated do better.
+
+    References
+    ----------
+    Rosenbaum, P. R. (2002). *Observational Studies*, 2nd ed., Springer. Agrees with
+    R ``rbounds::binarysens`` and, at gamma 1, with ``scipy.stats.binomtest`` (1e-7).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=600)})
+    >>> df["g"] = np.where(rng.random(600) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> df["y"] = (rng.random(600) < 0.3 + 0.3 * (df.g == "a")).astype(float)
+    >>> m = match(df, propensity_score(df, "g ~ x", treated="a"), rng=1)
+    >>> r = rosenbaum_bounds(df, "y", m, gammas=[1, 2, 3, 4])
+    >>> r.table["p_upper"].round(3).tolist(), r.gamma_critical
+    ([0.0, 0.0, 0.011, 0.141], 4.0)
     """
+    check_data(data)
+    check_columns(data, [outcome])
     if matched.replace:
         raise ValueError("Rosenbaum bounds need independent pairs: match with replace=False.")
-    y = data[outcome].to_numpy(dtype=float)
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError(f"outcome {outcome!r} must be 0/1 for McNemar-type bounds.")
+    gammas = [float(g) for g in gammas]
+    if not gammas or min(gammas) < 1:
+        raise ValueError(f"gammas must be values >= 1 (1 = no hidden bias), but were {gammas}.")
+    y, binary = _outcome_values(data, outcome)
+    if not binary:
+        raise ValueError(
+            f"outcome {outcome!r} must be 0/1 for McNemar-type bounds; for a continuous "
+            "outcome use the E-value of the adjusted estimate."
+        )
     y1 = y[matched.pairs["treated_row"].to_numpy()]
     y0 = y[matched.pairs["control_row"].to_numpy()]
     better = int(np.sum((y1 == 1) & (y0 == 0)))
     discordant = int(np.sum(y1 != y0))
-    rows = []
-    for gamma in gammas:
-        p = gamma / (1 + gamma)
-        rows.append(
-            {
-                "gamma": float(gamma),
-                "p_upper": float(stats.binom.sf(better - 1, discordant, p)),
-                "n_discordant": discordant,
-                "n_treated_better": better,
-            }
-        )
-    return pd.DataFrame(rows)
+    rows = [
+        {
+            "gamma": gamma,
+            "p_upper": float(stats.binom.sf(better - 1, discordant, gamma / (1 + gamma))),
+            "n_discordant": discordant,
+            "n_treated_better": better,
+        }
+        for gamma in gammas
+    ]
+    table = pd.DataFrame(rows)
+    over = table.loc[table["p_upper"] > alpha, "gamma"]
+    return RosenbaumResult(
+        table=table, gamma_critical=float(over.min()) if len(over) else np.nan, alpha=alpha
+    )
 
 
 @dataclass(frozen=True)
@@ -1175,6 +1764,13 @@ class TrimResult(TableResult):
     ----------
     table : pandas.DataFrame
         By group: ``n_before``, ``n_excluded``, ``n_after``.
+    excluded : pandas.DataFrame or None
+        Who was excluded, compared with who was kept, on the ``describe`` columns: one
+        row per variable (level) with ``mean_kept``, ``mean_excluded`` (proportions for
+        levels) and ``smd`` (excluded minus kept). Small cells are blank: all means
+        when fewer than ``threshold`` people were excluded, and a proportion when it
+        stands for 1 to ``threshold - 1`` people (or all but that many of the
+        excluded). ``None`` without ``describe``.
     data : pandas.DataFrame
         The kept rows, re-indexed 0..n-1 (row-level: not shown in reprs).
     bounds : tuple of float
@@ -1182,11 +1778,19 @@ class TrimResult(TableResult):
     """
 
     table: pd.DataFrame
+    excluded: pd.DataFrame | None
     data: pd.DataFrame = field(repr=False)
     bounds: tuple[float, float]
 
 
-def trim(data: pd.DataFrame, ps: PropensityResult, *, bounds: tuple[float, float] | None = None):
+def trim(
+    data: pd.DataFrame,
+    ps: PropensityResult,
+    *,
+    bounds: tuple[float, float] | None = None,
+    describe: Sequence[str] = (),
+    threshold: int = 10,
+) -> TrimResult:
     """Keep people whose propensity score lies in a range (default: the common support).
 
     Parameters
@@ -1198,20 +1802,49 @@ def trim(data: pd.DataFrame, ps: PropensityResult, *, bounds: tuple[float, float
     bounds : (float, float), optional
         Scores to keep, e.g. ``(0.1, 0.9)`` (Crump et al. 2009); default: the common
         support of the two groups.
+    describe : sequence of str, default=()
+        Columns on which to compare the excluded with the kept people.
+    threshold : int, default=10
+        Small-cell threshold: the profile of fewer excluded people is not shown.
 
     Returns
     -------
     TrimResult
-        Refit the propensity model on ``result.data`` before estimating effects.
+        Refit the propensity model on ``result.data`` before estimating effects: the
+        estimates then hold for the people kept, not for the excluded.
+
+    Notes
+    -----
+    Trimming changes the target population; it is the honest response to a lack of
+    overlap (nobody comparable in the other group), not a statistical nuisance.
+    Crump et al. (2009) show that keeping scores within [0.1, 0.9] is close to optimal
+    for the variance of the ATE in many settings.
+
+    References
+    ----------
+    Crump, R. K., Hotz, V. J., Imbens, G. W. & Mitnik, O. A. (2009). Dealing with
+    limited overlap in estimation of average treatment effects. *Biometrika*, 96,
+    187-199.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=500) * 2})
+    >>> df["g"] = np.where(rng.random(500) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> kept = trim(df, propensity_score(df, "g ~ x", treated="a"), bounds=(0.1, 0.9))
+    >>> bool(kept.table["n_excluded"].sum() == 500 - len(kept.data))
+    True
     """
-    if len(data) != len(ps.scores):
-        raise ValueError(
-            f"data has {len(data)} rows but the propensity model was fitted on "
-            f"{len(ps.scores)}; pass the same data."
-        )
+    check_data(data)
+    check_columns(data, list(describe))
+    _check_same_rows(data, ps)
     low, high = ps.support if bounds is None else bounds
     if not 0 <= low < high <= 1:
-        raise ValueError(f"bounds must satisfy 0 <= low < high <= 1, but were {(low, high)}.")
+        raise ValueError(
+            f"bounds must satisfy 0 <= low < high <= 1, but were {(low, high)}; e.g. "
+            "bounds=(0.1, 0.9)."
+        )
     keep = (ps.scores >= low) & (ps.scores <= high)
     table = pd.DataFrame(
         [
@@ -1224,6 +1857,264 @@ def trim(data: pd.DataFrame, ps: PropensityResult, *, bounds: tuple[float, float
             for label, member in ((ps.treated_label, ps.treated), ("comparison", ~ps.treated))
         ]
     )
+    excluded = None
+    if describe and (~keep).any() and keep.any():
+        smd = standardized_mean_difference(
+            data[list(describe)].assign(_kept=keep), list(describe), "_kept", reference=True
+        ).table
+        excluded = pd.DataFrame(
+            {
+                "variable": smd["variable"],
+                "level": smd["level"],
+                "mean_kept": smd["mean_reference"],
+                "mean_excluded": smd["mean_other"],
+                "smd": smd["smd"],
+            }
+        )
+        # Small cells: a proportion of few people (or of all but few) reveals a count.
+        n_out, n_in = int((~keep).sum()), int(keep.sum())
+        binary = (smd["kind"] == "binary").to_numpy()
+        counts_out = np.where(binary, smd["mean_other"] * n_out, threshold)
+        counts_in = np.where(binary, smd["mean_reference"] * n_in, threshold)
+        small_out = ((counts_out > 0.5) & (counts_out < threshold - 0.5)) | (
+            (n_out - counts_out > 0.5) & (n_out - counts_out < threshold - 0.5) & binary
+        )
+        small_in = (counts_in > 0.5) & (counts_in < threshold - 0.5)
+        if n_out < threshold:
+            small_out[:] = True
+        excluded.loc[small_out, ["mean_excluded", "smd"]] = np.nan
+        excluded.loc[small_in, ["mean_kept", "smd"]] = np.nan
     return TrimResult(
-        table=table, data=data.loc[keep].reset_index(drop=True), bounds=(float(low), float(high))
+        table=table,
+        excluded=excluded,
+        data=data.loc[keep].reset_index(drop=True),
+        bounds=(float(low), float(high)),
+    )
+
+
+@dataclass(frozen=True)
+class AdjustedCurvesResult(TableResult):
+    """Propensity-weighted cumulative incidence of an exit, by group, with contrasts.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Contrasts, treated minus comparison: ``measure`` (``cif_difference`` at each
+        horizon; ``rmtl_difference``: difference in restricted mean time lost to the
+        exit up to the last horizon, e.g. mean months in work), ``horizon``,
+        ``estimate``, ``mean_treated``, ``mean_comparison``, ``std_error`` (bootstrap
+        SD), ``ci_low``, ``ci_high`` (percentile), ``n_boot``.
+    curves : CumulativeIncidenceResult
+        The weighted Aalen–Johansen curves of every exit by group, from
+        :func:`evalkit.survival.cumulative_incidence` (their pointwise CIs ignore the
+        estimation of the weights; use ``table`` for inference).
+    estimand : str
+        ATE, ATT or ATO.
+    cause : str
+        The exit of interest.
+    conf_level : float
+        Confidence level.
+    cluster : str or None
+        Bootstrap resampling unit.
+    """
+
+    table: pd.DataFrame
+    curves: object = field(repr=False)
+    estimand: str
+    cause: str
+    conf_level: float
+    cluster: str | None
+
+    def plot(self, ax=None):
+        """Adjusted cumulative incidence of ``cause`` in each group; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4))
+        curves = self.curves.table
+        part = curves[curves["cause"] == self.cause]
+        for i, (group, rows) in enumerate(part.groupby("group", sort=False)):
+            t = np.r_[0.0, rows["time"].to_numpy()]
+            ax.step(t, np.r_[0.0, rows["estimate"]], where="post", color=f"C{i}", label=group)
+        for h in self.table["horizon"].unique():
+            ax.axvline(h, color="grey", linewidth=0.5, linestyle=":")
+        ax.set_ylim(0, 1)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("time since intake")
+        ax.set_ylabel(f"cumulative incidence of {self.cause} ({self.estimand}-weighted)")
+        ax.legend(frameon=False)
+        return ax
+
+
+def _weighted_cif_contrasts(frame, time, event, group, treated_label, cause, horizons):
+    """CIF differences at horizons and the RMTL difference up to the last horizon."""
+    from evalkit.survival import cumulative_incidence, restricted_mean_time
+
+    curves = cumulative_incidence(frame, time, event, group=group, weights="_w")
+    at = [curves.at(h) for h in horizons]
+    values = []
+    for table in at:
+        rows = table[table["cause"] == cause].set_index("group")["estimate"]
+        values.append((float(rows[treated_label]), float(rows.drop(treated_label).iloc[0])))
+    rm = restricted_mean_time(
+        frame, time, event, horizon=max(horizons), group=group, cause=cause, weights="_w"
+    ).table.set_index("group")["estimate"]
+    values.append((float(rm[treated_label]), float(rm.drop(treated_label).iloc[0])))
+    return curves, values
+
+
+def adjusted_cumulative_incidence(
+    data: pd.DataFrame,
+    ps: PropensityResult,
+    *,
+    time: str = "time",
+    event: str = "event",
+    cause: str = "job",
+    horizons: Sequence[float] = (6, 12),
+    estimand: str = "ATE",
+    n_boot: int = 200,
+    cluster: str | None = None,
+    conf_level: float = 0.95,
+    rng: int | np.random.Generator | None = 0,
+) -> AdjustedCurvesResult:
+    """Propensity-weighted cumulative incidence curves and their differences.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data the propensity model was fitted on, with ``time`` and ``event`` from
+        :func:`evalkit.survival.time_to_event` (competing exits, censoring).
+    ps : PropensityResult
+        Fitted propensity model (its group column splits the curves).
+    time, event : str
+        Time since intake and exit type columns.
+    cause : str, default="job"
+        The exit of interest; the other exits compete.
+    horizons : sequence of float, default=(6, 12)
+        Times (unit of ``time``) at which to compare the curves; the restricted mean
+        time lost to ``cause`` is compared up to the last one.
+    estimand : {"ATE", "ATT", "ATO"}, default="ATE"
+        Weights of :func:`propensity_weights`.
+    n_boot : int, default=200
+        Bootstrap replicates (refitting the propensity model) for the CIs.
+    cluster : str, optional
+        Resample whole clusters (e.g. ``"mentor_id"``).
+    conf_level : float, default=0.95
+        Confidence level.
+    rng : int or numpy.random.Generator, default=0
+        Seed or generator.
+
+    Returns
+    -------
+    AdjustedCurvesResult
+
+    Notes
+    -----
+    The curves are the weighted Aalen–Johansen estimators of
+    :func:`evalkit.survival.cumulative_incidence` (weights: :func:`propensity_weights`),
+    and the restricted mean time lost to the exit,
+    :math:`\\int_0^\\tau F_k(t)\\,dt`, comes from
+    :func:`evalkit.survival.restricted_mean_time` (for a job: expected time in work
+    within :math:`\\tau`). Unlike the binary "job within h" outcome, censored people
+    are kept (independent censoring assumed). Confidence intervals are percentile
+    bootstrap intervals that refit the propensity model in every replicate, as the
+    analytic variances of weighted curves ignore the estimation of the weights.
+
+    References
+    ----------
+    Cole, S. R. & Hernán, M. A. (2004). Adjusted survival curves with inverse
+    probability weights. *Computer Methods and Programs in Biomedicine*, 75, 45-49.
+    Neumann, A. & Billionnet, C. (2016). Covariate adjustment of cumulative incidence
+    functions for competing risks data using inverse probability of treatment
+    weighting. *Computer Methods and Programs in Biomedicine*, 129, 63-70. Without
+    censoring before the horizon the adjusted CIF equals the Hajek IPW risk of
+    :func:`programme_effect` (tested to 1e-10).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(2)
+    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
+    >>> df["g"] = np.where(rng.random(400) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    >>> df["time"] = rng.exponential(10, 400).round(1) + 0.1
+    >>> df["event"] = np.where(df.time > 15, "censored", np.where(df.x > 0, "job", "other"))
+    >>> r = adjusted_cumulative_incidence(df, propensity_score(df, "g ~ x", treated="a"),
+    ...                                   horizons=[5, 10], n_boot=20, rng=1)
+    >>> r.table["measure"].tolist()
+    ['cif_difference', 'cif_difference', 'rmtl_difference']
+    """
+    import warnings
+
+    check_data(data)
+    check_columns(data, [time, event, cluster])
+    check_one_of(estimand, ESTIMANDS, name="estimand")
+    conf_level = check_conf_level(conf_level)
+    rng = check_rng(rng)
+    _check_same_rows(data, ps)
+    horizons = [float(h) for h in horizons]
+    if not horizons or min(horizons) <= 0:
+        raise ValueError(f"horizons must be positive times, but were {horizons}.")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        raise ValueError(f"n_boot must be an integer >= 2 (e.g. 200), but was {n_boot!r}.")
+    causes = set(data[event].astype(str))
+    if cause not in causes:
+        raise ValueError(
+            f"cause must be one of the exits in {event!r} ({sorted(causes)}), but was {cause!r}."
+        )
+    group_name = "_arm"
+    labels = np.where(ps.treated, str(ps.treated_label), "comparison")
+    frame = pd.DataFrame(
+        {time: data[time].to_numpy(), event: data[event].to_numpy(), group_name: labels}
+    )
+    treated_label = str(ps.treated_label)
+    frame["_w"] = propensity_weights(ps, estimand=estimand).weights
+    curves, point = _weighted_cif_contrasts(
+        frame, time, event, group_name, treated_label, cause, horizons
+    )
+    x, t = ps.design, ps.treated.astype(float)
+    start = ps.table["estimate"].to_numpy()
+    units = data[cluster] if cluster else pd.RangeIndex(len(data))
+    codes, uniques = pd.factorize(units)
+    members = pd.Series(np.arange(len(data))).groupby(codes).agg(list).tolist()
+    draws = np.full((n_boot, len(point)), np.nan)
+    for b in range(n_boot):
+        index = np.concatenate([members[i] for i in rng.integers(0, len(uniques), len(uniques))])
+        tb = t[index]
+        if tb.min() == tb.max():
+            continue
+        try:
+            e = np.clip(_logistic(x[index], tb, start=start, with_cov=False)[2], 1e-12, 1 - 1e-12)
+            fb = frame.iloc[index].reset_index(drop=True)
+            fb["_w"] = np.where(tb == 1, *_tilting(e, estimand))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", EvalkitWarning)
+                _, values = _weighted_cif_contrasts(
+                    fb, time, event, group_name, treated_label, cause, horizons
+                )
+        except ValueError:
+            continue  # a replicate whose follow-up ends before the horizon: counted out
+        draws[b] = [a - c for a, c in values]
+    ok = ~np.isnan(draws).any(axis=1)
+    alpha = 1 - conf_level
+    good = draws[ok]
+    table = pd.DataFrame(
+        {
+            "measure": ["cif_difference"] * len(horizons) + ["rmtl_difference"],
+            "horizon": [*horizons, max(horizons)],
+            "estimate": [a - c for a, c in point],
+            "mean_treated": [a for a, _ in point],
+            "mean_comparison": [c for _, c in point],
+            "std_error": good.std(axis=0, ddof=1),
+            "ci_low": np.quantile(good, alpha / 2, axis=0),
+            "ci_high": np.quantile(good, 1 - alpha / 2, axis=0),
+            "n_boot": int(ok.sum()),
+        }
+    )
+    return AdjustedCurvesResult(
+        table=table,
+        curves=curves,
+        estimand=estimand,
+        cause=cause,
+        conf_level=conf_level,
+        cluster=cluster,
     )

@@ -1,25 +1,74 @@
+# ruff: noqa: E501  (the fixed tables below are CSV text, one row a line)
 """Write the corpus of bad (and awkward but valid) files used by tests/test_data.py.
 
-Each file starts from a few rows of the shipped participants or questionnaire and
-introduces one kind of problem that real exports contain. Run from the project root:
+Each file starts from a few rows of a small, fixed participants (or questionnaire, or
+costs) table written out below, and introduces one kind of problem that real exports
+contain. The outputs are committed; rerun after changing this script and commit both:
 
     .venv/bin/python tests/data/make_bad_files.py
+
+The script is self-contained (it does not read evaldata/), so regenerating the shipped
+synthetic data never changes the corpus.
 """
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+
+# The first rows of an earlier evaldata/participants.csv (synthetic people).
+PARTICIPANTS_CSV = """\
+participant_id,programme,site,intake_date,age,gender,migration_background,education,language_level,months_unemployed,single_parent,mentor_id,mentor_age,first_meeting_dropout,duo_completed,exit_type,exit_date,follow_up_end
+P00001,Team4Job,Brussels,2019-01-02,35,male,EU,tertiary,B1,15,False,M0279,47,False,True,training,2019-07-09,2025-06-30
+P00002,DUO for a JOB,Brussels,2019-01-02,19,male,non-EU,tertiary,B2,10,False,M0078,71,False,True,job_permanent,2019-01-14,2025-06-30
+P00003,Team4Job,Brussels,2019-01-04,51,male,non-EU,upper secondary,A2,15,False,M0445,25,False,True,self_employed,2019-12-02,2025-06-30
+P00004,DUO for a JOB,Antwerp,2019-01-05,20,female,non-EU,lower secondary,B1,9,False,M0162,50,True,False,job_temporary,2019-10-24,2025-06-30
+P00005,Team4Job,Brussels,2019-01-06,46,male,non-EU,tertiary,C1,18,False,M0350,63,False,False,dropout,2021-10-11,2025-06-30
+P00006,Team4Job,Brussels,2019-01-06,32,female,non-EU,upper secondary,B1,5,False,M0372,59,False,True,training,2020-03-07,2025-06-30
+P00007,Team4Job,Brussels,2019-01-07,34,male,EU,tertiary,B2,26,False,M0447,55,True,False,job_temporary,2019-02-04,2025-06-30
+P00008,DUO for a JOB,Ghent,2019-01-07,24,female,non-EU,upper secondary,B2,55,False,M0183,52,True,False,job_temporary,2019-04-03,2025-06-30
+P00009,Team4Job,Brussels,2019-01-07,33,female,none,tertiary,C1,32,False,M0360,56,False,False,dropout,2019-03-03,2025-06-30
+P00010,Team4Job,Brussels,2019-01-10,19,male,non-EU,tertiary,B2,3,False,M0408,51,False,True,job_permanent,2019-06-05,2025-06-30
+P00011,Team4Job,Brussels,2019-01-11,37,female,non-EU,upper secondary,B2,36,True,M0393,40,False,True,job_permanent,2022-04-20,2025-06-30
+P00012,Team4Job,Brussels,2019-01-13,28,male,none,upper secondary,C2,17,False,M0300,44,True,False,training,2019-06-04,2025-06-30
+"""
+
+QUESTIONNAIRE_CSV = """\
+participant_id,wave,response_date,rse_01,rse_02,rse_03,rse_04,rse_05,rse_06,rse_07,rse_08,rse_09,rse_10
+P00001,pre,2019-01-09,2,3,1,2,2,3,1,4,4,1
+P00001,post,2019-08-03,2,3,2,3,2,3,2,3,2,2
+P00002,pre,2019-01-09,3,2,1,3,3,2,1,4,3,1
+P00003,pre,2019-01-14,3,3,2,2,3,2,1,2,2,3
+P00004,pre,2019-01-19,1,4,1,2,3,3,2,3,4,1
+P00005,pre,2019-01-09,4,2,4,4,1,2,4,1,1,3
+P00006,pre,2019-01-12,2,3,3,4,1,3,2,2,1,2
+P00006,post,2019-08-05,3,1,2,2,3,2,3,1,3,3
+"""
+
+COSTS_CSV = """\
+programme,site,year,cost_item,amount_eur,duos_formed
+DUO for a JOB,Antwerp,2019,mentor_training,1673.16,17
+DUO for a JOB,Antwerp,2019,meeting_rooms,2900.93,17
+DUO for a JOB,Antwerp,2019,coordinator_salaries,41250.00,17
+DUO for a JOB,Antwerp,2019,overhead,5032.85,17
+Team4Job,Ghent,2020,mentor_training,980.5,9
+Team4Job,Ghent,2020,meeting_rooms,1200,9
+"""
 
 
 def _base(n: int = 12) -> pd.DataFrame:
-    return pd.read_csv(ROOT / "evaldata" / "participants.csv", dtype=str, nrows=n)
+    return pd.read_csv(io.StringIO(PARTICIPANTS_CSV), dtype=str, nrows=n)
 
 
 def _questionnaire(n: int = 8) -> pd.DataFrame:
-    return pd.read_csv(ROOT / "evaldata" / "questionnaire.csv", dtype=str, nrows=n)
+    return pd.read_csv(io.StringIO(QUESTIONNAIRE_CSV), dtype=str, nrows=n)
+
+
+def _costs() -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(COSTS_CSV), dtype=str)
 
 
 def write_all() -> None:
@@ -58,6 +107,8 @@ def write_all() -> None:
     df.loc[2, "intake_date"] = "2021-13-45"
     df.loc[3, "intake_date"] = "March 3rd 2021"
     df.loc[4, "exit_date"] = "03/15/2021"  # month-first is never guessed
+    df.loc[5, "intake_date"] = "06/01/19"  # two-digit year is never guessed
+    df.loc[6, "exit_date"] = "2019-02-30"  # no such day
     df.to_csv(bad / "dates_unparseable.csv", index=False)
 
     df = _base()
@@ -109,6 +160,7 @@ def write_all() -> None:
     df = _base()
     df.loc[1, "gender"] = ""
     df.loc[2, "mentor_id"] = ""
+    df.loc[3, "site"] = "   "  # blank is missing
     df.to_csv(bad / "missing_values.csv", index=False)
 
     df = _base()
@@ -157,6 +209,78 @@ def write_all() -> None:
     q.loc[6] = q.loc[0]
     q.loc[7, "participant_id"] = "P99999"
     q.to_csv(bad / "questionnaire_problems.csv", index=False)
+
+    # --- added: numbers, duplicates with other problems, costs, typed files ---
+    df = _base()
+    df.loc[0, "age"] = "34,0"  # decimal comma: accepted
+    df.loc[1, "age"] = "34.00"  # accepted
+    df.loc[2, "months_unemployed"] = "1.000"  # thousands separator or decimal? rejected
+    df.loc[3, "age"] = "3 4"
+    df.loc[4, "age"] = "34.5"
+    df.loc[5, "mentor_age"] = "fifty"
+    df.to_csv(bad / "whole_numbers.csv", index=False)
+
+    df = _base()
+    df.loc[4, "participant_id"] = df.loc[0, "participant_id"]
+    df.loc[4, "age"] = "-3"  # a duplicate with another problem: both rows still rejected
+    df.to_csv(bad / "duplicate_ids_and_bad_age.csv", index=False)
+
+    df = _base()
+    df.insert(5, "AGE", df["age"])
+    df.to_csv(bad / "duplicate_column.csv", index=False)
+
+    c = _costs()
+    c.loc[0, "amount_eur"] = "1,673"  # ambiguous
+    c.loc[1, "amount_eur"] = "2.900,93"  # thousands separator
+    c.loc[2, "amount_eur"] = "-5"
+    c.loc[3, "year"] = "2031"
+    c.loc[4, "cost_item"] = "catering"
+    c.loc[5, "amount_eur"] = "1200,00"  # decimal comma: accepted
+    c.loc[6] = c.loc[5]  # duplicate key
+    c.to_csv(bad / "costs_problems.csv", index=False, sep=";")
+
+    # Parquet with real dtypes: integers, booleans, dates, a missing integer.
+    typed = _typed(_base())
+    typed.to_parquet(good / "participants_typed.parquet", index=False)
+    typed = typed.astype({"age": "Int64"})
+    typed.loc[1, "age"] = -3
+    typed.loc[2, "age"] = pd.NA
+    typed.loc[3, "exit_date"] = typed.loc[3, "intake_date"] - pd.Timedelta(days=1)
+    typed.to_parquet(bad / "typed_problems.parquet", index=False)
+    (bad / "corrupt.parquet").write_bytes(b"PAR1 this is not a parquet file PAR1")
+    (bad / "participants.xls").write_bytes(b"\xd0\xcf\x11\xe0 old Excel")
+
+    # Excel with typed cells (dates, integers, booleans) and a blank row in the middle.
+    _write_xlsx(good / "participants.xlsx", _typed(_base()))
+    rows = _typed(_base())
+    _write_xlsx(bad / "excel_blank_row.xlsx", rows, blank_after=3)
+    _write_xlsx(bad / "header_not_on_row_1.xlsx", rows, leading_blank=True)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in ["age", "months_unemployed", "mentor_age"]:
+        out[c] = out[c].astype("int64")
+    for c in ["single_parent", "first_meeting_dropout", "duo_completed"]:
+        out[c] = out[c].map({"True": True, "False": False}).astype(bool)
+    for c in ["intake_date", "exit_date", "follow_up_end"]:
+        out[c] = pd.to_datetime(out[c])
+    out["programme"] = out["programme"].astype("category")
+    return out
+
+
+def _write_xlsx(path: Path, df: pd.DataFrame, *, blank_after=None, leading_blank=False):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "participants"
+    if leading_blank:
+        sheet.append(["Export of 2025-06-30"])
+    sheet.append(list(df.columns))
+    for i, row in enumerate(df.astype(object).itertuples(index=False)):
+        sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+        if blank_after is not None and i + 1 == blank_after:
+            sheet.append([])
+    book.save(path)
 
 
 if __name__ == "__main__":
