@@ -511,7 +511,7 @@ def test_truncated_ipw_uses_the_capped_weights(sample, ps):
 
 def test_cluster_robust_ses_equal_statsmodels_for_the_naive_difference(sample, ps):
     """With unit weights the IPW sandwich minus the PS part is OLS with cluster SEs."""
-    from evalkit.comparison import _cluster_sum
+    from evalkit._mestimation import cluster_sum
 
     y = sample["job_within_12m"].to_numpy(float)
     t = ps.treated.astype(float)
@@ -521,7 +521,7 @@ def test_cluster_robust_ses_equal_statsmodels_for_the_naive_difference(sample, p
     )
     resid = y - ols.fittedvalues
     x = sm.add_constant(t)
-    meat = _cluster_sum(x * resid[:, None], clusters)
+    meat = cluster_sum(x * resid[:, None], clusters)
     bread = np.linalg.inv(x.T @ x)
     cov = bread @ meat.T @ meat @ bread
     assert_allclose(np.sqrt(cov[1, 1]), ols.bse[1], rtol=SE_RTOL)

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit
 
+from evalkit._mestimation import cluster_sum, sandwich
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_conf_level, check_data, check_one_of, check_rng
 from evalkit.descriptives import standardized_mean_difference
@@ -828,24 +829,6 @@ def combine_effects(effects: Sequence[EffectResult]) -> EffectResult:
     )
 
 
-def _cluster_sum(psi: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
-    """Sum estimating-function rows within clusters (identity without clusters)."""
-    if clusters is None:
-        return psi
-    codes, uniques = pd.factorize(clusters)
-    return np.column_stack(
-        [np.bincount(codes, weights=psi[:, j], minlength=len(uniques)) for j in range(psi.shape[1])]
-    )
-
-
-def _sandwich(psi: np.ndarray, bread: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
-    """Variance ``A^-1 B A^-T`` of an M-estimator from its estimating functions."""
-    meat = _cluster_sum(psi, clusters)
-    b = meat.T @ meat
-    a_inv = np.linalg.inv(bread)
-    return a_inv @ b @ a_inv.T
-
-
 def _ipw_means(y, t, w):
     """Hajek (normalised) weighted means of the outcome in each group."""
     w1, w0 = t * w, (1 - t) * w
@@ -866,7 +849,7 @@ def _ipw_fit(y, t, x, e, estimand, clusters, truncate=None):
     bread[k + 1, :k] = -(d * r0) @ x
     bread[k, k] = np.sum(t * w)
     bread[k + 1, k + 1] = np.sum((1 - t) * w)
-    cov = _sandwich(psi, bread, clusters)
+    cov = sandwich(psi, bread, clusters)
     return mu1, mu0, cov[k:, k:]
 
 
@@ -912,7 +895,7 @@ def _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters, starts=None, *, wa
         phi0 = t * m0 + (1 - t) * e / (1 - e) * (y - m0)
         mu0 = np.sum(phi0) / np.sum(t)
         psi = np.column_stack([t * (y - mu1) / p, (phi0 - t * mu0) / p])
-    meat = _cluster_sum(psi, clusters)
+    meat = cluster_sum(psi, clusters)
     cov = meat.T @ meat / n**2
     return mu1, mu0, cov
 
@@ -1618,7 +1601,7 @@ def matched_effect(
     if matched.replace:
         uses = matched.pairs["control_row"].value_counts().to_numpy(dtype=float)
         d = y1 - y0
-        var_diff = (np.sum((d - d.mean()) ** 2) + np.sum(uses * (uses - 1)) * y0.var(ddof=1))
+        var_diff = np.sum((d - d.mean()) ** 2) + np.sum(uses * (uses - 1)) * y0.var(ddof=1)
         var_diff /= n1**2
         var1 = y1.var(ddof=1) / n1
         cov01 = (var1 + (y0.var(ddof=1) * np.sum(uses**2) / n1**2) - var_diff) / 2

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evalkit._mestimation import sandwich
 from evalkit._results import TableResult
 from evalkit._validation import (
     check_columns,
@@ -1454,20 +1455,18 @@ def _ipw_mean_sandwich(
     z: np.ndarray, r: np.ndarray, d: np.ndarray, beta: np.ndarray
 ) -> tuple[float, float, np.ndarray]:
     """Hajek IPW mean of ``d`` among responders and its stacked-sandwich standard error."""
-    n, p = z.shape
+    p = z.shape[1]
     pi = 1.0 / (1.0 + np.exp(-(z @ beta)))
     w = r / pi
     dd = np.where(r == 1, d, 0.0)
     mu = float(np.sum(w * dd) / np.sum(w))
     resid = np.where(r == 1, dd - mu, 0.0)
     psi = np.column_stack([z * (r - pi)[:, None], w * resid])
-    a = np.zeros((p + 1, p + 1))
-    a[:p, :p] = -(z * (pi * (1.0 - pi))[:, None]).T @ z / n
-    a[p, :p] = -(r * resid * (1.0 - pi) / pi) @ z / n
-    a[p, p] = -np.sum(w) / n
-    b = psi.T @ psi / n
-    a_inv = np.linalg.inv(a)
-    cov = a_inv @ b @ a_inv.T / n
+    bread = np.zeros((p + 1, p + 1))
+    bread[:p, :p] = (z * (pi * (1.0 - pi))[:, None]).T @ z
+    bread[p, :p] = (r * resid * (1.0 - pi) / pi) @ z
+    bread[p, p] = np.sum(w)
+    cov = sandwich(psi, bread)
     return mu, float(np.sqrt(cov[p, p])), 1.0 / pi
 
 
