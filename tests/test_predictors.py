@@ -364,39 +364,26 @@ def test_delong_auc_matches_sklearn_and_a_brute_force_variance():
 # ----------------------------------------------------------------------------- prediction
 
 
+CV_OPTIONS = dict(
+    group="mentor_id",
+    n_splits=3,
+    n_repeats=2,
+    n_permutations=2,
+    n_partial_dependence=2,
+    subgroups=["programme", "gender", "age"],
+    subgroup_bins={"age": [16, 26, 34, 46, 71]},
+    cluster="mentor_id",
+    rng=7,
+)
+
+
 @pytest.fixture(scope="module")
 def cv(data):
-    return cross_validate_models(
-        data,
-        "job_within_12m",
-        PREDICTORS,
-        group="mentor_id",
-        n_splits=3,
-        n_repeats=2,
-        n_permutations=2,
-        n_partial_dependence=2,
-        subgroups=["programme", "gender", "age"],
-        subgroup_bins={"age": [16, 26, 34, 46, 71]},
-        cluster="mentor_id",
-        rng=7,
-    )
+    return cross_validate_models(data, "job_within_12m", PREDICTORS, **CV_OPTIONS)
 
 
 def test_cross_validation_is_reproducible(data, cv):
-    again = cross_validate_models(
-        data,
-        "job_within_12m",
-        PREDICTORS,
-        group="mentor_id",
-        n_splits=3,
-        n_repeats=2,
-        n_permutations=2,
-        n_partial_dependence=2,
-        subgroups=["programme", "gender", "age"],
-        subgroup_bins={"age": [16, 26, 34, 46, 71]},
-        cluster="mentor_id",
-        rng=7,
-    )
+    again = cross_validate_models(data, "job_within_12m", PREDICTORS, **CV_OPTIONS)
     for name in ("table", "folds", "importance", "subgroups", "calibration", "partial_dependence"):
         pd.testing.assert_frame_equal(getattr(cv, name), getattr(again, name))
     other = cross_validate_models(
