@@ -29,9 +29,17 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit
 
+from evalkit._formula import model_matrix
 from evalkit._mestimation import cluster_sum, sandwich
 from evalkit._results import TableResult
-from evalkit._validation import check_columns, check_conf_level, check_data, check_one_of, check_rng
+from evalkit._validation import (
+    check_columns,
+    check_conf_level,
+    check_data,
+    check_integer,
+    check_one_of,
+    check_rng,
+)
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
 
@@ -66,76 +74,102 @@ ESTIMANDS = ("ATE", "ATT", "ATO")
 
 def _design(data: pd.DataFrame, formula: str):
     """Response indicator and design matrix of a ``group ~ covariates`` formula."""
-    from formulaic import model_matrix
-    from formulaic.errors import FormulaicError
-
     if not isinstance(formula, str) or not formula.partition("~")[2].strip():
         raise ValueError(
             f"formula must be 'group ~ covariates', but was {formula!r}; e.g. "
             "'programme ~ age + C(education)'."
         )
     lhs, _, rhs = formula.partition("~")
-    try:
-        matrix = model_matrix("1 + " + rhs, data, na_action="raise")
-    except (FormulaicError, ValueError) as error:
-        raise ValueError(
-            f"the formula {formula!r} cannot be evaluated on the data: {error} Use column "
-            "names of the data and drop or impute rows with missing values first."
-        ) from error
-    x = np.asarray(matrix, dtype=float)
+    x, names = model_matrix(data, rhs)
     # Levels of a categorical that nobody in the data has (pandas keeps unused
     # categories) give all-zero columns that carry no information: leave them out.
     used = np.any(x != 0, axis=0)
-    return lhs.strip(), x[:, used], [t for t, u in zip(matrix.columns, used, strict=True) if u]
+    if used.all():
+        return lhs.strip(), x, names
+    return lhs.strip(), x[:, used], [t for t, u in zip(names, used, strict=True) if u]
+
+
+def _weighted_gram(x: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``X' diag(v) X`` for non-negative ``v``; ``out`` is scratch space shaped like ``x``."""
+    xs = np.multiply(x, np.sqrt(v)[:, None], out=out)
+    return xs.T @ xs
 
 
 def _logistic(
     x: np.ndarray,
     y: np.ndarray,
     *,
+    weights: np.ndarray | None = None,
     start: np.ndarray | None = None,
-    with_cov: bool = True,
-    tol: float = 1e-12,
+    hessian: np.ndarray | None = None,
+    exact: bool = True,
+    tol: float = 1e-16,
     max_iter: int = 100,
 ):
-    """Maximum likelihood logistic regression by Newton-Raphson (IRLS).
+    """Maximum likelihood logistic regression by Newton-Raphson.
 
-    Returns the coefficients, their model-based covariance (inverse information) and
-    the fitted probabilities. One iteration costs one pass forming ``X'WX`` (n k^2),
-    which is what makes the weighting estimators cheap at register scale. Converges
-    on the relative change of the deviance, like R's ``glm`` and statsmodels, so that
-    quasi-separated data end with fitted probabilities near 0 or 1 (which
-    :func:`propensity_score` then reports) rather than an error. ``start`` (e.g. the
-    full-data solution for a bootstrap replicate) saves most iterations.
+    Returns the coefficients, the Fisher information ``X'WX`` at them (with
+    ``exact=False``, the approximation last used in the iterations) and the fitted
+    probabilities. ``weights`` are frequency weights (a bootstrap replicate's counts:
+    the fit equals that on repeated rows).
+
+    The gradient is exact at every step, so the solution does not depend on the
+    Hessian used; forming ``X'WX`` (n k^2) is the costly part, so it is reused while
+    each step shrinks the Newton decrement :math:`\\lambda^2 = g'H^{-1}g` at least
+    fourfold, and recomputed otherwise. Without ``start``, a large problem first fits
+    every ``n // 20000``-th row and starts from that solution and its (scaled)
+    information; ``start`` with ``hessian`` (a bootstrap replicate starting from the
+    full-data fit) likewise needs a few gradient passes. Stops after the step whose
+    :math:`\\lambda^2` (about the deviance still to gain) is below ``tol`` times the
+    number of people: the score equations then hold to about machine precision (which
+    gives overlap weights their exact balance). Quasi-separated data end with fitted
+    probabilities near 0 or 1 (which :func:`propensity_score` then reports) rather
+    than an error, as with R's ``glm``.
     """
+    n = len(y)
+    w = np.ones(n) if weights is None else weights
     beta = np.zeros(x.shape[1]) if start is None else np.array(start, dtype=float)
-    eta = x @ beta
-    deviance = np.inf
+    if start is None and n > 100_000:
+        stride = n // 20_000
+        try:
+            beta, hessian, _ = _logistic(x[::stride], y[::stride], weights=w[::stride])
+            hessian = hessian * (w.sum() / w[::stride].sum())
+        except ValueError:
+            beta, hessian = np.zeros(x.shape[1]), None
+    scale = tol * (w.sum() + 0.1)
+    scratch = None
+    fresh, previous = False, np.inf
     for _ in range(max_iter):
-        p = expit(eta)
-        info = x.T @ (x * (p * (1.0 - p))[:, None])
-        beta = beta + np.linalg.lstsq(info, x.T @ (y - p), rcond=None)[0]
-        eta = x @ beta
-        new = 2.0 * np.sum(np.logaddexp(0.0, eta) - y * eta)
-        if abs(new - deviance) <= tol * (abs(new) + 0.1):
+        p = expit(x @ beta)
+        gradient = x.T @ (w * (y - p))
+        if hessian is not None:
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+            decrement = gradient @ step
+        if hessian is None or (not fresh and scale < decrement > 0.01 * previous):
+            scratch = np.empty_like(x) if scratch is None else scratch
+            hessian, fresh = _weighted_gram(x, w * p * (1.0 - p), scratch), True
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+            decrement = gradient @ step
+        beta, previous, fresh = beta + step, decrement, False
+        if decrement <= scale:
             break
-        deviance = new
     else:
         raise ValueError(
             f"the logistic model did not converge in {max_iter} Newton steps; a covariate "
             "probably separates the groups: remove it or restrict the data."
         )
-    p = expit(eta)
-    if not with_cov:
-        return beta, None, p
-    info = x.T @ (x * (p * (1.0 - p))[:, None])
-    return beta, np.linalg.pinv(info), p
+    p = expit(x @ beta)
+    if exact:
+        hessian = _weighted_gram(x, w * p * (1.0 - p), scratch)
+    return beta, hessian, p
 
 
-def _linear(x: np.ndarray, y: np.ndarray):
-    """Least squares coefficients (for the outcome models of a continuous outcome)."""
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    return beta
+def _linear(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
+    """(Weighted) least squares coefficients, for the outcome models of a continuous outcome."""
+    if weights is not None:
+        root = np.sqrt(weights)
+        x, y = x * root[:, None], y * root
+    return np.linalg.lstsq(x, y, rcond=None)[0]
 
 
 @dataclass(frozen=True)
@@ -166,6 +200,8 @@ class PropensityResult(TableResult):
         Boolean treated indicator of each row.
     design : numpy.ndarray
         Design matrix of the model (for the variance of weighted estimators).
+    information : numpy.ndarray
+        Fisher information ``X'diag(e(1-e))X`` of the model at its estimate.
     """
 
     table: pd.DataFrame
@@ -178,6 +214,7 @@ class PropensityResult(TableResult):
     scores: np.ndarray = field(repr=False)
     treated: np.ndarray = field(repr=False)
     design: np.ndarray = field(repr=False)
+    information: np.ndarray = field(repr=False)
 
     @property
     def inside_support(self) -> np.ndarray:
@@ -255,7 +292,13 @@ def propensity_score(
     conf_level = check_conf_level(conf_level)
     group, x, terms = _design(data, formula)
     check_columns(data, [group])
-    labels = data[group].dropna().unique().tolist()
+    codes, uniques = pd.factorize(data[group])
+    if (codes < 0).any():
+        rows = data.index[codes < 0][:5].tolist()
+        raise ValueError(
+            f"group column {group!r} is missing in rows {rows}; every person needs a programme."
+        )
+    labels = uniques.tolist()
     if treated not in labels:
         raise ValueError(f"treated must be one of {labels}, but was {treated!r}.")
     if len(labels) != 2:
@@ -263,8 +306,9 @@ def propensity_score(
             f"group column {group!r} must have exactly 2 values, but has {labels}; filter the "
             "data to the two programmes to compare."
         )
-    t = (data[group] == treated).to_numpy()
-    beta, cov, scores = _logistic(x, t.astype(float))
+    t = codes == labels.index(treated)
+    beta, information, scores = _logistic(x, t.astype(float))
+    cov = np.linalg.pinv(information)
     se = np.sqrt(np.diag(cov))
     z = stats.norm.isf((1 - conf_level) / 2)
     table = pd.DataFrame(
@@ -313,6 +357,7 @@ def propensity_score(
         scores=scores,
         treated=t,
         design=x,
+        information=information,
     )
 
 
@@ -342,10 +387,23 @@ def _check_truncate(truncate: float | None) -> None:
         )
 
 
-def _weight_arrays(e, t, estimand, truncate):
+def _expanded_quantile(values: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """``np.quantile`` (linear) of ``values`` with each repeated ``counts`` times."""
+    order = np.argsort(values, kind="stable")
+    ends = np.cumsum(counts[order])
+    position = q * (ends[-1] - 1)
+    below = int(np.floor(position))
+    low, high = values[order[np.searchsorted(ends, [below + 1, below + 2])
+                             .clip(max=len(ends) - 1)]]
+    return float(low + (position - below) * (high - low))
+
+
+def _weight_arrays(e, t, estimand, truncate, counts=None):
     """Tilting weights of each row, their derivative in the linear predictor, and the cap.
 
-    Rows whose weight is capped get derivative 0 (the cap is treated as fixed).
+    Rows whose weight is capped get derivative 0 (the cap is treated as fixed). With
+    ``counts`` (a bootstrap replicate's frequency weights) the cap is the quantile of
+    the replicate's weights, as if its rows were repeated.
     """
     w1, w0 = _tilting(e, estimand)
     d1, d0 = _tilting_derivative(e, estimand)
@@ -353,7 +411,9 @@ def _weight_arrays(e, t, estimand, truncate):
     d = np.where(t, d1, d0)
     cap = None
     if truncate is not None:
-        cap = float(np.quantile(w, truncate))
+        cap = float(
+            np.quantile(w, truncate) if counts is None else _expanded_quantile(w, counts, truncate)
+        )
         capped = w > cap
         w = np.where(capped, cap, w)
         d = np.where(capped, 0.0, d)
@@ -533,8 +593,9 @@ class BalanceResult(TableResult):
     ----------
     table : pandas.DataFrame
         One row per variable (level): ``smd_before``, ``smd_after``,
-        ``variance_ratio_before``, ``variance_ratio_after`` and ``balanced``
-        (``|smd_after| < threshold``).
+        ``variance_ratio_before``, ``variance_ratio_after``, ``balanced``
+        (``|smd_after| < threshold``) and ``suppressed`` (SMDs blanked for
+        disclosure, see ``min_count``).
     threshold : float
         The |SMD| threshold.
     effective_n : dict
@@ -547,8 +608,8 @@ class BalanceResult(TableResult):
 
     @property
     def all_balanced(self) -> bool:
-        """Whether every covariate meets the threshold after weighting."""
-        return bool(self.table["balanced"].all())
+        """Whether every covariate shown (not suppressed) meets the threshold after weighting."""
+        return bool(self.table.loc[~self.table["suppressed"], "balanced"].all())
 
     def plot(self, ax=None):
         """Love plot: |SMD| before and after weighting; returns the Axes."""
@@ -586,6 +647,7 @@ def balance(
     weights: WeightsResult | MatchResult | None = None,
     estimand: str = "ATE",
     threshold: float = 0.1,
+    min_count: int | None = None,
 ) -> BalanceResult:
     """Standardized mean differences and variance ratios before and after adjustment.
 
@@ -607,12 +669,19 @@ def balance(
         matching) the SMD is standardised by the treated group's SD.
     threshold : float, default=0.1
         Balance is declared when |SMD| after adjustment is below it.
+    min_count : int, optional
+        Disclosure control for published tables: a binary row (a level of a
+        categorical) where fewer than ``min_count`` people of either group have, or
+        lack, the level gets its SMDs and ``balanced`` blanked and ``suppressed``
+        set, since with the group sizes its SMD would reveal those few people (e.g.
+        pass the report's disclosure threshold, 10).
 
     Returns
     -------
     BalanceResult
-        ``table`` with ``smd_before``, ``smd_after``, the variance ratios and
-        ``balanced``; ``all_balanced``; ``plot()`` draws the love plot.
+        ``table`` with ``smd_before``, ``smd_after``, the variance ratios,
+        ``balanced`` and ``suppressed``; ``all_balanced`` (over the rows shown);
+        ``plot()`` draws the love plot.
 
     Notes
     -----
@@ -681,6 +750,17 @@ def balance(
         }
     )
     table["balanced"] = table["smd_after"].abs() < threshold
+    table["suppressed"] = False
+    if min_count is not None:
+        check_integer(min_count, name="min_count", minimum=1)
+        held = np.stack([before["mean_reference"] * before["n_reference"],
+                         before["mean_other"] * before["n_other"]], axis=1).round()
+        sizes = before[["n_reference", "n_other"]].to_numpy()
+        small = (np.minimum(held, sizes - held) < min_count).any(axis=1)
+        small &= (before["kind"] == "binary").to_numpy()
+        table["suppressed"] = small
+        table.loc[small, ["smd_before", "smd_after"]] = np.nan
+        table["balanced"] = table["balanced"].astype(object).where(~small, None)
     return BalanceResult(
         table=table,
         threshold=threshold,
@@ -835,16 +915,23 @@ def _ipw_means(y, t, w):
     return np.dot(w1, y) / w1.sum(), np.dot(w0, y) / w0.sum()
 
 
-def _ipw_fit(y, t, x, e, estimand, clusters, truncate=None):
-    """Hajek IPW means with a stacked M-estimation variance (propensity model included)."""
-    k = x.shape[1]
+def _ipw_fit(y, t, x, e, information, estimand, clusters, truncate=None):
+    """Hajek IPW means with a stacked M-estimation variance (propensity model included).
+
+    ``x``, ``e`` and ``information`` are the propensity model's design, scores and
+    Fisher information.
+    """
+    n, k = x.shape
     w, d, _ = _weight_arrays(e, t.astype(bool), estimand, truncate)
     mu1, mu0 = _ipw_means(y, t, w)
     r1 = t * (y - mu1)
     r0 = (1 - t) * (y - mu0)
-    psi = np.column_stack([x * (t - e)[:, None], w * r1, w * r0])
+    psi = np.empty((n, k + 2))
+    np.multiply(x, (t - e)[:, None], out=psi[:, :k])
+    psi[:, k] = w * r1
+    psi[:, k + 1] = w * r0
     bread = np.zeros((k + 2, k + 2))
-    bread[:k, :k] = (x * (e * (1 - e))[:, None]).T @ x
+    bread[:k, :k] = information
     bread[k, :k] = -(d * r1) @ x
     bread[k + 1, :k] = -(d * r0) @ x
     bread[k, k] = np.sum(t * w)
@@ -853,51 +940,119 @@ def _ipw_fit(y, t, x, e, estimand, clusters, truncate=None):
     return mu1, mu0, cov[k:, k:]
 
 
-def _outcome_predictions(y, t, x, binary, starts=None, *, warn=True):
-    """Predicted outcome of everyone under each arm, from a model fitted in each arm."""
+def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=True):
+    """Predicted outcome of everyone under each arm, from a model fitted in each arm.
+
+    ``weights`` are frequency weights (a bootstrap replicate's counts).
+    """
     import warnings
 
     preds = []
     for arm in (1, 0):
         member = t == arm
+        if weights is not None:
+            member &= weights > 0
+        xm, ym = x[member], y[member]
+        wm = None if weights is None else weights[member]
         # A dummy that is all zero within a group (a level nobody in that group has)
         # cannot be estimated there; the group's model leaves it out.
-        keep = np.any(x[member] != 0, axis=0)
-        if warn and not keep.all():
-            warnings.warn(
-                f"{int((~keep).sum())} design column(s) are all zero in one group; that "
-                "group's outcome model leaves them out (a covariate level is absent there).",
-                EvalkitWarning,
-                stacklevel=4,
-            )
-        xk = x[:, keep]
+        keep = np.count_nonzero(xm, axis=0) > 0
+        xk = x
+        if not keep.all():
+            if warn:
+                warnings.warn(
+                    f"{int((~keep).sum())} design column(s) are all zero in one group; that "
+                    "group's outcome model leaves them out (a covariate level is absent there).",
+                    EvalkitWarning,
+                    stacklevel=4,
+                )
+            xm, xk = xm[:, keep], x[:, keep]
         if binary:
-            start = starts[arm] if starts is not None and keep.all() else None
-            beta = _logistic(xk[member], y[member], start=start, with_cov=False)[0]
+            start, hessian = starts[arm] if starts is not None and keep.all() else (None, None)
+            beta = _logistic(xm, ym, weights=wm, start=start, hessian=hessian, exact=False)[0]
             preds.append(expit(xk @ beta))
         else:
-            preds.append(xk @ _linear(xk[member], y[member]))
+            preds.append(xk @ _linear(xm, ym, wm))
     return preds
 
 
-def _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters, starts=None, *, warn=True):
-    """AIPW means and their influence-function covariance."""
-    m1, m0 = _outcome_predictions(y, t, x_outcome, binary, starts, warn=warn)
-    n = len(y)
+def _aipw_fit(
+    y, t, x_outcome, e, estimand, binary, clusters=None, starts=None, *,
+    x_ps=None, information=None, weights=None, with_cov=True, warn=True,
+):
+    """Augmented (doubly robust) means of each arm, and their covariance.
+
+    ATE and ATT: the efficient influence functions (the covariance is their empirical
+    variance). ATO: the augmented overlap-weighting estimator of Mao, Li & Greene
+    (2019), whose covariance is the sandwich of its estimating equations stacked with
+    the propensity model's score (design ``x_ps`` and Fisher ``information``; the
+    overlap population depends on the scores, so their estimation counts).
+    ``weights`` are frequency weights for the means of a bootstrap replicate, which
+    asks for no covariance (``with_cov=False``).
+    """
+    m1, m0 = _outcome_predictions(y, t, x_outcome, binary, starts, weights=weights, warn=warn)
+    c = np.ones(len(y)) if weights is None else weights
     if estimand == "ATE":
         phi1 = m1 + t * (y - m1) / e
         phi0 = m0 + (1 - t) * (y - m0) / (1 - e)
-        mu1, mu0 = phi1.mean(), phi0.mean()
-        psi = np.column_stack([phi1 - mu1, phi0 - mu0])
-    else:  # ATT: treated mean observed; comparison mean doubly robust
-        p = t.mean()
-        mu1 = np.sum(t * y) / np.sum(t)
+        mu1, mu0 = np.dot(c, phi1) / c.sum(), np.dot(c, phi0) / c.sum()
+        psi = np.column_stack([phi1 - mu1, phi0 - mu0]) if with_cov else None
+    elif estimand == "ATT":  # treated mean observed; comparison mean doubly robust
+        n1 = np.dot(c, t)
+        mu1 = np.dot(c * t, y) / n1
         phi0 = t * m0 + (1 - t) * e / (1 - e) * (y - m0)
-        mu0 = np.sum(phi0) / np.sum(t)
-        psi = np.column_stack([t * (y - mu1) / p, (phi0 - t * mu0) / p])
+        mu0 = np.dot(c, phi0) / n1
+        p = n1 / c.sum()
+        psi = np.column_stack([t * (y - mu1) / p, (phi0 - t * mu0) / p]) if with_cov else None
+    else:
+        return _augmented_overlap(y, t, m1, m0, e, x_ps, information, c, clusters, with_cov)
+    if not with_cov:
+        return mu1, mu0, None
     meat = cluster_sum(psi, clusters)
-    cov = meat.T @ meat / n**2
-    return mu1, mu0, cov
+    return mu1, mu0, meat.T @ meat / len(y) ** 2
+
+
+def _augmented_overlap(y, t, m1, m0, e, x_ps, information, c, clusters, with_cov):
+    """Augmented overlap-weighting means (Mao, Li & Greene 2019) and their sandwich.
+
+    Each arm's mean is ``A + B``: the overlap-population mean of the outcome model,
+    ``A = sum h m / sum h`` with ``h = e(1-e)``, plus the overlap-weighted mean residual
+    of the arm, ``B``. The eight estimating equations of ``A``, ``B`` (two arms) are
+    stacked with the logistic score of the propensity model. The outcome models'
+    estimation adds nothing to first order when the propensity model is right: the
+    mean's derivative in them, ``E[h dm]/E[h] - E[t(1-e) dm]/E[t(1-e)]``, is then 0.
+    """
+    h = e * (1 - e)
+    w = np.where(t == 1, 1 - e, e)  # overlap weights
+    arms = [(m1, t), (m0, 1 - t)]
+    means = []
+    for m, member in arms:
+        a = np.dot(c * h, m) / np.dot(c, h)
+        b = np.dot(c * member * w, y - m) / np.dot(c * member, w)
+        means.append((a, b))
+    mu1, mu0 = (a + b for a, b in means)
+    if not with_cov:
+        return mu1, mu0, None
+    n, k = x_ps.shape
+    psi = np.empty((n, k + 4))
+    np.multiply(x_ps, (t - e)[:, None], out=psi[:, :k])
+    bread = np.zeros((k + 4, k + 4))
+    bread[:k, :k] = information
+    # d w / d(linear predictor): -h for the treated (w = 1-e), +h for the comparison (w = e)
+    dw = np.where(t == 1, -h, h)
+    for j, ((m, member), (a, b)) in enumerate(zip(arms, means, strict=True)):
+        ia, ib = k + 2 * j, k + 2 * j + 1
+        resid = member * (y - m - b)
+        psi[:, ia] = h * (m - a)
+        psi[:, ib] = w * resid
+        bread[ia, :k] = -(h * (1 - 2 * e) * (m - a)) @ x_ps
+        bread[ib, :k] = -(dw * resid) @ x_ps
+        bread[ia, ia] = h.sum()
+        bread[ib, ib] = np.dot(member, w)
+    cov = sandwich(psi, bread, clusters)
+    combine = np.zeros((2, k + 4))
+    combine[0, k : k + 2] = combine[1, k + 2 : k + 4] = 1.0
+    return mu1, mu0, combine @ cov @ combine.T
 
 
 def _rows(method, estimand, mu1, mu0, cov, binary, z, n):
@@ -979,8 +1134,7 @@ def programme_effect(
     ps : PropensityResult
         Fitted propensity model.
     estimand : {"ATE", "ATT", "ATO"}, default="ATE"
-        Target population: everyone, the treated, or the overlap population
-        (AIPW rows are given for ATE and ATT).
+        Target population: everyone, the treated, or the overlap population.
     outcome_formula : str, optional
         Right-hand side of the outcome models of AIPW (fitted in each group); default:
         the propensity model's covariates.
@@ -1014,10 +1168,14 @@ def programme_effect(
     Its standard error is the empirical variance of the efficient influence function
     (Tsiatis 2006, ch. 13; computed in one pass, linear in n), valid without a
     correction for the estimated nuisance models because the score is orthogonal to
-    them. Ratios use the delta method on the log scale. With ``cluster``, estimating
-    functions are summed within clusters before forming the variance (no small-sample
-    factor). Point estimates and SEs of a binary outcome are on the risk scale: a
-    risk difference of 0.05 is 5 percentage points.
+    them. ATO: the augmented overlap-weighting estimator (Mao, Li & Greene 2019),
+    :math:`\\hat\\mu_a = \\sum_i h_i \\hat m_a(X_i) / \\sum_i h_i +` the overlap-weighted
+    mean residual of arm *a*, with :math:`h = \\hat e(1-\\hat e)`; the overlap population
+    is defined by the scores, so its sandwich standard error stacks the propensity
+    model's score with the estimator's equations. Ratios use the delta method on the
+    log scale. With ``cluster``, estimating functions are summed within clusters before
+    forming the variance (no small-sample factor). Point estimates and SEs of a binary
+    outcome are on the risk scale: a risk difference of 0.05 is 5 percentage points.
 
     References
     ----------
@@ -1026,6 +1184,8 @@ def programme_effect(
     Medicine*, 23, 2937-2960. Tsiatis, A. A. (2006). *Semiparametric Theory and
     Missing Data*. Springer. Li, F., Morgan, K. L. & Zaslavsky, A. M. (2018).
     Balancing covariates via propensity score weighting. *JASA*, 113, 390-400.
+    Mao, H., Li, L. & Greene, T. (2019). Propensity score weighting analysis and
+    treatment effect discovery. *Stat. Methods Med. Res.*, 28, 2439-2454.
     IPW point estimates agree with statsmodels ``GLM(var_weights=w)`` (1e-7), the
     IPW SE with a numerically differentiated stacked sandwich (1e-4), the per-arm
     outcome models with statsmodels ``GLM(Binomial)`` (1e-5), AIPW with an
@@ -1064,15 +1224,16 @@ def programme_effect(
     mu1, mu0 = y[t == 1].mean(), y[t == 0].mean()
     naive_cov = np.diag([y[t == 1].var(ddof=1) / n1, y[t == 0].var(ddof=1) / n0])
     rows = _rows("naive", "unadjusted", mu1, mu0, naive_cov, binary, z, n)
-    ipw = _ipw_fit(y, t, ps.design, e, estimand, clusters, truncate)
+    ipw = _ipw_fit(y, t, ps.design, e, ps.information, estimand, clusters, truncate)
     rows += _rows("ipw", estimand, *ipw, binary, z, n)
-    if estimand != "ATO":
-        if outcome_formula is None:
-            x_outcome = ps.design
-        else:
-            _, x_outcome, _ = _design(data, "y ~ " + outcome_formula)
-        aipw = _aipw_fit(y, t, x_outcome, e, estimand, binary, clusters)
-        rows += _rows("aipw", estimand, *aipw, binary, z, n)
+    if outcome_formula is None:
+        x_outcome = ps.design
+    else:
+        _, x_outcome, _ = _design(data, "y ~ " + outcome_formula)
+    aipw = _aipw_fit(
+        y, t, x_outcome, e, estimand, binary, clusters, x_ps=ps.design, information=ps.information
+    )
+    rows += _rows("aipw", estimand, *aipw, binary, z, n)
     return EffectResult(
         table=pd.DataFrame(rows),
         estimand=estimand,
@@ -1188,6 +1349,21 @@ def e_value(
     return _e_value_table([estimate], [ci_low], [ci_high], methods=[None], conf_level=conf_level)
 
 
+def _resampling_units(data: pd.DataFrame, cluster: str | None) -> tuple[np.ndarray, int]:
+    """Code of each row's resampling unit (its cluster, or the row itself) and their count."""
+    if cluster is None:
+        return np.arange(len(data)), len(data)
+    if data[cluster].isna().any():
+        raise ValueError(f"cluster column {cluster!r} has missing values; fill or drop them.")
+    codes, uniques = pd.factorize(data[cluster])
+    return codes, len(uniques)
+
+
+def _bootstrap_counts(codes: np.ndarray, n_units: int, rng: np.random.Generator) -> np.ndarray:
+    """How often each row is drawn when ``n_units`` units are drawn with replacement."""
+    return np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)[codes].astype(float)
+
+
 @dataclass(frozen=True)
 class BootstrapResult(TableResult):
     """Bootstrap confidence intervals of adjusted effects.
@@ -1286,8 +1462,6 @@ def bootstrap_effect(
     >>> b.table[["method", "measure"]].iloc[0].tolist(), int(b.table["n_boot"].iloc[0])
     (['ipw', 'risk_difference'], 50)
     """
-    import warnings
-
     rng = check_rng(rng)
     conf_level = check_conf_level(conf_level)
     check_one_of(estimand, ESTIMANDS, name="estimand")
@@ -1296,6 +1470,7 @@ def bootstrap_effect(
     _check_truncate(truncate)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
         raise ValueError(f"n_boot must be an integer >= 2 (e.g. 1000), but was {n_boot!r}.")
+    codes, n_units = _resampling_units(data, cluster)
     ps = propensity_score(data, formula, treated=treated)
     full = programme_effect(
         data, outcome, ps, estimand=estimand, outcome_formula=outcome_formula, truncate=truncate
@@ -1304,41 +1479,34 @@ def bootstrap_effect(
     x, t = ps.design, ps.treated.astype(float)
     x_out = x if outcome_formula is None else _design(data, "y ~ " + outcome_formula)[1]
     y, binary = _outcome_values(data, outcome)
-    methods = full["method"].unique().tolist()
     # Full-data solutions as starting values: a replicate then needs 2-3 Newton steps.
     ps_start = ps.table["estimate"].to_numpy()
     outcome_starts = (
-        {arm: _logistic(x_out[t == arm], y[t == arm])[0] for arm in (0, 1)} if binary else None
+        {arm: _logistic(x_out[t == arm], y[t == arm])[:2] for arm in (0, 1)} if binary else None
     )
-    units = data[cluster] if cluster else pd.RangeIndex(len(data))
-    if cluster and data[cluster].isna().any():
-        raise ValueError(f"cluster column {cluster!r} has missing values; fill or drop them.")
-    codes, uniques = pd.factorize(units)
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    sizes = np.diff(starts)
     columns = list(zip(full["method"], full["measure"], strict=True))
     draws = np.full((n_boot, len(columns)), np.nan)
     for b in range(n_boot):
-        picked = rng.integers(0, len(uniques), len(uniques))
-        lengths = sizes[picked]
-        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        index = order[np.repeat(starts[picked], lengths) + offsets]
-        xb, tb, yb = x[index], t[index], y[index]
+        # A replicate is the data with frequency weights (how often each row was drawn);
+        # rows not drawn are left out.
+        counts = _bootstrap_counts(codes, n_units, rng)
+        rows = np.flatnonzero(counts)
+        c, tb, yb = counts[rows], t[rows], y[rows]
         if tb.min() == tb.max():
             continue  # one group only: no estimate
         try:
-            e = np.clip(_logistic(xb, tb, start=ps_start, with_cov=False)[2], 1e-12, 1 - 1e-12)
-            w, _, _ = _weight_arrays(e, tb.astype(bool), estimand, truncate)
-            fits = {"ipw": _ipw_means(yb, tb, w)}
-            if "aipw" in methods:
-                with warnings.catch_warnings():
-                    # A replicate may lack a rare covariate level in one group; the
-                    # estimate is still what the percentile interval needs.
-                    warnings.simplefilter("ignore", EvalkitWarning)
-                    fits["aipw"] = _aipw_fit(
-                        yb, tb, x_out[index], e, estimand, binary, None, outcome_starts, warn=False
-                    )[:2]
+            e = _logistic(
+                x[rows], tb, weights=c, start=ps_start, hessian=ps.information, exact=False
+            )[2]
+            e = np.clip(e, 1e-12, 1 - 1e-12)
+            w, _, _ = _weight_arrays(e, tb.astype(bool), estimand, truncate, counts=c)
+            fits = {
+                "ipw": _ipw_means(yb, tb, w * c),
+                "aipw": _aipw_fit(
+                    yb, tb, x_out[rows], e, estimand, binary, starts=outcome_starts,
+                    weights=c, with_cov=False, warn=False,
+                )[:2],
+            }
         except (ValueError, np.linalg.LinAlgError):
             continue  # counted in n_failed
         draws[b] = [
@@ -1361,7 +1529,7 @@ def bootstrap_effect(
         table=table,
         conf_level=conf_level,
         cluster=cluster,
-        n_clusters=len(uniques),
+        n_clusters=n_units,
         draws=pd.DataFrame(draws, columns=[f"{m}_{k}" for m, k in columns]),
     )
 
@@ -2056,19 +2224,21 @@ def adjusted_cumulative_incidence(
     )
     x, t = ps.design, ps.treated.astype(float)
     start = ps.table["estimate"].to_numpy()
-    units = data[cluster] if cluster else pd.RangeIndex(len(data))
-    codes, uniques = pd.factorize(units)
-    members = pd.Series(np.arange(len(data))).groupby(codes).agg(list).tolist()
+    codes, n_units = _resampling_units(data, cluster)
     draws = np.full((n_boot, len(point)), np.nan)
     for b in range(n_boot):
-        index = np.concatenate([members[i] for i in rng.integers(0, len(uniques), len(uniques))])
-        tb = t[index]
+        counts = _bootstrap_counts(codes, n_units, rng)
+        rows = np.flatnonzero(counts)
+        c, tb = counts[rows], t[rows]
         if tb.min() == tb.max():
             continue
         try:
-            e = np.clip(_logistic(x[index], tb, start=start, with_cov=False)[2], 1e-12, 1 - 1e-12)
-            fb = frame.iloc[index].reset_index(drop=True)
-            fb["_w"] = np.where(tb == 1, *_tilting(e, estimand))
+            e = _logistic(
+                x[rows], tb, weights=c, start=start, hessian=ps.information, exact=False
+            )[2]
+            e = np.clip(e, 1e-12, 1 - 1e-12)
+            fb = frame.iloc[rows].reset_index(drop=True)
+            fb["_w"] = c * np.where(tb == 1, *_tilting(e, estimand))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", EvalkitWarning)
                 _, values = _weighted_cif_contrasts(
