@@ -18,6 +18,7 @@ __all__ = [
     "check_integer",
     "check_one_of",
     "check_rng",
+    "check_two_groups",
 ]
 
 
@@ -96,3 +97,25 @@ def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     raise TypeError(
         f"rng must be an int seed or a numpy.random.Generator, but got {type(rng).__name__}."
     )
+
+
+def check_two_groups(
+    values: pd.Series, reference: object | None, *, column: str
+) -> tuple[object, object]:
+    """Return ``(reference, other)`` labels of a two-level group column."""
+    observed = values.dropna().unique().tolist()
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        observed = [c for c in values.cat.categories if c in set(observed)]
+    else:
+        observed = sorted(observed)
+    if len(observed) != 2:
+        raise ValueError(
+            f"group column {column!r} must have exactly 2 distinct values, but has "
+            f"{len(observed)}: {observed}. Filter the data to the two groups to compare."
+        )
+    if reference is None:
+        return observed[0], observed[1]
+    if reference not in observed:
+        raise ValueError(f"reference must be one of {observed}, but was {reference!r}.")
+    other = observed[1] if reference == observed[0] else observed[0]
+    return reference, other

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._results import TableResult
-from evalkit._validation import check_columns, check_data, check_one_of
+from evalkit._validation import check_columns, check_data, check_one_of, check_two_groups
 from evalkit.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 
 __all__ = [
@@ -28,28 +28,6 @@ __all__ = [
 ]
 
 MISSING_LEVEL = "(missing)"
-
-
-def _two_groups(
-    values: pd.Series, reference: object | None, *, column: str
-) -> tuple[object, object]:
-    """Return ``(reference, other)`` labels of a two-level group column."""
-    observed = values.dropna().unique().tolist()
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        observed = [c for c in values.cat.categories if c in set(observed)]
-    else:
-        observed = sorted(observed)
-    if len(observed) != 2:
-        raise ValueError(
-            f"group column {column!r} must have exactly 2 distinct values, but has "
-            f"{len(observed)}: {observed}. Filter the data to the two groups to compare."
-        )
-    if reference is None:
-        return observed[0], observed[1]
-    if reference not in observed:
-        raise ValueError(f"reference must be one of {observed}, but was {reference!r}.")
-    other = observed[1] if reference == observed[0] else observed[0]
-    return reference, other
 
 
 def _weighted_mean_var(x: np.ndarray, w: np.ndarray, kind: str) -> tuple[float, float]:
@@ -210,7 +188,7 @@ def standardized_mean_difference(
     check_data(data)
     check_columns(data, [*columns, group, weights, sd_weights])
     check_one_of(denominator, ("pooled", "reference", "other"), name="denominator")
-    reference, other = _two_groups(data[group], reference, column=group)
+    reference, other = check_two_groups(data[group], reference, column=group)
     in_ref = (data[group] == reference).to_numpy()
     in_other = (data[group] == other).to_numpy()
 

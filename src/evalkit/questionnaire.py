@@ -44,6 +44,7 @@ from evalkit._validation import (
     check_integer,
     check_one_of,
     check_rng,
+    check_two_groups,
 )
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import DataError, EvalkitWarning
@@ -1317,7 +1318,6 @@ def ancova(
     """
     import statsmodels.api as sm
 
-    from evalkit.descriptives import _two_groups
 
     check_data(data)
     covariates = list(covariates)
@@ -1330,7 +1330,7 @@ def ancova(
         raise ValueError(
             f"only {len(frame)} rows are complete on {used}; ANCOVA needs more complete rows."
         )
-    reference, other = _two_groups(frame[group], reference, column=group)
+    reference, other = check_two_groups(frame[group], reference, column=group)
     term = f"{group}[{other}]"
     x = pd.concat(
         [
