@@ -776,3 +776,29 @@ def test_balance_blanks_levels_held_by_few_people(sample, ps):
             assert_allclose(row.smd_after, full.loc[key, "smd_after"], rtol=0)
     with pytest.raises(ValueError, match="min_count must be an integer"):
         balance(sample, ["gender"], ps, min_count=0.5)
+
+
+def test_greedy_matching_equals_the_brute_force_search():
+    """The union-find search takes what a scan of all free controls would take."""
+    from evalkit.comparison import _greedy_nearest
+
+    rng = np.random.default_rng(12)
+    for _ in range(300):
+        m, n = rng.integers(1, 40), rng.integers(1, 40)
+        controls = np.sort(rng.integers(0, 15, m) / 4)  # many ties
+        queries = rng.integers(-2, 17, n) / 4
+        width = rng.choice([np.inf, 0.3, 1.0])
+        free = np.ones(m, dtype=bool)
+        expected = []
+        for x in queries:
+            candidates = np.flatnonzero(free)
+            if candidates.size == 0:
+                expected.append(-1)
+                continue
+            best = candidates[np.argmin(np.abs(controls[candidates] - x))]
+            if abs(controls[best] - x) <= width:
+                free[best] = False
+                expected.append(int(best))
+            else:
+                expected.append(-1)
+        assert _greedy_nearest(controls, queries, width) == expected

@@ -21,6 +21,7 @@ Typical use::
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -1560,6 +1561,51 @@ class MatchResult(TableResult):
     replace: bool
 
 
+def _greedy_nearest(sorted_values: np.ndarray, queries: np.ndarray, width: float) -> list[int]:
+    """Greedy nearest-neighbour matching without replacement on a sorted scale.
+
+    Each query in turn takes the nearest still-free value (ties: the lowest index)
+    if it lies within ``width``; returns the index taken, or -1. Free neighbours are
+    found through two union-find structures ("next free to the right / left") with
+    path compression, so n queries cost about O(n log n) instead of O(n m).
+    """
+    values = sorted_values.tolist()
+    m = len(values)
+    right = list(range(m + 1))  # right[i]: smallest free index >= i (m: none)
+    left = list(range(m + 1))  # left[i]: 1 + largest free index < i (0: none)
+
+    def find(parent: list[int], i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    taken = []
+    remaining = m
+    for x in queries.tolist():
+        if remaining == 0:
+            taken.append(-1)
+            continue
+        pos = bisect.bisect_left(values, x)
+        r = find(right, pos)
+        lo = find(left, pos) - 1
+        if lo >= 0:  # the first free index among values equal to values[lo]
+            lo = find(right, bisect.bisect_left(values, values[lo]))
+        if r == m or (lo >= 0 and x - values[lo] <= values[r] - x):
+            best = lo
+        else:
+            best = r
+        if abs(values[best] - x) <= width:
+            right[best], left[best + 1] = best + 1, best
+            remaining -= 1
+            taken.append(best)
+        else:
+            taken.append(-1)
+    return taken
+
+
 def match(
     data: pd.DataFrame,
     ps: PropensityResult,
@@ -1654,15 +1700,9 @@ def match(
             treated_rows.extend(t_rows[ok])
             control_rows.extend(c_sorted[pick[ok]])
             continue
-        available = np.ones(len(c_sorted), dtype=bool)
-        for row in rng.permutation(t_rows):
-            free = np.flatnonzero(available)
-            if free.size == 0:
-                break
-            distance = np.abs(c_logit[free] - logit[row])
-            best = free[np.argmin(distance)]
-            if abs(c_logit[best] - logit[row]) <= width:
-                available[best] = False
+        order = rng.permutation(t_rows)
+        for row, best in zip(order, _greedy_nearest(c_logit, logit[order], width), strict=True):
+            if best >= 0:
                 treated_rows.append(row)
                 control_rows.append(c_sorted[best])
     pairs = (
