@@ -322,18 +322,23 @@ def propensity_score(
             "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
         }
     )
-    low = max(scores[t].min(), scores[~t].min())
-    high = min(scores[t].max(), scores[~t].max())
+    groups = ((treated, t), ("comparison", ~t))
+    ranges = [
+        (np.min(scores, where=member, initial=1.0), np.max(scores, where=member, initial=0.0))
+        for _, member in groups
+    ]
+    low, high = max(r[0] for r in ranges), min(r[1] for r in ranges)
+    outside = (scores < low) | (scores > high)
     overlap = pd.DataFrame(
         [
             {
                 "group": label,
-                "n": int(member.sum()),
-                "min": scores[member].min(),
-                "max": scores[member].max(),
-                "n_outside": int(((scores < low) | (scores > high))[member].sum()),
+                "n": int(np.count_nonzero(member)),
+                "min": smallest,
+                "max": largest,
+                "n_outside": int(np.count_nonzero(outside & member)),
             }
-            for label, member in ((treated, t), ("comparison", ~t))
+            for (label, member), (smallest, largest) in zip(groups, ranges, strict=True)
         ]
     )
     extreme = (scores < 1e-6) | (scores > 1 - 1e-6)
