@@ -381,3 +381,22 @@ def test_shipped_data_loads_without_rejections():
     assert questionnaire.n_rejected == 0
     costs = load_costs(EVALDATA / "costs.csv")
     assert costs.n_rejected == 0
+
+
+def test_dutch_and_french_identifier_columns_are_dropped(tmp_path):
+    """Exports from Flemish, Walloon and Brussels services name identifiers in their language."""
+    data = pd.read_csv(GOOD / "participants.csv", dtype=str)
+    data.insert(0, "Voornaam", "Jan")
+    data.insert(1, "Prénom", "Marie")
+    data.insert(2, "Date de naissance", "01/02/1990")
+    data.insert(3, "Telefoonnummer", "0470 00 00 00")
+    path = tmp_path / "export.csv"
+    data.to_csv(path, index=False)
+    with pytest.warns(IdentifierWarning) as caught:
+        result = load_participants(path)
+    assert result.dropped_identifiers == (
+        "voornaam", "prenom", "date_de_naissance", "telefoonnummer"
+    )
+    message = str(caught[0].message)
+    assert "Jan" not in message and "Marie" not in message and "0470" not in message
+    assert result.n_valid == load_participants(GOOD / "participants.csv").n_valid

@@ -70,6 +70,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,8 +360,10 @@ def _read_csv(source: _Source, header_only: bool) -> pd.DataFrame:
 
 
 def _normalise_name(name: object) -> str:
-    """Column name as snake_case: ``" Intake Date"`` is ``intake_date``."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower()).strip("_")
+    """Column name as ASCII snake_case: ``" Intake Date"`` is ``intake_date``, ``Prénom`` is
+    ``prenom``."""
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s\-]+", "_", folded.strip().lower()).strip("_")
 
 
 def _clean_cell(v: object) -> object:
