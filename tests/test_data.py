@@ -400,3 +400,23 @@ def test_dutch_and_french_identifier_columns_are_dropped(tmp_path):
     message = str(caught[0].message)
     assert "Jan" not in message and "Marie" not in message and "0470" not in message
     assert result.n_valid == load_participants(GOOD / "participants.csv").n_valid
+
+
+@pytest.mark.parametrize(
+    ("marker", "suffix"), [("NULL", ".csv"), ("n/a", ".csv"), ("#N/A", ".xlsx")]
+)
+def test_missing_markers_are_missing_in_every_format(tmp_path, marker, suffix):
+    raw = pd.read_csv(EVALDATA / "participants.csv", dtype=str, keep_default_na=False).head(300)
+    reference_path = tmp_path / "reference.csv"
+    raw.to_csv(reference_path, index=False)
+    censored = raw["exit_date"] == ""
+    assert censored.any()
+    marked = raw.assign(exit_date=raw["exit_date"].where(~censored, marker))
+    path = tmp_path / f"marked{suffix}"
+    if suffix == ".csv":
+        marked.to_csv(path, index=False)
+    else:
+        marked.to_excel(path, index=False)
+    loaded, reference = load_participants(path), load_participants(reference_path)
+    assert loaded.n_rejected == reference.n_rejected == 0
+    pd.testing.assert_frame_equal(loaded.data, reference.data)

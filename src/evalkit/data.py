@@ -21,7 +21,9 @@ What real exports contain, and what happens to it:
   :class:`~evalkit.errors.EvalkitWarning` naming them, and recorded in
   ``dropped_columns``. They are dropped rather than kept so that a free-text column
   (notes, comments) cannot carry personal data into an output.
-- **text cells** are stripped of surrounding spaces; empty or blank cells are missing.
+- **text cells** are stripped of surrounding spaces; empty or blank cells and the
+  markers of :data:`evalkit.schema.MISSING_MARKERS` (``NA``, ``N/A``, ``NaN``,
+  ``NULL``, ``#N/A``, in any case) are missing, in every file format alike.
 - **dates** are accepted as ISO ``2021-03-15``, Belgian day-first ``15/03/2021``,
   ``15-03-2021`` and ``15.03.2021``, ``2021-03-15 00:00:00`` (a time of day is
   dropped), Excel date cells, and Excel serial day numbers from 20000 to 80000
@@ -81,7 +83,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from evalkit.errors import DataError, EvalkitWarning, IdentifierWarning
-from evalkit.schema import COSTS, DIRECT_IDENTIFIERS, PARTICIPANTS, QUESTIONNAIRE, Column, Table
+from evalkit.schema import (
+    COSTS,
+    DIRECT_IDENTIFIERS,
+    MISSING_MARKERS,
+    PARTICIPANTS,
+    QUESTIONNAIRE,
+    Column,
+    Table,
+)
 
 __all__ = [
     "TABLES",
@@ -312,6 +322,8 @@ def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> p
                 source.open(),
                 sheet_name=sheet or sheets[0],
                 dtype=object,
+                keep_default_na=False,  # the same missing markers as CSV (_clean_cell)
+                na_values=[""],
                 nrows=0 if header_only else None,
             )
         frame = pd.read_parquet(source.open())
@@ -367,13 +379,14 @@ def _normalise_name(name: object) -> str:
 
 
 def _clean_cell(v: object) -> object:
-    """A cell as stripped text; missing if empty; whole floats without ``.0``."""
+    """A cell as stripped text; missing if empty or a missing marker; whole floats
+    without ``.0``."""
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return pd.NA
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     text = str(v).strip()
-    return text if text else pd.NA
+    return text if text and text.lower() not in MISSING_MARKERS else pd.NA
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ __all__ = [
     "DIRECT_IDENTIFIERS",
     "EXIT_GROUPS",
     "EXIT_TYPES",
+    "MISSING_MARKERS",
     "PARTICIPANTS",
     "PROGRAMMES",
     "QUESTIONNAIRE",
@@ -55,6 +56,11 @@ EXIT_GROUPS = {
 RSE_ITEMS = tuple(f"rse_{i:02d}" for i in range(1, 11))
 #: Reverse-keyed items, as in Rosenberg's self-esteem scale (items 2, 5, 6, 8, 9).
 RSE_REVERSED = ("rse_02", "rse_05", "rse_06", "rse_08", "rse_09")
+
+#: Cell texts read as missing in every file format (compared after stripping spaces,
+#: ignoring case), besides empty cells: the markers that databases, R, pandas and
+#: Excel write for "no value". ("none" is not one: it is a migration background.)
+MISSING_MARKERS = frozenset({"na", "n/a", "nan", "null", "#n/a"})
 
 #: Column names that are direct identifiers. They are dropped at load with an
 #: :class:`~evalkit.errors.IdentifierWarning` and never reach an analysis.
