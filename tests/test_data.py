@@ -420,3 +420,21 @@ def test_missing_markers_are_missing_in_every_format(tmp_path, marker, suffix):
     loaded, reference = load_participants(path), load_participants(reference_path)
     assert loaded.n_rejected == reference.n_rejected == 0
     pd.testing.assert_frame_equal(loaded.data, reference.data)
+
+
+def test_dates_with_a_time_of_day_keep_the_day(tmp_path):
+    raw = pd.read_csv(GOOD / "participants.csv", dtype=str, keep_default_na=False)
+    day = pd.to_datetime(raw["intake_date"].head(4))
+    spellings = [
+        day[0].strftime("%d/%m/%Y 00:00"),
+        day[1].strftime("%Y-%m-%dT09:30:00"),
+        day[2].strftime("%d.%m.%Y 7:05"),
+        day[3].strftime("%Y-%m-%d 00:00:00.000"),
+    ]
+    raw.loc[:3, "intake_date"] = spellings
+    path = tmp_path / "times.csv"
+    raw.to_csv(path, index=False)
+    reference = load_participants(GOOD / "participants.csv")
+    loaded = load_participants(path)
+    assert loaded.n_rejected == reference.n_rejected
+    pd.testing.assert_frame_equal(loaded.data, reference.data)

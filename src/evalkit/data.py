@@ -25,9 +25,10 @@ What real exports contain, and what happens to it:
   markers of :data:`evalkit.schema.MISSING_MARKERS` (``NA``, ``N/A``, ``NaN``,
   ``NULL``, ``#N/A``, in any case) are missing, in every file format alike.
 - **dates** are accepted as ISO ``2021-03-15``, Belgian day-first ``15/03/2021``,
-  ``15-03-2021`` and ``15.03.2021``, ``2021-03-15 00:00:00`` (a time of day is
-  dropped), Excel date cells, and Excel serial day numbers from 20000 to 80000
-  (1954-10-03 to 2119-01-10, 1900 date system). Month-first dates (``03/15/2021``) and
+  ``15-03-2021`` and ``15.03.2021``, each possibly followed by a time of day
+  (``15/03/2021 00:00``, ``2021-03-15T09:30:00``; the time is dropped), Excel date
+  cells, and Excel serial day numbers from 20000 to 80000 (1954-10-03 to
+  2119-01-10, 1900 date system). Month-first dates (``03/15/2021``) and
   two-digit years are never guessed: they are rejected with the value shown.
 - **whole numbers** are accepted as ``34``, ``34.0``, ``34,0`` or ``34.00`` (Excel's
   numbers stored as text); ``3 4``, ``34.5`` and ``1.000`` (a thousands separator or
@@ -107,7 +108,9 @@ __all__ = [
 #: The dictionary tables by name.
 TABLES: dict[str, Table] = {t.name: t for t in (PARTICIPANTS, QUESTIONNAIRE, COSTS)}
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# A time of day after the date ("15/03/2021 00:00", "2021-03-15T09:30:00") is dropped.
+_TIME_OF_DAY = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$"
 _DATE_REASON = (
     "expected a date as YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY (day first), "
     "or an Excel date"
@@ -470,12 +473,13 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     if serial.any():
         days = numbers[serial].astype("int64").to_numpy()
         out[serial.to_numpy(bool)] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    day = text.str.replace(_TIME_OF_DAY, "", regex=True)
     todo = text.notna() & out.isna()
     for fmt in _DATE_FORMATS:
         if not todo.any():
             break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce").dropna()
-        out[parsed.index] = parsed.dt.normalize()
+        parsed = pd.to_datetime(day[todo], format=fmt, errors="coerce").dropna()
+        out[parsed.index] = parsed
         todo = text.notna() & out.isna()
     return out
 
