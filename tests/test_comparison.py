@@ -802,3 +802,14 @@ def test_greedy_matching_equals_the_brute_force_search():
             else:
                 expected.append(-1)
         assert _greedy_nearest(controls, queries, width) == expected
+
+
+def test_programme_effect_computes_only_the_methods_asked_for(sample, ps):
+    full = programme_effect(sample, "job_within_12m", ps).table
+    ipw = programme_effect(sample, "job_within_12m", ps, methods=["ipw"]).table
+    assert set(ipw["method"]) == {"ipw"}
+    pd.testing.assert_frame_equal(ipw, full[full.method == "ipw"].reset_index(drop=True))
+    with pytest.raises(ValueError, match=r"methods must be a non-empty list"):
+        programme_effect(sample, "job_within_12m", ps, methods="ipw")
+    with pytest.raises(ValueError, match=r"methods must be a non-empty list"):
+        programme_effect(sample, "job_within_12m", ps, methods=["ipw", "tmle"])
