@@ -705,3 +705,42 @@ def test_notebook_parameters_mirror_the_params_file():
     notebook = ROOT / "notebooks" / "05_self_confidence.ipynb"
     params = load_params(ROOT / "params" / "05_self_confidence.yaml", notebook)
     assert params == notebook_parameters(notebook)
+
+
+def test_omega_interval_is_seeded_and_brackets_the_estimate(bfi_agreeableness):
+    x, items = bfi_agreeableness
+    a = mcdonald_omega(x, items, n_boot=200, rng=4)
+    b = mcdonald_omega(x, items, n_boot=200, rng=4)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    row = a.table.iloc[0]
+    assert row.ci_low < row.estimate < row.ci_high and row.n_boot == 200
+    with pytest.raises(ValueError, match="n_boot must be an integer"):
+        mcdonald_omega(x, items, n_boot=1)
+
+
+@pytest.mark.slow
+def test_simulation_omega_bootstrap_interval_covers_the_true_reliability():
+    """Congeneric items (loadings 0.4-0.9): 400 samples of 300 respondents, 400 replicates each.
+
+    Monte Carlo SE of a coverage near 0.95 over 400 samples: 0.011. The percentile interval
+    runs slightly short at this size: 0.930 here; other seeds 0.945 (200 samples), 0.94
+    (400), 0.92 (300; BCa and a log(1 - omega) Wald interval did no better), pooled 0.933;
+    with 1,000 respondents 0.96 (300). Bootstrap SD = Monte Carlo SD of the estimate (0.0140
+    vs 0.0139). Hence the band 0.92-0.975.
+    """
+    rng = np.random.default_rng(31)
+    k, n = 8, 300
+    lam = np.linspace(0.4, 0.9, k)
+    psi = 1 - 0.8 * lam**2
+    true = lam.sum() ** 2 / (lam.sum() ** 2 + psi.sum())
+    items = [f"i{j}" for j in range(k)]
+    covered, errors = [], []
+    for rep in range(400):
+        f = rng.normal(size=n)
+        x = pd.DataFrame(f[:, None] * lam + rng.normal(size=(n, k)) * np.sqrt(psi), columns=items)
+        r = mcdonald_omega(x, items, n_boot=400, rng=rep).table.iloc[0]
+        covered.append(r.ci_low <= true <= r.ci_high)
+        errors.append(r.estimate - true)
+    print(f"coverage {np.mean(covered):.3f}, bias {np.mean(errors):+.4f}")
+    assert 0.92 <= np.mean(covered) <= 0.975
+    assert abs(np.mean(errors)) < 0.003  # SD of the estimate ~0.014
