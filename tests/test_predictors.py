@@ -557,3 +557,27 @@ def test_cross_validation_argument_errors(data):
         )
     with pytest.raises(ValueError, match="n_repeats must be an integer >= 1"):
         cross_validate_models(data, "job_within_12m", PREDICTORS, group="mentor_id", n_repeats=0)
+
+
+def test_calibration_and_brier_standard_errors_are_clustered_with_cluster(data):
+    """cluster= makes every variance cluster-robust, not only the AUC's."""
+    y = data["job_within_12m"].to_numpy()
+    options = {
+        "group": "mentor_id", "n_splits": 4, "n_repeats": 1, "n_permutations": 0,
+        "n_partial_dependence": 0, "rng": 1,
+    }
+    r = cross_validate_models(data, "job_within_12m", PREDICTORS, cluster="mentor_id", **options)
+    t = r.table.set_index(["model", "metric"])
+    groups = pd.factorize(data["mentor_id"])[0]
+    for model in r.models:
+        p = r.oof[model].to_numpy()
+        logit = np.log(p / (1 - p))
+        slope = sm.GLM(y, sm.add_constant(logit), family=sm.families.Binomial()).fit(
+            cov_type="cluster", cov_kwds={"groups": groups}
+        )
+        assert_allclose(t.loc[(model, "calibration_slope"), "std_error"], slope.bse[1], rtol=1e-10)
+        brier = (p - y) ** 2
+        totals = pd.Series(brier - brier.mean()).groupby(groups).sum().to_numpy()
+        g = len(totals)
+        expected = np.sqrt(g / (g - 1) * np.sum(totals**2)) / len(y)
+        assert_allclose(t.loc[(model, "brier"), "std_error"], expected, rtol=1e-10)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evalkit._mestimation import cluster_sum
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_conf_level, check_data, check_rng
 from evalkit.errors import EvalkitWarning
@@ -1088,20 +1089,37 @@ def _pipelines(numeric: list[str], categorical: list[str], seed: int) -> dict:
     }
 
 
-def _recalibration(y: np.ndarray, p: np.ndarray) -> dict[str, tuple[float, float]]:
-    """Calibration slope and intercept (estimate, variance) and the Brier score."""
+def _recalibration(
+    y: np.ndarray, p: np.ndarray, clusters: np.ndarray | None = None
+) -> dict[str, tuple[float, float]]:
+    """Calibration slope and intercept (estimate, variance) and the Brier score.
+
+    With ``clusters``, cluster-robust variances (statsmodels' cluster sandwich, and the
+    between-cluster variance of the Brier score's mean), as for the AUC.
+    """
     import statsmodels.api as sm
 
     p = np.clip(p, 1e-10, 1 - 1e-10)
     logit = np.log(p / (1 - p))
     binomial = sm.families.Binomial()
-    slope = sm.GLM(y, np.column_stack([np.ones_like(logit), logit]), family=binomial).fit()
-    large = sm.GLM(y, np.ones((len(y), 1)), family=binomial, offset=logit).fit()
+    robust = {} if clusters is None else {
+        "cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(clusters)[0]}
+    }
+    slope = sm.GLM(y, np.column_stack([np.ones_like(logit), logit]), family=binomial).fit(
+        **robust
+    )
+    large = sm.GLM(y, np.ones((len(y), 1)), family=binomial, offset=logit).fit(**robust)
     brier = (p - y) ** 2
+    if clusters is None:
+        brier_var = float(brier.var(ddof=1)) / len(y)
+    else:
+        totals = cluster_sum((brier - brier.mean())[:, None], clusters)[:, 0]
+        g = len(totals)
+        brier_var = float(g / (g - 1) * np.sum(totals**2) / len(y) ** 2)
     return {
         "calibration_slope": (float(slope.params[1]), float(slope.bse[1]) ** 2),
         "calibration_intercept": (float(large.params[0]), float(large.bse[0]) ** 2),
-        "brier": (float(brier.mean()), float(brier.var(ddof=1)) / len(y)),
+        "brier": (float(brier.mean()), brier_var),
     }
 
 
@@ -1163,8 +1181,9 @@ def cross_validate_models(
     n_repeats : int, default=3
         Repetitions with different random group-to-fold assignments.
     cluster : str, optional
-        Column of clusters for the AUC variance (Obuchowski), e.g. ``"mentor_id"``:
-        participants of the same mentor are not independent. Default: independent.
+        Column of clusters for the variances of the AUC (Obuchowski) and of the
+        calibration and Brier estimates, e.g. ``"mentor_id"``: participants of the same
+        mentor are not independent. Default: independent.
     subgroups : sequence of str, default=()
         Columns to report performance by (e.g. ``["programme", "gender", "age"]``).
     subgroup_bins : mapping, optional
@@ -1217,8 +1236,10 @@ def cross_validate_models(
     - Calibration slope: :math:`b` in :math:`\\mathrm{logit}\\,P(y)=a+b\\,\\mathrm{logit}\\,p`
       (ideal 1; below 1: predictions too extreme). Calibration intercept
       (calibration-in-the-large): :math:`a` with the slope fixed at 1 (offset; ideal 0;
-      above 0: risks under-predicted). Model-based GLM standard errors.
-    - Brier score: mean of :math:`(p-y)^2`, SE of a mean.
+      above 0: risks under-predicted). GLM standard errors, cluster-robust with
+      ``cluster`` (statsmodels' cluster sandwich with its small-sample factor).
+    - Brier score: mean of :math:`(p-y)^2`, SE of a mean (with ``cluster``: from the
+      cluster totals, G/(G-1)).
 
     The logistic baseline is L2-penalised (C=1) on standardised numeric and one-hot
     categorical columns; gradient boosting (scikit-learn ``HistGradientBoosting``:
@@ -1390,7 +1411,7 @@ def _cross_validate(
         aucs, cov = delong_auc(y, oof[:, repeat, :], clusters=clusters)
         for i, name in enumerate(names):
             per_repeat.setdefault((name, "auc"), []).append((aucs[i], cov[i, i]))
-            for metric, value in _recalibration(y, oof[i, repeat]).items():
+            for metric, value in _recalibration(y, oof[i, repeat], clusters).items():
                 per_repeat.setdefault((name, metric), []).append(value)
         per_repeat.setdefault((f"{names[1]} - {names[0]}", "auc_difference"), []).append(
             (aucs[1] - aucs[0], cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
