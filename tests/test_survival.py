@@ -367,6 +367,23 @@ def test_ph_test_matches_lifelines(rossi, transform):
     assert_allclose(got.statistic, ref.summary.loc[COVARIATES, "test_statistic"], rtol=1e-5)
 
 
+@pytest.mark.parametrize("transform", ["km", "rank", "identity", "log"])
+def test_weighted_ph_test_equals_replicated_rows(rossi, transform):
+    """Integer case weights = replicated rows (Breslow ties: the same partial likelihood)."""
+    w = (np.arange(len(rossi)) % 3 + 1).astype(float)
+    formula = " + ".join(COVARIATES)
+    weighted = cox_model(rossi.assign(w=w), formula, time="week", event="arrest",
+                         weights="w", ties="breslow", ph_transform=transform)
+    replicated = cox_model(rossi.loc[rossi.index.repeat(w.astype(int))], formula, time="week",
+                           event="arrest", ties="breslow", ph_transform=transform)
+    assert_allclose(weighted.table.log_hr, replicated.table.log_hr, rtol=ITERATIVE)
+    assert_allclose(weighted.ph_test.statistic, replicated.ph_test.statistic, rtol=ITERATIVE)
+    unit = cox_model(rossi.assign(w=1.0), formula, time="week", event="arrest", weights="w",
+                     ph_transform=transform)
+    plain = cox_model(rossi, formula, time="week", event="arrest", ph_transform=transform)
+    assert_allclose(unit.ph_test.statistic, plain.ph_test.statistic, rtol=CLOSED_FORM)
+
+
 def test_cluster_robust_se_matches_statsmodels_breslow(rossi):
     clusters = np.arange(len(rossi)) % 40
     df = rossi.assign(mentor=clusters)

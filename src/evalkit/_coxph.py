@@ -1,13 +1,16 @@
 """Cox partial likelihood with Efron (or Breslow) ties, vectorised over distinct times.
 
 The engine never loops over subjects. For each Newton step it forms the risk-set
-sums ``R0, R1`` by time with :func:`numpy.bincount` and reverse cumulative sums,
-expands Efron's correction over the tied deaths (one scalar per death), and builds
-the information matrix as ``Xᵀ diag(c) X`` minus a ``T × p`` correction, so a step
-costs a few passes over the ``n × p`` design. Late entry (``entry < t <= exit``),
-case weights (R's convention: Efron terms weighted by the mean weight of the tied
-deaths) and time-varying inverse-probability-of-censoring weights of the Fine–Gray
-model are supported through the same sums.
+sums ``R0, R1`` by time with :func:`numpy.bincount` and reverse cumulative sums (one
+column of the design at a time: no ``n × p`` temporary), expands Efron's correction
+over the tied deaths (one scalar per death), and builds the information matrix as
+``Xᵀ diag(c) X`` minus a ``T × p`` correction, so a step costs a few passes over the
+``n × p`` design. The deaths and their covariates are
+gathered once, sorted by time, so that sums over the deaths of each time are
+contiguous runs (:func:`numpy.add.reduceat`, pairwise summation). Late entry
+(``entry < t <= exit``), case weights (R's convention: Efron terms weighted by the mean
+weight of the tied deaths) and time-varying inverse-probability-of-censoring weights of
+the Fine–Gray model are supported through the same sums.
 """
 
 from __future__ import annotations
@@ -32,6 +35,13 @@ class _Layout:
     entry_idx: np.ndarray  # (n,) last death-time index with t_j <= entry (-1: none)
     death: np.ndarray  # (n,) bool
     death_idx: np.ndarray  # (n_deaths,) time index of each death
+    # the deaths sorted by time (stable): time j holds positions starts[j] to
+    # starts[j] + d_j - 1, so sums by time are np.add.reduceat over contiguous runs
+    death_rows: np.ndarray  # (n_deaths,) row of each death, by time
+    x_death: np.ndarray  # (n_deaths, p) their covariates, columns contiguous
+    w_death: np.ndarray  # (n_deaths,) their weights
+    wx_death: np.ndarray  # (p,) Σ_deaths w x (the event term of the score)
+    starts: np.ndarray  # (T,) first position of each time (also in rep_idx)
     d_count: np.ndarray  # (T,) number of deaths
     d_weight: np.ndarray  # (T,) sum of weights of deaths
     rep_idx: np.ndarray  # (sum d,) time index of each Efron term
@@ -43,28 +53,49 @@ class _Layout:
     fg_gi: np.ndarray | None = None  # (n_c,) G(T_i-) of each competing row
 
 
-def _layout(time, death, entry, weights, ties):
+def _last_at_or_before(times: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Index of the last of the sorted ``times`` at or before each value (−1: none).
+
+    Integer-valued ``values`` over a small range (days, months) go through a lookup
+    table instead of a binary search per value: the same indices, a fraction of the cost.
+    """
+    if values.size > 4 * times.size:
+        lo, hi = float(values.min()), float(values.max())
+        if hi - lo <= values.size and lo == int(lo) and (np.trunc(values) == values).all():
+            table = np.searchsorted(times, np.arange(lo, hi + 1), side="right") - 1
+            return table[values.astype(np.int64) - int(lo)]
+    return np.searchsorted(times, values, side="right") - 1
+
+
+def _layout(time, death, entry, weights, ties, x):
+    """Bookkeeping of one fit; ``x`` and ``weights`` are those passed to :func:`_sums`."""
     times = np.unique(time[death])
-    exit_idx = np.searchsorted(times, time, side="right") - 1
-    entry_idx = (
-        np.full(time.size, -1)
-        if entry is None
-        else np.searchsorted(times, entry, side="right") - 1
-    )
+    exit_idx = _last_at_or_before(times, time)
+    entry_idx = np.full(time.size, -1) if entry is None else _last_at_or_before(times, entry)
     death_idx = exit_idx[death]
     n_t = times.size
     d_count = np.bincount(death_idx, minlength=n_t).astype(float)
     d_weight = np.bincount(death_idx, weights=weights[death], minlength=n_t)
     # one Efron term per death: l / d for l = 0..d-1 (Breslow: all zero)
     counts = d_count.astype(np.int64)
+    starts = np.cumsum(counts) - counts
     rep_idx = np.repeat(np.arange(n_t), counts)
     if ties == "efron":
-        starts = np.cumsum(counts) - counts
         ell = np.arange(rep_idx.size) - np.repeat(starts, counts)
         frac = ell / np.repeat(d_count, counts)
     else:
         frac = np.zeros(rep_idx.size)
-    return _Layout(times, exit_idx, entry_idx, death, death_idx, d_count, d_weight, rep_idx, frac)
+    key = death_idx.astype(np.int16) if n_t < 2**15 else death_idx  # 16 bits: radix sort
+    by_time = np.argsort(key, kind="stable")
+    in_order = np.flatnonzero(death)
+    death_rows = in_order[by_time]
+    w_death = weights[death_rows]
+    x_death = np.empty((death_rows.size, x.shape[1]), order="F")
+    for a in range(x.shape[1]):  # gather in row order, then sort the (cached) deaths
+        np.take(np.take(x[:, a], in_order), by_time, out=x_death[:, a])
+    wx_death = (w_death[:, None] * x_death).sum(axis=0)
+    return _Layout(times, exit_idx, entry_idx, death, death_idx, death_rows, x_death, w_death,
+                   wx_death, starts, d_count, d_weight, rep_idx, frac)
 
 
 @dataclass
@@ -93,20 +124,21 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
     eta = x @ beta
     shift = eta.max() if eta.size else 0.0
     risk = w * np.exp(eta - shift)
-    # risk-set sums: rows with exit_idx >= j minus rows with entry_idx >= j
-    r0 = _rev_cumsum(np.bincount(lay.exit_idx + 1, weights=risk, minlength=n_t + 1))[1:]
+    # risk-set sums: rows with exit_idx >= j minus rows with entry_idx >= j; one column
+    # of x at a time (no n × p temporary)
+    pos = lay.exit_idx + 1
+    r0 = _rev_cumsum(np.bincount(pos, weights=risk, minlength=n_t + 1))[1:]
     r1 = np.empty((n_t, p))
-    rx = risk[:, None] * x
     for a in range(p):
-        r1[:, a] = _rev_cumsum(np.bincount(lay.exit_idx + 1, weights=rx[:, a], minlength=n_t + 1))[
-            1:
-        ]
+        r1[:, a] = _rev_cumsum(np.bincount(pos, weights=risk * x[:, a], minlength=n_t + 1))[1:]
     entered = lay.entry_idx >= 0
     if entered.any():
         ei = lay.entry_idx[entered] + 1
-        r0 = r0 - _rev_cumsum(np.bincount(ei, weights=risk[entered], minlength=n_t + 1))[1:]
+        re = risk[entered]
+        r0 = r0 - _rev_cumsum(np.bincount(ei, weights=re, minlength=n_t + 1))[1:]
         for a in range(p):
-            r1[:, a] -= _rev_cumsum(np.bincount(ei, weights=rx[entered, a], minlength=n_t + 1))[1:]
+            xe = x[entered, a]
+            r1[:, a] -= _rev_cumsum(np.bincount(ei, weights=re * xe, minlength=n_t + 1))[1:]
     if lay.fg_rows is not None and lay.fg_rows.size:
         # competing rows: weight G(t_j-)/G(T_i-) at death times after T_i
         cw = risk[lay.fg_rows] / lay.fg_gi
@@ -117,33 +149,38 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
                 np.bincount(lay.fg_start, weights=cw * x[lay.fg_rows, a], minlength=n_t + 1)
             )[:n_t]
             r1[:, a] += lay.fg_g * s1
-    dd0 = np.bincount(lay.death_idx, weights=risk[lay.death], minlength=n_t)
+    risk_death = risk[lay.death_rows]
+    dd0 = np.add.reduceat(risk_death, lay.starts)
     dd1 = np.empty((n_t, p))
     for a in range(p):
-        dd1[:, a] = np.bincount(lay.death_idx, weights=rx[lay.death, a], minlength=n_t)
+        dd1[:, a] = np.add.reduceat(risk_death * lay.x_death[:, a], lay.starts)
     wbar = lay.d_weight / lay.d_count
     j = lay.rep_idx
     f = lay.frac
     denom = r0[j] - f * dd0[j]
     c = 1.0 / denom
-    sa = np.bincount(j, weights=c, minlength=n_t)
-    sfa = np.bincount(j, weights=f * c, minlength=n_t)
-    slog = np.bincount(j, weights=np.log(denom), minlength=n_t)
-    loglik = float(np.sum((w * eta)[lay.death]) - np.sum(wbar * (slog + shift * lay.d_count)))
+    fc = f * c
+    sa = np.add.reduceat(c, lay.starts)
+    sfa = np.add.reduceat(fc, lay.starts)
+    slog = np.add.reduceat(np.log(denom), lay.starts)
+    loglik = float(
+        np.sum(lay.w_death * eta[lay.death_rows]) - np.sum(wbar * (slog + shift * lay.d_count))
+    )
     sc = wbar * sa
     sfc = wbar * sfa
     # gradient: Σ_deaths w x − Σ_j w̄_j Σ_l a_l,  a_l = (R1 − f D1) c_l
-    grad = (w[lay.death, None] * x[lay.death]).sum(axis=0) - (sc @ r1 - sfc @ dd1)
+    grad = lay.wx_death - (sc @ r1 - sfc @ dd1)
     info = np.empty((p, p))
-    sc2 = wbar * np.bincount(j, weights=c * c, minlength=n_t)
-    sfc2 = wbar * np.bincount(j, weights=f * c * c, minlength=n_t)
-    sffc2 = wbar * np.bincount(j, weights=f * f * c * c, minlength=n_t)
+    fcc = fc * c
+    sc2 = wbar * np.add.reduceat(c * c, lay.starts)
+    sfc2 = wbar * np.add.reduceat(fcc, lay.starts)
+    sffc2 = wbar * np.add.reduceat(fcc * f, lay.starts)
     if need_info:
         # Σ_j Σ_l w̄ (R2 − f D2) c_l  as  Xᵀ diag(coef) X
         cum = np.concatenate([[0.0], np.cumsum(sc)])
-        coef = risk * (cum[lay.exit_idx + 1] - cum[lay.entry_idx + 1])
-        coef[lay.death] -= risk[lay.death] * sfc[lay.death_idx]
-        info = (x * coef[:, None]).T @ x
+        coef = risk * (cum[pos] - cum[lay.entry_idx + 1] if entered.any() else cum[pos])
+        coef[lay.death_rows] -= risk_death * sfc[j]  # j: time of each death, by time
+        info = (x * coef[:, None]).T @ x  # one BLAS call (many small ones stall threads)
         if lay.fg_rows is not None and lay.fg_rows.size:
             cumg = np.concatenate([[0.0], np.cumsum(lay.fg_g * sc)])
             xf = x[lay.fg_rows]
@@ -233,7 +270,8 @@ def fit_cox(
     """
     n, p = x.shape
     w = np.ones(n) if weights is None else weights
-    lay = _layout(time, death, entry, w, ties)
+    x = np.asfortranarray(x)  # columns contiguous: each Newton step works column by column
+    lay = _layout(time, death, entry, w, ties, x)
     if fine_gray is not None:
         rows, gi, gfun = fine_gray
         lay.fg_rows = rows

@@ -27,7 +27,8 @@ def _plain_numeric_terms(data: pd.DataFrame, rhs: str) -> list[str] | None:
 def model_matrix(data: pd.DataFrame, rhs: str) -> tuple[np.ndarray, list[str]]:
     """Design matrix, with an intercept, of the right-hand side ``rhs`` of a formula.
 
-    Returns the matrix (floats; column-major on the fast path) and its column names,
+    Returns the matrix (floats, column-major: each column contiguous, as the Newton
+    and risk-set sums read them) and its column names,
     as formulaic's ``model_matrix`` with ``na_action="raise"`` names them
     (``Intercept`` first). A sum of numeric columns (``"age + months_unemployed"``,
     the common case at register scale) is stacked directly, several times faster
@@ -66,4 +67,4 @@ def model_matrix(data: pd.DataFrame, rhs: str) -> tuple[np.ndarray, list[str]]:
             f"the formula {rhs!r} cannot be evaluated on the data: {error} Use column "
             "names of the data and drop or impute rows with missing values first."
         ) from error
-    return np.asarray(matrix, dtype=float), list(matrix.columns)
+    return np.asfortranarray(matrix, dtype=float), list(matrix.columns)

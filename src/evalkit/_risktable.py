@@ -5,8 +5,8 @@ on row-level data, so it runs equally from participants' rows, from a table of c
 released by a register, or from counts built inside a database.
 
 The table is built in one pass over the rows: integer-valued times (days, months)
-are binned with :func:`numpy.bincount`; other times are sorted once
-(:func:`numpy.unique`).
+are binned with :func:`numpy.bincount`, in cache-sized chunks; other times are sorted
+once (:func:`numpy.unique`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ __all__ = ["RiskTable", "risk_table", "risk_table_from_counts"]
 
 #: Integer-valued times spanning at most this many units (or 4 n) are binned directly.
 _MAX_DIRECT_SPAN = 10_000_000
+#: Rows binned per step (temporaries of ~1 MiB stay in cache).
+_CHUNK = 1 << 17
 CENSORED = "censored"
 
 
@@ -143,6 +145,11 @@ class RiskTable(TableResult):
 
 
 def _numeric(data: pd.DataFrame, column: str, *, what: str) -> np.ndarray:
+    return _numeric_min(data, column, what=what)[0]
+
+
+def _numeric_min(data: pd.DataFrame, column: str, *, what: str) -> tuple[np.ndarray, float]:
+    """A numeric column without missing values as floats, and its minimum (NaN if empty)."""
     values = data[column]
     if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise ValueError(
@@ -150,12 +157,13 @@ def _numeric(data: pd.DataFrame, column: str, *, what: str) -> np.ndarray:
             "Convert it to a number of days/months first (see evalkit.survival.time_to_event)."
         )
     x = values.to_numpy(dtype=float)
-    if np.isnan(x).any():
+    lo = float(x.min()) if x.size else float("nan")
+    if x.size and np.isnan(lo):  # min propagates NaN: one pass, no mask
         raise ValueError(
             f"{what} column {column!r} has {int(np.isnan(x).sum())} missing value(s); "
             "drop or fill those rows first."
         )
-    return x
+    return x, lo
 
 
 def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndarray, tuple]:
@@ -175,7 +183,7 @@ def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndar
                 f"event column {name!r} must hold 0 (censored) and positive integer cause codes "
                 "or labels, but has missing or non-integer values. Recode it."
             )
-        codes = x.astype(np.int64)
+        codes = x.astype(np.int64, copy=False)
         lo, hi = (int(codes.min()), int(codes.max())) if codes.size else (0, 0)
         if lo < 0:
             raise ValueError(
@@ -203,45 +211,101 @@ def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndar
 
 
 def _group_codes(data: pd.DataFrame, group: str | None) -> tuple[np.ndarray | None, tuple]:
+    """Integer codes ``0..L-1`` of a group column and the ``L`` labels.
+
+    Labels may include unused ones (empty categories, gaps in small integer codes):
+    the caller drops groups without rows (:func:`_drop_empty_groups`), which costs no
+    extra pass over the rows.
+    """
     if group is None:
         return None, ("all",)
     values = data[group]
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
-        labels = list(values.cat.categories)
-        if (codes < 0).any():
+        if codes.size and codes.min() < 0:
             raise ValueError(f"group column {group!r} has missing values; drop those rows first.")
-        used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
-        if used.size < len(labels):  # unused categories: leave them out
-            lookup = np.full(len(labels), -1, dtype=np.int64)
-            lookup[used] = np.arange(used.size)
-            return lookup[codes], tuple(labels[i] for i in used)
-        return codes, tuple(labels)
+        return codes, tuple(values.cat.categories)
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":  # no missing values
+        x = values.to_numpy().astype(np.int64, copy=False)
+        lo, hi = int(x.min()), int(x.max())
+        if hi - lo <= 100_000:  # small integer codes: use them directly, no hashing
+            return (x if lo == 0 else x - lo), tuple(range(lo, hi + 1))
     if values.isna().any():
         raise ValueError(f"group column {group!r} has missing values; drop those rows first.")
-    if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        x = values.to_numpy()
-        lo, hi = int(x.min()), int(x.max())
-        if hi - lo <= 100_000:  # small integer codes: bin directly, no hashing
-            present = np.flatnonzero(np.bincount(x - lo))
-            lookup = np.full(hi - lo + 1, -1, dtype=np.int64)
-            lookup[present] = np.arange(present.size)
-            return lookup[x - lo], tuple((present + lo).tolist())
     codes, labels = pd.factorize(values, sort=True)
     return codes.astype(np.int64), tuple(labels)
 
 
-def _time_index(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bin index of each time and the grid of distinct candidate times."""
-    lo, hi = float(t.min()), float(t.max())
-    if hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000) and lo == int(lo):
-        ti = t.astype(np.int64)
-        if np.array_equal(ti, t):  # integer-valued: bin directly, no sort
+def _drop_empty_groups(present: np.ndarray, groups: tuple, *arrays: np.ndarray):
+    """Keep the groups flagged in ``present`` (axis 0 of each array) and their labels."""
+    if present.all():
+        return (groups, *arrays)
+    return (tuple(g for g, p in zip(groups, present, strict=True) if p),
+            *(a[present] for a in arrays))
+
+
+def _count_cells(
+    t: np.ndarray,
+    lo: float,
+    codes: np.ndarray,
+    gcodes: np.ndarray | None,
+    n_g: int,
+    k1: int,
+    w: np.ndarray | None,
+    *,
+    direct: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Counts by (group, time, cause) cell, the time grid and the group codes used.
+
+    Returns the counts (sums of ``w``), the sums of ``w²`` by (group, time) (``None``
+    without weights), the grid, the group codes and the mask of the labels kept
+    (``None``: all). Integer-valued times spanning a small range are binned directly
+    (the grid is every integer from ``lo``, the minimum, to the maximum); other times
+    are sorted once (:func:`numpy.unique`). Unweighted rows are binned in chunks, so
+    that the temporaries stay in cache; weighted sums keep the row order of one
+    :func:`numpy.bincount`. Labels without rows are dropped before binning only when
+    they would make the table larger than the data.
+    """
+    hi = float(t.max())
+    direct = direct and hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000) and lo == int(lo)
+    if direct:
+        grid, idx = lo + np.arange(int(hi - lo) + 1, dtype=float), None
+    else:
+        grid, idx = np.unique(t, return_inverse=True)
+    all_codes, kept = gcodes, None
+    if gcodes is not None and n_g * grid.size * k1 > max(4 * t.size, 1 << 20):
+        used = np.bincount(gcodes, minlength=n_g) > 0
+        if not used.all():
+            kept, n_g = used, int(used.sum())
+            gcodes = (np.cumsum(used) - 1)[gcodes]
+    stride = grid.size * k1
+    size = n_g * stride
+    chunk = _CHUNK if w is None and size <= _CHUNK // 4 else max(t.size, 1)
+    counts = np.zeros(size, dtype=np.int64 if w is None else float)
+    sq = None if w is None else np.zeros(size // k1)
+    for a in range(0, t.size, chunk):
+        b = a + chunk
+        if idx is None:
+            part = t[a:b]
+            if not (np.trunc(part) == part).all():  # not integer-valued: sort instead
+                n_all = n_g if kept is None else kept.size
+                return _count_cells(t, lo, codes, all_codes, n_all, k1, w, direct=False)
+            cell = part.astype(np.int64)
             if lo != 0:
-                ti -= int(lo)
-            return ti, lo + np.arange(int(hi - lo) + 1, dtype=float)
-    grid, idx = np.unique(t, return_inverse=True)
-    return idx.astype(np.int64), grid
+                cell -= int(lo)
+        else:
+            cell = idx[a:b].astype(np.int64)
+        cell *= k1
+        cell += codes[a:b]
+        if gcodes is not None:
+            cell += gcodes[a:b] * stride
+        if w is None:
+            counts += np.bincount(cell, minlength=size)
+        else:
+            wb = w[a:b]
+            counts += np.bincount(cell, weights=wb, minlength=size)
+            sq += np.bincount(cell // k1, weights=wb * wb, minlength=size // k1)
+    return counts, sq, grid, gcodes, kept
 
 
 def _rev_cumsum(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -293,10 +357,10 @@ def risk_table(
     """
     check_data(data)
     check_columns(data, [time, event, group, entry, weights])
-    t = _numeric(data, time, what="time")
-    if t.min() < 0:
+    t, lo = _numeric_min(data, time, what="time")
+    if lo < 0:
         raise ValueError(
-            f"time column {time!r} has negative values (min {t.min():g}); times are durations "
+            f"time column {time!r} has negative values (min {lo:g}); times are durations "
             "since the start of follow-up. Check the start and end dates."
         )
     codes, causes = event_codes(data[event], censored)
@@ -315,26 +379,19 @@ def risk_table(
                 f"weights column {weights!r} must be finite and non-negative, but has "
                 f"min {w.min():g}; fix the weights (e.g. trim extreme inverse probabilities)."
             )
-    idx, grid = _time_index(t)
-    n_t = grid.size
+    counts, sq, grid, gcodes, kept = _count_cells(t, lo, codes, gcodes, len(groups), k1, w)
+    if kept is not None:
+        groups = tuple(g for g, k in zip(groups, kept, strict=True) if k)
     n_g = len(groups)
-    if gcodes is None:
-        base = idx
-    else:
-        base = gcodes * n_t
-        base += idx
-    cell = base * k1
-    cell += codes
-    counts = np.bincount(cell, weights=w, minlength=n_g * n_t * k1)
+    n_t = grid.size
     counts = counts.reshape(n_g, n_t, k1)
     active = counts.any(axis=(0, 2))
     counts = counts[:, active]
     grid = grid[active]
     leaving = counts.sum(axis=2)
     n_risk = _rev_cumsum(leaving)
-    if w is not None:
-        sq = np.bincount(base, weights=w * w, minlength=n_g * n_t).reshape(n_g, n_t)[:, active]
-        risk_sq = _rev_cumsum(sq)
+    if sq is not None:
+        risk_sq = _rev_cumsum(sq.reshape(n_g, n_t)[:, active])
     if entry is not None:
         e = _numeric(data, entry, what="entry")
         if (e >= t).any():
@@ -358,6 +415,9 @@ def risk_table(
     else:
         n_risk = n_risk.astype(float)
         n_eff = n_risk
+    if gcodes is not None:  # drop labels without rows (zero-weight rows count as rows)
+        present = counts.any(axis=(1, 2)) if w is None else np.bincount(gcodes, minlength=n_g) > 0
+        groups, counts, n_risk, n_eff = _drop_empty_groups(present, groups, counts, n_risk, n_eff)
     return RiskTable(
         times=grid,
         events=counts[:, :, 1:].astype(float),
@@ -443,6 +503,10 @@ def risk_table_from_counts(
                 "n_risk is smaller than the number of events + censorings at some time; "
                 "n_risk must count everyone at risk just before the time."
             )
+    if gcodes is not None:
+        groups, cube, risk = _drop_empty_groups(
+            np.bincount(gcodes, minlength=n_g) > 0, groups, cube, risk
+        )
     return RiskTable(
         times=grid,
         events=cube[:, :, 1:],
