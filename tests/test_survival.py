@@ -521,3 +521,25 @@ def test_benchmark_quick_runs():
                          capture_output=True, text=True, timeout=300, check=True)
     assert "Cox Efron p=10" in out.stdout
     assert "max |beta_evalkit - beta_statsmodels|" in out.stdout
+
+
+def _counts_by_stratum(rows, time, event, group, strata):
+    """One risk table per stratum from aggregated counts, as a register would release them."""
+    counts = (
+        rows.assign(cause=rows[event].map({0: "censored", 1: "arrest"}))
+        .groupby([strata, group, time, "cause"]).size().rename("n_events").reset_index()
+    )
+    return [
+        risk_table_from_counts(part, time, "cause", "n_events", group=group)
+        for _, part in counts.groupby(strata)
+    ]
+
+
+def test_stratified_logrank_from_released_counts_equals_rows(rossi):
+    tables = _counts_by_stratum(rossi, "week", "arrest", "fin", "race")
+    from_counts = logrank_test(tables)
+    from_rows = logrank_test(rossi, "week", "arrest", group="fin", strata="race")
+    assert_allclose(from_counts.table.statistic[0], from_rows.table.statistic[0], rtol=1e-12)
+    pd.testing.assert_frame_equal(from_counts.groups, from_rows.groups)
+    with pytest.raises(ValueError, match="strata names a column of row-level data"):
+        logrank_test(tables, strata="race")

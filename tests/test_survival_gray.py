@@ -200,7 +200,7 @@ def test_gray_errors(bmtcrr):
     with pytest.raises(ValueError, match="does not take case weights"):
         gray_test(risk_table(bmtcrr.assign(w=2.0), "ftime", "Status", group="D", weights="w"))
     rt = risk_table(bmtcrr, "ftime", "Status", group="D")
-    with pytest.raises(ValueError, match="strata needs row-level data"):
+    with pytest.raises(ValueError, match="strata names a column of row-level data"):
         gray_test(rt, strata="Sex")
     with pytest.raises(ValueError, match="rho must be a finite number"):
         gray_test(rt, rho=float("nan"))
@@ -243,3 +243,21 @@ def test_gray_null_rejection_rate_and_power():
     assert 0.035 <= rates[1.0] <= 0.065, rates
     assert rates[1.0] < rates[1.3] < rates[1.8], rates
     assert rates[1.8] > 0.7, rates
+
+
+def test_stratified_gray_from_released_counts_equals_rows(bmtcrr):
+    """A register's counts by stratum (Sex) give the stratified test of the rows."""
+    labels = {0: "censored", 1: "relapse_", 2: "trm"}
+    counts = (
+        bmtcrr.assign(cause=bmtcrr["Status"].map(labels))
+        .groupby(["Sex", "D", "ftime", "cause"]).size().rename("n").reset_index()
+    )
+    tables = [
+        risk_table_from_counts(part, "ftime", "cause", "n", group="D")
+        for _, part in counts.groupby("Sex")
+    ]
+    from_counts = gray_test(tables).table
+    rows = bmtcrr.assign(cause=bmtcrr["Status"].map(labels))
+    from_rows = gray_test(rows, "ftime", "cause", group="D", strata="Sex").table
+    assert_allclose(from_counts["statistic"], from_rows["statistic"], rtol=CLOSED_FORM)
+    assert from_counts["cause"].tolist() == ["relapse_", "trm"]

@@ -100,6 +100,50 @@ def _as_risk_table(data, time, event, group, entry, weights, censored) -> RiskTa
     )
 
 
+def _tables_by_stratum(
+    data, time, event, group, strata, entry, censored, *, test: str
+) -> tuple[list[RiskTable], tuple]:
+    """Risk tables of a k-sample test, one per stratum, and the groups compared.
+
+    ``data`` is rows (stratified by the column ``strata``), one risk table, or a
+    sequence of risk tables, one per stratum (e.g. a register's counts by region,
+    each passed through :func:`risk_table_from_counts`). Every stratum has the same
+    event types, so that a cause can be tested in strata where it never happens.
+    """
+    if isinstance(data, RiskTable):
+        data = [data]
+    if isinstance(data, (list, tuple)) and data and all(isinstance(d, RiskTable) for d in data):
+        if strata is not None:
+            raise ValueError(
+                f"strata names a column of row-level data; for the {test} from risk tables "
+                "pass one table per stratum instead (a list)."
+            )
+        tables = [_as_risk_table(d, time, event, group, None, None, censored) for d in data]
+        causes = {rt.causes for rt in tables}
+        if len(causes) > 1:
+            raise ValueError(
+                f"the strata's risk tables have different event types {sorted(causes)}; build "
+                "each with every event type (a count of 0 where one never happens)."
+            )
+        return tables, tuple(dict.fromkeys(g for rt in tables for g in rt.groups))
+    if group is None:
+        raise ValueError("group is required: pass the column of the groups to compare.")
+    check_data(data)
+    check_columns(data, [group, strata])
+    if strata is None:
+        rt = risk_table(data, time, event, group=group, entry=entry, censored=censored)
+        return [rt], rt.groups
+    frame = data.copy()
+    frame[group] = frame[group].astype(object).astype("category")
+    codes, causes = event_codes(frame[event], censored)
+    frame[event] = pd.Categorical.from_codes(codes, [censored, *causes])
+    tables = [
+        risk_table(part, time, event, group=group, entry=entry, censored=censored)
+        for _, part in frame.groupby(strata, observed=True)
+    ]
+    return tables, tuple(frame[group].cat.categories)
+
+
 def _loglog_ci(est: np.ndarray, se: np.ndarray, z: float, conf_type: str):
     """Pointwise CI of a probability: log(−log p) transform (or plain, clipped to [0, 1])."""
     if conf_type == "plain":
@@ -743,7 +787,7 @@ def _logrank_parts(rt: RiskTable, weight: str, p: float, q: float):
 
 
 def logrank_test(
-    data: pd.DataFrame | RiskTable,
+    data: pd.DataFrame | RiskTable | Sequence[RiskTable],
     time: str = "time",
     event: str = "event",
     *,
@@ -760,8 +804,10 @@ def logrank_test(
 
     Parameters
     ----------
-    data : pandas.DataFrame or RiskTable
-        Rows, or an unweighted risk table (not with ``strata``).
+    data : pandas.DataFrame, RiskTable or list of RiskTable
+        Rows; an unweighted risk table; or a list of them, one per stratum, for the
+        stratified test from counts (e.g. a register's counts by region, each through
+        :func:`risk_table_from_counts`; then ``strata`` is not used).
     time, event : str
     group : str
         Column of the groups compared.
@@ -807,28 +853,9 @@ def logrank_test(
     0.0739
     """
     check_one_of(weights, LOGRANK_WEIGHTS, name="weights")
-    if isinstance(data, RiskTable):
-        if strata is not None:
-            raise ValueError("strata needs row-level data; pass the DataFrame, not a RiskTable.")
-        tables = [_as_risk_table(data, time, event, group, None, None, censored)]
-    else:
-        if group is None:
-            raise ValueError("group is required: pass the column of the groups to compare.")
-        check_data(data)
-        check_columns(data, [group, strata])
-        if strata is None:
-            tables = [risk_table(data, time, event, group=group, entry=entry, censored=censored)]
-        else:
-            frame = data.copy()
-            frame[group] = frame[group].astype(object).astype("category")
-            tables = [
-                risk_table(part, time, event, group=group, entry=entry, censored=censored)
-                for _, part in frame.groupby(strata, observed=True)
-            ]
-    if strata is None:
-        groups = tables[0].groups
-    else:
-        groups = tuple(data[group].astype(object).astype("category").cat.categories)
+    tables, groups = _tables_by_stratum(
+        data, time, event, group, strata, entry, censored, test="log-rank test"
+    )
     if len(groups) < 2:
         raise ValueError(f"the log-rank test needs at least 2 groups, but got {list(groups)}.")
     n_g = len(groups)
@@ -960,7 +987,7 @@ def _gray_parts(rs: np.ndarray, d1: np.ndarray, d2: np.ndarray, rho: float):
 
 
 def gray_test(
-    data: pd.DataFrame | RiskTable,
+    data: pd.DataFrame | RiskTable | Sequence[RiskTable],
     time: str = "time",
     event: str = "event",
     *,
@@ -974,9 +1001,10 @@ def gray_test(
 
     Parameters
     ----------
-    data : pandas.DataFrame or RiskTable
-        Rows, or an unweighted risk table without late entry (built from rows or by
-        :func:`risk_table_from_counts`; not with ``strata``).
+    data : pandas.DataFrame, RiskTable or list of RiskTable
+        Rows; an unweighted risk table without late entry (built from rows or by
+        :func:`risk_table_from_counts`); or a list of them, one per stratum, for the
+        stratified test from counts (then ``strata`` is not used).
     time, event : str
         Columns of time and event type (every event type is a competing exit).
     group : str
@@ -1038,30 +1066,9 @@ def gray_test(
         raise ValueError(
             f"rho must be a finite number (0: log-rank-like weights), but was {rho!r}."
         )
-    if isinstance(data, RiskTable):
-        if strata is not None:
-            raise ValueError("strata needs row-level data; pass the DataFrame, not a RiskTable.")
-        tables = [_as_risk_table(data, time, event, group, None, None, censored)]
-        groups = tables[0].groups
-    else:
-        if group is None:
-            raise ValueError("group is required: pass the column of the groups to compare.")
-        check_data(data)
-        check_columns(data, [group, strata])
-        if strata is None:
-            tables = [risk_table(data, time, event, group=group, censored=censored)]
-            groups = tables[0].groups
-        else:
-            frame = data.copy()
-            frame[group] = frame[group].astype(object).astype("category")
-            groups = tuple(frame[group].cat.categories)
-            # the same event types in every stratum, even where one has no exit
-            codes, causes = event_codes(frame[event], censored)
-            frame[event] = pd.Categorical.from_codes(codes, [censored, *causes])
-            tables = [
-                risk_table(part, time, event, group=group, censored=censored)
-                for _, part in frame.groupby(strata, observed=True)
-            ]
+    tables, groups = _tables_by_stratum(
+        data, time, event, group, strata, None, censored, test="Gray test"
+    )
     if len(groups) < 2:
         raise ValueError(f"Gray's test needs at least 2 groups, but got {list(groups)}.")
     causes = tables[0].causes
