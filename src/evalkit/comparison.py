@@ -1023,7 +1023,7 @@ def _augmented_overlap(y, t, m1, m0, e, x_ps, information, c, clusters, with_cov
 
     Each arm's mean is ``A + B``: the overlap-population mean of the outcome model,
     ``A = sum h m / sum h`` with ``h = e(1-e)``, plus the overlap-weighted mean residual
-    of the arm, ``B``. The eight estimating equations of ``A``, ``B`` (two arms) are
+    of the arm, ``B``. The four estimating equations of ``A`` and ``B`` (two arms) are
     stacked with the logistic score of the propensity model. The outcome models'
     estimation adds nothing to first order when the propensity model is right: the
     mean's derivative in them, ``E[h dm]/E[h] - E[t(1-e) dm]/E[t(1-e)]``, is then 0.
