@@ -581,3 +581,21 @@ def test_calibration_and_brier_standard_errors_are_clustered_with_cluster(data):
         g = len(totals)
         expected = np.sqrt(g / (g - 1) * np.sum(totals**2)) / len(y)
         assert_allclose(t.loc[(model, "brier"), "std_error"], expected, rtol=1e-10)
+
+
+def test_rare_levels_are_blanked_when_asked(data):
+    """min_count blanks the levels few people have; the model and other rows are unchanged."""
+    formula = "job_within_12m ~ age + gender + education + programme"
+    held = data["gender"].value_counts()
+    limit = int(held["x"]) + 1  # the generator's handful of people of gender "x"
+    assert held.drop("x").min() >= limit
+    full = odds_ratios(data, formula, cluster="mentor_id")
+    shown = odds_ratios(data, formula, cluster="mentor_id", min_count=limit)
+    rare = shown.table["suppressed"]
+    assert shown.table.loc[rare, "term"].tolist() == ["gender[T.x]"]
+    assert shown.table.loc[rare, ["estimate", "ci_low", "p_value"]].isna().all().all()
+    pd.testing.assert_frame_equal(shown.table.loc[~rare], full.table.loc[~rare])
+    me = shown.marginal_effects
+    assert me.loc[me["suppressed"], ["variable", "level"]].values.tolist() == [["gender", "x"]]
+    assert me.loc[me["suppressed"], "estimate"].isna().all()
+    assert not full.table.filter(like="suppressed").any().any()

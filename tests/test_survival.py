@@ -543,3 +543,21 @@ def test_stratified_logrank_from_released_counts_equals_rows(rossi):
     pd.testing.assert_frame_equal(from_counts.groups, from_rows.groups)
     with pytest.raises(ValueError, match="strata names a column of row-level data"):
         logrank_test(tables, strata="race")
+
+
+def test_rare_levels_are_blanked_in_cox_and_fine_gray_tables():
+    from evalkit.disclosure import rare_indicators
+    from evalkit.synthetic import simulate_participants
+
+    data = time_to_event(simulate_participants(1500, rng=4), unit="months").data
+    formula = "programme + age + C(gender)"
+    limit = int((data["gender"] == "x").sum()) + 1
+    for fit in (cox_model, lambda d, f, **k: fine_gray_model(d, f, cause="job", **k)):
+        full = fit(data, formula).table
+        shown = fit(data, formula, min_count=limit).table
+        rare = shown["suppressed"]
+        assert shown.loc[rare, "term"].tolist() == ["C(gender)[T.x]"]
+        assert shown.loc[rare, ["estimate", "std_error", "p_value"]].isna().all().all()
+        pd.testing.assert_frame_equal(shown.loc[~rare], full.loc[~rare])
+    x = np.column_stack([np.r_[np.ones(17), np.zeros(3)], np.r_[np.ones(10), np.zeros(10)]])
+    assert rare_indicators(x, ["held_by_all_but_3", "half"], min_count=10) == ["held_by_all_but_3"]

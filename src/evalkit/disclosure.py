@@ -5,7 +5,8 @@ counts below a threshold are suppressed (primary suppression) and, where a
 suppressed cell could be recovered by subtraction from a published margin, a
 second cell of the same margin is suppressed too (secondary suppression).
 Statistics computed from a suppressed count (percentages, means, SMDs) are
-blanked with it.
+blanked with it. Regression tables blank the coefficients of levels that few people
+have (:func:`rare_indicators`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ import numpy as np
 import pandas as pd
 
 from evalkit._results import TableResult
-from evalkit._validation import check_columns
+from evalkit._validation import check_columns, check_integer
 
-__all__ = ["DEFAULT_THRESHOLD", "SuppressionResult", "suppress_small_counts"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "SuppressionResult",
+    "rare_indicators",
+    "suppress_small_counts",
+]
 
 #: Smallest count published by default. Statistical offices commonly use 5 or 10;
 #: for data about vulnerable people evalkit takes the stricter value.
@@ -163,3 +169,43 @@ def suppress_small_counts(
         n_primary=int(primary.sum()),
         n_secondary=int(secondary.sum()),
     )
+
+
+def rare_indicators(x: np.ndarray, names: Sequence[str], min_count: int) -> list[str]:
+    """Design columns coding a level (0/1) that fewer than ``min_count`` rows have, or lack.
+
+    A regression coefficient of such a level is estimated from those few people
+    alone, so a published model blanks it (output checking rules of statistical
+    offices ask for a minimum number of units behind every dummy).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Design matrix, one column per name.
+    names : sequence of str
+        Column names.
+    min_count : int
+        Smallest number of people with (and without) the level.
+
+    Returns
+    -------
+    list of str
+        The names of the rare levels' columns (constant columns are never listed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.column_stack([np.ones(20), np.r_[np.ones(3), np.zeros(17)], np.arange(20)])
+    >>> rare_indicators(x, ["Intercept", "gender[T.x]", "age"], min_count=10)
+    ['gender[T.x]']
+    """
+    min_count = check_integer(min_count, name="min_count", minimum=1)
+    rare = []
+    for j, name in enumerate(names):
+        column = x[:, j]
+        ones = int(np.count_nonzero(column == 1))
+        zeros = int(np.count_nonzero(column == 0))
+        if ones + zeros == len(column) and 0 < ones < len(column):
+            if min(ones, zeros) < min_count:
+                rare.append(name)
+    return rare

@@ -30,6 +30,7 @@ from scipy import stats
 from evalkit._mestimation import cluster_sum
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_conf_level, check_data, check_rng
+from evalkit.disclosure import rare_indicators
 from evalkit.errors import EvalkitWarning
 from evalkit.schema import PARTICIPANTS
 
@@ -556,6 +557,7 @@ def odds_ratios(
     cluster: str | None = None,
     conf_level: float = 0.95,
     intake_columns: Sequence[str] = (),
+    min_count: int | None = None,
 ) -> OddsRatioResult:
     """Logistic regression reported as odds ratios and average marginal effects.
 
@@ -583,12 +585,18 @@ def odds_ratios(
     intake_columns : sequence of str, default=()
         Predictors outside the data dictionary that are known at intake
         (see :func:`check_predictors`).
+    min_count : int, optional
+        Disclosure control for published tables: the odds ratio and marginal effect
+        of a level that fewer than ``min_count`` people have (or lack) are blanked and
+        flagged ``suppressed`` (:func:`evalkit.disclosure.rare_indicators`); the model
+        itself is unchanged. E.g. the report's threshold, 10.
 
     Returns
     -------
     OddsRatioResult
         ``table`` (odds ratios), ``marginal_effects`` (percentage points), ``terms``
-        (joint tests), events per variable and the design.
+        (joint tests), events per variable and the design; ``suppressed`` marks
+        blanked rows.
 
     Raises
     ------
@@ -758,6 +766,19 @@ def odds_ratios(
     terms = pd.DataFrame(term_rows)
     terms["p_value_holm"] = _holm(terms["p_value"].to_numpy())
     marginal = _average_marginal_effects(spec, frame, variables, x, names, beta, cov, z)
+    rare = [] if min_count is None else rare_indicators(x, names, min_count)
+    table["suppressed"] = table["term"].isin(rare)
+    estimates = ["estimate", "ci_low", "ci_high", "log_odds_ratio", "std_error"]
+    table.loc[table["suppressed"], [*estimates, "p_value", "p_value_holm"]] = np.nan
+    blanked = table.loc[table["suppressed"]]
+    rare_levels = set(zip(blanked["variable"], blanked["level"], strict=True))
+    marginal["suppressed"] = [
+        (v, lvl) in rare_levels
+        for v, lvl in zip(marginal["variable"], marginal["level"], strict=True)
+    ]
+    marginal.loc[
+        marginal["suppressed"], ["estimate", "std_error", "ci_low", "ci_high", "p_value"]
+    ] = np.nan
     return OddsRatioResult(
         table=table,
         marginal_effects=marginal,

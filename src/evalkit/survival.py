@@ -51,6 +51,7 @@ from evalkit._validation import (
     check_data,
     check_one_of,
 )
+from evalkit.disclosure import rare_indicators
 from evalkit.errors import EvalkitWarning
 from evalkit.schema import EXIT_GROUPS
 
@@ -1523,7 +1524,7 @@ class CoxResult(TableResult):
     table : pandas.DataFrame
         ``term``, ``estimate`` (hazard ratio), ``log_hr``, ``std_error`` (of the log
         HR; robust when clustered), ``ci_low``, ``ci_high`` (of the HR), ``z``,
-        ``p_value``.
+        ``p_value``, ``suppressed`` (row blanked for disclosure, see ``min_count``).
     ph_test : pandas.DataFrame or None
         Proportional-hazards check by term and ``GLOBAL``: ``term``, ``statistic``,
         ``df``, ``p_value``, ``transform`` (scaled Schoenfeld residuals vs g(t));
@@ -1645,10 +1646,11 @@ def _event_indicator(data, event, cause, censored):
     return np.isin(codes, ids), "+".join(selected), codes, causes
 
 
-def _cox_table(beta, cov, names, z):
+def _cox_table(beta, cov, names, z, x, min_count):
+    """Hazard ratio table; with ``min_count``, rows of rare levels blanked (disclosure)."""
     se = np.sqrt(np.diag(cov))
     zz = beta / se
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "term": names,
             "estimate": np.exp(beta),
@@ -1660,6 +1662,10 @@ def _cox_table(beta, cov, names, z):
             "p_value": 2 * stats.norm.sf(np.abs(zz)),
         }
     )
+    rare = [] if min_count is None else rare_indicators(x, names, min_count)
+    table["suppressed"] = table["term"].isin(rare)
+    table.loc[table["suppressed"], table.columns[1:-1]] = np.nan
+    return table
 
 
 def _robust(fit, x, w, data, cluster):
@@ -1713,6 +1719,7 @@ def cox_model(
     ph_transform: str = "km",
     censored: object = CENSORED,
     conf_level: float = 0.95,
+    min_count: int | None = None,
 ) -> CoxResult:
     """Cause-specific Cox model with Efron ties, robust SE and a proportional-hazards check.
 
@@ -1739,6 +1746,11 @@ def cox_model(
         Time transform g(t) of the Schoenfeld test (R's ``cox.zph`` default is km).
     censored : object, default="censored"
     conf_level : float, default=0.95
+    min_count : int, optional
+        Disclosure control for published tables: the hazard ratio of a level that
+        fewer than ``min_count`` people have (or lack) is blanked and flagged
+        ``suppressed`` (:func:`evalkit.disclosure.rare_indicators`); the model itself
+        is unchanged.
 
     Returns
     -------
@@ -1804,7 +1816,7 @@ def cox_model(
         cov, variance = _robust(fit, x, np.ones(t.size) if w is None else w, data, cluster)
     ph = _ph_test(fit, x, t, death, names, ph_transform, fit.covariance, w)
     return CoxResult(
-        table=_cox_table(fit.beta, cov, names, _z(conf_level)),
+        table=_cox_table(fit.beta, cov, names, _z(conf_level), x, min_count),
         ph_test=ph,
         model="cause-specific Cox",
         cause=cause_name,
@@ -1830,6 +1842,7 @@ def fine_gray_model(
     cluster: str | None = None,
     censored: object = CENSORED,
     conf_level: float = 0.95,
+    min_count: int | None = None,
 ) -> CoxResult:
     """Fine–Gray model of the subdistribution hazard of one exit.
 
@@ -1845,6 +1858,11 @@ def fine_gray_model(
         Clusters for the robust variance (default: each row its own cluster).
     censored : object, default="censored"
     conf_level : float, default=0.95
+    min_count : int, optional
+        Disclosure control for published tables: the hazard ratio of a level that
+        fewer than ``min_count`` people have (or lack) is blanked and flagged
+        ``suppressed`` (:func:`evalkit.disclosure.rare_indicators`); the model itself
+        is unchanged.
 
     Returns
     -------
@@ -1897,7 +1915,7 @@ def fine_gray_model(
                   fine_gray=(rows, g_minus(t[rows]), g_minus))
     cov, variance = _robust(fit, x, np.ones(t.size), data, cluster)
     return CoxResult(
-        table=_cox_table(fit.beta, cov, names, _z(conf_level)),
+        table=_cox_table(fit.beta, cov, names, _z(conf_level), x, min_count),
         ph_test=None,
         model="Fine-Gray",
         cause=cause_name,
