@@ -431,6 +431,13 @@ def test_cross_validation_metrics_agree_with_sklearn_and_statsmodels(data):
         rtol=1e-12,
     )
     assert np.isnan(t["sd_repeats"]).all()  # one repetition: no split-to-split spread
+    from statsmodels.stats.proportion import proportion_confint
+
+    curve = r.calibration
+    events = np.round(curve["observed"] * curve["n"]).to_numpy()
+    low, high = proportion_confint(events, curve["n"].to_numpy(), method="wilson")
+    assert_allclose(curve["observed_ci_low"], low, rtol=1e-10)
+    assert_allclose(curve["observed_ci_high"], high, rtol=1e-10)
 
 
 def test_cross_validation_result_is_complete(cv):

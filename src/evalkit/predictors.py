@@ -901,7 +901,9 @@ class CrossValidationResult(TableResult):
         held-out fold.
     calibration : pandas.DataFrame
         Calibration curve pooled over repetitions: ``model``, ``bin`` (tenth of
-        predicted risk), ``n``, ``predicted`` (mean), ``observed`` (proportion).
+        predicted risk), ``n`` (people per repetition), ``predicted`` (mean),
+        ``observed`` (proportion) with its Wilson interval ``observed_ci_low``,
+        ``observed_ci_high`` (on ``n`` people; not cluster-robust).
     importance : pandas.DataFrame
         Permutation importance on held-out folds: ``model``, ``predictor``,
         ``importance_mean`` (drop in AUC when the column is shuffled), ``importance_sd``
@@ -953,13 +955,25 @@ class CrossValidationResult(TableResult):
     oof: pd.DataFrame = field(repr=False)
 
     def plot(self, ax=None):
-        """Calibration curves (out of fold) with the diagonal; returns the Axes."""
+        """Calibration curves (out of fold, with the observed proportions' intervals) and the
+        diagonal; returns the Axes."""
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(4.5, 4.5))
         for i, (model, curve) in enumerate(self.calibration.groupby("model", sort=False)):
-            ax.plot(curve["predicted"], curve["observed"], "o-", color=f"C{i}", label=model)
+            ax.errorbar(
+                curve["predicted"],
+                curve["observed"],
+                yerr=[
+                    curve["observed"] - curve["observed_ci_low"],
+                    curve["observed_ci_high"] - curve["observed"],
+                ],
+                fmt="o-",
+                color=f"C{i}",
+                capsize=2,
+                label=model,
+            )
         ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
@@ -1142,6 +1156,14 @@ def _recalibration(
         "calibration_intercept": (float(large.params[0]), float(large.bse[0]) ** 2),
         "brier": (float(brier.mean()), brier_var),
     }
+
+
+def _wilson(p: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of proportions ``p`` of ``n`` people (n may be an average)."""
+    denominator = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denominator
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    return centre - half, centre + half
 
 
 def _subgroup_levels(
@@ -1495,14 +1517,19 @@ def _cross_validate(
         yy = np.tile(y, n_repeats)
         bin_ = pd.qcut(p, 10, labels=False, duplicates="drop")
         curve = pd.DataFrame({"bin": bin_, "p": p, "y": yy}).groupby("bin")
+        people = curve.size().to_numpy() / n_repeats
+        observed = curve["y"].mean().to_numpy()
+        low, high = _wilson(observed, people, z)
         calibration.append(
             pd.DataFrame(
                 {
                     "model": name,
                     "bin": curve.size().index.to_numpy() + 1,
-                    "n": (curve.size().to_numpy() / n_repeats),
+                    "n": people,
                     "predicted": curve["p"].mean().to_numpy(),
-                    "observed": curve["y"].mean().to_numpy(),
+                    "observed": observed,
+                    "observed_ci_low": low,
+                    "observed_ci_high": high,
                 }
             )
         )
