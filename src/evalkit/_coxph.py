@@ -5,9 +5,9 @@ sums ``R0, R1`` by time with :func:`numpy.bincount` and reverse cumulative sums 
 column of the design at a time: no ``n × p`` temporary), expands Efron's correction
 over the tied deaths (one scalar per death), and builds the information matrix as
 ``Xᵀ diag(c) X`` minus a ``T × p`` correction, so a step costs a few passes over the
-``n × p`` design. The deaths and their covariates are
-gathered once, sorted by time, so that sums over the deaths of each time are
-contiguous runs (:func:`numpy.add.reduceat`, pairwise summation). Late entry
+``n × p`` design. The deaths and their covariates are gathered once, sorted by time,
+so that sums over the deaths of each time are contiguous runs
+(:func:`numpy.add.reduceat`, pairwise summation). Late entry
 (``entry < t <= exit``), case weights (R's convention: Efron terms weighted by the mean
 weight of the tied deaths) and time-varying inverse-probability-of-censoring weights of
 the Fine–Gray model are supported through the same sums.
