@@ -708,15 +708,15 @@ def test_logistic_frequency_weights_equal_repeated_rows(sample, ps):
 @pytest.mark.parametrize("cluster", [None, "mentor_id"])
 def test_bootstrap_replicate_equals_a_refit_on_the_resampled_rows(sample, cluster):
     """A replicate (frequency weights) = every model refitted on the drawn rows."""
-    from evalkit.comparison import _bootstrap_counts, _resampling_units
+    from evalkit._resample import bootstrap_counts, resampling_units
 
     small = sample.head(1500)
     options = {"treated": "DUO for a JOB", "estimand": "ATE", "truncate": 0.95}
     boot = bootstrap_effect(
         small, "job_within_12m", PS_FORMULA, n_boot=2, cluster=cluster, rng=8, **options
     )
-    codes, n_units = _resampling_units(small, cluster)
-    counts = _bootstrap_counts(codes, n_units, np.random.default_rng(8)).astype(int)
+    codes, n_units = resampling_units(small, cluster)
+    counts = bootstrap_counts(codes, n_units, np.random.default_rng(8)).astype(int)
     drawn = small.iloc[np.repeat(np.arange(len(small)), counts)].reset_index(drop=True)
     with warnings.catch_warnings():  # a replicate may lack a level in one group, or
         warnings.simplefilter("ignore", EvalkitWarning)  # hold near-separated people

@@ -32,6 +32,7 @@ from scipy.special import expit
 
 from evalkit._formula import model_matrix
 from evalkit._mestimation import cluster_sum, sandwich
+from evalkit._resample import bootstrap_counts, resampling_units
 from evalkit._results import TableResult
 from evalkit._validation import (
     check_columns,
@@ -1368,21 +1369,6 @@ def e_value(
     return _e_value_table([estimate], [ci_low], [ci_high], methods=[None], conf_level=conf_level)
 
 
-def _resampling_units(data: pd.DataFrame, cluster: str | None) -> tuple[np.ndarray, int]:
-    """Code of each row's resampling unit (its cluster, or the row itself) and their count."""
-    if cluster is None:
-        return np.arange(len(data)), len(data)
-    if data[cluster].isna().any():
-        raise ValueError(f"cluster column {cluster!r} has missing values; fill or drop them.")
-    codes, uniques = pd.factorize(data[cluster])
-    return codes, len(uniques)
-
-
-def _bootstrap_counts(codes: np.ndarray, n_units: int, rng: np.random.Generator) -> np.ndarray:
-    """How often each row is drawn when ``n_units`` units are drawn with replacement."""
-    return np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)[codes].astype(float)
-
-
 @dataclass(frozen=True)
 class BootstrapResult(TableResult):
     """Bootstrap confidence intervals of adjusted effects.
@@ -1489,7 +1475,7 @@ def bootstrap_effect(
     _check_truncate(truncate)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
         raise ValueError(f"n_boot must be an integer >= 2 (e.g. 1000), but was {n_boot!r}.")
-    codes, n_units = _resampling_units(data, cluster)
+    codes, n_units = resampling_units(data, cluster)
     ps = propensity_score(data, formula, treated=treated)
     full = programme_effect(
         data, outcome, ps, estimand=estimand, outcome_formula=outcome_formula, truncate=truncate
@@ -1508,7 +1494,7 @@ def bootstrap_effect(
     for b in range(n_boot):
         # A replicate is the data with frequency weights (how often each row was drawn);
         # rows not drawn are left out.
-        counts = _bootstrap_counts(codes, n_units, rng)
+        counts = bootstrap_counts(codes, n_units, rng)
         rows = np.flatnonzero(counts)
         c, tb, yb = counts[rows], t[rows], y[rows]
         if tb.min() == tb.max():
@@ -2282,10 +2268,10 @@ def adjusted_cumulative_incidence(
     )
     x, t = ps.design, ps.treated.astype(float)
     start = ps.table["estimate"].to_numpy()
-    codes, n_units = _resampling_units(data, cluster)
+    codes, n_units = resampling_units(data, cluster)
     draws = np.full((n_boot, len(point)), np.nan)
     for b in range(n_boot):
-        counts = _bootstrap_counts(codes, n_units, rng)
+        counts = bootstrap_counts(codes, n_units, rng)
         rows = np.flatnonzero(counts)
         c, tb = counts[rows], t[rows]
         if tb.min() == tb.max():

@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from evalkit._mestimation import sandwich
+from evalkit._resample import bootstrap_counts
 from evalkit._results import TableResult
 from evalkit._validation import (
     check_columns,
@@ -817,9 +818,10 @@ def mcdonald_omega(
     lam, psi = _one_factor_ml(_covariance(x, None, standardized))
     omega = _omega(lam, psi)
     n = len(x)
+    rows = np.arange(n)
     draws = np.empty(n_boot)
     for b in range(n_boot):
-        counts = np.bincount(gen.integers(0, n, n), minlength=n).astype(float)
+        counts = bootstrap_counts(rows, n, gen)
         draws[b] = _omega(*_one_factor_ml(_covariance(x, counts, standardized), psi))
     alpha = 1.0 - conf_level
     loadings = pd.DataFrame({"item": list(frame.columns), "loading": lam, "uniqueness": psi})
