@@ -400,19 +400,15 @@ def test_cross_validation_is_reproducible(data, cv):
     assert not np.array_equal(other.oof.to_numpy(), cv.oof.to_numpy())
 
 
+# One repetition, no permutations or partial dependence: the metrics alone, quickly.
+METRICS_ONLY = dict(
+    group="mentor_id", n_splits=4, n_repeats=1, n_permutations=0, n_partial_dependence=0, rng=1
+)
+
+
 def test_cross_validation_metrics_agree_with_sklearn_and_statsmodels(data):
     y = data["job_within_12m"].to_numpy()
-    r = cross_validate_models(
-        data,
-        "job_within_12m",
-        PREDICTORS,
-        group="mentor_id",
-        n_splits=4,
-        n_repeats=1,
-        n_permutations=0,
-        n_partial_dependence=0,
-        rng=1,
-    )
+    r = cross_validate_models(data, "job_within_12m", PREDICTORS, **METRICS_ONLY)
     t = r.table.set_index(["model", "metric"])
     for model in r.models:
         p = r.oof[model].to_numpy()
@@ -569,11 +565,9 @@ def test_cross_validation_argument_errors(data):
 def test_calibration_and_brier_standard_errors_are_clustered_with_cluster(data):
     """cluster= makes every variance cluster-robust, not only the AUC's."""
     y = data["job_within_12m"].to_numpy()
-    options = {
-        "group": "mentor_id", "n_splits": 4, "n_repeats": 1, "n_permutations": 0,
-        "n_partial_dependence": 0, "rng": 1,
-    }
-    r = cross_validate_models(data, "job_within_12m", PREDICTORS, cluster="mentor_id", **options)
+    r = cross_validate_models(
+        data, "job_within_12m", PREDICTORS, cluster="mentor_id", **METRICS_ONLY
+    )
     t = r.table.set_index(["model", "metric"])
     groups = pd.factorize(data["mentor_id"])[0]
     for model in r.models:
