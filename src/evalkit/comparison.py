@@ -950,15 +950,14 @@ def _ipw_fit(y, t, x, e, information, estimand, clusters, truncate=None):
 def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=True):
     """Predicted outcome of everyone under each arm, from a model fitted in each arm.
 
-    ``weights`` are frequency weights (a bootstrap replicate's counts).
+    ``weights`` are positive frequency weights (a bootstrap replicate's counts of the
+    rows it drew).
     """
     import warnings
 
     preds = []
     for arm in (1, 0):
         member = t == arm
-        if weights is not None:
-            member &= weights > 0
         xm, ym = x[member], y[member]
         wm = None if weights is None else weights[member]
         # A dummy that is all zero within a group (a level nobody in that group has)
