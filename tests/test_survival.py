@@ -83,6 +83,36 @@ def test_risk_table_non_integer_times_and_late_entry():
     assert_allclose(rt.n_risk[0], [2, 2, 1])
 
 
+def test_nonnegative_max_detects_negative_and_missing_values_in_one_pass():
+    from evalkit._risktable import _nonnegative_max
+
+    assert _nonnegative_max(np.array([0.0, 3.5, 2.0])) == 3.5
+    assert _nonnegative_max(np.array([0.0, np.inf])) == np.inf
+    for bad in ([1.0, -2.0], [1.0, np.nan], [1.0, -np.inf], [-0.0, 1.0]):
+        assert _nonnegative_max(np.array(bad)) is None  # -0.0: the caller checks the min
+    assert _nonnegative_max(np.array([0, 7, 3])) == 7
+    assert _nonnegative_max(np.array([0, -1, 3])) is None
+    assert _nonnegative_max(np.array([2, 5], dtype=np.int32)) == 5
+    assert _nonnegative_max(np.array([2.0, np.nan], dtype=np.float32)) is None
+
+
+def test_risk_table_time_and_code_edge_cases(rossi):
+    # -0.0 is a valid time; integer group codes with an offset or negative codes keep
+    # their labels; rows are counted the same whatever the layout
+    rt = risk_table(pd.DataFrame({"t": [-0.0, 1.0, 1.0], "e": [1, 0, 1]}), "t", "e")
+    assert_allclose(rt.n_risk, [[3, 2]])
+    base = risk_table(rossi, "week", "arrest", group="fin")
+    for shift in (5, -1):
+        shifted = risk_table(rossi.assign(fin=rossi.fin + shift), "week", "arrest", group="fin")
+        assert shifted.groups == (shift, 1 + shift)
+        assert_allclose(shifted.n_risk, base.n_risk)
+        assert_allclose(shifted.events, base.events)
+    with pytest.raises(ValueError, match="negative codes"):
+        risk_table(rossi.assign(arrest=-rossi.arrest), "week", "arrest")
+    with pytest.raises(ValueError, match="1 missing value"):
+        risk_table(rossi.assign(week=rossi.week.where(rossi.index != 3)), "week", "arrest")
+
+
 def test_unit_weights_equal_unweighted(unempdur):
     a = cumulative_incidence(unempdur, "spell", "exit").table
     b = cumulative_incidence(unempdur.assign(w=1.0), "spell", "exit", weights="w").table
@@ -215,6 +245,8 @@ def test_logrank_matches_statsmodels(rossi, weights, sm_kind, extra):
     ref, p = survdiff(rossi.week, rossi.arrest, rossi.fin, weight_type=sm_kind, **extra)
     assert_allclose(ours.table.statistic[0], ref, rtol=CLOSED_FORM)
     assert_allclose(ours.table.p_value[0], p, rtol=1e-8)
+    assert (ours.statistic, ours.p_value) == (ours.table.statistic[0], ours.table.p_value[0])
+    assert_allclose(ours.groups["observed_minus_expected"].sum(), 0, atol=1e-9)
 
 
 def test_stratified_logrank_matches_statsmodels(rossi):

@@ -5,7 +5,7 @@ on row-level data, so it runs equally from participants' rows, from a table of c
 released by a register, or from counts built inside a database.
 
 The table is built in one pass over the rows: integer-valued times (days, months)
-are binned with :func:`numpy.bincount`, in cache-sized chunks; other times are sorted
+are binned directly (``numpy.add.at``, in cache-sized chunks); other times are sorted
 once (:func:`numpy.unique`).
 """
 
@@ -27,6 +27,8 @@ _MAX_DIRECT_SPAN = 10_000_000
 #: Rows binned per step (temporaries of ~1 MiB stay in cache).
 _CHUNK = 1 << 17
 CENSORED = "censored"
+#: Bit pattern of +inf: non-negative doubles viewed as uint64 are at most this.
+_FLOAT_INF_BITS = np.array(np.inf).view(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,35 @@ class RiskTable(TableResult):
         return float(self.times[active][-1]) if active.any() else float("nan")
 
 
+def _nonnegative_max(x: np.ndarray) -> float | int | None:
+    """The maximum of a float64 or int64 array if no value is negative or NaN, else ``None``.
+
+    One pass: viewed as unsigned 64-bit integers, non-negative numbers keep their order,
+    while negative ones (sign bit set) and NaN (all-ones exponent, non-zero mantissa)
+    come above every non-negative value, up to and including +inf.
+    """
+    if x.dtype == np.float64:
+        top = x.view(np.uint64).max()
+        return float(np.array(top).view(np.float64)) if top <= _FLOAT_INF_BITS else None
+    if x.dtype == np.int64:
+        top = x.view(np.uint64).max()
+        return int(top) if top < 1 << 63 else None
+    lo, hi = x.min(), x.max()
+    return None if np.isnan(lo) or lo < 0 else hi.item()
+
+
 def _numeric(data: pd.DataFrame, column: str, *, what: str) -> np.ndarray:
-    return _numeric_min(data, column, what=what)[0]
+    return _numeric_range(data, column, what=what)[0]
 
 
-def _numeric_min(data: pd.DataFrame, column: str, *, what: str) -> tuple[np.ndarray, float]:
-    """A numeric column without missing values as floats, and its minimum (NaN if empty)."""
+def _numeric_range(
+    data: pd.DataFrame, column: str, *, what: str
+) -> tuple[np.ndarray, float, float]:
+    """A numeric column without missing values as floats, a lower bound and the maximum.
+
+    The lower bound is 0 when no value is negative (one pass, :func:`_nonnegative_max`),
+    otherwise the minimum; both bounds are NaN for an empty column.
+    """
     values = data[column]
     if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise ValueError(
@@ -157,13 +182,18 @@ def _numeric_min(data: pd.DataFrame, column: str, *, what: str) -> tuple[np.ndar
             "Convert it to a number of days/months first (see evalkit.survival.time_to_event)."
         )
     x = values.to_numpy(dtype=float)
-    lo = float(x.min()) if x.size else float("nan")
-    if x.size and np.isnan(lo):  # min propagates NaN: one pass, no mask
+    if not x.size:
+        return x, float("nan"), float("nan")
+    hi = _nonnegative_max(x)
+    if hi is not None:
+        return x, 0.0, hi
+    lo = float(x.min())
+    if np.isnan(lo):  # min propagates NaN
         raise ValueError(
             f"{what} column {column!r} has {int(np.isnan(x).sum())} missing value(s); "
             "drop or fill those rows first."
         )
-    return x, lo
+    return x, lo, float(x.max())
 
 
 def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndarray, tuple]:
@@ -184,11 +214,11 @@ def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndar
                 "or labels, but has missing or non-integer values. Recode it."
             )
         codes = x.astype(np.int64, copy=False)
-        lo, hi = (int(codes.min()), int(codes.max())) if codes.size else (0, 0)
-        if lo < 0:
+        hi = _nonnegative_max(codes) if codes.size else 0
+        if hi is None:
             raise ValueError(
-                f"event column {name!r} has negative codes (min {lo}); use 0 for censored "
-                "and 1, 2, ... for the causes."
+                f"event column {name!r} has negative codes (min {codes.min()}); use 0 for "
+                "censored and 1, 2, ... for the causes."
             )
         if hi <= 1:
             return codes, ("event",)
@@ -227,9 +257,9 @@ def _group_codes(data: pd.DataFrame, group: str | None) -> tuple[np.ndarray | No
         return codes, tuple(values.cat.categories)
     if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":  # no missing values
         x = values.to_numpy().astype(np.int64, copy=False)
-        lo, hi = int(x.min()), int(x.max())
-        if hi - lo <= 100_000:  # small integer codes: use them directly, no hashing
-            return (x if lo == 0 else x - lo), tuple(range(lo, hi + 1))
+        hi = _nonnegative_max(x) if x.size else None
+        if hi is not None and hi <= 100_000:  # small codes: use them directly, no hashing
+            return x, tuple(range(hi + 1))
     if values.isna().any():
         raise ValueError(f"group column {group!r} has missing values; drop those rows first.")
     codes, labels = pd.factorize(values, sort=True)
@@ -247,6 +277,7 @@ def _drop_empty_groups(present: np.ndarray, groups: tuple, *arrays: np.ndarray):
 def _count_cells(
     t: np.ndarray,
     lo: float,
+    hi: float,
     codes: np.ndarray,
     gcodes: np.ndarray | None,
     n_g: int,
@@ -255,18 +286,19 @@ def _count_cells(
     *,
     direct: bool = True,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Counts by (group, time, cause) cell, the time grid and the group codes used.
+    """Counts by group, time and cause, the time grid and the group codes used.
 
-    Returns the counts (sums of ``w``), the sums of ``w²`` by (group, time) (``None``
-    without weights), the grid, the group codes and the mask of the labels kept
-    (``None``: all). Integer-valued times spanning a small range are binned directly
-    (the grid is every integer from ``lo``, the minimum, to the maximum); other times
-    are sorted once (:func:`numpy.unique`). Unweighted rows are binned in chunks, so
-    that the temporaries stay in cache; weighted sums keep the row order of one
-    :func:`numpy.bincount`. Labels without rows are dropped before binning only when
-    they would make the table larger than the data.
+    ``lo`` is a lower bound of the times (their minimum, or 0) and ``hi`` their
+    maximum. Returns the counts (sums of ``w``, shape ``(G, T, K + 1)``), the sums of
+    ``w²`` by group and time (``None`` without weights), the grid, the group codes and
+    the mask of the labels kept (``None``: all). Integer-valued times spanning a small
+    range are binned directly (the grid is every integer from ``lo`` to ``hi``); other
+    times are sorted once (:func:`numpy.unique`). Unweighted rows are binned in chunks
+    whose buffers stay in cache, with ``numpy.add.at`` (cells are known to lie in the
+    table, so :func:`numpy.bincount`'s extra pass for their range is not needed);
+    weighted sums keep the row order of one :func:`numpy.bincount`. Labels without rows
+    are dropped before binning only when they would make the table larger than the data.
     """
-    hi = float(t.max())
     direct = direct and hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000) and lo == int(lo)
     if direct:
         grid, idx = lo + np.arange(int(hi - lo) + 1, dtype=float), None
@@ -278,33 +310,40 @@ def _count_cells(
         if not used.all():
             kept, n_g = used, int(used.sum())
             gcodes = (np.cumsum(used) - 1)[gcodes]
-    stride = grid.size * k1
-    size = n_g * stride
+    size = n_g * grid.size * k1
     chunk = _CHUNK if w is None and size <= _CHUNK // 4 else max(t.size, 1)
     counts = np.zeros(size, dtype=np.int64 if w is None else float)
     sq = None if w is None else np.zeros(size // k1)
-    for a in range(0, t.size, chunk):
+    m = min(chunk, t.size)
+    cell, whole, same = np.empty(m, np.int64), np.empty(m), np.empty(m, bool)
+    for a in range(0, t.size, chunk):  # cell = (time × group) × cause, in place
         b = a + chunk
+        c = cell[: min(b, t.size) - a]
         if idx is None:
             part = t[a:b]
-            if not (np.trunc(part) == part).all():  # not integer-valued: sort instead
-                n_all = n_g if kept is None else kept.size
-                return _count_cells(t, lo, codes, all_codes, n_all, k1, w, direct=False)
-            cell = part.astype(np.int64)
+            if not np.equal(np.trunc(part, out=whole[: c.size]), part, out=same[: c.size]).all():
+                n_all = n_g if kept is None else kept.size  # not integer-valued: sort instead
+                return _count_cells(t, lo, hi, codes, all_codes, n_all, k1, w, direct=False)
+            np.copyto(c, part, casting="unsafe")
             if lo != 0:
-                cell -= int(lo)
+                c -= int(lo)
         else:
-            cell = idx[a:b].astype(np.int64)
-        cell *= k1
-        cell += codes[a:b]
+            c[:] = idx[a:b]
         if gcodes is not None:
-            cell += gcodes[a:b] * stride
+            c *= n_g
+            c += gcodes[a:b]
+        c *= k1
+        c += codes[a:b]
         if w is None:
-            counts += np.bincount(cell, minlength=size)
+            np.add.at(counts, c, 1)
         else:
             wb = w[a:b]
-            counts += np.bincount(cell, weights=wb, minlength=size)
-            sq += np.bincount(cell // k1, weights=wb * wb, minlength=size // k1)
+            counts += np.bincount(c, weights=wb, minlength=size)
+            c //= k1
+            sq += np.bincount(c, weights=wb * wb, minlength=size // k1)
+    counts = counts.reshape(grid.size, n_g, k1).transpose(1, 0, 2)
+    if sq is not None:
+        sq = sq.reshape(grid.size, n_g).T
     return counts, sq, grid, gcodes, kept
 
 
@@ -357,7 +396,7 @@ def risk_table(
     """
     check_data(data)
     check_columns(data, [time, event, group, entry, weights])
-    t, lo = _numeric_min(data, time, what="time")
+    t, lo, hi = _numeric_range(data, time, what="time")
     if lo < 0:
         raise ValueError(
             f"time column {time!r} has negative values (min {lo:g}); times are durations "
@@ -379,19 +418,17 @@ def risk_table(
                 f"weights column {weights!r} must be finite and non-negative, but has "
                 f"min {w.min():g}; fix the weights (e.g. trim extreme inverse probabilities)."
             )
-    counts, sq, grid, gcodes, kept = _count_cells(t, lo, codes, gcodes, len(groups), k1, w)
+    counts, sq, grid, gcodes, kept = _count_cells(t, lo, hi, codes, gcodes, len(groups), k1, w)
     if kept is not None:
         groups = tuple(g for g, k in zip(groups, kept, strict=True) if k)
     n_g = len(groups)
-    n_t = grid.size
-    counts = counts.reshape(n_g, n_t, k1)
     active = counts.any(axis=(0, 2))
     counts = counts[:, active]
     grid = grid[active]
     leaving = counts.sum(axis=2)
     n_risk = _rev_cumsum(leaving)
     if sq is not None:
-        risk_sq = _rev_cumsum(sq.reshape(n_g, n_t)[:, active])
+        risk_sq = _rev_cumsum(sq[:, active])
     if entry is not None:
         e = _numeric(data, entry, what="entry")
         if (e >= t).any():

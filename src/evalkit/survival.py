@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -747,17 +748,58 @@ class LogrankResult(TableResult):
 
     Attributes
     ----------
-    table : pandas.DataFrame
-        One row: ``statistic`` (chi-square), ``df``, ``p_value``, ``weights``, ``n``.
-    groups : pandas.DataFrame
-        By group: ``n``, ``observed`` and ``expected`` events (weighted by the test's
-        weight function), ``observed_minus_expected``.
+    statistic : float
+        Chi-square statistic.
+    df : int
+        Degrees of freedom (number of groups − 1).
+    p_value : float
+    weights : str
+        Weight function of the event times.
     cause : str
+        What counts as the event.
+    labels : tuple
+        The groups compared.
+    n, observed, expected, observed_minus_expected : numpy.ndarray
+        By group: number at risk at the start, observed and expected events
+        (weighted by the test's weight function) and their difference.
     """
 
-    table: pd.DataFrame
-    groups: pd.DataFrame
+    statistic: float
+    df: int
+    p_value: float
+    weights: str
     cause: str
+    labels: tuple
+    n: np.ndarray = field(repr=False)
+    observed: np.ndarray = field(repr=False)
+    expected: np.ndarray = field(repr=False)
+    observed_minus_expected: np.ndarray = field(repr=False)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:  # type: ignore[override]
+        """One row: ``statistic`` (chi-square), ``df``, ``p_value``, ``weights``, ``n``."""
+        return pd.DataFrame(
+            {
+                "statistic": [self.statistic],
+                "df": [self.df],
+                "p_value": [self.p_value],
+                "weights": [self.weights],
+                "n": [float(self.n.sum())],
+            }
+        )
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        """By group: ``n``, ``observed``, ``expected``, ``observed_minus_expected``."""
+        return pd.DataFrame(
+            {
+                "group": list(self.labels),
+                "n": self.n,
+                "observed": self.observed,
+                "expected": self.expected,
+                "observed_minus_expected": self.observed_minus_expected,
+            }
+        )
 
 
 def _logrank_parts(rt: RiskTable, weight: str, p: float, q: float):
@@ -884,27 +926,18 @@ def logrank_test(
         n[pos] += rt.n_risk[:, 0]
     stat = float(u[:-1] @ np.linalg.pinv(v[:-1, :-1]) @ u[:-1])
     dof = n_g - 1
-    table = pd.DataFrame(
-        [
-            {
-                "statistic": stat,
-                "df": dof,
-                "p_value": float(stats.chi2.sf(stat, dof)),
-                "weights": weights,
-                "n": float(n.sum()),
-            }
-        ]
+    return LogrankResult(
+        statistic=stat,
+        df=dof,
+        p_value=float(stats.chi2.sf(stat, dof)),
+        weights=weights,
+        cause=cause_name,
+        labels=tuple(groups),
+        n=n,
+        observed=obs,
+        expected=exp_,
+        observed_minus_expected=u,
     )
-    per_group = pd.DataFrame(
-        {
-            "group": list(groups),
-            "n": n,
-            "observed": obs,
-            "expected": exp_,
-            "observed_minus_expected": u,
-        }
-    )
-    return LogrankResult(table=table, groups=per_group, cause=cause_name)
 
 
 # --------------------------------------------------------------------------------------
