@@ -903,7 +903,8 @@ class CrossValidationResult(TableResult):
         Calibration curve pooled over repetitions: ``model``, ``bin`` (tenth of
         predicted risk), ``n`` (people per repetition), ``predicted`` (mean),
         ``observed`` (proportion) with its Wilson interval ``observed_ci_low``,
-        ``observed_ci_high`` (on ``n`` people; not cluster-robust).
+        ``observed_ci_high`` on ``n_effective`` people (``n``; with ``cluster``, the
+        effective number given the clustering, at most ``n``).
     importance : pandas.DataFrame
         Permutation importance on held-out folds: ``model``, ``predictor``,
         ``importance_mean`` (drop in AUC when the column is shuffled), ``importance_sd``
@@ -1148,14 +1149,67 @@ def _recalibration(
     if clusters is None:
         brier_var = float(brier.var(ddof=1)) / len(y)
     else:
-        totals = cluster_sum((brier - brier.mean())[:, None], clusters)[:, 0]
-        g = len(totals)
-        brier_var = float(g / (g - 1) * np.sum(totals**2) / len(y) ** 2)
+        brier_var = _clustered_variance_of_mean(brier - brier.mean(), clusters)
     return {
         "calibration_slope": (float(slope.params[1]), float(slope.bse[1]) ** 2),
         "calibration_intercept": (float(large.params[0]), float(large.bse[0]) ** 2),
         "brier": (float(brier.mean()), brier_var),
     }
+
+
+def _clustered_variance_of_mean(deviations: np.ndarray, clusters: np.ndarray) -> float:
+    """Cluster-robust variance of a mean from its terms' deviations: G/(G-1) Σ_c T_c² / n².
+
+    Infinite with a single cluster (no information on the between-cluster variance).
+    """
+    totals = cluster_sum(deviations[:, None], clusters)[:, 0]
+    g = len(totals)
+    if g < 2:
+        return float("inf")
+    return float(g / (g - 1) * np.sum(totals**2) / len(deviations) ** 2)
+
+
+def _calibration_curve(
+    oof: np.ndarray, y: np.ndarray, clusters: np.ndarray | None, z: float
+) -> pd.DataFrame:
+    """Calibration curve of out-of-fold predictions ``oof`` (repetitions × people).
+
+    Tenths of predicted risk pooled over repetitions; the observed proportion of each
+    tenth has a Wilson interval on its number of people or, with ``clusters``, on its
+    effective number ``p(1-p)/var`` with the cluster-robust variance of the proportion
+    (Korn & Graubard 1998; never more than the number of people).
+    """
+    n_repeats = oof.shape[0]
+    p = oof.ravel()
+    yy = np.tile(y, n_repeats)
+    bins = pd.qcut(p, 10, labels=False, duplicates="drop")
+    curve = pd.DataFrame({"bin": bins, "p": p, "y": yy}).groupby("bin")
+    people = curve.size().to_numpy() / n_repeats
+    observed = curve["y"].mean().to_numpy()
+    effective = people
+    if clusters is not None:
+        repeated = np.tile(clusters, n_repeats)
+        variance = np.array(
+            [
+                _clustered_variance_of_mean(yy[bins == b] - o, repeated[bins == b])
+                for b, o in zip(curve.size().index, observed, strict=True)
+            ]
+        )
+        with np.errstate(invalid="ignore"):  # p = 0 or 1: no variance, n people
+            effective = np.fmin(people, observed * (1 - observed) / variance)
+    with np.errstate(divide="ignore", invalid="ignore"):  # one cluster: no interval
+        low, high = _wilson(observed, effective, z)
+    return pd.DataFrame(
+        {
+            "bin": curve.size().index.to_numpy() + 1,
+            "n": people,
+            "n_effective": effective,
+            "predicted": curve["p"].mean().to_numpy(),
+            "observed": observed,
+            "observed_ci_low": low,
+            "observed_ci_high": high,
+        }
+    )
 
 
 def _wilson(p: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
@@ -1513,26 +1567,9 @@ def _cross_validate(
 
     calibration = []
     for i, name in enumerate(names):
-        p = oof[i].ravel()
-        yy = np.tile(y, n_repeats)
-        bin_ = pd.qcut(p, 10, labels=False, duplicates="drop")
-        curve = pd.DataFrame({"bin": bin_, "p": p, "y": yy}).groupby("bin")
-        people = curve.size().to_numpy() / n_repeats
-        observed = curve["y"].mean().to_numpy()
-        low, high = _wilson(observed, people, z)
-        calibration.append(
-            pd.DataFrame(
-                {
-                    "model": name,
-                    "bin": curve.size().index.to_numpy() + 1,
-                    "n": people,
-                    "predicted": curve["p"].mean().to_numpy(),
-                    "observed": observed,
-                    "observed_ci_low": low,
-                    "observed_ci_high": high,
-                }
-            )
-        )
+        curve = _calibration_curve(oof[i], y, clusters, z)
+        curve.insert(0, "model", name)
+        calibration.append(curve)
 
     pd_rows = []
     if n_partial_dependence and len(importance):
