@@ -2,10 +2,10 @@
 
 Same data, same run: n participants with tied daily durations (0–730 days), three
 competing exits plus censoring, two groups and ten covariates. For each case and size
-it prints the best wall time, the ratio to evalkit (peer / evalkit: > 1 means evalkit
-is faster), peak traced memory (tracemalloc, a separate run) and, for Cox, the largest
-coefficient difference from statsmodels. At the end: growth of each time from the
-smallest to the largest size.
+it prints the best wall time (of 3 runs, or of up to 30 for calls of a few ms), the
+ratio to evalkit (peer / evalkit: > 1 means evalkit is faster), peak traced memory
+(tracemalloc, a separate run) and, for Cox, the largest coefficient difference from
+statsmodels. At the end: growth of each time from the smallest to the largest size.
 
     .venv/bin/python benchmarks/bench_survival.py [--quick] [--sizes 10000 100000] [--only Cox]
 
@@ -147,7 +147,9 @@ def main() -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # peers' own notes (e.g. lifelines' jitter)
                 first = _best(fn, 1)
-                repeat = 1 if args.quick or first > 2 else 3
+                # best of 3, or of as many as fit in ~0.5 s (at most 30) for calls of a
+                # few ms, whose single timings on a shared machine vary by tens of percent
+                repeat = 1 if args.quick or first > 2 else max(3, min(30, int(0.5 / first)))
                 seconds = min(first, _best(fn, repeat - 1)) if repeat > 1 else first
                 peak = _peak_mib(fn) if not (big and first > 5) else np.nan
             if lib == "evalkit":
