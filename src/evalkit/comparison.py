@@ -28,10 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.special import expit
 
 from evalkit._formula import model_matrix
-from evalkit._mestimation import cluster_sum, sandwich
+from evalkit._mestimation import cluster_sum
 from evalkit._resample import bootstrap_counts, resampling_units
 from evalkit._results import TableResult
 from evalkit._validation import (
@@ -85,16 +84,71 @@ def _design(data: pd.DataFrame, formula: str):
     x, names = model_matrix(data, rhs)
     # Levels of a categorical that nobody in the data has (pandas keeps unused
     # categories) give all-zero columns that carry no information: leave them out.
-    used = np.any(x != 0, axis=0)
+    used = _nonzero_columns(x)
     if used.all():
         return lhs.strip(), x, names
     return lhs.strip(), x[:, used], [t for t, u in zip(names, used, strict=True) if u]
 
 
-def _weighted_gram(x: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``X' diag(v) X`` for non-negative ``v``; ``out`` is scratch space shaped like ``x``."""
-    xs = np.multiply(x, np.sqrt(v)[:, None], out=out)
-    return xs.T @ xs
+def _nonzero_columns(x: np.ndarray) -> np.ndarray:
+    """Whether each column of ``x`` has an entry other than 0.
+
+    Only the columns whose first entry is 0 (dummies, say) are scanned.
+    """
+    used = x[0] != 0 if len(x) else np.zeros(x.shape[1], dtype=bool)
+    for j in np.flatnonzero(~used):
+        used[j] = np.any(x[:, j] != 0)
+    return used
+
+
+# Rows per block of a blocked pass over a design: a block stays in cache between the
+# operations on it.
+_BLOCK = 16_384
+# Larger logistic fits without a start first fit every tenth row (recursively).
+_CASCADE = 50_000
+
+
+def _take_rows(x: np.ndarray, rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``x[rows]`` (integer positions), column-major like the designs of :func:`model_matrix`.
+
+    Gathering column by column is faster than ``x[rows]`` on a column-major matrix,
+    which returns a row-major copy. ``out`` may be the leading rows of a column-major
+    array (memory to reuse).
+    """
+    if out is None:
+        out = np.empty((len(rows), x.shape[1]), order="F")
+    for j in range(x.shape[1]):
+        np.take(x[:, j], rows, out=out[:, j])
+    return out
+
+
+def _expit(z: np.ndarray) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-z))``, computed in place in ``z``.
+
+    Equals :func:`scipy.special.expit` to within an ulp or two, and is faster; ``exp``
+    overflows harmlessly to ``inf`` (probability 0) below ``z = -709``.
+    """
+    with np.errstate(over="ignore"):
+        np.exp(np.negative(z, out=z), out=z)
+    z += 1.0
+    return np.divide(1.0, z, out=z)
+
+
+def _weighted_gram(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``X' diag(v) X`` for non-negative ``v``, accumulated over blocks of rows.
+
+    Each block of ``diag(sqrt(v)) X`` is formed in cache, so no ``n x k`` scratch array
+    passes through memory.
+    """
+    n, k = x.shape
+    root = np.sqrt(v)
+    scratch = np.empty((min(n, _BLOCK), k), order="F")
+    gram = np.zeros((k, k))
+    for first in range(0, n, _BLOCK):
+        block = x[first : first + _BLOCK]
+        scaled = np.multiply(block, root[first : first + _BLOCK, None], out=scratch[: len(block)])
+        gram += scaled.T @ scaled
+    return gram
 
 
 def _logistic(
@@ -105,6 +159,7 @@ def _logistic(
     start: np.ndarray | None = None,
     hessian: np.ndarray | None = None,
     exact: bool = True,
+    fitted: bool = True,
     tol: float = 1e-16,
     max_iter: int = 100,
 ):
@@ -112,44 +167,65 @@ def _logistic(
 
     Returns the coefficients, the Fisher information ``X'WX`` at them (with
     ``exact=False``, the approximation last used in the iterations) and the fitted
-    probabilities. ``weights`` are frequency weights (a bootstrap replicate's counts:
-    the fit equals that on repeated rows).
+    probabilities (``None`` with ``exact=False, fitted=False``, for callers that
+    predict on other rows anyway). ``weights`` are frequency weights (a bootstrap
+    replicate's counts: the fit equals that on repeated rows).
 
     The gradient is exact at every step, so the solution does not depend on the
     Hessian used; forming ``X'WX`` (n k^2) is the costly part, so it is reused while
     each step shrinks the Newton decrement :math:`\\lambda^2 = g'H^{-1}g` at least
-    fourfold, and recomputed otherwise. Without ``start``, a large problem first fits
-    every ``n // 20000``-th row and starts from that solution and its (scaled)
-    information; ``start`` with ``hessian`` (a bootstrap replicate starting from the
-    full-data fit) likewise needs a few gradient passes. Stops after the step whose
+    a hundredfold, and recomputed otherwise. Without ``start``, a problem of more than
+    50,000 rows first fits every tenth row (which does the same in turn) and starts
+    from that solution and its information, scaled: the start's decrement is then
+    about ten times the number of coefficients and that information within a few per
+    cent of the full one, so a few gradient passes over the data suffice. (A start
+    whose decrement is a thousand times the number of coefficients, as when rare
+    events or a rare level separate the subsample, is dropped for Newton from zero.)
+    ``start`` with ``hessian`` (a bootstrap replicate starting from the full-data fit)
+    likewise needs a few gradient passes. Stops after the step whose
     :math:`\\lambda^2` (about the deviance still to gain) is below ``tol`` times the
     number of people: the score equations then hold to about machine precision (which
     gives overlap weights their exact balance). Quasi-separated data end with fitted
     probabilities near 0 or 1 (which :func:`propensity_score` then reports) rather
     than an error, as with R's ``glm``.
     """
-    n = len(y)
-    w = np.ones(n) if weights is None else weights
-    beta = np.zeros(x.shape[1]) if start is None else np.array(start, dtype=float)
-    if start is None and n > 100_000:
-        stride = n // 20_000
+    n, k = x.shape
+    total = float(n) if weights is None else float(weights.sum())
+    beta = np.zeros(k) if start is None else np.array(start, dtype=float)
+    subsampled = start is None and n > _CASCADE
+    if subsampled:
+        every = slice(None, None, 10)
+        sub_weights = None if weights is None else weights[every]
         try:
-            beta, hessian, _ = _logistic(x[::stride], y[::stride], weights=w[::stride])
-            hessian = hessian * (w.sum() / w[::stride].sum())
+            # Only a start: its decrement here, about ten times that left in the
+            # subsample, is negligible beside the start's sampling error once below 1e-4.
+            beta, hessian, _ = _logistic(
+                np.asfortranarray(x[every]), y[every], weights=sub_weights, tol=max(tol, 1e-10)
+            )
+            hessian *= total / (len(y[every]) if sub_weights is None else sub_weights.sum())
         except ValueError:
-            beta, hessian = np.zeros(x.shape[1]), None
-    scale = tol * (w.sum() + 0.1)
-    scratch = None
+            beta, hessian, subsampled = np.zeros(k), None, False
+    scale = tol * (total + 0.1)
+    p, r = np.empty(n), np.empty(n)
     fresh, previous = False, np.inf
     for _ in range(max_iter):
-        p = expit(x @ beta)
-        gradient = x.T @ (w * (y - p))
+        _expit(np.matmul(x, beta, out=p))
+        np.subtract(y, p, out=r)
+        if weights is not None:
+            r *= weights
+        gradient = r @ x
         if hessian is not None:
             step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
             decrement = gradient @ step
+        if subsampled:
+            subsampled = False
+            if decrement > 1000 * k:
+                # Far beyond a subsample's sampling error (about 9 k): rare events or a
+                # rare level separated the subsample. Newton from zero instead.
+                beta, hessian = np.zeros(k), None
+                continue
         if hessian is None or (not fresh and scale < decrement > 0.01 * previous):
-            scratch = np.empty_like(x) if scratch is None else scratch
-            hessian, fresh = _weighted_gram(x, w * p * (1.0 - p), scratch), True
+            hessian, fresh = _weighted_gram(x, _variance(p, weights, out=r)), True
             step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
             decrement = gradient @ step
         beta, previous, fresh = beta + step, decrement, False
@@ -160,10 +236,21 @@ def _logistic(
             f"the logistic model did not converge in {max_iter} Newton steps; a covariate "
             "probably separates the groups: remove it or restrict the data."
         )
-    p = expit(x @ beta)
+    if not (exact or fitted):
+        return beta, hessian, None
+    _expit(np.matmul(x, beta, out=p))
     if exact:
-        hessian = _weighted_gram(x, w * p * (1.0 - p), scratch)
+        hessian = _weighted_gram(x, _variance(p, weights, out=r))
     return beta, hessian, p
+
+
+def _variance(p: np.ndarray, weights: np.ndarray | None, out: np.ndarray) -> np.ndarray:
+    """The (frequency-weighted) Bernoulli variances ``w p (1 - p)``, written to ``out``."""
+    np.subtract(1.0, p, out=out)
+    out *= p
+    if weights is not None:
+        out *= weights
+    return out
 
 
 def _linear(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
@@ -325,8 +412,8 @@ def propensity_score(
     )
     groups = ((treated, t), ("comparison", ~t))
     ranges = [
-        (np.min(scores, where=member, initial=1.0), np.max(scores, where=member, initial=0.0))
-        for _, member in groups
+        (np.min(own, initial=1.0), np.max(own, initial=0.0))
+        for own in (np.compress(member, scores) for _, member in groups)
     ]
     low, high = max(r[0] for r in ranges), min(r[1] for r in ranges)
     outside = (scores < low) | (scores > high)
@@ -922,29 +1009,47 @@ def _ipw_means(y, t, w):
     return np.dot(w1, y) / w1.sum(), np.dot(w0, y) / w0.sum()
 
 
+def _stacked_covariance(psi, derivative, slopes, x_ps, residual, information, clusters):
+    """Sandwich covariance of estimators stacked with the propensity model's score.
+
+    ``psi`` (``n x m``, column-major; overwritten) holds the estimating functions of the
+    ``m`` estimators, ``derivative`` (``D``, ``m x k``) minus the derivatives of their
+    sums in the propensity coefficients and ``slopes`` (the diagonal of ``E``) minus
+    those in the estimators, each equation involving its own estimator only;
+    ``x_ps``, ``residual`` (treated indicator minus score) and ``information`` (``I``)
+    are the propensity model's design, residuals and Fisher information. The
+    estimators' block of the sandwich ``A^-1 B A^-T`` of all ``k + m`` equations
+    (``A = [[I, 0], [D, E]]``) is the (cluster-summed) cross-product of their
+    influence functions ``E^-1 (psi - D I^-1 x_ps' residual)``, which takes one pass
+    over the design rather than the ``(k + m)^2`` cross-products of the stacked
+    functions.
+    """
+    shift = x_ps @ np.linalg.solve(information, derivative.T)
+    for j, slope in enumerate(slopes):
+        phi = psi[:, j]
+        phi -= shift[:, j] * residual
+        phi /= slope
+    meat = cluster_sum(psi, clusters)
+    return meat.T @ meat
+
+
 def _ipw_fit(y, t, x, e, information, estimand, clusters, truncate=None):
     """Hajek IPW means with a stacked M-estimation variance (propensity model included).
 
     ``x``, ``e`` and ``information`` are the propensity model's design, scores and
     Fisher information.
     """
-    n, k = x.shape
     w, d, _ = _weight_arrays(e, t.astype(bool), estimand, truncate)
     mu1, mu0 = _ipw_means(y, t, w)
     r1 = t * (y - mu1)
     r0 = (1 - t) * (y - mu0)
-    psi = np.empty((n, k + 2))
-    np.multiply(x, (t - e)[:, None], out=psi[:, :k])
-    psi[:, k] = w * r1
-    psi[:, k + 1] = w * r0
-    bread = np.zeros((k + 2, k + 2))
-    bread[:k, :k] = information
-    bread[k, :k] = -(d * r1) @ x
-    bread[k + 1, :k] = -(d * r0) @ x
-    bread[k, k] = np.sum(t * w)
-    bread[k + 1, k + 1] = np.sum((1 - t) * w)
-    cov = sandwich(psi, bread, clusters)
-    return mu1, mu0, cov[k:, k:]
+    psi = np.empty((len(y), 2), order="F")
+    np.multiply(w, r1, out=psi[:, 0])
+    np.multiply(w, r0, out=psi[:, 1])
+    derivative = -np.array([(d * r1) @ x, (d * r0) @ x])
+    slopes = [np.sum(t * w), np.sum((1 - t) * w)]
+    cov = _stacked_covariance(psi, derivative, slopes, x, t - e, information, clusters)
+    return mu1, mu0, cov
 
 
 def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=True):
@@ -956,13 +1061,15 @@ def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=Tru
     import warnings
 
     preds = []
-    for arm in (1, 0):
-        member = t == arm
-        xm, ym = x[member], y[member]
+    members = [np.flatnonzero(t == arm) for arm in (1, 0)]
+    # One arm's rows after the other's, in the same memory.
+    space = np.empty((max(map(len, members)), x.shape[1]), order="F")
+    for arm, member in zip((1, 0), members, strict=True):
+        xm, ym = _take_rows(x, member, out=space[: len(member)]), y[member]
         wm = None if weights is None else weights[member]
         # A dummy that is all zero within a group (a level nobody in that group has)
         # cannot be estimated there; the group's model leaves it out.
-        keep = np.count_nonzero(xm, axis=0) > 0
+        keep = _nonzero_columns(xm)
         xk = x
         if not keep.all():
             if warn:
@@ -975,8 +1082,10 @@ def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=Tru
             xm, xk = xm[:, keep], x[:, keep]
         if binary:
             start, hessian = starts[arm] if starts is not None and keep.all() else (None, None)
-            beta = _logistic(xm, ym, weights=wm, start=start, hessian=hessian, exact=False)[0]
-            preds.append(expit(xk @ beta))
+            beta = _logistic(
+                xm, ym, weights=wm, start=start, hessian=hessian, exact=False, fitted=False
+            )[0]
+            preds.append(_expit(xk @ beta))
         else:
             preds.append(xk @ _linear(xm, ym, wm))
     return preds
@@ -999,10 +1108,15 @@ def _aipw_fit(
     m1, m0 = _outcome_predictions(y, t, x_outcome, binary, starts, weights=weights, warn=warn)
     c = np.ones(len(y)) if weights is None else weights
     if estimand == "ATE":
-        phi1 = m1 + t * (y - m1) / e
-        phi0 = m0 + (1 - t) * (y - m0) / (1 - e)
-        mu1, mu0 = np.dot(c, phi1) / c.sum(), np.dot(c, phi0) / c.sum()
-        psi = np.column_stack([phi1 - mu1, phi0 - mu0]) if with_cov else None
+        psi = np.empty((len(y), 2), order="F")
+        for phi, m, member, prob in ((psi[:, 0], m1, t, e), (psi[:, 1], m0, 1 - t, 1 - e)):
+            # m + member (y - m) / prob, in place
+            np.subtract(y, m, out=phi)
+            phi *= member
+            phi /= prob
+            phi += m
+        mu1, mu0 = np.dot(c, psi[:, 0]) / c.sum(), np.dot(c, psi[:, 1]) / c.sum()
+        psi -= [mu1, mu0]
     elif estimand == "ATT":  # treated mean observed; comparison mean doubly robust
         n1 = np.dot(c, t)
         mu1 = np.dot(c * t, y) / n1
@@ -1039,25 +1153,22 @@ def _augmented_overlap(y, t, m1, m0, e, x_ps, information, c, clusters, with_cov
     mu1, mu0 = (a + b for a, b in means)
     if not with_cov:
         return mu1, mu0, None
-    n, k = x_ps.shape
-    psi = np.empty((n, k + 4))
-    np.multiply(x_ps, (t - e)[:, None], out=psi[:, :k])
-    bread = np.zeros((k + 4, k + 4))
-    bread[:k, :k] = information
+    psi = np.empty((len(y), 4), order="F")
+    derivative = np.empty((4, x_ps.shape[1]))
+    slopes = np.empty(4)
     # d w / d(linear predictor): -h for the treated (w = 1-e), +h for the comparison (w = e)
     dw = np.where(t == 1, -h, h)
     for j, ((m, member), (a, b)) in enumerate(zip(arms, means, strict=True)):
-        ia, ib = k + 2 * j, k + 2 * j + 1
+        ia, ib = 2 * j, 2 * j + 1
         resid = member * (y - m - b)
         psi[:, ia] = h * (m - a)
         psi[:, ib] = w * resid
-        bread[ia, :k] = -(h * (1 - 2 * e) * (m - a)) @ x_ps
-        bread[ib, :k] = -(dw * resid) @ x_ps
-        bread[ia, ia] = h.sum()
-        bread[ib, ib] = np.dot(member, w)
-    cov = sandwich(psi, bread, clusters)
-    combine = np.zeros((2, k + 4))
-    combine[0, k : k + 2] = combine[1, k + 2 : k + 4] = 1.0
+        derivative[ia] = -(h * (1 - 2 * e) * (m - a)) @ x_ps
+        derivative[ib] = -(dw * resid) @ x_ps
+        slopes[ia] = h.sum()
+        slopes[ib] = np.dot(member, w)
+    cov = _stacked_covariance(psi, derivative, slopes, x_ps, t - e, information, clusters)
+    combine = np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]])
     return mu1, mu0, combine @ cov @ combine.T
 
 
@@ -1236,9 +1347,9 @@ def programme_effect(
 
     rows = []
     if "naive" in methods:
-        n1, n0 = t.sum(), (1 - t).sum()
-        mu1, mu0 = y[t == 1].mean(), y[t == 0].mean()
-        naive_cov = np.diag([y[t == 1].var(ddof=1) / n1, y[t == 0].var(ddof=1) / n0])
+        y1, y0 = np.compress(ps.treated, y), np.compress(~ps.treated, y)
+        mu1, mu0 = y1.mean(), y0.mean()
+        naive_cov = np.diag([y1.var(ddof=1) / len(y1), y0.var(ddof=1) / len(y0)])
         rows += _rows("naive", "unadjusted", mu1, mu0, naive_cov, binary, z, n)
     if "ipw" in methods:
         ipw = _ipw_fit(y, t, ps.design, e, ps.information, estimand, clusters, truncate)
@@ -1486,7 +1597,12 @@ def bootstrap_effect(
     # Full-data solutions as starting values: a replicate then needs 2-3 Newton steps.
     ps_start = ps.table["estimate"].to_numpy()
     outcome_starts = (
-        {arm: _logistic(x_out[t == arm], y[t == arm])[:2] for arm in (0, 1)} if binary else None
+        {
+            arm: _logistic(_take_rows(x_out, np.flatnonzero(t == arm)), y[t == arm])[:2]
+            for arm in (0, 1)
+        }
+        if binary
+        else None
     )
     columns = list(zip(full["method"], full["measure"], strict=True))
     draws = np.full((n_boot, len(columns)), np.nan)
@@ -1499,16 +1615,17 @@ def bootstrap_effect(
         if tb.min() == tb.max():
             continue  # one group only: no estimate
         try:
+            xb = _take_rows(x, rows)
             e = _logistic(
-                x[rows], tb, weights=c, start=ps_start, hessian=ps.information, exact=False
+                xb, tb, weights=c, start=ps_start, hessian=ps.information, exact=False
             )[2]
             e = np.clip(e, 1e-12, 1 - 1e-12)
             w, _, _ = _weight_arrays(e, tb.astype(bool), estimand, truncate, counts=c)
             fits = {
                 "ipw": _ipw_means(yb, tb, w * c),
                 "aipw": _aipw_fit(
-                    yb, tb, x_out[rows], e, estimand, binary, starts=outcome_starts,
-                    weights=c, with_cov=False, warn=False,
+                    yb, tb, xb if x_out is x else _take_rows(x_out, rows), e, estimand,
+                    binary, starts=outcome_starts, weights=c, with_cov=False, warn=False,
                 )[:2],
             }
         except (ValueError, np.linalg.LinAlgError):
@@ -2277,7 +2394,8 @@ def adjusted_cumulative_incidence(
             continue
         try:
             e = _logistic(
-                x[rows], tb, weights=c, start=start, hessian=ps.information, exact=False
+                _take_rows(x, rows), tb, weights=c, start=start, hessian=ps.information,
+                exact=False,
             )[2]
             e = np.clip(e, 1e-12, 1 - 1e-12)
             fb = frame.iloc[rows].reset_index(drop=True)
