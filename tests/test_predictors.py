@@ -786,13 +786,12 @@ def test_partial_dependence_jackknife_se_agrees_with_a_mentor_bootstrap(data):
     samples, each curve averaged over its sample's rows (slow: ~30 s)."""
     from threadpoolctl import threadpool_limits
 
-    from evalkit.predictors import _kinds, _partial_dependence_curve, _pipelines
+    from evalkit.predictors import _partial_dependence_curve, _pipelines
 
-    predictors = PREDICTORS
     cv = cross_validate_models(
         data,
         "job_within_12m",
-        predictors,
+        PREDICTORS,
         group="mentor_id",
         n_splits=5,
         n_repeats=3,
@@ -800,10 +799,7 @@ def test_partial_dependence_jackknife_se_agrees_with_a_mentor_bootstrap(data):
         n_partial_dependence=3,
         rng=0,
     )
-    x = data[predictors]
-    numeric, categorical = _kinds(x)
-    x = x.astype({c: float for c in numeric} | {c: object for c in categorical})
-    x = x.reset_index(drop=True)
+    x, numeric, categorical = _design(data)
     y = data["job_within_12m"].to_numpy(dtype=float)
     mentors = pd.factorize(data["mentor_id"])[0]
     members = [np.flatnonzero(mentors == g) for g in range(mentors.max() + 1)]
