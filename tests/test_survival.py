@@ -20,7 +20,7 @@ from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.datasets import load_rossi, load_waltons
 from lifelines.statistics import multivariate_logrank_test, proportional_hazard_test
 from lifelines.utils import qth_survival_times, restricted_mean_survival_time
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
@@ -111,6 +111,27 @@ def test_risk_table_time_and_code_edge_cases(rossi):
         risk_table(rossi.assign(arrest=-rossi.arrest), "week", "arrest")
     with pytest.raises(ValueError, match="1 missing value"):
         risk_table(rossi.assign(week=rossi.week.where(rossi.index != 3)), "week", "arrest")
+
+
+@pytest.mark.parametrize("bump", [1e-12, 0.5, 2.0**-30, 5e-324])
+def test_direct_binning_matches_sorting_and_sends_near_whole_times_to_sorting(bump):
+    # Whole times are binned directly (t + 2**52 read as an integer); a time a hair
+    # off a whole number must not be rounded into its neighbour's bin
+    from evalkit._risktable import _count_cells
+
+    rng = np.random.default_rng(3)
+    t = rng.integers(0, 40, 5_000).astype(float)
+    codes, groups = rng.integers(0, 3, t.size), rng.integers(0, 2, t.size)
+    args = (0.0, t.max(), codes, groups, 2, 3, None)
+    direct, _, grid, _, _ = _count_cells(t, *args)
+    sorted_, _, grid_s, _, _ = _count_cells(t, *args, direct=False)
+    assert_array_equal(grid, grid_s)
+    assert_array_equal(direct, sorted_)
+    t[[7, 4_321]] += bump
+    rt = risk_table(pd.DataFrame({"t": t, "e": codes, "g": groups}), "t", "e", group="g")
+    assert_array_equal(rt.times, np.unique(t))
+    assert rt.n_risk[:, 0].sum() == t.size
+    assert rt.events.sum() + rt.censored.sum() == t.size
 
 
 def test_unit_weights_equal_unweighted(unempdur):

@@ -29,6 +29,10 @@ _CHUNK = 1 << 17
 CENSORED = "censored"
 #: Bit pattern of +inf: non-negative doubles viewed as uint64 are at most this.
 _FLOAT_INF_BITS = np.array(np.inf).view(np.uint64)
+#: 2**52: for a whole number 0 <= t < 2**52, t + 2**52 is exact and its bits, read as
+#: an int64, are ``_MAGIC_BITS + t`` (a float-to-integer conversion by one addition).
+_MAGIC = 2.0**52
+_MAGIC_BITS = int(np.array(_MAGIC).view(np.int64))
 
 
 @dataclass(frozen=True)
@@ -293,13 +297,21 @@ def _count_cells(
     ``w²`` by group and time (``None`` without weights), the grid, the group codes and
     the mask of the labels kept (``None``: all). Integer-valued times spanning a small
     range are binned directly (the grid is every integer from ``lo`` to ``hi``); other
-    times are sorted once (:func:`numpy.unique`). Unweighted rows are binned in chunks
-    whose buffers stay in cache, with ``numpy.add.at`` (cells are known to lie in the
+    times are sorted once (:func:`numpy.unique`). A direct time ``t`` becomes an integer
+    by one float addition: the bits of ``t + 2**52``, read as an int64, are a constant
+    plus ``t``; subtracting 2**52 again gives ``t`` back exactly when ``t`` is a whole
+    number, which is the check. Unweighted rows are binned in chunks whose buffers stay
+    in cache, with ``numpy.add.at`` (cells are known to lie in the
     table, so :func:`numpy.bincount`'s extra pass for their range is not needed);
     weighted sums keep the row order of one :func:`numpy.bincount`. Labels without rows
     are dropped before binning only when they would make the table larger than the data.
     """
-    direct = direct and hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000) and lo == int(lo)
+    direct = (
+        direct
+        and hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000)
+        and lo == int(lo)
+        and hi < _MAGIC
+    )
     if direct:
         grid, idx = lo + np.arange(int(hi - lo) + 1, dtype=float), None
     else:
@@ -315,18 +327,21 @@ def _count_cells(
     counts = np.zeros(size, dtype=np.int64 if w is None else float)
     sq = None if w is None else np.zeros(size // k1)
     m = min(chunk, t.size)
-    cell, whole, same = np.empty(m, np.int64), np.empty(m), np.empty(m, bool)
-    for a in range(0, t.size, chunk):  # cell = (time × group) × cause, in place
+    buf, back, same = np.empty(m), np.empty(m), np.empty(m, bool)
+    # cell = (time × group) × cause; for direct times the bits of t + 2**52 stand for
+    # t, and the offset (wrapping int64 arithmetic) removes 2**52's bits and lo
+    offset = (-(_MAGIC_BITS + int(lo)) * n_g * k1 + 2**63) % 2**64 - 2**63 if direct else 0
+    for a in range(0, t.size, chunk):
         b = a + chunk
-        c = cell[: min(b, t.size) - a]
+        f = buf[: min(b, t.size) - a]
+        c = f.view(np.int64)
         if idx is None:
             part = t[a:b]
-            if not np.equal(np.trunc(part, out=whole[: c.size]), part, out=same[: c.size]).all():
+            np.add(part, _MAGIC, out=f)
+            if not np.equal(np.subtract(f, _MAGIC, out=back[: f.size]), part,
+                            out=same[: f.size]).all():
                 n_all = n_g if kept is None else kept.size  # not integer-valued: sort instead
                 return _count_cells(t, lo, hi, codes, all_codes, n_all, k1, w, direct=False)
-            np.copyto(c, part, casting="unsafe")
-            if lo != 0:
-                c -= int(lo)
         else:
             c[:] = idx[a:b]
         if gcodes is not None:
@@ -334,6 +349,8 @@ def _count_cells(
             c += gcodes[a:b]
         c *= k1
         c += codes[a:b]
+        if offset:
+            c += np.int64(offset)
         if w is None:
             np.add.at(counts, c, 1)
         else:

@@ -34,7 +34,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from evalkit._coxph import fit_cox
 from evalkit._formula import model_matrix
@@ -819,14 +819,14 @@ def _logrank_parts(rt: RiskTable, weight: str, p: float, q: float):
         s = np.cumprod(1 - dt / yt)
         s_prev = np.r_[1.0, s[:-1]]
         w = s_prev**p * (1 - s_prev) ** q
-    e = y * (dt / yt)
-    o_minus_e = (w * (d - e)).sum(axis=1)
+    frac = y / yt
+    e = frac * dt
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(yt > 1, dt * (yt - dt) / (yt - 1), 0.0) * w**2
-    frac = y / yt
-    v = np.einsum("t,gt,ht->gh", factor, frac, -frac)
-    v[np.diag_indices_from(v)] += (factor * frac).sum(axis=1)
-    return o_minus_e, v, (w * d).sum(axis=1), (w * e).sum(axis=1)
+    spread = frac * factor
+    v = np.diag(spread.sum(axis=1)) - spread @ frac.T
+    observed, expected = d @ w, e @ w
+    return observed - expected, v, observed, expected
 
 
 def logrank_test(
@@ -929,7 +929,7 @@ def logrank_test(
     return LogrankResult(
         statistic=stat,
         df=dof,
-        p_value=float(stats.chi2.sf(stat, dof)),
+        p_value=float(special.chdtrc(dof, stat)),
         weights=weights,
         cause=cause_name,
         labels=tuple(groups),
