@@ -1,11 +1,15 @@
-"""Sandwich variances of M-estimators, shared by the weighting estimators."""
+"""Sandwich variances of M-estimators and weighted cross-products, shared by the estimators."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["cluster_sum", "sandwich"]
+__all__ = ["cluster_sum", "sandwich", "weighted_gram"]
+
+#: Rows per block of a blocked pass over a design: a block stays in cache between the
+#: operations on it.
+_BLOCK = 16_384
 
 
 def cluster_sum(psi: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
@@ -29,3 +33,20 @@ def sandwich(psi: np.ndarray, bread: np.ndarray, clusters: np.ndarray | None = N
     meat = cluster_sum(psi, clusters)
     a_inv = np.linalg.inv(bread)
     return a_inv @ (meat.T @ meat) @ a_inv.T
+
+
+def weighted_gram(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``X' diag(v) X`` for non-negative ``v``, accumulated over blocks of rows.
+
+    Each block of ``diag(sqrt(v)) X`` is formed in cache, so no ``n x k`` scratch array
+    passes through memory.
+    """
+    n, k = x.shape
+    root = np.sqrt(v)
+    scratch = np.empty((min(n, _BLOCK), k), order="F")
+    gram = np.zeros((k, k))
+    for first in range(0, n, _BLOCK):
+        block = x[first : first + _BLOCK]
+        scaled = np.multiply(block, root[first : first + _BLOCK, None], out=scratch[: len(block)])
+        gram += scaled.T @ scaled
+    return gram

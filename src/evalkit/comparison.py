@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from evalkit._formula import model_matrix
-from evalkit._mestimation import cluster_sum
+from evalkit._mestimation import cluster_sum, weighted_gram
 from evalkit._resample import bootstrap_counts, resampling_units
 from evalkit._results import TableResult
 from evalkit._validation import (
@@ -101,9 +101,6 @@ def _nonzero_columns(x: np.ndarray) -> np.ndarray:
     return used
 
 
-# Rows per block of a blocked pass over a design: a block stays in cache between the
-# operations on it.
-_BLOCK = 16_384
 # Larger logistic fits without a start first fit every tenth row (recursively).
 _CASCADE = 50_000
 
@@ -132,23 +129,6 @@ def _expit(z: np.ndarray) -> np.ndarray:
         np.exp(np.negative(z, out=z), out=z)
     z += 1.0
     return np.divide(1.0, z, out=z)
-
-
-def _weighted_gram(x: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``X' diag(v) X`` for non-negative ``v``, accumulated over blocks of rows.
-
-    Each block of ``diag(sqrt(v)) X`` is formed in cache, so no ``n x k`` scratch array
-    passes through memory.
-    """
-    n, k = x.shape
-    root = np.sqrt(v)
-    scratch = np.empty((min(n, _BLOCK), k), order="F")
-    gram = np.zeros((k, k))
-    for first in range(0, n, _BLOCK):
-        block = x[first : first + _BLOCK]
-        scaled = np.multiply(block, root[first : first + _BLOCK, None], out=scratch[: len(block)])
-        gram += scaled.T @ scaled
-    return gram
 
 
 def _logistic(
@@ -225,7 +205,7 @@ def _logistic(
                 beta, hessian = np.zeros(k), None
                 continue
         if hessian is None or (not fresh and scale < decrement > 0.01 * previous):
-            hessian, fresh = _weighted_gram(x, _variance(p, weights, out=r)), True
+            hessian, fresh = weighted_gram(x, _variance(p, weights, out=r)), True
             step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
             decrement = gradient @ step
         beta, previous, fresh = beta + step, decrement, False
@@ -240,7 +220,7 @@ def _logistic(
         return beta, hessian, None
     _expit(np.matmul(x, beta, out=p))
     if exact:
-        hessian = _weighted_gram(x, _variance(p, weights, out=r))
+        hessian = weighted_gram(x, _variance(p, weights, out=r))
     return beta, hessian, p
 
 

@@ -41,8 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit._mestimation import sandwich
-from evalkit._resample import bootstrap_counts
+from evalkit._mestimation import sandwich, weighted_gram
 from evalkit._results import TableResult
 from evalkit._validation import (
     check_columns,
@@ -736,11 +735,16 @@ def _one_factor_ml(
 
 
 def _covariance(x: np.ndarray, counts: np.ndarray | None, standardized: bool) -> np.ndarray:
-    """ML covariance (or correlation) matrix of the rows, each repeated ``counts`` times."""
-    c = np.ones(len(x)) if counts is None else counts
-    mean = c @ x / c.sum()
-    centred = x - mean
-    s = (centred * c[:, None]).T @ centred / c.sum()
+    """ML covariance (or correlation) matrix of the rows, each repeated ``counts`` times.
+
+    From the second moments about the origin, in one blocked pass: ``x`` should be
+    centred (e.g. at the full-data mean) so that nothing cancels.
+    """
+    if counts is None:
+        total, mean, s = len(x), x.mean(axis=0), x.T @ x
+    else:
+        total, mean, s = counts.sum(), counts @ x / counts.sum(), weighted_gram(x, counts)
+    s = s / total - np.outer(mean, mean)
     if standardized:
         sd = np.sqrt(np.diag(s))
         s = s / np.outer(sd, sd)
@@ -821,14 +825,20 @@ def mcdonald_omega(
     gen = check_rng(rng)
     frame = _item_frame(data, items)
     x = frame.to_numpy(dtype=float)
+    x = x - x.mean(axis=0)
     lam, psi = _one_factor_ml(_covariance(x, None, standardized))
     omega = _omega(lam, psi)
     n = len(x)
-    rows = np.arange(n)
+    # Respondents with the same answers form one pattern (few, on a Likert scale): a
+    # replicate draws n rows as usual, but its covariance is a pass over the patterns
+    # weighted by how often each was drawn, not over the rows.
+    pattern = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    patterns = np.empty((pattern.max() + 1, x.shape[1]), order="F")
+    patterns[pattern] = x
     draws = np.empty(n_boot)
     for b in range(n_boot):
-        counts = bootstrap_counts(rows, n, gen)
-        draws[b] = _omega(*_one_factor_ml(_covariance(x, counts, standardized), psi))
+        counts = np.bincount(pattern[gen.integers(0, n, n)], minlength=len(patterns))
+        draws[b] = _omega(*_one_factor_ml(_covariance(patterns, counts, standardized), psi))
     alpha = 1.0 - conf_level
     loadings = pd.DataFrame({"item": list(frame.columns), "loading": lam, "uniqueness": psi})
     table = pd.DataFrame(
