@@ -11,25 +11,15 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 import pandas as pd
+from _timing import best, peak_mib
 
 from evalkit.data import load_participants
 from evalkit.synthetic import simulate_participants
 
 DATES = ["intake_date", "exit_date", "follow_up_end"]
-
-
-def _best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -43,12 +33,9 @@ def main() -> None:
         for n in sizes:
             path = Path(tmp) / f"participants_{n}.csv"
             simulate_participants(n, rng=1).to_csv(path, index=False, date_format="%Y-%m-%d")
-            ours = _best(lambda p=path: load_participants(p), repeat)
-            peer = _best(lambda p=path: pd.read_csv(p, parse_dates=DATES), repeat)
-            tracemalloc.start()
-            load_participants(path)
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
+            ours = best(lambda p=path: load_participants(p), repeat)
+            peer = best(lambda p=path: pd.read_csv(p, parse_dates=DATES), repeat)
+            peak = peak_mib(lambda p=path: load_participants(p))
             print(f"{n:>9} {ours:>10.3f} {peer:>11.3f} {ours / peer:>6.1f} {peak:>9.0f}")
 
 

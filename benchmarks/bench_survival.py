@@ -17,12 +17,11 @@ fine here with 731 distinct days but asks for ~224 GiB at 10^5 untied times).
 from __future__ import annotations
 
 import argparse
-import time
-import tracemalloc
 import warnings
 
 import numpy as np
 import pandas as pd
+from _timing import adaptive_best, peak_mib, print_results
 
 from evalkit.survival import (
     cox_model,
@@ -54,23 +53,6 @@ def simulate(n: int, seed: int = 1) -> pd.DataFrame:
     df["event"] = (df["cause"] > 0).astype(np.int64)
     df["group"] = group
     return df
-
-
-def _best(fn, repeat: int) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _peak_mib(fn) -> float:
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def _cases(df: pd.DataFrame, n: int, big: bool):
@@ -146,12 +128,8 @@ def main() -> None:
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # peers' own notes (e.g. lifelines' jitter)
-                first = _best(fn, 1)
-                # best of 3, or of as many as fit in ~0.5 s (at most 30) for calls of a
-                # few ms, whose single timings on a shared machine vary by tens of percent
-                repeat = 1 if args.quick or first > 2 else max(3, min(30, int(0.5 / first)))
-                seconds = min(first, _best(fn, repeat - 1)) if repeat > 1 else first
-                peak = _peak_mib(fn) if not (big and first > 5) else np.nan
+                seconds, first = adaptive_best(fn, args.quick)
+                peak = peak_mib(fn) if not (big and first > 5) else np.nan
             if lib == "evalkit":
                 base[case] = seconds
             rows.append({"case": case, "n": n, "library": lib, "seconds": seconds,
@@ -166,25 +144,7 @@ def main() -> None:
         ref = PHReg(df["time"], df[COVARIATES].to_numpy(), status=df["event"], ties="efron").fit()
         print(f"Cox n={n:,d}: max |beta_evalkit - beta_statsmodels| = "
               f"{np.max(np.abs(ours - ref.params)):.2e}")
-    table = pd.DataFrame(rows)
-    print()
-    print(table.to_markdown(index=False, floatfmt=".4g") if _has_tabulate() else table)
-    if len(sizes) > 1:
-        lo, hi = min(sizes), max(sizes)
-        wide = table.pivot_table(index=["case", "library"], columns="n", values="seconds")
-        if lo in wide and hi in wide:
-            growth = (wide[hi] / wide[lo]).rename(f"time x{hi // lo} rows").dropna()
-            print()
-            print(f"growth of time from n={lo:,} to n={hi:,}:")
-            print(growth.to_string(float_format=lambda v: f"{v:.1f}"))
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    print_results(rows, sizes)
 
 
 if __name__ == "__main__":

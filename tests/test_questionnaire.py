@@ -862,3 +862,17 @@ def test_simulation_omega_bootstrap_interval_covers_the_true_reliability():
     print(f"coverage {np.mean(covered):.3f}, bias {np.mean(errors):+.4f}")
     assert 0.92 <= np.mean(covered) <= 0.975
     assert abs(np.mean(errors)) < 0.003  # SD of the estimate ~0.014
+
+
+@pytest.mark.slow
+def test_benchmark_quick_runs_and_agrees_with_the_peers():
+    import re
+    import subprocess
+    import sys
+
+    script = ROOT / "benchmarks" / "bench_questionnaire.py"
+    out = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True,
+                         text=True, timeout=300, check=True).stdout
+    assert "attrition (CC, IPW, MI×20)" in out and "EvalkitWarning" not in out
+    gaps = [float(v) for v in re.findall(r"= (\d\.\de[+-]\d+)", out.split("agreement")[1])]
+    assert len(gaps) == 5 and max(gaps) < 1e-10, out

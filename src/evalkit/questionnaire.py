@@ -1406,7 +1406,6 @@ def ancova(
     """
     import statsmodels.api as sm
 
-
     check_data(data)
     covariates = list(covariates)
     check_columns(data, [post, pre, group, *covariates, weights, cluster])
@@ -1723,8 +1722,10 @@ def attrition_analysis(
     gen = check_rng(rng)
     x0 = _numeric_column(data, pre)
     x1 = _numeric_column(data, post)
-    frame = data.loc[~np.isnan(x0)]
-    missing_pred = frame[[*response_predictors, *([group] if group else [])]].isna().any(axis=1)
+    grouping = [] if group is None else [group]
+    used = list(dict.fromkeys([*response_predictors, *baseline, *grouping]))
+    frame = data.loc[~np.isnan(x0), used]
+    missing_pred = frame[[*response_predictors, *grouping]].isna().any(axis=1)
     if missing_pred.any():
         raise ValueError(
             f"response_predictors {response_predictors}"
@@ -1797,7 +1798,16 @@ def attrition_analysis(
 
     # IPW.
     glm = sm.GLM(r, zmat, family=sm.families.Binomial()).fit()
-    beta = np.asarray(glm.params)
+    response_model = pd.DataFrame(
+        {
+            "term": list(design.columns),
+            "estimate": np.asarray(glm.params),
+            "std_error": np.asarray(glm.bse),
+            "p_value": np.asarray(glm.pvalues),
+        }
+    )
+    del glm  # its n-row arrays are not needed any more
+    beta = response_model["estimate"].to_numpy()
     mu, cov, weights = _ipw_mean_sandwich(zmat, r, change, beta, member)
     for j in range(len(labels)):
         rows.append(_interval_row("ipw", float(mu[j]), float(np.sqrt(cov[j, j])), np.nan, g,
@@ -1805,14 +1815,6 @@ def attrition_analysis(
     if group is not None:
         se = np.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
         diffs.append(_interval_row("ipw", float(mu[1] - mu[0]), float(se), np.nan, g))
-    response_model = pd.DataFrame(
-        {
-            "term": list(design.columns),
-            "estimate": beta,
-            "std_error": np.asarray(glm.bse),
-            "p_value": np.asarray(glm.pvalues),
-        }
-    )
 
     # Multiple imputation (normal linear model, proper draws), Rubin's rules.
     obs = r == 1
