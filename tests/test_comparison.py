@@ -862,14 +862,15 @@ def test_large_logistic_frequency_weights_equal_repeated_rows():
 def test_expit_and_weighted_gram_equal_their_definitions():
     from scipy.special import expit
 
-    from evalkit.comparison import _expit, _weighted_gram
+    from evalkit._mestimation import weighted_gram
+    from evalkit.comparison import _expit
 
     z = np.concatenate([np.linspace(-800, 800, 20_001), np.random.default_rng(6).normal(size=50)])
     reference = expit(z)
     assert_allclose(_expit(z.copy()), reference, rtol=4e-16, atol=1e-300)
     x = np.asfortranarray(np.random.default_rng(7).normal(size=(40_000, 5)))
     v = np.random.default_rng(8).random(40_000)
-    assert_allclose(_weighted_gram(x, v), x.T @ (v[:, None] * x), rtol=1e-13)
+    assert_allclose(weighted_gram(x, v), x.T @ (v[:, None] * x), rtol=1e-13)
 
 
 @pytest.mark.parametrize("clusters", [None, np.arange(3000) % 70])
