@@ -1593,7 +1593,7 @@ def _rubin(q: np.ndarray, u: np.ndarray, nu_com: float) -> tuple[float, float, f
 def _interval_row(method: str, estimate: float, se: float, df: float, g: float, **extra) -> dict:
     """A table row with a t interval (normal when ``df`` is NaN) at level 1 − ``g``."""
     q = stats.norm.isf(g / 2.0) if np.isnan(df) else stats.t.isf(g / 2.0, df)
-    return {"method": method, **extra, "estimate": estimate, "std_error": se,
+    return {**extra, "method": method, "estimate": estimate, "std_error": se,
             "ci_low": estimate - q * se, "ci_high": estimate + q * se, "df": df}
 
 
@@ -1848,8 +1848,6 @@ def attrition_analysis(
         diffs.append(_interval_row("multiple_imputation", est, se, dof, g))
 
     table = pd.DataFrame(rows)
-    if group is not None:
-        table = table[["group", *table.columns.drop("group")]]
     table["n"] = np.tile(n_g, 3).astype(int)
     table.loc[table["method"] == "complete_case", "n"] = n_resp_g.astype(int)
     table["n_responded"] = np.tile(n_resp_g, 3).astype(int)
