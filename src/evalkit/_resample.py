@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["bootstrap_counts", "resampling_units"]
+__all__ = ["bootstrap_counts", "bootstrap_draws", "resampling_units"]
 
 
 def resampling_units(data: pd.DataFrame, cluster: str | None) -> tuple[np.ndarray, int]:
@@ -23,6 +23,11 @@ def resampling_units(data: pd.DataFrame, cluster: str | None) -> tuple[np.ndarra
     return codes, len(uniques)
 
 
+def bootstrap_draws(n_units: int, rng: np.random.Generator) -> np.ndarray:
+    """The units of one replicate: ``n_units`` of ``0..n_units-1`` drawn with replacement."""
+    return rng.integers(0, n_units, n_units)
+
+
 def bootstrap_counts(codes: np.ndarray, n_units: int, rng: np.random.Generator) -> np.ndarray:
     """How often each row is drawn when ``n_units`` units are drawn with replacement."""
-    return np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)[codes].astype(float)
+    return np.bincount(bootstrap_draws(n_units, rng), minlength=n_units)[codes].astype(float)

@@ -301,10 +301,10 @@ def _count_cells(
     by one float addition: the bits of ``t + 2**52``, read as an int64, are a constant
     plus ``t``; subtracting 2**52 again gives ``t`` back exactly when ``t`` is a whole
     number, which is the check. Unweighted rows are binned in chunks whose buffers stay
-    in cache, with ``numpy.add.at`` (cells are known to lie in the
-    table, so :func:`numpy.bincount`'s extra pass for their range is not needed);
-    weighted sums keep the row order of one :func:`numpy.bincount`. Labels without rows
-    are dropped before binning only when they would make the table larger than the data.
+    in cache, with ``numpy.add.at`` (cells are known to lie in the table, so
+    :func:`numpy.bincount`'s extra pass for their range is not needed); weighted sums
+    keep the row order of one :func:`numpy.bincount`. Labels without rows are dropped
+    before binning only when they would make the table larger than the data.
     """
     direct = (
         direct

@@ -42,6 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from evalkit._mestimation import sandwich, weighted_gram
+from evalkit._resample import bootstrap_draws
 from evalkit._results import TableResult
 from evalkit._validation import (
     check_columns,
@@ -837,7 +838,7 @@ def mcdonald_omega(
     patterns[pattern] = x
     draws = np.empty(n_boot)
     for b in range(n_boot):
-        counts = np.bincount(pattern[gen.integers(0, n, n)], minlength=len(patterns))
+        counts = np.bincount(pattern[bootstrap_draws(n, gen)], minlength=len(patterns))
         draws[b] = _omega(*_one_factor_ml(_covariance(patterns, counts, standardized), psi))
     alpha = 1.0 - conf_level
     loadings = pd.DataFrame({"item": list(frame.columns), "loading": lam, "uniqueness": psi})
@@ -1590,10 +1591,10 @@ def _rubin(q: np.ndarray, u: np.ndarray, nu_com: float) -> tuple[float, float, f
     return qbar, float(np.sqrt(total)), float(1.0 / (1.0 / nu_old + 1.0 / nu_obs))
 
 
-def _interval_row(method: str, estimate: float, se: float, df: float, g: float, **extra) -> dict:
+def _interval_row(method: str, estimate: float, se: float, df: float, g: float) -> dict:
     """A table row with a t interval (normal when ``df`` is NaN) at level 1 − ``g``."""
     q = stats.norm.isf(g / 2.0) if np.isnan(df) else stats.t.isf(g / 2.0, df)
-    return {**extra, "method": method, "estimate": estimate, "std_error": se,
+    return {"method": method, "estimate": estimate, "std_error": se,
             "ci_low": estimate - q * se, "ci_high": estimate + q * se, "df": df}
 
 
@@ -1783,13 +1784,19 @@ def attrition_analysis(
     )
     zmat = design.to_numpy(dtype="float64")
     rows, diffs = [], []
-    extra = [{} if label is None else {"group": label} for label in labels]
+
+    def group_row(j: int, method: str, estimate: float, se: float, df: float) -> dict:
+        """Group ``j``'s row: its label, the interval, and whom the estimate is about."""
+        label = {} if labels[j] is None else {"group": labels[j]}
+        about = n_resp_g[j] if method == "complete_case" else n_g[j]
+        return {**label, **_interval_row(method, estimate, se, df, g), "n": int(about),
+                "n_responded": int(n_resp_g[j])}
 
     # Complete case.
     cc = [change[(r == 1) & (m == 1)] for m in member.T]
     for j, c in enumerate(cc):
-        rows.append(_interval_row("complete_case", float(c.mean()), float(c.std(ddof=1) /
-                                  np.sqrt(c.size)), float(c.size - 1), g, **extra[j]))
+        rows.append(group_row(j, "complete_case", float(c.mean()),
+                              float(c.std(ddof=1) / np.sqrt(c.size)), float(c.size - 1)))
     if group is not None:
         v = [c.var(ddof=1) / c.size for c in cc]
         welch = (v[0] + v[1]) ** 2 / (v[0] ** 2 / (cc[0].size - 1) + v[1] ** 2 / (cc[1].size - 1))
@@ -1810,8 +1817,7 @@ def attrition_analysis(
     beta = response_model["estimate"].to_numpy()
     mu, cov, weights = _ipw_mean_sandwich(zmat, r, change, beta, member)
     for j in range(len(labels)):
-        rows.append(_interval_row("ipw", float(mu[j]), float(np.sqrt(cov[j, j])), np.nan, g,
-                                  **extra[j]))
+        rows.append(group_row(j, "ipw", float(mu[j]), float(np.sqrt(cov[j, j])), np.nan))
     if group is not None:
         se = np.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
         diffs.append(_interval_row("ipw", float(mu[1] - mu[0]), float(se), np.nan, g))
@@ -1842,15 +1848,12 @@ def attrition_analysis(
             u[m, j] = dm[in_group].var(ddof=1) / n_g[j]
     for j in range(len(labels)):
         est, se, dof = _rubin(q[:, j], u[:, j], n_g[j] - 1.0)
-        rows.append(_interval_row("multiple_imputation", est, se, dof, g, **extra[j]))
+        rows.append(group_row(j, "multiple_imputation", est, se, dof))
     if group is not None:
         est, se, dof = _rubin(q[:, 1] - q[:, 0], u.sum(axis=1), n - 2.0)
         diffs.append(_interval_row("multiple_imputation", est, se, dof, g))
 
     table = pd.DataFrame(rows)
-    table["n"] = np.tile(n_g, 3).astype(int)
-    table.loc[table["method"] == "complete_case", "n"] = n_resp_g.astype(int)
-    table["n_responded"] = np.tile(n_resp_g, 3).astype(int)
     difference = None
     if group is not None:
         difference = pd.DataFrame(diffs)
