@@ -17,7 +17,7 @@ import pandas as pd
 from _timing import best, peak_mib
 
 from evalkit.data import load_participants
-from evalkit.synthetic import simulate_participants
+from evalkit.data.synthetic import simulate_participants
 
 DATES = ["intake_date", "exit_date", "follow_up_end"]
 

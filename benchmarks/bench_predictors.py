@@ -1,6 +1,6 @@
 """Benchmark: logistic model + 5-fold grouped CV of both learners, against the plain libraries.
 
-At each size, on simulated participants (``evalkit.synthetic``; outcome: a job within
+At each size, on simulated participants (``evalkit.data.synthetic``; outcome: a job within
 12 months; 8 intake predictors; CV grouped by mentor), times in the same run:
 
 - logistic model: statsmodels ``smf.logit(formula).fit()`` with cluster-robust SEs (the
@@ -40,10 +40,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from evalkit.outcomes import job_within
+from evalkit.data.outcomes import job_within
+from evalkit.data.schema import PARTICIPANTS
+from evalkit.data.synthetic import simulate_participants
 from evalkit.predictors import cross_validate_models, odds_ratios
-from evalkit.schema import PARTICIPANTS
-from evalkit.synthetic import simulate_participants
 
 NUMERIC = ["age", "months_unemployed", "single_parent"]
 CATEGORICAL = ["gender", "education", "language_level", "migration_background", "programme"]

@@ -21,9 +21,9 @@ from evalkit.comparison import (
     propensity_score,
     propensity_weights,
 )
-from evalkit.outcomes import job_within
-from evalkit.schema import EDUCATION_LEVELS, LANGUAGE_LEVELS
-from evalkit.synthetic import simulate_participants, true_effects
+from evalkit.data.outcomes import job_within
+from evalkit.data.schema import EDUCATION_LEVELS, LANGUAGE_LEVELS
+from evalkit.data.synthetic import simulate_participants, true_effects
 
 CLOSED_FORM_RTOL = 1e-7
 ITERATIVE_RTOL = 1e-5
@@ -511,7 +511,7 @@ def test_truncated_ipw_uses_the_capped_weights(sample, ps):
 
 def test_cluster_robust_ses_equal_statsmodels_for_the_naive_difference(sample, ps):
     """With unit weights the IPW sandwich minus the PS part is OLS with cluster SEs."""
-    from evalkit._mestimation import cluster_sum
+    from evalkit._stats.mestimation import cluster_sum
 
     y = sample["job_within_12m"].to_numpy(float)
     t = ps.treated.astype(float)
@@ -695,12 +695,13 @@ def test_augmented_overlap_sandwich_equals_a_numerical_sandwich(sample, ps):
 
 
 def test_logistic_frequency_weights_equal_repeated_rows(sample, ps):
-    from evalkit.comparison import _logistic
+    from evalkit._stats.logistic import fit_logistic
 
     x, t = ps.design, ps.treated.astype(float)
     counts = np.random.default_rng(4).integers(0, 4, len(t)).astype(float)
-    weighted = _logistic(x, t, weights=counts)
-    repeated = _logistic(np.repeat(x, counts.astype(int), axis=0), np.repeat(t, counts.astype(int)))
+    weighted = fit_logistic(x, t, weights=counts)
+    reps = counts.astype(int)
+    repeated = fit_logistic(np.repeat(x, reps, axis=0), np.repeat(t, reps))
     assert_allclose(weighted[0], repeated[0], rtol=1e-9)
     assert_allclose(weighted[1], repeated[1], rtol=1e-9)
 
@@ -708,7 +709,7 @@ def test_logistic_frequency_weights_equal_repeated_rows(sample, ps):
 @pytest.mark.parametrize("cluster", [None, "mentor_id"])
 def test_bootstrap_replicate_equals_a_refit_on_the_resampled_rows(sample, cluster):
     """A replicate (frequency weights) = every model refitted on the drawn rows."""
-    from evalkit._resample import bootstrap_counts, resampling_units
+    from evalkit._stats.resample import bootstrap_counts, resampling_units
 
     small = sample.head(1500)
     options = {"treated": "DUO for a JOB", "estimand": "ATE", "truncate": 0.95}
@@ -736,7 +737,7 @@ def test_bootstrap_replicate_equals_a_refit_on_the_resampled_rows(sample, cluste
 def test_fast_design_matrix_equals_formulaic():
     from formulaic import model_matrix as formulaic_matrix
 
-    from evalkit._formula import model_matrix
+    from evalkit._stats.formula import model_matrix
 
     rng = np.random.default_rng(2)
     df = pd.DataFrame(
@@ -827,10 +828,10 @@ def _large_logistic_data(n, rng):
 
 def test_large_logistic_fit_is_the_maximum_likelihood_solution():
     """Above 50,000 rows the fit starts from subsamples; it still solves the score equations."""
-    from evalkit.comparison import _logistic
+    from evalkit._stats.logistic import fit_logistic
 
     x, t = _large_logistic_data(160_000, 3)
-    beta, information, p = _logistic(x, t)
+    beta, information, p = fit_logistic(x, t)
     assert_allclose(p, 1 / (1 + np.exp(-x @ beta)), rtol=1e-14)
     assert_allclose(information, x.T @ (x * (p * (1 - p))[:, None]), rtol=1e-12)
     # Distance to the maximum found by exact Newton steps: the deviance still to gain
@@ -849,25 +850,26 @@ def test_large_logistic_fit_is_the_maximum_likelihood_solution():
 
 
 def test_large_logistic_frequency_weights_equal_repeated_rows():
-    from evalkit.comparison import _logistic
+    from evalkit._stats.logistic import fit_logistic
 
     x, t = _large_logistic_data(70_000, 4)
     counts = np.random.default_rng(5).integers(0, 4, len(t)).astype(float)
-    weighted = _logistic(x, t, weights=counts)
-    repeated = _logistic(np.repeat(x, counts.astype(int), axis=0), np.repeat(t, counts.astype(int)))
+    weighted = fit_logistic(x, t, weights=counts)
+    reps = counts.astype(int)
+    repeated = fit_logistic(np.repeat(x, reps, axis=0), np.repeat(t, reps))
     assert_allclose(weighted[0], repeated[0], rtol=1e-9)
     assert_allclose(weighted[1], repeated[1], rtol=1e-9)
 
 
 def test_expit_and_weighted_gram_equal_their_definitions():
-    from scipy.special import expit
+    from scipy.special import expit as scipy_expit
 
-    from evalkit._mestimation import weighted_gram
-    from evalkit.comparison import _expit
+    from evalkit._stats.logistic import expit
+    from evalkit._stats.mestimation import weighted_gram
 
     z = np.concatenate([np.linspace(-800, 800, 20_001), np.random.default_rng(6).normal(size=50)])
-    reference = expit(z)
-    assert_allclose(_expit(z.copy()), reference, rtol=4e-16, atol=1e-300)
+    reference = scipy_expit(z)
+    assert_allclose(expit(z.copy()), reference, rtol=4e-16, atol=1e-300)
     x = np.asfortranarray(np.random.default_rng(7).normal(size=(40_000, 5)))
     v = np.random.default_rng(8).random(40_000)
     assert_allclose(weighted_gram(x, v), x.T @ (v[:, None] * x), rtol=1e-13)
@@ -876,7 +878,7 @@ def test_expit_and_weighted_gram_equal_their_definitions():
 @pytest.mark.parametrize("clusters", [None, np.arange(3000) % 70])
 def test_stacked_influence_functions_equal_the_full_sandwich(clusters):
     """The estimators' block of the stacked sandwich, from their influence functions."""
-    from evalkit._mestimation import sandwich
+    from evalkit._stats.mestimation import sandwich
     from evalkit.comparison import _stacked_covariance
 
     rng = np.random.default_rng(9)
@@ -901,7 +903,7 @@ def test_stacked_influence_functions_equal_the_full_sandwich(clusters):
 @pytest.mark.parametrize(("n", "seed", "intercept"), [(80_000, 1, -7.6), (200_000, 2, -8.5)])
 def test_large_logistic_fit_survives_a_separated_subsample(n, seed, intercept):
     """With about 60 events, the subsamples that give a large fit its start are separated."""
-    from evalkit.comparison import _logistic
+    from evalkit._stats.logistic import fit_logistic
 
     rng = np.random.default_rng(seed)
     x = np.column_stack(
@@ -912,6 +914,6 @@ def test_large_logistic_fit_survives_a_separated_subsample(n, seed, intercept):
     t = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
     assert t.sum() < 70
     logit = sm.Logit(t, x).fit(disp=0)
-    beta, information, _ = _logistic(x, t)
+    beta, information, _ = fit_logistic(x, t)
     assert_allclose(beta, logit.params, rtol=ITERATIVE_RTOL)
     assert_allclose(np.sqrt(np.diag(np.linalg.inv(information))), logit.bse, rtol=SE_RTOL)

@@ -20,7 +20,7 @@ from evalkit.data import (
     load_questionnaire,
     load_table,
 )
-from evalkit.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE
+from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalkit.disclosure import suppress_small_counts
+from evalkit.reporting.disclosure import suppress_small_counts
 
 
 def test_primary_suppression_hides_counts_below_threshold_but_not_zeros():

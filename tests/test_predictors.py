@@ -18,15 +18,15 @@ from scipy import stats
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from evalkit import EvalkitWarning
-from evalkit.outcomes import job_within
+from evalkit.data.outcomes import job_within
+from evalkit.data.schema import PARTICIPANTS
+from evalkit.data.synthetic import simulate_participants
 from evalkit.predictors import (
     check_predictors,
     cross_validate_models,
     delong_auc,
     odds_ratios,
 )
-from evalkit.schema import PARTICIPANTS
-from evalkit.synthetic import simulate_participants
 
 #: Same maximum-likelihood model fitted by another algorithm, both converged tightly.
 SAME_FIT_RTOL = 1e-8

@@ -11,7 +11,9 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from evalkit import DataError, EvalkitWarning, synthetic
+from evalkit import DataError, EvalkitWarning
+from evalkit.data import synthetic
+from evalkit.data.schema import RSE_ITEMS, RSE_REVERSED
 from evalkit.questionnaire import (
     Scale,
     ancova,
@@ -24,7 +26,6 @@ from evalkit.questionnaire import (
     pre_post_scores,
     score_scale,
 )
-from evalkit.schema import RSE_ITEMS, RSE_REVERSED
 
 ROOT = Path(__file__).resolve().parents[1]
 RSE_YAML = ROOT / "params" / "scales" / "rse.yaml"
@@ -818,7 +819,7 @@ ATTRITION_METHODS_ORDER = ("complete_case", "ipw", "multiple_imputation")
 
 
 def test_notebook_parameters_mirror_the_params_file():
-    from evalkit.params import load_params, notebook_parameters
+    from evalkit.reporting.params import load_params, notebook_parameters
 
     notebook = ROOT / "notebooks" / "05_self_confidence.ipynb"
     params = load_params(ROOT / "params" / "05_self_confidence.yaml", notebook)

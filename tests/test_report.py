@@ -9,8 +9,8 @@ import nbformat
 import pytest
 
 from evalkit.errors import DataError
-from evalkit.params import load_params
-from evalkit.report import run_report
+from evalkit.reporting.params import load_params
+from evalkit.reporting.runner import run_report
 
 
 @pytest.fixture

@@ -599,8 +599,8 @@ def test_stratified_logrank_from_released_counts_equals_rows(rossi):
 
 
 def test_rare_levels_are_blanked_in_cox_and_fine_gray_tables():
-    from evalkit.disclosure import rare_indicators
-    from evalkit.synthetic import simulate_participants
+    from evalkit.data.synthetic import simulate_participants
+    from evalkit.reporting.disclosure import rare_indicators
 
     data = time_to_event(simulate_participants(1500, rng=4), unit="months").data
     formula = "programme + age + C(gender)"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from evalkit import schema, synthetic
+from evalkit.data import schema, synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALDATA = ROOT / "evaldata"

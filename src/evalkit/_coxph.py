@@ -19,11 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evalkit._stats.arrays import reverse_cumsum
+
 __all__ = ["CoxFit", "fit_cox"]
-
-
-def _rev_cumsum(x: np.ndarray) -> np.ndarray:
-    return np.flip(np.cumsum(np.flip(x, 0), axis=0), 0)
 
 
 @dataclass
@@ -127,18 +125,18 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
     # risk-set sums: rows with exit_idx >= j minus rows with entry_idx >= j; one column
     # of x at a time (no n × p temporary)
     pos = lay.exit_idx + 1
-    r0 = _rev_cumsum(np.bincount(pos, weights=risk, minlength=n_t + 1))[1:]
+    r0 = reverse_cumsum(np.bincount(pos, weights=risk, minlength=n_t + 1))[1:]
     r1 = np.empty((n_t, p))
     for a in range(p):
-        r1[:, a] = _rev_cumsum(np.bincount(pos, weights=risk * x[:, a], minlength=n_t + 1))[1:]
+        r1[:, a] = reverse_cumsum(np.bincount(pos, weights=risk * x[:, a], minlength=n_t + 1))[1:]
     entered = lay.entry_idx >= 0
     if entered.any():
         ei = lay.entry_idx[entered] + 1
         re = risk[entered]
-        r0 = r0 - _rev_cumsum(np.bincount(ei, weights=re, minlength=n_t + 1))[1:]
+        r0 = r0 - reverse_cumsum(np.bincount(ei, weights=re, minlength=n_t + 1))[1:]
         for a in range(p):
             xe = x[entered, a]
-            r1[:, a] -= _rev_cumsum(np.bincount(ei, weights=re * xe, minlength=n_t + 1))[1:]
+            r1[:, a] -= reverse_cumsum(np.bincount(ei, weights=re * xe, minlength=n_t + 1))[1:]
     if lay.fg_rows is not None and lay.fg_rows.size:
         # competing rows: weight G(t_j-)/G(T_i-) at death times after T_i
         cw = risk[lay.fg_rows] / lay.fg_gi

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._results import TableResult
+from evalkit._stats.arrays import reverse_cumsum
 from evalkit._validation import check_columns, check_data
 
 __all__ = ["RiskTable", "risk_table", "risk_table_from_counts"]
@@ -364,10 +365,6 @@ def _count_cells(
     return counts, sq, grid, gcodes, kept
 
 
-def _rev_cumsum(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
-
-
 def risk_table(
     data: pd.DataFrame,
     time: str = "time",
@@ -443,9 +440,9 @@ def risk_table(
     counts = counts[:, active]
     grid = grid[active]
     leaving = counts.sum(axis=2)
-    n_risk = _rev_cumsum(leaving)
+    n_risk = reverse_cumsum(leaving)
     if sq is not None:
-        risk_sq = _rev_cumsum(sq[:, active])
+        risk_sq = reverse_cumsum(sq[:, active])
     if entry is not None:
         e = _numeric(data, entry, what="entry")
         if (e >= t).any():
@@ -459,10 +456,10 @@ def risk_table(
         eb = pos[inside] if gcodes is None else gcodes[inside] * grid.size + pos[inside]
         ew = None if w is None else w[inside]
         entered = np.bincount(eb, weights=ew, minlength=n_g * grid.size).reshape(n_g, grid.size)
-        n_risk = n_risk - _rev_cumsum(entered)
+        n_risk = n_risk - reverse_cumsum(entered)
         if w is not None:
             entered_sq = np.bincount(eb, weights=ew * ew, minlength=n_g * grid.size)
-            risk_sq = risk_sq - _rev_cumsum(entered_sq.reshape(n_g, grid.size))
+            risk_sq = risk_sq - reverse_cumsum(entered_sq.reshape(n_g, grid.size))
     if w is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
             n_eff = np.where(risk_sq > 0, n_risk**2 / risk_sq, 0.0)
@@ -543,7 +540,7 @@ def risk_table_from_counts(
     cube = np.bincount(base * k1 + codes, weights=n, minlength=n_g * n_t * k1)
     cube = cube.reshape(n_g, n_t, k1)
     if n_risk is None:
-        risk = _rev_cumsum(cube.sum(axis=2))
+        risk = reverse_cumsum(cube.sum(axis=2))
     else:
         given = _numeric(counts, n_risk, what="n_risk")
         risk = np.full((n_g, n_t), np.nan)

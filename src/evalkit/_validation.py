@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "check_cluster",
     "check_columns",
     "check_conf_level",
     "check_data",
@@ -39,6 +40,23 @@ def check_columns(data: pd.DataFrame, columns: Iterable[str | None], *, name: st
         raise ValueError(
             f"{name} has no column(s) {missing}; available columns are {list(data.columns)}. "
             "Pass the name of an existing column."
+        )
+
+
+def check_cluster(data: pd.DataFrame, cluster: str | None) -> None:
+    """Raise ``ValueError`` unless ``cluster`` is ``None`` or a column without missing values.
+
+    Cluster columns (mentors, sites) group people for cluster-robust variances and
+    cluster bootstraps; a person without a cluster has no place in either.
+    """
+    if cluster is None:
+        return
+    check_columns(data, [cluster])
+    missing = int(data[cluster].isna().sum())
+    if missing:
+        raise ValueError(
+            f"cluster column {cluster!r} has missing values in {missing} rows; every person "
+            "needs a cluster (give people without a mentor their own id, or drop them)."
         )
 
 

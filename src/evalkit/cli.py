@@ -1,7 +1,7 @@
 """Command line: ``evalkit validate``, ``evalkit synth``, ``evalkit report``.
 
-A thin layer over :mod:`evalkit.data`, :mod:`evalkit.synthetic` and
-:mod:`evalkit.report`. Exit status 0 on success, 2 on a data or usage error
+A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic` and
+:mod:`evalkit.reporting.runner`. Exit status 0 on success, 2 on a data or usage error
 (with a one-line message on standard error).
 
 Adding a subcommand: write ``_add_<name>(commands)`` that creates its parser with
@@ -85,7 +85,7 @@ def _add_validate(commands) -> None:
 
 def _synth(args: argparse.Namespace) -> int:
     from evalkit.data import file_sha256
-    from evalkit.synthetic import DEFAULT_SEED, write_evaldata
+    from evalkit.data.synthetic import DEFAULT_SEED, write_evaldata
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     for name, path in write_evaldata(args.directory, seed=seed).items():
@@ -104,7 +104,7 @@ def _add_synth(commands) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from evalkit.report import run_reports
+    from evalkit.reporting.runner import run_reports
 
     for report in run_reports(args.notebooks, args.params, args.output):
         print(f"{report.html}  (notebook {report.notebook}, manifest {report.manifest_path})")

@@ -10,7 +10,7 @@ and sensitivity to unmeasured confounding (E-values, Rosenbaum bounds).
 
 Typical use::
 
-    outcome = job_within(participants, 12)                 # evalkit.outcomes
+    outcome = job_within(participants, 12)                 # evalkit.data.outcomes
     ps = propensity_score(outcome.data, "programme ~ C(education) + months_unemployed",
                           treated="DUO for a JOB")
     balance(outcome.data, covariates, ps, estimand="ATE").plot()
@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit._formula import model_matrix
-from evalkit._mestimation import cluster_sum, weighted_gram
-from evalkit._resample import bootstrap_counts, resampling_units
 from evalkit._results import TableResult
+from evalkit._stats.arrays import take_rows
+from evalkit._stats.formula import model_matrix
+from evalkit._stats.logistic import expit, fit_logistic
+from evalkit._stats.mestimation import cluster_sum
+from evalkit._stats.resample import bootstrap_counts, resampling_units
 from evalkit._validation import (
     check_columns,
     check_conf_level,
@@ -99,138 +101,6 @@ def _nonzero_columns(x: np.ndarray) -> np.ndarray:
     for j in np.flatnonzero(~used):
         used[j] = np.any(x[:, j] != 0)
     return used
-
-
-# Larger logistic fits without a start first fit every tenth row (recursively).
-_CASCADE = 50_000
-
-
-def _take_rows(x: np.ndarray, rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``x[rows]`` (integer positions), column-major like the designs of :func:`model_matrix`.
-
-    Gathering column by column is faster than ``x[rows]`` on a column-major matrix,
-    which returns a row-major copy. ``out`` may be the leading rows of a column-major
-    array (memory to reuse).
-    """
-    if out is None:
-        out = np.empty((len(rows), x.shape[1]), order="F")
-    for j in range(x.shape[1]):
-        np.take(x[:, j], rows, out=out[:, j])
-    return out
-
-
-def _expit(z: np.ndarray) -> np.ndarray:
-    """The logistic function ``1 / (1 + exp(-z))``, computed in place in ``z``.
-
-    Equals :func:`scipy.special.expit` to within an ulp or two, and is faster; ``exp``
-    overflows harmlessly to ``inf`` (probability 0) below ``z = -709``.
-    """
-    with np.errstate(over="ignore"):
-        np.exp(np.negative(z, out=z), out=z)
-    z += 1.0
-    return np.divide(1.0, z, out=z)
-
-
-def _logistic(
-    x: np.ndarray,
-    y: np.ndarray,
-    *,
-    weights: np.ndarray | None = None,
-    start: np.ndarray | None = None,
-    hessian: np.ndarray | None = None,
-    exact: bool = True,
-    fitted: bool = True,
-    tol: float = 1e-16,
-    max_iter: int = 100,
-):
-    """Maximum likelihood logistic regression by Newton-Raphson.
-
-    Returns the coefficients, the Fisher information ``X'WX`` at them (with
-    ``exact=False``, the approximation last used in the iterations) and the fitted
-    probabilities (``None`` with ``exact=False, fitted=False``, for callers that
-    predict on other rows anyway). ``weights`` are frequency weights (a bootstrap
-    replicate's counts: the fit equals that on repeated rows).
-
-    The gradient is exact at every step, so the solution does not depend on the
-    Hessian used; forming ``X'WX`` (n k^2) is the costly part, so it is reused while
-    each step shrinks the Newton decrement :math:`\\lambda^2 = g'H^{-1}g` at least
-    a hundredfold, and recomputed otherwise. Without ``start``, a problem of more than
-    50,000 rows first fits every tenth row (which does the same in turn) and starts
-    from that solution and its information, scaled: the start's decrement is then
-    about ten times the number of coefficients and that information within a few per
-    cent of the full one, so a few gradient passes over the data suffice. (A start
-    whose decrement is a thousand times the number of coefficients, as when rare
-    events or a rare level separate the subsample, is dropped for Newton from zero.)
-    ``start`` with ``hessian`` (a bootstrap replicate starting from the full-data fit)
-    likewise needs a few gradient passes. Stops after the step whose
-    :math:`\\lambda^2` (about the deviance still to gain) is below ``tol`` times the
-    number of people: the score equations then hold to about machine precision (which
-    gives overlap weights their exact balance). Quasi-separated data end with fitted
-    probabilities near 0 or 1 (which :func:`propensity_score` then reports) rather
-    than an error, as with R's ``glm``.
-    """
-    n, k = x.shape
-    total = float(n) if weights is None else float(weights.sum())
-    beta = np.zeros(k) if start is None else np.array(start, dtype=float)
-    subsampled = start is None and n > _CASCADE
-    if subsampled:
-        every = slice(None, None, 10)
-        sub_weights = None if weights is None else weights[every]
-        try:
-            # Only a start: its decrement here, about ten times that left in the
-            # subsample, is negligible beside the start's sampling error once below 1e-4.
-            beta, hessian, _ = _logistic(
-                np.asfortranarray(x[every]), y[every], weights=sub_weights, tol=max(tol, 1e-10)
-            )
-            hessian *= total / (len(y[every]) if sub_weights is None else sub_weights.sum())
-        except ValueError:
-            beta, hessian, subsampled = np.zeros(k), None, False
-    scale = tol * (total + 0.1)
-    p, r = np.empty(n), np.empty(n)
-    fresh, previous = False, np.inf
-    for _ in range(max_iter):
-        _expit(np.matmul(x, beta, out=p))
-        np.subtract(y, p, out=r)
-        if weights is not None:
-            r *= weights
-        gradient = r @ x
-        if hessian is not None:
-            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
-            decrement = gradient @ step
-        if subsampled:
-            subsampled = False
-            if decrement > 1000 * k:
-                # Far beyond a subsample's sampling error (about 9 k): rare events or a
-                # rare level separated the subsample. Newton from zero instead.
-                beta, hessian = np.zeros(k), None
-                continue
-        if hessian is None or (not fresh and scale < decrement > 0.01 * previous):
-            hessian, fresh = weighted_gram(x, _variance(p, weights, out=r)), True
-            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
-            decrement = gradient @ step
-        beta, previous, fresh = beta + step, decrement, False
-        if decrement <= scale:
-            break
-    else:
-        raise ValueError(
-            f"the logistic model did not converge in {max_iter} Newton steps; a covariate "
-            "probably separates the groups: remove it or restrict the data."
-        )
-    if not (exact or fitted):
-        return beta, hessian, None
-    _expit(np.matmul(x, beta, out=p))
-    if exact:
-        hessian = weighted_gram(x, _variance(p, weights, out=r))
-    return beta, hessian, p
-
-
-def _variance(p: np.ndarray, weights: np.ndarray | None, out: np.ndarray) -> np.ndarray:
-    """The (frequency-weighted) Bernoulli variances ``w p (1 - p)``, written to ``out``."""
-    np.subtract(1.0, p, out=out)
-    out *= p
-    if weights is not None:
-        out *= weights
-    return out
 
 
 def _linear(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
@@ -376,7 +246,7 @@ def propensity_score(
             "data to the two programmes to compare."
         )
     t = codes == labels.index(treated)
-    beta, information, scores = _logistic(x, t.astype(float))
+    beta, information, scores = fit_logistic(x, t.astype(float))
     cov = np.linalg.pinv(information)
     se = np.sqrt(np.diag(cov))
     z = stats.norm.isf((1 - conf_level) / 2)
@@ -1045,7 +915,7 @@ def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=Tru
     # One arm's rows after the other's, in the same memory.
     space = np.empty((max(map(len, members)), x.shape[1]), order="F")
     for arm, member in zip((1, 0), members, strict=True):
-        xm, ym = _take_rows(x, member, out=space[: len(member)]), y[member]
+        xm, ym = take_rows(x, member, out=space[: len(member)]), y[member]
         wm = None if weights is None else weights[member]
         # A dummy that is all zero within a group (a level nobody in that group has)
         # cannot be estimated there; the group's model leaves it out.
@@ -1062,10 +932,10 @@ def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=Tru
             xm, xk = xm[:, keep], x[:, keep]
         if binary:
             start, hessian = starts[arm] if starts is not None and keep.all() else (None, None)
-            beta = _logistic(
+            beta = fit_logistic(
                 xm, ym, weights=wm, start=start, hessian=hessian, exact=False, fitted=False
             )[0]
-            preds.append(_expit(xk @ beta))
+            preds.append(expit(xk @ beta))
         else:
             preds.append(xk @ _linear(xm, ym, wm))
     return preds
@@ -1197,7 +1067,7 @@ def _outcome_values(data: pd.DataFrame, outcome: str) -> tuple[np.ndarray, bool]
         rows = data.index[values.isna()][:5].tolist()
         raise ValueError(
             f"outcome {outcome!r} is missing in rows {rows}; define the outcome for everyone "
-            "(evalkit.outcomes.job_within drops people followed for less than the horizon, "
+            "(evalkit.data.outcomes.job_within drops people followed for less than the horizon, "
             "and reports how many)."
         )
     if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
@@ -1578,7 +1448,7 @@ def bootstrap_effect(
     ps_start = ps.table["estimate"].to_numpy()
     outcome_starts = (
         {
-            arm: _logistic(_take_rows(x_out, np.flatnonzero(t == arm)), y[t == arm])[:2]
+            arm: fit_logistic(take_rows(x_out, np.flatnonzero(t == arm)), y[t == arm])[:2]
             for arm in (0, 1)
         }
         if binary
@@ -1595,8 +1465,8 @@ def bootstrap_effect(
         if tb.min() == tb.max():
             continue  # one group only: no estimate
         try:
-            xb = _take_rows(x, rows)
-            e = _logistic(
+            xb = take_rows(x, rows)
+            e = fit_logistic(
                 xb, tb, weights=c, start=ps_start, hessian=ps.information, exact=False
             )[2]
             e = np.clip(e, 1e-12, 1 - 1e-12)
@@ -1604,7 +1474,7 @@ def bootstrap_effect(
             fits = {
                 "ipw": _ipw_means(yb, tb, w * c),
                 "aipw": _aipw_fit(
-                    yb, tb, xb if x_out is x else _take_rows(x_out, rows), e, estimand,
+                    yb, tb, xb if x_out is x else take_rows(x_out, rows), e, estimand,
                     binary, starts=outcome_starts, weights=c, with_cov=False, warn=False,
                 )[:2],
             }
@@ -2373,8 +2243,8 @@ def adjusted_cumulative_incidence(
         if tb.min() == tb.max():
             continue
         try:
-            e = _logistic(
-                _take_rows(x, rows), tb, weights=c, start=start, hessian=ps.information,
+            e = fit_logistic(
+                take_rows(x, rows), tb, weights=c, start=start, hessian=ps.information,
                 exact=False,
             )[2]
             e = np.clip(e, 1e-12, 1 - 1e-12)

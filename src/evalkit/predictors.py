@@ -28,12 +28,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit._mestimation import cluster_sum
 from evalkit._results import TableResult
+from evalkit._stats.mestimation import cluster_sum
 from evalkit._validation import check_columns, check_conf_level, check_data, check_rng
-from evalkit.disclosure import rare_indicators
+from evalkit.data.schema import PARTICIPANTS
 from evalkit.errors import EvalkitWarning
-from evalkit.schema import PARTICIPANTS
+from evalkit.reporting.disclosure import rare_indicators
 
 __all__ = [
     "MIN_CLUSTERS",
@@ -50,7 +50,7 @@ __all__ = [
 _IDENTIFIERS = frozenset(c.name for c in PARTICIPANTS.columns if c.kind == "id")
 #: Columns the loader derives from intake information (see :mod:`evalkit.data`).
 _DERIVED_AT_INTAKE = {"cohort": "intake year, from intake_date"}
-#: Names that :func:`evalkit.outcomes.job_within` gives to outcomes (job_within_12m...).
+#: Names that :func:`evalkit.data.outcomes.job_within` gives to outcomes (job_within_12m...).
 _OUTCOME_NAME = re.compile(r"^(job|training|dropout)_within_")
 #: Fewer events (or non-events) per estimated coefficient than this: over-fitting risk.
 MIN_EVENTS_PER_VARIABLE = 10
@@ -68,7 +68,7 @@ def check_predictors(
 ) -> None:
     """Refuse predictors that are not known at intake (outcome leakage).
 
-    A predictor is accepted when the data dictionary (:data:`evalkit.schema.PARTICIPANTS`)
+    A predictor is accepted when the data dictionary (:data:`evalkit.data.schema.PARTICIPANTS`)
     marks it ``known_at_intake``, when the loader derives it from intake data
     (``cohort``), or when the caller declares it in ``intake_columns``. Everything else
     is refused: post-intake columns (exit, dates after intake, programme completion),
@@ -321,7 +321,7 @@ def _model_frame(
         values = sorted(map(str, y.unique()[:5]))
         raise ValueError(
             f"outcome {outcome!r} must be 0/1 or boolean, but has values {values}; build it "
-            "with evalkit.outcomes.job_within or (data[col] == value).astype(int)."
+            "with evalkit.data.outcomes.job_within or (data[col] == value).astype(int)."
         )
     unknown = sorted(set(reference) - set(variables))
     if unknown:
@@ -589,7 +589,7 @@ def odds_ratios(
     min_count : int, optional
         Disclosure control for published tables: the odds ratio and marginal effect
         of a level that fewer than ``min_count`` people have (or lack) are blanked and
-        flagged ``suppressed`` (:func:`evalkit.disclosure.rare_indicators`); the model
+        flagged ``suppressed`` (:func:`evalkit.reporting.disclosure.rare_indicators`); the model
         itself is unchanged. E.g. the report's threshold, 10.
 
     Returns
@@ -922,7 +922,7 @@ class CrossValidationResult(TableResult):
         ``n_events``, ``observed``, ``predicted``, ``observed_minus_predicted``,
         ``auc``, ``auc_ci_low``, ``auc_ci_high``, ``brier``, ``suppression``. Subgroups
         smaller than ``min_subgroup_size`` are suppressed (with secondary suppression,
-        :func:`evalkit.disclosure.suppress_small_counts`).
+        :func:`evalkit.reporting.disclosure.suppress_small_counts`).
     models : tuple of str
         The model names, baseline first.
     predictors : tuple of str
@@ -1402,7 +1402,7 @@ def cross_validate_models(
     data : pandas.DataFrame
         One row per person.
     outcome : str
-        0/1 (or boolean) outcome column, e.g. from :func:`evalkit.outcomes.job_within`.
+        0/1 (or boolean) outcome column, e.g. from :func:`evalkit.data.outcomes.job_within`.
     predictors : sequence of str
         Predictor columns; only columns known at intake are accepted
         (:func:`check_predictors`). Missing values are allowed: numeric columns are
@@ -1536,8 +1536,8 @@ def cross_validate_models(
 
     Examples
     --------
-    >>> from evalkit.synthetic import simulate_participants
-    >>> from evalkit.outcomes import job_within
+    >>> from evalkit.data.synthetic import simulate_participants
+    >>> from evalkit.data.outcomes import job_within
     >>> data = job_within(simulate_participants(600, rng=1), 12).data
     >>> cv = cross_validate_models(data, "job_within_12m", ["age", "language_level"],
     ...                            group="mentor_id", n_splits=3, n_repeats=1,
@@ -1563,7 +1563,7 @@ def cross_validate_models(
     if y_raw.isna().any() or not y_raw.astype(float).isin([0.0, 1.0]).all():
         raise ValueError(
             f"outcome {outcome!r} must be 0/1 or boolean without missing values; build it with "
-            "evalkit.outcomes.job_within, which sets aside people with too short follow-up."
+            "evalkit.data.outcomes.job_within, which sets aside people with too short follow-up."
         )
     y = y_raw.to_numpy(dtype=float)
     if data[group].isna().any():
@@ -1795,7 +1795,7 @@ def _cross_validate(
 
 
 def _subgroup_table(data, y, oof, names, subgroups, bins, clusters, z, min_size) -> pd.DataFrame:
-    from evalkit.disclosure import suppress_small_counts
+    from evalkit.reporting.disclosure import suppress_small_counts
 
     columns = [
         "model",

@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit._mestimation import sandwich, weighted_gram
-from evalkit._resample import bootstrap_draws
 from evalkit._results import TableResult
+from evalkit._stats.mestimation import sandwich, weighted_gram
+from evalkit._stats.resample import bootstrap_draws
 from evalkit._validation import (
     check_columns,
     check_conf_level,
@@ -53,9 +53,9 @@ from evalkit._validation import (
     check_rng,
     check_two_groups,
 )
+from evalkit.data.schema import EXIT_GROUPS
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import DataError, EvalkitWarning
-from evalkit.schema import EXIT_GROUPS
 
 __all__ = [
     "AlphaResult",
@@ -489,7 +489,7 @@ def pre_post_scores(
     -----
     ``job_within_6_months`` is derived when ``participants`` has ``exit_type``,
     ``exit_date`` and ``intake_date``: the first exit is a job (the ``"job"`` exits of
-    :data:`evalkit.schema.EXIT_GROUPS`) at most 183 days after intake. It predicts
+    :data:`evalkit.data.schema.EXIT_GROUPS`) at most 183 days after intake. It predicts
     answering the post questionnaire (see :func:`attrition_analysis`).
 
     Examples

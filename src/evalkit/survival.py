@@ -37,7 +37,6 @@ import pandas as pd
 from scipy import special, stats
 
 from evalkit._coxph import fit_cox
-from evalkit._formula import model_matrix
 from evalkit._results import TableResult
 from evalkit._risktable import (
     CENSORED,
@@ -46,15 +45,16 @@ from evalkit._risktable import (
     risk_table,
     risk_table_from_counts,
 )
+from evalkit._stats.formula import model_matrix
 from evalkit._validation import (
     check_columns,
     check_conf_level,
     check_data,
     check_one_of,
 )
-from evalkit.disclosure import rare_indicators
+from evalkit.data.schema import EXIT_GROUPS
 from evalkit.errors import EvalkitWarning
-from evalkit.schema import EXIT_GROUPS
+from evalkit.reporting.disclosure import rare_indicators
 
 __all__ = [
     "CoxResult",
@@ -210,7 +210,7 @@ def time_to_event(
     Parameters
     ----------
     data : pandas.DataFrame
-        Participants (see :data:`evalkit.schema.PARTICIPANTS`): dates as datetime64.
+        Participants (see :data:`evalkit.data.schema.PARTICIPANTS`): dates as datetime64.
     start : str, default="intake_date"
         Start of follow-up.
     end : str, default="exit_date"
@@ -219,7 +219,7 @@ def time_to_event(
         End of follow-up: the time of censored rows.
     exit : str, default="exit_type"
         Recorded exit type.
-    groups : mapping, default=evalkit.schema.EXIT_GROUPS
+    groups : mapping, default=evalkit.data.schema.EXIT_GROUPS
         Recorded exit type → analysed event; the value ``"censored"`` marks no exit.
         E.g. ``{**EXIT_GROUPS, "self_employed": "self_employed"}`` keeps
         self-employment apart from jobs.
@@ -1531,7 +1531,7 @@ def _design(data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[str]]:
     """Design matrix (no intercept, column-major) of a right-hand-side formula.
 
     A plain sum of numeric columns is read directly, anything else goes through
-    formulaic (:func:`evalkit._formula.model_matrix`); covariates that do not vary
+    formulaic (:func:`evalkit._stats.formula.model_matrix`); covariates that do not vary
     are dropped.
     """
     rhs = formula.split("~", 1)[-1].strip()
@@ -1782,7 +1782,7 @@ def cox_model(
     min_count : int, optional
         Disclosure control for published tables: the hazard ratio of a level that
         fewer than ``min_count`` people have (or lack) is blanked and flagged
-        ``suppressed`` (:func:`evalkit.disclosure.rare_indicators`); the model itself
+        ``suppressed`` (:func:`evalkit.reporting.disclosure.rare_indicators`); the model itself
         is unchanged.
 
     Returns
@@ -1894,7 +1894,7 @@ def fine_gray_model(
     min_count : int, optional
         Disclosure control for published tables: the hazard ratio of a level that
         fewer than ``min_count`` people have (or lack) is blanked and flagged
-        ``suppressed`` (:func:`evalkit.disclosure.rare_indicators`); the model itself
+        ``suppressed`` (:func:`evalkit.reporting.disclosure.rare_indicators`); the model itself
         is unchanged.
 
     Returns

@@ -1,10 +1,4 @@
-"""Descriptive comparisons of groups: standardized mean differences and "Table 1".
-
-The standardized mean difference (SMD) is the balance measure used throughout
-evalkit: in the data overview (how different are the people the two programmes
-enrol?), in the comparison module (balance before and after weighting or
-matching) and in the attrition analysis of the questionnaire module.
-"""
+"""Frequency tables and "Table 1" of the people two programmes enrol, with disclosure control."""
 
 from __future__ import annotations
 
@@ -15,234 +9,13 @@ import numpy as np
 import pandas as pd
 
 from evalkit._results import TableResult
-from evalkit._validation import check_columns, check_data, check_one_of, check_two_groups
-from evalkit.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
+from evalkit._validation import check_columns, check_data
+from evalkit.descriptives.smd import standardized_mean_difference
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 
-__all__ = [
-    "FrequencyResult",
-    "SMDResult",
-    "TableOneResult",
-    "frequency_table",
-    "standardized_mean_difference",
-    "table_one",
-]
+__all__ = ["FrequencyResult", "TableOneResult", "frequency_table", "table_one"]
 
 MISSING_LEVEL = "(missing)"
-
-
-def _weighted_mean_var(x: np.ndarray, w: np.ndarray, kind: str) -> tuple[float, float]:
-    """Weighted mean and variance: p(1-p) for a 0/1 indicator, else the unbiased
-    reliability-weights variance (the sample variance for unit weights)."""
-    sw = w.sum()
-    mean = float(np.dot(w, x) / sw)
-    if kind == "binary":
-        return mean, mean * (1.0 - mean)
-    denom = sw - np.dot(w, w) / sw
-    var = float(np.dot(w, (x - mean) ** 2) / denom) if denom > 0 else np.nan
-    return mean, var
-
-
-def _indicator_columns(
-    data: pd.DataFrame, columns: Sequence[str]
-) -> list[tuple[str, object, str, pd.Series]]:
-    """Expand each column into (variable, level, kind, numeric series) tuples.
-
-    Numeric columns stay as they are (``level`` is ``None``); booleans become 0/1
-    (``level`` is ``True``);
-    categorical and text columns become one 0/1 indicator per level.
-    """
-    out: list[tuple[str, object, str, pd.Series]] = []
-    for column in columns:
-        s = data[column]
-        if pd.api.types.is_bool_dtype(s.dtype):
-            out.append((column, True, "binary", s.astype("float64")))
-        elif pd.api.types.is_numeric_dtype(s.dtype):
-            out.append((column, None, "continuous", s.astype("float64")))
-        else:
-            levels = (
-                list(s.cat.categories)
-                if isinstance(s.dtype, pd.CategoricalDtype)
-                else sorted(s.dropna().unique().tolist())
-            )
-            missing = s.isna()
-            for level in levels:
-                ind = (s == level).astype("float64").mask(missing)
-                out.append((column, level, "binary", ind))
-    return out
-
-
-@dataclass(frozen=True)
-class SMDResult(TableResult):
-    """Standardized mean differences between two groups.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        One row per variable (numeric) or per level (categorical), with columns
-        ``variable``, ``level``, ``kind``, ``n_reference``, ``n_other``,
-        ``mean_reference``, ``mean_other``, ``sd_reference``, ``sd_other``, ``smd``
-        and ``variance_ratio`` (other / reference; NaN for binary indicators).
-    group : str
-        The group column.
-    reference, other : object
-        The two group labels; ``smd`` is *other minus reference*.
-    weighted : bool
-        Whether case weights were used for the means and variances.
-    """
-
-    table: pd.DataFrame
-    group: str
-    reference: object
-    other: object
-    weighted: bool
-
-    def plot(self, ax=None, *, threshold: float = 0.1):
-        """Draw |SMD| per variable/level (a one-column love plot); return the Axes."""
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 0.25 * len(self.table) + 1))
-        labels = [
-            v if lvl is None or pd.isna(lvl) else f"{v}: {lvl}"
-            for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
-        ]
-        y = np.arange(len(labels))
-        ax.scatter(self.table["smd"].abs(), y, color="C0")
-        ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
-        ax.set_yticks(y, labels)
-        ax.invert_yaxis()
-        ax.set_xlabel(f"|standardized mean difference| ({self.other} vs {self.reference})")
-        return ax
-
-
-def standardized_mean_difference(
-    data: pd.DataFrame,
-    columns: Sequence[str],
-    group: str,
-    *,
-    reference: object | None = None,
-    weights: str | None = None,
-    sd_weights: str | None = None,
-    denominator: str = "pooled",
-) -> SMDResult:
-    """Standardized mean differences (SMD) of covariates between two groups.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        One row per person.
-    columns : sequence of str
-        Covariates. Numeric columns give one row; boolean columns a proportion;
-        categorical or text columns one row per level (a 0/1 indicator).
-    group : str
-        Column with exactly two distinct values.
-    reference : object, optional
-        The reference group label (the SMD is the other group minus this one).
-        Default: the first category (or the first in sort order).
-    weights : str, optional
-        Column of non-negative case weights (e.g. inverse-probability weights) for
-        the means and variances. Missing values in a covariate are left out of that
-        covariate's summary, with their weights.
-    sd_weights : str, optional
-        Column of weights for the standard deviations in the denominator. By default
-        the denominator uses the *unweighted* standard deviations, so that SMDs before
-        and after weighting share the same scale (the convention of R's ``cobalt``).
-        Pass the same column as ``weights`` to standardise by weighted SDs instead.
-    denominator : {"pooled", "reference", "other"}, default="pooled"
-        Which standard deviation standardises the difference: the square root of the
-        mean of the two groups' variances, or one group's SD (use the treated group's
-        for ATT balance, as MatchIt and cobalt do).
-
-    Returns
-    -------
-    SMDResult
-        ``table`` with one row per variable or level; see :class:`SMDResult`.
-
-    Notes
-    -----
-    For a continuous covariate, :math:`d = (\\bar x_1 - \\bar x_0) / \\sqrt{(s_1^2 + s_0^2)/2}`;
-    for a proportion, :math:`d = (p_1 - p_0) / \\sqrt{(p_1(1-p_1) + p_0(1-p_0))/2}`
-    (Austin 2009). With ``denominator="reference"`` or ``"other"`` the SD of that
-    group alone is used (for the ATT, the treated group's: MatchIt's and cobalt's
-    convention). Weighted variances of continuous covariates use the unbiased
-    reliability-weights form
-    :math:`\\sum w (x-\\bar x)^2 / (\\sum w - \\sum w^2/\\sum w)`, which reduces to the
-    usual sample variance for unit weights. A common reading: :math:`|d| < 0.1` is
-    negligible imbalance. The SMD is a descriptive balance measure, not a test: it
-    does not depend on the sample size.
-
-    References
-    ----------
-    Austin, P. C. (2009). Balance diagnostics for comparing the distribution of
-    baseline covariates between treatment groups in propensity-score matched
-    samples. *Statistics in Medicine*, 28(25), 3083-3107.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"age": [20, 22, 24, 30, 32, 34], "g": list("aaabbb")})
-    >>> r = standardized_mean_difference(df, ["age"], "g")
-    >>> float(r.table["smd"].iloc[0])
-    5.0
-    """
-    check_data(data)
-    check_columns(data, [*columns, group, weights, sd_weights])
-    check_one_of(denominator, ("pooled", "reference", "other"), name="denominator")
-    reference, other = check_two_groups(data[group], reference, column=group)
-    in_ref = (data[group] == reference).to_numpy()
-    in_other = (data[group] == other).to_numpy()
-
-    def case_weights(column: str | None) -> np.ndarray:
-        if column is None:
-            return np.ones(len(data))
-        w = data[column].to_numpy(dtype="float64")
-        bad = ~np.isfinite(w) | (w < 0)
-        if bad.any():
-            rows = data.index[bad][:5].tolist()
-            raise ValueError(
-                f"weights column {column!r} must be finite and non-negative, but rows {rows} "
-                "are not; fix or drop those rows before computing balance."
-            )
-        return w
-
-    w_mean = case_weights(weights)
-    w_sd = case_weights(sd_weights)
-    rows = []
-    for variable, level, kind, x in _indicator_columns(data, columns):
-        values = x.to_numpy(dtype="float64")
-        ok = ~np.isnan(values)
-        stats = {}
-        for label, member in (("reference", in_ref), ("other", in_other)):
-            sel = member & ok
-            mean, var = _weighted_mean_var(values[sel], w_mean[sel], kind)
-            _, var_sd = _weighted_mean_var(values[sel], w_sd[sel], kind)
-            stats[label] = (int(sel.sum()), mean, var, var_sd)
-        n0, m0, v0, s0 = stats["reference"]
-        n1, m1, v1, s1 = stats["other"]
-        scale = np.sqrt({"pooled": (s0 + s1) / 2.0, "reference": s0, "other": s1}[denominator])
-        smd = (m1 - m0) / scale if scale > 0 else (0.0 if m1 == m0 else np.inf * np.sign(m1 - m0))
-        rows.append(
-            {
-                "variable": variable,
-                "level": level,
-                "kind": kind,
-                "n_reference": n0,
-                "n_other": n1,
-                "mean_reference": m0,
-                "mean_other": m1,
-                "sd_reference": np.sqrt(v0),
-                "sd_other": np.sqrt(v1),
-                "smd": float(smd),
-                "variance_ratio": v1 / v0 if kind == "continuous" and v0 > 0 else np.nan,
-            }
-        )
-    return SMDResult(
-        table=pd.DataFrame(rows),
-        group=group,
-        reference=reference,
-        other=other,
-        weighted=weights is not None,
-    )
 
 
 @dataclass(frozen=True)
@@ -254,7 +27,7 @@ class FrequencyResult(TableResult):
     table : pandas.DataFrame
         One row per combination of the ``by`` columns (all categories, including
         empty ones), with ``n``, ``percent`` (of all rows) and ``suppression``
-        (see :func:`evalkit.disclosure.suppress_small_counts`).
+        (see :func:`evalkit.reporting.disclosure.suppress_small_counts`).
     by : tuple of str
         The grouping columns.
     threshold : int

@@ -2,7 +2,7 @@
 
 Loading is the only place where raw files are touched. Every loader reads CSV, Excel
 (``.xlsx``) or Parquet, checks the file against the data dictionary
-(:mod:`evalkit.schema`) and returns a :class:`LoadResult`: the valid rows with known
+(:mod:`evalkit.data.schema`) and returns a :class:`LoadResult`: the valid rows with known
 types, and a ``rejected`` table with one entry per problem (file row, column, value,
 reason). Nothing is dropped silently: ``n_valid + n_rejected == n_read`` always holds,
 where ``n_rejected`` counts distinct rejected rows.
@@ -13,7 +13,7 @@ What real exports contain, and what happens to it:
   become ``_`` (``" Intake Date"`` is ``intake_date``). A name that appears twice after
   normalising is a file-level error.
 - **direct identifiers** (any column whose normalised name is in
-  :data:`evalkit.schema.DIRECT_IDENTIFIERS`: name, e-mail, phone, national register
+  :data:`evalkit.data.schema.DIRECT_IDENTIFIERS`: name, e-mail, phone, national register
   number, address, date of birth, ...) are dropped with an
   :class:`~evalkit.errors.IdentifierWarning` naming the columns (never their values),
   and recorded in ``dropped_identifiers``; they never reach an analysis.
@@ -22,7 +22,7 @@ What real exports contain, and what happens to it:
   ``dropped_columns``. They are dropped rather than kept so that a free-text column
   (notes, comments) cannot carry personal data into an output.
 - **text cells** are stripped of surrounding spaces; empty or blank cells and the
-  markers of :data:`evalkit.schema.MISSING_MARKERS` (``NA``, ``N/A``, ``NaN``,
+  markers of :data:`evalkit.data.schema.MISSING_MARKERS` (``NA``, ``N/A``, ``NaN``,
   ``NULL``, ``#N/A``, in any case) are missing, in every file format alike.
 - **dates** are accepted as ISO ``2021-03-15``, Belgian day-first ``15/03/2021``,
   ``15-03-2021`` and ``15.03.2021``, each possibly followed by a time of day
@@ -59,7 +59,7 @@ are listed), empty file, a header without data rows, required columns missing (t
 missing and the found columns are listed), a column twice.
 
 The range and completeness checks are declared with pandera, built from
-:mod:`evalkit.schema` (``minimum``/``maximum`` become ``Check.in_range``,
+:mod:`evalkit.data.schema` (``minimum``/``maximum`` become ``Check.in_range``,
 ``required`` becomes ``nullable``); its lazy validation reports every failing cell by
 index, which is what the ``rejected`` table needs. Parsing text into types (dates in
 several formats, booleans in three languages, labels up to case) is done here,
@@ -83,8 +83,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from evalkit.errors import DataError, EvalkitWarning, IdentifierWarning
-from evalkit.schema import (
+from evalkit.data.schema import (
     COSTS,
     DIRECT_IDENTIFIERS,
     MISSING_MARKERS,
@@ -93,6 +92,7 @@ from evalkit.schema import (
     Column,
     Table,
 )
+from evalkit.errors import DataError, EvalkitWarning, IdentifierWarning
 
 __all__ = [
     "TABLES",
@@ -770,7 +770,7 @@ def load_table(
     -----
     The checks, in order: empty rows; parsing each column to its type (see the module
     documentation for the accepted spellings); ranges and required values (pandera,
-    from :mod:`evalkit.schema`); participants' date and programme rules; orphans
+    from :mod:`evalkit.data.schema`); participants' date and programme rules; orphans
     (``participant_ids``); duplicated keys over all non-empty rows. Every check is
     vectorised over the column (text parsing runs once per distinct value), so a
     million-row participants file loads in seconds.
@@ -907,7 +907,7 @@ def load_participants(path: str | Path | IO, *, sheet: str | None = None) -> Loa
     Returns
     -------
     LoadResult
-        ``data`` has the columns of :data:`evalkit.schema.PARTICIPANTS` plus ``cohort``
+        ``data`` has the columns of :data:`evalkit.data.schema.PARTICIPANTS` plus ``cohort``
         (intake year, ``int64``).
 
     Raises
@@ -970,7 +970,7 @@ def load_questionnaire(
     Returns
     -------
     LoadResult
-        ``data`` has the columns of :data:`evalkit.schema.QUESTIONNAIRE`; the items
+        ``data`` has the columns of :data:`evalkit.data.schema.QUESTIONNAIRE`; the items
         ``rse_01``..``rse_10`` are ``Int64`` (missing allowed, else 1 to 4).
 
     Raises
@@ -1010,7 +1010,7 @@ def load_costs(path: str | Path | IO, *, sheet: str | None = None) -> LoadResult
     Returns
     -------
     LoadResult
-        ``data`` has the columns of :data:`evalkit.schema.COSTS`; ``amount_eur`` is
+        ``data`` has the columns of :data:`evalkit.data.schema.COSTS`; ``amount_eur`` is
         ``float64``.
 
     Raises

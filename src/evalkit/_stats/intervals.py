@@ -1,0 +1,43 @@
+"""Quantiles, p-values and percentile intervals of the normal and bootstrap kind."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["normal_p_value", "normal_quantile", "percentile_interval"]
+
+
+def normal_quantile(conf_level: float) -> float:
+    """The two-sided normal quantile ``z`` of a ``conf_level`` interval (1.959964 for 0.95).
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.95), 6)
+    1.959964
+    """
+    return float(stats.norm.isf((1 - conf_level) / 2))
+
+
+def normal_p_value(z: np.ndarray | float) -> np.ndarray | float:
+    """Two-sided p-value of a standard normal statistic, ``2 P(Z > |z|)`` (from ``sf``).
+
+    Examples
+    --------
+    >>> round(float(normal_p_value(1.959964)), 6)
+    0.05
+    """
+    return 2 * stats.norm.sf(np.abs(z))
+
+
+def percentile_interval(draws: np.ndarray, conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval of each column of ``draws`` (replicates in rows).
+
+    Examples
+    --------
+    >>> low, high = percentile_interval(np.arange(101.0)[:, None], 0.5)
+    >>> low.tolist(), high.tolist()
+    ([25.0], [75.0])
+    """
+    alpha = 1 - conf_level
+    return np.quantile(draws, alpha / 2, axis=0), np.quantile(draws, 1 - alpha / 2, axis=0)

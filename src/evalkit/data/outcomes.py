@@ -1,0 +1,174 @@
+"""Outcome definitions shared by the analysis families.
+
+"Found a job within h months" is only known for people who were followed for at least
+h months (their end of follow-up is at least h months after intake). Everyone else is
+excluded, counted and reported, never counted as a failure, and never kept just because
+they happened to exit early: keeping early exits of people with short follow-up while
+dropping those still searching would inflate the risk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from evalkit._results import TableResult
+from evalkit._validation import check_columns, check_data
+from evalkit.data.schema import EXIT_GROUPS
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD
+
+__all__ = ["OutcomeResult", "job_within"]
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class OutcomeResult(TableResult):
+    """A binary outcome at a horizon, with the people it could not be defined for.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Counts, one row per level of ``by`` (one row overall without it): ``n_read``,
+        ``n_used``, ``n_excluded`` (followed for less than the horizon) and
+        ``n_events`` (among the people used).
+    data : pandas.DataFrame
+        The rows with a known outcome, with the outcome column added (row-level: not
+        shown in reprs).
+    column : str
+        Name of the outcome column (``job_within_{h}m``).
+    horizon_days : int
+        The horizon in days.
+    by : str or None
+        The column the counts are broken down by.
+    """
+
+    table: pd.DataFrame
+    data: pd.DataFrame = field(repr=False)
+    column: str
+    horizon_days: int
+    by: str | None = None
+
+
+def job_within(
+    data: pd.DataFrame,
+    horizon_months: float,
+    *,
+    start: str = "intake_date",
+    exit_date: str = "exit_date",
+    end: str = "follow_up_end",
+    exit_type: str = "exit_type",
+    event: str = "job",
+    by: str | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> OutcomeResult:
+    """Whether the first exit is a job (or another exit group) within a horizon.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Participants (see :data:`evalkit.data.schema.PARTICIPANTS`).
+    horizon_months : float
+        Horizon in months (a month is 365.25/12 days, so 6 -> 183 and 12 -> 365 days).
+    start, exit_date, end, exit_type : str
+        Column names of the intake date, exit date, end of follow-up and exit type.
+    event : {"job", "training", "dropout"}, default="job"
+        Exit group of :data:`evalkit.data.schema.EXIT_GROUPS` that counts as the event.
+    by : str, optional
+        Report the counts by this column (e.g. ``"programme"``), so that a reader sees
+        whether the exclusions fall unevenly on one group.
+    threshold : int, default=10
+        Small-cell threshold of the ``table``: a count ``1 <= n < threshold`` of
+        excluded people or of events is blanked, and ``n_used`` (or the count of
+        non-events it could be recovered from) with it. ``data`` is not affected.
+
+    Returns
+    -------
+    OutcomeResult
+
+    Notes
+    -----
+    Let :math:`C` be the time from intake to the end of follow-up (``end``: the last
+    status check, for people with and without an exit) and :math:`T` the time to the
+    first exit. The outcome is defined for the people with :math:`C \\ge h` only: 1 if
+    the first exit belongs to ``event`` and :math:`T \\le h`, else 0 (another exit came
+    first, or no exit by :math:`h`). Selecting on :math:`C` alone, never on the
+    outcome, makes the kept people a random subset when follow-up ends for reasons
+    unrelated to the outcome (administrative end at the data extraction, random loss),
+    so the risk is unbiased. The tempting rule "known if an exit was seen before
+    :math:`h` or :math:`C \\ge h`" keeps the early exits of recent intakes but drops the
+    recent intakes still searching; on the shipped generator it overstates the
+    12-month job risk by about 0.011 (0.510 instead of 0.499; tested). For a
+    time-to-event view without exclusions use the survival module's cumulative incidence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({
+    ...     "intake_date": pd.to_datetime(["2020-01-01"] * 3),
+    ...     "exit_date": pd.to_datetime(["2020-03-01", None, None]),
+    ...     "follow_up_end": pd.to_datetime(["2021-06-30", "2021-06-30", "2020-02-01"]),
+    ...     "exit_type": ["job_temporary", "censored", "censored"]})
+    >>> job_within(df, 6, threshold=1).table.to_dict("records")  # no small-cell rule
+    [{'n_read': 3, 'n_used': 2, 'n_excluded': 1, 'n_events': 1}]
+    >>> df.loc[2, "exit_type"], df.loc[2, "exit_date"] = "job_permanent", pd.Timestamp("2020-01-15")
+    >>> job_within(df, 6, threshold=1).table.to_dict("records")  # an early exit: still out
+    [{'n_read': 3, 'n_used': 2, 'n_excluded': 1, 'n_events': 1}]
+    """
+    check_data(data)
+    check_columns(data, [start, exit_date, end, exit_type, by])
+    groups = set(EXIT_GROUPS.values()) - {"censored"}
+    if event not in groups:
+        raise ValueError(f"event must be one of {sorted(groups)}, but was {event!r}.")
+    if isinstance(horizon_months, bool) or not (
+        isinstance(horizon_months, (int, float)) and horizon_months > 0
+    ):
+        raise ValueError(
+            f"horizon_months must be a positive number of months, but was {horizon_months!r}; "
+            "e.g. horizon_months=12."
+        )
+    days = round(horizon_months * DAYS_PER_MONTH)
+    group = data[exit_type].astype(object).map(EXIT_GROUPS)
+    unknown = group.isna() & data[exit_type].notna()
+    if unknown.any():
+        raise ValueError(
+            f"{exit_type!r} has values {sorted(data.loc[unknown, exit_type].astype(str).unique())} "
+            f"that are not exit types; allowed are {list(EXIT_GROUPS)}. Load the data with "
+            "evalkit.data.load_participants, which validates them."
+        )
+    elapsed = (data[exit_date] - data[start]).dt.days
+    followed = (data[end] - data[start]).dt.days
+    known = (followed >= days).to_numpy()
+    outcome = ((group == event) & (elapsed <= days)).to_numpy(dtype=float)
+    column = f"{event}_within_{horizon_months:g}m"
+    used = data.loc[known].assign(**{column: outcome[known]}).reset_index(drop=True)
+
+    def counts(member: np.ndarray) -> dict:
+        return {
+            "n_read": int(member.sum()),
+            "n_used": int((member & known).sum()),
+            "n_excluded": int((member & ~known).sum()),
+            "n_events": int(np.sum(outcome[member & known])),
+        }
+
+    def suppressed(row: dict) -> dict:
+        small = [k for k in ("n_excluded", "n_events") if 1 <= row[k] < threshold]
+        if small:
+            row = {**row, **dict.fromkeys([*small, "n_used"], np.nan)}
+        return row
+
+    if by is None:
+        table = pd.DataFrame([suppressed(counts(np.ones(len(data), dtype=bool)))])
+    else:
+        values = data[by]
+        levels = (
+            [c for c in values.cat.categories if (values == c).any()]
+            if isinstance(values.dtype, pd.CategoricalDtype)
+            else sorted(values.dropna().unique().tolist())
+        )
+        table = pd.DataFrame(
+            [{by: level, **suppressed(counts((values == level).to_numpy()))} for level in levels]
+        )
+    return OutcomeResult(table=table, data=used, column=column, horizon_days=days, by=by)

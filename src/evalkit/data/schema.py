@@ -1,0 +1,300 @@
+"""The data dictionary as code: the contract between the data files and the analyses.
+
+Every column of the shipped tables is described once here. The loader
+(:mod:`evalkit.data`) validates against it, the generator (:mod:`evalkit.data.synthetic`)
+writes it, ``evaldata/README.md`` documents it (a test keeps the two in step), and
+the predictors module uses ``known_at_intake`` to refuse post-intake columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "COSTS",
+    "DIRECT_IDENTIFIERS",
+    "EXIT_GROUPS",
+    "EXIT_TYPES",
+    "MISSING_MARKERS",
+    "PARTICIPANTS",
+    "PROGRAMMES",
+    "QUESTIONNAIRE",
+    "RSE_ITEMS",
+    "RSE_REVERSED",
+    "Column",
+    "Table",
+]
+
+PROGRAMMES = ("DUO for a JOB", "Team4Job")
+SITES = ("Brussels", "Antwerp", "Ghent", "Liège", "Mechelen")
+GENDERS = ("female", "male", "x")
+MIGRATION_BACKGROUNDS = ("non-EU", "EU", "none")
+EDUCATION_LEVELS = ("primary", "lower secondary", "upper secondary", "tertiary")
+LANGUAGE_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+#: Exit types as recorded by the programmes. ``censored`` means still searching
+#: at the end of follow-up (no exit observed).
+EXIT_TYPES = (
+    "job_permanent",
+    "job_temporary",
+    "self_employed",
+    "training",
+    "dropout",
+    "censored",
+)
+
+#: The competing exits used by the survival analyses.
+EXIT_GROUPS = {
+    "job_permanent": "job",
+    "job_temporary": "job",
+    "self_employed": "job",
+    "training": "training",
+    "dropout": "dropout",
+    "censored": "censored",
+}
+
+RSE_ITEMS = tuple(f"rse_{i:02d}" for i in range(1, 11))
+#: Reverse-keyed items, as in Rosenberg's self-esteem scale (items 2, 5, 6, 8, 9).
+RSE_REVERSED = ("rse_02", "rse_05", "rse_06", "rse_08", "rse_09")
+
+#: Cell texts read as missing in every file format (compared after stripping spaces,
+#: ignoring case), besides empty cells: the markers that databases, R, pandas and
+#: Excel write for "no value". ("none" is not one: it is a migration background.)
+MISSING_MARKERS = frozenset({"na", "n/a", "nan", "null", "#n/a"})
+
+#: Column names that are direct identifiers. They are dropped at load with an
+#: :class:`~evalkit.errors.IdentifierWarning` and never reach an analysis.
+DIRECT_IDENTIFIERS = frozenset(
+    {
+        "name",
+        "first_name",
+        "firstname",
+        "last_name",
+        "lastname",
+        "surname",
+        "full_name",
+        "email",
+        "e-mail",
+        "e_mail",
+        "mail",
+        "phone",
+        "phone_number",
+        "telephone",
+        "mobile",
+        "gsm",
+        "national_number",
+        "national_register_number",
+        "rijksregisternummer",
+        "niss",
+        "insz",
+        "ssn",
+        "address",
+        "street",
+        "date_of_birth",
+        "birth_date",
+        # Dutch (Flanders, Brussels)
+        "naam",
+        "voornaam",
+        "achternaam",
+        "familienaam",
+        "roepnaam",
+        "adres",
+        "straat",
+        "straatnaam",
+        "huisnummer",
+        "telefoon",
+        "telefoonnummer",
+        "gsm_nummer",
+        "mobiel",
+        "emailadres",
+        "e_mailadres",
+        "geboortedatum",
+        "rijksregister",
+        "insz_nummer",
+        # French (Wallonia, Brussels); accents are folded before comparing
+        "nom",
+        "prenom",
+        "nom_de_famille",
+        "adresse",
+        "rue",
+        "portable",
+        "numero_de_telephone",
+        "courriel",
+        "adresse_email",
+        "date_de_naissance",
+        "numero_national",
+        "registre_national",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data table.
+
+    Parameters
+    ----------
+    name : str
+        Column name in the file (snake_case).
+    kind : {"id", "category", "integer", "number", "boolean", "date"}
+        Logical type after loading.
+    description : str
+        Meaning, for the data dictionary.
+    allowed : tuple of str, optional
+        Allowed values of a category.
+    minimum, maximum : float, optional
+        Inclusive range of a number.
+    required : bool, default=True
+        Whether a missing value rejects the row.
+    known_at_intake : bool, default=True
+        Whether the value is known when the participant enrols (may be a predictor).
+    """
+
+    name: str
+    kind: str
+    description: str
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = True
+    known_at_intake: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the data dictionary: its columns and its key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names in file order."""
+        return tuple(c.name for c in self.columns)
+
+    def __getitem__(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"table {self.name!r} has no column {name!r}; columns are {self.names}")
+
+
+PARTICIPANTS = Table(
+    name="participants",
+    key=("participant_id",),
+    columns=(
+        Column("participant_id", "id", "Pseudonymous participant id (P followed by 5 digits)."),
+        Column("programme", "category", "Programme enrolled in.", allowed=PROGRAMMES),
+        Column("site", "category", "Programme site (city).", allowed=SITES),
+        Column("intake_date", "date", "Date of the intake interview (start of follow-up)."),
+        Column("age", "integer", "Age in years at intake.", minimum=16, maximum=70),
+        Column("gender", "category", "Gender as self-reported.", allowed=GENDERS),
+        Column(
+            "migration_background",
+            "category",
+            "Migration background (own or a parent's birth country).",
+            allowed=MIGRATION_BACKGROUNDS,
+        ),
+        Column("education", "category", "Highest completed education.", allowed=EDUCATION_LEVELS),
+        Column(
+            "language_level",
+            "category",
+            "Level in the local language (CEFR) at intake.",
+            allowed=LANGUAGE_LEVELS,
+        ),
+        Column(
+            "months_unemployed",
+            "integer",
+            "Months of unemployment before intake.",
+            minimum=0,
+            maximum=240,
+        ),
+        Column("single_parent", "boolean", "Single parent at intake."),
+        Column(
+            "mentor_id",
+            "id",
+            "Pseudonymous id of the mentor proposed at matching (M followed by 4 digits).",
+        ),
+        Column(
+            "mentor_age", "integer", "Mentor's age in years at matching.", minimum=18, maximum=85
+        ),
+        Column(
+            "first_meeting_dropout",
+            "boolean",
+            "The participant dropped out at the first meeting: no duo was formed.",
+            known_at_intake=False,
+        ),
+        Column(
+            "duo_completed",
+            "boolean",
+            "The duo completed the 6-month programme (false when no duo was formed).",
+            known_at_intake=False,
+        ),
+        Column(
+            "exit_type",
+            "category",
+            "First exit from job search; 'censored' = still searching at follow-up end.",
+            allowed=EXIT_TYPES,
+            known_at_intake=False,
+        ),
+        Column(
+            "exit_date",
+            "date",
+            "Date of the exit; empty when exit_type is 'censored'.",
+            required=False,
+            known_at_intake=False,
+        ),
+        Column(
+            "follow_up_end",
+            "date",
+            "End of follow-up (date of the last status check).",
+            known_at_intake=False,
+        ),
+    ),
+)
+
+QUESTIONNAIRE = Table(
+    name="questionnaire",
+    key=("participant_id", "wave"),
+    columns=(
+        Column("participant_id", "id", "Pseudonymous participant id (links to participants)."),
+        Column(
+            "wave",
+            "category",
+            "Pre (at intake) or post (end of programme).",
+            allowed=("pre", "post"),
+        ),
+        Column("response_date", "date", "Date the questionnaire was filled in."),
+        *(
+            Column(
+                item,
+                "integer",
+                "Self-confidence item, 1 = strongly disagree ... 4 = strongly agree"
+                + (" (reverse-keyed)." if item in RSE_REVERSED else "."),
+                minimum=1,
+                maximum=4,
+                required=False,
+            )
+            for item in RSE_ITEMS
+        ),
+    ),
+)
+
+COSTS = Table(
+    name="costs",
+    key=("programme", "site", "year", "cost_item"),
+    columns=(
+        Column("programme", "category", "Programme.", allowed=PROGRAMMES),
+        Column("site", "category", "Programme site (city).", allowed=SITES),
+        Column("year", "integer", "Calendar year.", minimum=2019, maximum=2024),
+        Column(
+            "cost_item",
+            "category",
+            "Cost item.",
+            allowed=("mentor_training", "meeting_rooms", "coordinator_salaries", "overhead"),
+        ),
+        Column("amount_eur", "number", "Cost in euro (nominal).", minimum=0),
+        Column("duos_formed", "integer", "Duos formed at the site that year.", minimum=0),
+    ),
+)
