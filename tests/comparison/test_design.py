@@ -1,9 +1,11 @@
-"""Design matrices of formulas: the fast path equals formulaic."""
+"""Design matrices of formulas: the fast path equals formulaic; unused levels are left out."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+
+from evalkit.comparison._design import formula_design
 
 
 def test_fast_design_matrix_equals_formulaic():
@@ -24,3 +26,17 @@ def test_fast_design_matrix_equals_formulaic():
     df.loc[[3, 7], "b"] = np.nan
     with pytest.raises(ValueError, match=r"columns \['b'\] have missing values"):
         model_matrix(df, "a + b")
+
+
+def test_formula_design_leaves_out_levels_nobody_has():
+    data = pd.DataFrame(
+        {
+            "g": ["a", "b", "a", "b"],
+            "c": pd.Categorical(["p", "q", "q", "p"], categories=["p", "q", "r"]),
+            "x": [0.5, 1.0, 2.0, 0.0],
+        }
+    )
+    group, x, names = formula_design(data, "g ~ C(c) + x")
+    assert group == "g"
+    assert names == ["Intercept", "C(c)[T.q]", "x"]
+    assert_allclose(x, [[1, 0, 0.5], [1, 1, 1.0], [1, 1, 2.0], [1, 0, 0.0]], rtol=0)

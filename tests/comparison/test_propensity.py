@@ -1,6 +1,5 @@
 """The propensity model (statsmodels Logit), its overlap diagnostics and trimming."""
 
-import pandas as pd
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
@@ -57,19 +56,6 @@ def test_errors_name_the_problem(sample, ps):
     with pytest.raises(ValueError, match="threshold must be an integer of at least 1"):
         trim(sample, ps, threshold=0)
 
-
-def test_formula_design_leaves_out_levels_nobody_has():
-    data = pd.DataFrame(
-        {
-            "g": ["a", "b", "a", "b"],
-            "c": pd.Categorical(["p", "q", "q", "p"], categories=["p", "q", "r"]),
-            "x": [0.5, 1.0, 2.0, 0.0],
-        }
-    )
-    group, x, names = formula_design(data, "g ~ C(c) + x")
-    assert group == "g"
-    assert names == ["Intercept", "C(c)[T.q]", "x"]
-    assert_allclose(x, [[1, 0, 0.5], [1, 1, 1.0], [1, 1, 2.0], [1, 0, 0.0]], rtol=0)
 
 
 def test_plot_draws_on_the_axes_given(ps):
