@@ -16,9 +16,15 @@ __all__ = [
     "check_columns",
     "check_conf_level",
     "check_data",
+    "check_horizons",
     "check_integer",
+    "check_numbers",
     "check_one_of",
+    "check_positive",
+    "check_probability_range",
     "check_rng",
+    "check_subset",
+    "check_truncate",
     "check_two_groups",
 ]
 
@@ -70,6 +76,21 @@ def check_conf_level(conf_level: float) -> float:
     return float(conf_level)
 
 
+def check_horizons(horizons: float | Iterable[float]) -> list[float]:
+    """Return ``horizons`` (a number or a sequence) as a list of positive finite floats.
+
+    Otherwise raise ``ValueError`` ("horizons must be positive numbers (in the time
+    unit), but got ...").
+    """
+    values = [horizons] if np.isscalar(horizons) else list(horizons)
+    if not values or any(not np.isfinite(h) or h <= 0 for h in values):
+        raise ValueError(
+            f"horizons must be positive numbers (in the time unit), but got {horizons!r}; "
+            "e.g. horizons=[3, 6, 12] for months."
+        )
+    return [float(h) for h in values]
+
+
 def check_integer(
     value: object,
     *,
@@ -100,10 +121,50 @@ def check_integer(
     return int(value)
 
 
+def check_numbers(
+    values: Iterable[float], *, name: str, minimum: float, fix: str = ""
+) -> list[float]:
+    """Return ``values`` as a non-empty list of floats, each at least ``minimum``.
+
+    Otherwise raise ``ValueError``: "<name> must be numbers of at least <minimum>, but
+    were <values>", then ``fix``.
+    """
+    numbers = [float(v) for v in values]
+    if not numbers or min(numbers) < minimum:
+        raise ValueError(
+            f"{name} must be numbers of at least {minimum}, but were {numbers}"
+            + (f"; {fix}" if fix else ".")
+        )
+    return numbers
+
+
 def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {list(allowed)}, but was {value!r}.")
+
+
+def check_positive(value: object, *, name: str, fix: str = "") -> float:
+    """Return ``value`` if it is a number (not a bool) above 0, else raise ``ValueError``."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not (ok and value > 0):
+        raise ValueError(
+            f"{name} must be a positive number, but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return value
+
+
+def check_probability_range(
+    bounds: tuple[float, float], *, name: str = "bounds"
+) -> tuple[float, float]:
+    """Return ``(low, high)`` if ``0 <= low < high <= 1``, else raise ``ValueError``."""
+    low, high = bounds
+    if not 0 <= low < high <= 1:
+        raise ValueError(
+            f"{name} must satisfy 0 <= low < high <= 1, but were {(low, high)}; e.g. "
+            f"{name}=(0.1, 0.9)."
+        )
+    return low, high
 
 
 def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
@@ -115,6 +176,26 @@ def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     raise TypeError(
         f"rng must be an int seed or a numpy.random.Generator, but got {type(rng).__name__}."
     )
+
+
+def check_subset(values: Sequence[object], allowed: Sequence[object], *, name: str) -> None:
+    """Raise ``ValueError`` unless ``values`` is a non-empty list (not a str) from ``allowed``."""
+    if isinstance(values, str) or not values or not set(values) <= set(allowed):
+        raise ValueError(
+            f"{name} must be a non-empty list from {list(allowed)}, but was {values!r}."
+        )
+
+
+def check_truncate(truncate: float | None) -> None:
+    """Raise ``ValueError`` unless ``truncate`` is ``None`` or a quantile in (0.5, 1).
+
+    Weights above that quantile of all weights are capped at it (e.g. 0.99).
+    """
+    if truncate is not None and not (isinstance(truncate, float) and 0.5 < truncate < 1):
+        raise ValueError(
+            f"truncate must be a quantile in (0.5, 1) such as 0.99, or None, but was "
+            f"{truncate!r}; weights above that quantile of all weights are capped at it."
+        )
 
 
 def check_two_groups(
