@@ -24,7 +24,7 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
-from evalkit.data.loading import file_sha256
+from evalkit.data import file_sha256
 from evalkit.errors import DataError
 from evalkit.reporting.params import load_params, notebook_parameters
 
