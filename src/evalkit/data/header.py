@@ -23,7 +23,7 @@ from evalkit.errors import DataError, EvalkitWarning, IdentifierWarning
 __all__: list[str] = []
 
 # The warnings name the line that called load_participants (or _costs, _questionnaire):
-# frames _identifier_columns, _check_header, load_table, load_participants, the caller.
+# frames _warn_dropped, _check_header, load_table, load_participants, the caller.
 _STACKLEVEL = 5
 
 
@@ -53,37 +53,31 @@ def _check_header(
             "snake_case); keep one of each."
         )
     raw.columns = names
-    identifiers = _identifier_columns(where, names)
-    _require_columns(where, names, identifiers, spec)
-    return identifiers, _unknown_columns(where, names, identifiers, spec)
-
-
-def _identifier_columns(where: str, names: list[str]) -> tuple[str, ...]:
-    """The direct-identifier columns, to be dropped; warns naming them (never values)."""
     identifiers = tuple(c for c in names if c in DIRECT_IDENTIFIERS)
-    if identifiers:
-        warnings.warn(
-            f"{Path(where).name}: dropped direct-identifier column(s) {list(identifiers)}; "
-            "they are never used by evalkit. Remove them from exports to avoid handling them.",
-            IdentifierWarning,
-            stacklevel=_STACKLEVEL,
-        )
-    return identifiers
-
-
-def _unknown_columns(
-    where: str, names: list[str], identifiers: tuple[str, ...], spec: Table
-) -> tuple[str, ...]:
-    """The columns not in the dictionary (nor identifiers), to be dropped, with a warning."""
+    _warn_dropped(
+        where,
+        identifiers,
+        f"dropped direct-identifier column(s) {list(identifiers)}; they are never used by "
+        "evalkit. Remove them from exports to avoid handling them.",
+        IdentifierWarning,
+    )
+    _require_columns(where, names, identifiers, spec)
     extra = tuple(c for c in names if c not in spec.names and c not in identifiers)
-    if extra:
-        warnings.warn(
-            f"{Path(where).name}: column(s) {list(extra)} are not in the {spec.name} data "
-            "dictionary and were dropped.",
-            EvalkitWarning,
-            stacklevel=_STACKLEVEL,
-        )
-    return extra
+    _warn_dropped(
+        where,
+        extra,
+        f"column(s) {list(extra)} are not in the {spec.name} data dictionary and were dropped.",
+        EvalkitWarning,
+    )
+    return identifiers, extra
+
+
+def _warn_dropped(
+    where: str, columns: tuple[str, ...], message: str, category: type[Warning]
+) -> None:
+    """Warn that ``columns`` were dropped, if any (the message names columns, never values)."""
+    if columns:
+        warnings.warn(f"{Path(where).name}: {message}", category, stacklevel=_STACKLEVEL)
 
 
 def _require_columns(

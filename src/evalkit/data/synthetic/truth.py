@@ -79,11 +79,8 @@ def true_effects(
 
     Raises
     ------
-    ValueError
-        If ``n`` is not a positive integer, ``job_hazard_ratio`` not a positive number
-        or ``mentor_frailty_sd`` not a number >= 0.
-    TypeError
-        If ``rng`` is neither an integer seed nor a ``numpy.random.Generator``.
+    ValueError, TypeError
+        For arguments out of range or of the wrong type, as :func:`simulate_participants`.
 
     Notes
     -----
