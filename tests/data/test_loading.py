@@ -174,3 +174,8 @@ def test_importing_evalkit_data_does_not_import_pandera():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert done.stdout.strip() == "False"
+
+
+def test_questionnaire_participants_need_their_id_column():
+    with pytest.raises(ValueError, match=r"participants has no column\(s\) \['participant_id'\]"):
+        load_questionnaire(GOOD / "questionnaire.csv", participants=pd.DataFrame({"id": ["P1"]}))

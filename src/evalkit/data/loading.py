@@ -76,7 +76,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from evalkit._validation import check_one_of
+from evalkit._validation import check_columns, check_one_of
 from evalkit.data.checks import _check_rows
 from evalkit.data.header import _check_header, _normalise_name
 from evalkit.data.parsing import _parse_table, _typed
@@ -450,6 +450,8 @@ def load_questionnaire(
     Raises
     ------
     %(file_errors)s
+    ValueError
+        If ``participants`` has no ``participant_id`` column.
 
     Examples
     --------
@@ -466,6 +468,8 @@ def load_questionnaire(
     >>> str(result.data["rse_10"].dtype), result.data["rse_10"].isna().tolist()
     ('Int64', [True])
     """
+    if participants is not None:
+        check_columns(participants, ["participant_id"], name="participants")
     ids = participants["participant_id"] if participants is not None else None
     return load_table(path, "questionnaire", sheet=sheet, participant_ids=ids)
 

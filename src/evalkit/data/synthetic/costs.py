@@ -42,6 +42,11 @@ def simulate_costs(
         (with at least one duo formed) and the four cost items; ``amount_eur`` float
         (euro cents), ``year`` and ``duos_formed`` ``int64``.
 
+    Raises
+    ------
+    TypeError
+        If ``rng`` is neither an integer seed nor a ``numpy.random.Generator``.
+
     Notes
     -----
     Direct cost of an item = duos formed × unit cost (:data:`UNIT_COSTS`, 2020 prices)

@@ -35,6 +35,13 @@ def write_evaldata(
     dict of str to pathlib.Path
         ``{"participants": path, "questionnaire": path, "costs": path}``.
 
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer.
+    OSError
+        If the directory cannot be created or written.
+
     Notes
     -----
     UTF-8 CSV with a header, no index, ``\\n`` line ends, dates ``YYYY-MM-DD``,

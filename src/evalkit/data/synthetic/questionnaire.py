@@ -127,6 +127,11 @@ def simulate_questionnaire(
         ``str``, ``response_date`` as ``datetime64[ns]``, items as nullable ``Int64``
         (1–4, ``<NA>`` = item not answered). Reverse-keyed items are stored as answered.
 
+    Raises
+    ------
+    TypeError
+        If ``rng`` is neither an integer seed nor a ``numpy.random.Generator``.
+
     Notes
     -----
     A latent trait ``theta_pre = mu(x) + N(0, 0.95^2)`` (``mu`` rises with education
