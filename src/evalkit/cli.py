@@ -104,7 +104,7 @@ def _add_synth(commands) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from evalkit.reporting.runner import run_reports
+    from evalkit.reporting import run_reports
 
     for report in run_reports(args.notebooks, args.params, args.output):
         print(f"{report.html}  (notebook {report.notebook}, manifest {report.manifest_path})")

@@ -17,7 +17,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of, check_positive
 from evalkit.data.schema import EXIT_GROUPS
-from evalkit.reporting.disclosure import DEFAULT_THRESHOLD
+from evalkit.reporting import DEFAULT_THRESHOLD
 
 __all__ = ["OutcomeResult", "job_within"]
 

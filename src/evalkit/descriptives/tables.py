@@ -11,7 +11,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data
 from evalkit.descriptives.smd import standardized_mean_difference
-from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
+from evalkit.reporting import DEFAULT_THRESHOLD, suppress_small_counts
 
 __all__ = ["FrequencyResult", "TableOneResult", "frequency_table", "table_one"]
 
