@@ -44,6 +44,9 @@ def simulate_costs(
 
     Raises
     ------
+    KeyError
+        If ``participants`` lacks ``programme``, ``site``, ``intake_date`` or
+        ``first_meeting_dropout``.
     TypeError
         If ``rng`` is neither an integer seed nor a ``numpy.random.Generator``.
 

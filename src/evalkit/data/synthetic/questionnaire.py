@@ -129,6 +129,9 @@ def simulate_questionnaire(
 
     Raises
     ------
+    KeyError
+        If ``participants`` lacks a column of the participants table used here
+        (programme, dates, exit type, baseline characteristics).
     TypeError
         If ``rng`` is neither an integer seed nor a ``numpy.random.Generator``.
 
