@@ -26,6 +26,7 @@ __all__ = [
     "check_subset",
     "check_truncate",
     "check_two_groups",
+    "check_weights",
 ]
 
 
@@ -144,14 +145,20 @@ def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None
         raise ValueError(f"{name} must be one of {list(allowed)}, but was {value!r}.")
 
 
-def check_positive(value: object, *, name: str, fix: str = "") -> float:
-    """Return ``value`` if it is a number (not a bool) above 0, else raise ``ValueError``."""
+def check_positive(value: object, *, name: str, zero_allowed: bool = False, fix: str = "") -> float:
+    """Return ``value`` as ``float`` if it is a finite number > 0 (>= 0 if ``zero_allowed``).
+
+    Otherwise raise ``ValueError``: "<name> must be a positive number (or: a number
+    >= 0), but was <value>", then ``fix``. Booleans, NaN and infinity are refused.
+    """
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not (ok and value > 0):
+    ok = ok and bool(np.isfinite(value)) and (value >= 0 if zero_allowed else value > 0)
+    if not ok:
+        allowed = "a number >= 0" if zero_allowed else "a positive number"
         raise ValueError(
-            f"{name} must be a positive number, but was {value!r}" + (f"; {fix}" if fix else ".")
+            f"{name} must be {allowed}, but was {value!r}" + (f"; {fix}" if fix else ".")
         )
-    return value
+    return float(value)
 
 
 def check_probability_range(
@@ -218,3 +225,19 @@ def check_two_groups(
         raise ValueError(f"reference must be one of {observed}, but was {reference!r}.")
     other = observed[1] if reference == observed[0] else observed[0]
     return reference, other
+
+
+def check_weights(data: pd.DataFrame, column: str) -> np.ndarray:
+    """Return the case weights in ``column`` as ``float64``; raise ``ValueError`` naming the
+    first rows (index labels, never values) where a weight is missing, infinite or negative.
+    """
+    check_columns(data, [column])
+    w = data[column].to_numpy(dtype="float64")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        rows = data.index[bad][:5].tolist()
+        raise ValueError(
+            f"weights column {column!r} must be finite and non-negative, but rows {rows} "
+            "are not; fix or drop those rows (e.g. trim extreme inverse-probability weights)."
+        )
+    return w
