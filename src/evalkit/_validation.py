@@ -17,9 +17,12 @@ __all__ = [
     "check_conf_level",
     "check_data",
     "check_integer",
+    "check_numeric",
     "check_one_of",
     "check_rng",
     "check_two_groups",
+    "check_unit_interval",
+    "check_weights",
 ]
 
 
@@ -100,6 +103,25 @@ def check_integer(
     return int(value)
 
 
+def check_numeric(
+    data: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    boolean: bool = False,
+    what: str = "column",
+    fix: str = "convert it to numbers first.",
+) -> None:
+    """Raise ``ValueError`` naming the first of ``columns`` that is not numeric.
+
+    Boolean columns count as numeric only with ``boolean=True`` (0/1 items, say).
+    """
+    for column in columns:
+        dtype = data[column].dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype)
+        if not numeric or (pd.api.types.is_bool_dtype(dtype) and not boolean):
+            raise ValueError(f"{what} {column!r} must be numeric, but has dtype {dtype}; {fix}")
+
+
 def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
@@ -115,6 +137,20 @@ def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     raise TypeError(
         f"rng must be an int seed or a numpy.random.Generator, but got {type(rng).__name__}."
     )
+
+
+def check_unit_interval(value: object, *, name: str, fix: str = "") -> float:
+    """Return ``value`` as ``float`` if it is a number (not a bool) strictly between 0 and 1.
+
+    Otherwise raise ``ValueError``: "<name> must be a number in (0, 1), but was
+    <value>", then ``fix``.
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not (ok and 0.0 < float(value) < 1.0):
+        raise ValueError(
+            f"{name} must be a number in (0, 1), but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return float(value)
 
 
 def check_two_groups(
@@ -137,3 +173,21 @@ def check_two_groups(
         raise ValueError(f"reference must be one of {observed}, but was {reference!r}.")
     other = observed[1] if reference == observed[0] else observed[0]
     return reference, other
+
+
+def check_weights(data: pd.DataFrame, weights: str | None) -> np.ndarray | None:
+    """Return the ``weights`` column as floats, or ``None`` when ``weights`` is ``None``.
+
+    Raise ``ValueError`` when a weight is missing, infinite or negative (the message
+    counts those rows; weights are case or inverse-probability weights).
+    """
+    if weights is None:
+        return None
+    w = data[weights].to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~(np.isfinite(w) & (w >= 0))
+    if bad.any():
+        raise ValueError(
+            f"weights column {weights!r} must be finite and non-negative, but {int(bad.sum())} "
+            "row(s) are not; fix or drop those rows (e.g. trim extreme inverse probabilities)."
+        )
+    return w
