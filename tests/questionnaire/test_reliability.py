@@ -171,6 +171,16 @@ def test_item_analysis_closed_forms_and_reverse_key_warning(bfi_agreeableness):
         item_analysis(raw, items)
 
 
+def test_alpha_accepts_boolean_items_and_names_a_non_numeric_one():
+    # Yes/no items (alpha = KR-20): booleans count as 0/1 answers.
+    rng = np.random.default_rng(8)
+    f = rng.normal(size=200)
+    answers = pd.DataFrame({f"i{j}": f + rng.normal(size=200) > 0 for j in range(4)})
+    items = list(answers.columns)
+    assert cronbach_alpha(answers, items).estimate == cronbach_alpha(answers * 1.0, items).estimate
+    text = answers.assign(i2=answers["i2"].map({True: "yes", False: "no"}))
+    with pytest.raises(ValueError, match="item 'i2' must be numeric, but has dtype object"):
+        item_analysis(text, items)
 
 
 def test_omega_interval_is_seeded_and_brackets_the_estimate(bfi_agreeableness):
@@ -182,4 +192,22 @@ def test_omega_interval_is_seeded_and_brackets_the_estimate(bfi_agreeableness):
     assert row.ci_low < row.estimate < row.ci_high and row.n_boot == 200
     with pytest.raises(ValueError, match="n_boot must be an integer"):
         mcdonald_omega(x, items, n_boot=1)
+
+
+def test_omega_says_when_bootstrap_replicates_cannot_be_fitted(monkeypatch, bfi_agreeableness):
+    from evalkit.questionnaire import reliability
+
+    x, items = bfi_agreeableness
+    fit = reliability._one_factor_ml
+    calls = []
+
+    def failing_after_the_full_data_fit(s, psi=None):
+        calls.append(psi)
+        if len(calls) > 3:
+            raise np.linalg.LinAlgError("Eigenvalues did not converge")
+        return fit(s, psi)
+
+    monkeypatch.setattr(reliability, "_one_factor_ml", failing_after_the_full_data_fit)
+    with pytest.raises(ValueError, match="could not be fitted in 8 of 10 bootstrap replicates"):
+        mcdonald_omega(x, items, n_boot=10)
 

@@ -10,6 +10,7 @@ from evalkit.data import synthetic
 from evalkit.data.schema import RSE_ITEMS, RSE_REVERSED
 from evalkit.questionnaire import (
     Scale,
+    attrition_analysis,
     item_analysis,
     load_scale,
     paired_change,
@@ -140,6 +141,26 @@ def test_result_plots_return_axes(rse):
     only_pre = pre_post_scores(q[q["wave"] == "pre"], rse)
     with pytest.raises(ValueError, match="at least 2 participants with both"):
         only_pre.plot()
+
+
+def test_result_plots_draw_on_the_given_axes(rse):
+    import matplotlib.pyplot as plt
+
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    scores = pre_post_scores(q, rse)
+    pre = q[q["wave"] == "pre"]
+    results = [
+        score_scale(pre, rse),
+        scores,
+        item_analysis(pre, rse),
+        paired_change(scores.data, "score_pre", "score_post"),
+        attrition_analysis(scores.data, "score_pre", "score_post", n_imputations=2, rng=0),
+    ]
+    for result in results:
+        fig, ax = plt.subplots()
+        assert result.plot(ax=ax) is ax, type(result).__name__
+        assert len(plt.get_fignums()) == 1  # no figure of its own
+        plt.close(fig)
 
 
 # ---------------------------------------------------------------------------- reliability

@@ -118,7 +118,6 @@ def test_attrition_simulation_complete_case_biased_ipw_and_mi_cover(monkeypatch,
         assert 0.93 <= est["coverage"] <= 0.97, summary
 
 
-
 def test_simulation_omega_bootstrap_interval_covers_the_true_reliability():
     """Congeneric items (loadings 0.4-0.9): 400 samples of 300 respondents, 400 replicates each.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import percentile_interval
 from evalkit._stats.mestimation import weighted_gram
-from evalkit._stats.resample import bootstrap_draws
+from evalkit._stats.resample import bootstrap_replicates
 from evalkit._validation import (
     check_columns,
     check_conf_level,
@@ -294,7 +295,8 @@ def mcdonald_omega(
     ValueError
         If ``conf_level`` is not in (0, 1), ``n_boot`` is not an integer of at least 2,
         ``items`` names fewer than 2 columns, a column is missing or not numeric, an
-        answer is out of a Scale's range, or fewer than 3 rows have every item answered.
+        answer is out of a Scale's range, fewer than 3 rows have every item answered, or
+        the factor model cannot be fitted in a bootstrap replicate.
 
     Notes
     -----
@@ -372,11 +374,33 @@ def _omega_draws(
     pattern = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
     patterns = np.empty((pattern.max() + 1, x.shape[1]), order="F")
     patterns[pattern] = x
-    draws = np.empty(n_boot)
-    for b in range(n_boot):
-        counts = np.bincount(pattern[bootstrap_draws(len(x), gen)], minlength=len(patterns))
-        draws[b] = _omega(*_one_factor_ml(_covariance(patterns, counts, standardized), psi))
+    statistic = partial(
+        _replicate_omega, pattern=pattern, patterns=patterns, psi=psi, standardized=standardized
+    )
+    draws = bootstrap_replicates(
+        statistic, np.arange(len(x)), len(x), n_boot=n_boot, size=1, rng=gen
+    )[:, 0]
+    failed = int(np.isnan(draws).sum())
+    if failed:
+        raise ValueError(
+            f"the factor model could not be fitted in {failed} of {n_boot} bootstrap "
+            "replicates, so omega's interval is undefined; drop items that (nearly) everyone "
+            "answers alike, or use more questionnaires."
+        )
     return draws
+
+
+def _replicate_omega(
+    counts: np.ndarray,
+    *,
+    pattern: np.ndarray,
+    patterns: np.ndarray,
+    psi: np.ndarray,
+    standardized: bool,
+) -> list[float]:
+    """Omega of one replicate: the model refitted to the patterns, weighted by the draws."""
+    weights = np.bincount(pattern, weights=counts, minlength=len(patterns))
+    return [_omega(*_one_factor_ml(_covariance(patterns, weights, standardized), psi))]
 
 
 # --------------------------------------------------------------------------------------
