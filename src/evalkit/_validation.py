@@ -19,6 +19,7 @@ __all__ = [
     "check_horizons",
     "check_integer",
     "check_numbers",
+    "check_numeric",
     "check_one_of",
     "check_positive",
     "check_probability_range",
@@ -26,6 +27,7 @@ __all__ = [
     "check_subset",
     "check_truncate",
     "check_two_groups",
+    "check_unit_interval",
     "check_weights",
 ]
 
@@ -139,6 +141,25 @@ def check_numbers(
     return numbers
 
 
+def check_numeric(
+    data: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    boolean: bool = False,
+    what: str = "column",
+    fix: str = "convert it to numbers first.",
+) -> None:
+    """Raise ``ValueError`` naming the first of ``columns`` that is not numeric.
+
+    Boolean columns count as numeric only with ``boolean=True`` (0/1 items, say).
+    """
+    for column in columns:
+        dtype = data[column].dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype)
+        if not numeric or (pd.api.types.is_bool_dtype(dtype) and not boolean):
+            raise ValueError(f"{what} {column!r} must be numeric, but has dtype {dtype}; {fix}")
+
+
 def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
@@ -205,6 +226,20 @@ def check_truncate(truncate: float | None) -> None:
         )
 
 
+def check_unit_interval(value: object, *, name: str, fix: str = "") -> float:
+    """Return ``value`` as ``float`` if it is a number (not a bool) strictly between 0 and 1.
+
+    Otherwise raise ``ValueError``: "<name> must be a number in (0, 1), but was
+    <value>", then ``fix``.
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not (ok and 0.0 < float(value) < 1.0):
+        raise ValueError(
+            f"{name} must be a number in (0, 1), but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return float(value)
+
+
 def check_two_groups(
     values: pd.Series, reference: object | None, *, column: str
 ) -> tuple[object, object]:
@@ -227,17 +262,23 @@ def check_two_groups(
     return reference, other
 
 
-def check_weights(data: pd.DataFrame, column: str) -> np.ndarray:
-    """Return the case weights in ``column`` as ``float64``; raise ``ValueError`` naming the
-    first rows (index labels, never values) where a weight is missing, infinite or negative.
+def check_weights(data: pd.DataFrame, weights: str | None) -> np.ndarray | None:
+    """Return the ``weights`` column as floats, or ``None`` when ``weights`` is ``None``.
+
+    Raise ``ValueError`` when a weight is missing, infinite or negative, naming how many
+    rows and the first of them (index labels, never values); weights are case or
+    inverse-probability weights.
     """
-    check_columns(data, [column])
-    w = data[column].to_numpy(dtype="float64")
-    bad = ~np.isfinite(w) | (w < 0)
+    if weights is None:
+        return None
+    check_columns(data, [weights])
+    w = data[weights].to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~(np.isfinite(w) & (w >= 0))
     if bad.any():
         rows = data.index[bad][:5].tolist()
         raise ValueError(
-            f"weights column {column!r} must be finite and non-negative, but rows {rows} "
-            "are not; fix or drop those rows (e.g. trim extreme inverse-probability weights)."
+            f"weights column {weights!r} must be finite and non-negative, but {int(bad.sum())} "
+            f"row(s) are not (first: {rows}); fix or drop those rows (e.g. trim extreme "
+            "inverse-probability weights)."
         )
     return w
