@@ -16,10 +16,13 @@ __all__ = [
     "check_columns",
     "check_conf_level",
     "check_data",
+    "check_finite_number",
     "check_integer",
     "check_one_of",
     "check_rng",
+    "check_times",
     "check_two_groups",
+    "check_weights",
 ]
 
 
@@ -70,6 +73,19 @@ def check_conf_level(conf_level: float) -> float:
     return float(conf_level)
 
 
+def check_finite_number(value: object, *, name: str, fix: str = "") -> float:
+    """Return ``value`` as ``float`` if it is a finite real number, else raise ``ValueError``.
+
+    The message reads "<name> must be a finite number, but was <value>", then ``fix``.
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value)
+    if not ok:
+        raise ValueError(
+            f"{name} must be a finite number, but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return float(value)
+
+
 def check_integer(
     value: object,
     *,
@@ -117,6 +133,33 @@ def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     )
 
 
+def check_times(
+    times: object, *, name: str, allow_zero: bool = False, scalar: bool = False
+) -> list[float]:
+    """Return ``times`` (a number or a sequence) as a list of floats if all are finite
+    and positive (or zero, with ``allow_zero``); ``scalar`` asks for one number.
+
+    Times are in the unit of the data's time column (horizons of 3, 6, 12 months).
+    Raises ``ValueError`` otherwise.
+    """
+    one = np.isscalar(times)
+    values = [times] if one else list(times) if isinstance(times, Iterable) else [times]
+
+    def valid(v: object) -> bool:
+        number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        return number and np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
+
+    if not values or not all(valid(v) for v in values) or (scalar and not one):
+        sign = "non-negative" if allow_zero else "positive"
+        what = f"a {sign} number" if scalar else f"{sign} (a number or a list of numbers)"
+        example = "12" if scalar else "[3, 6, 12]"
+        raise ValueError(
+            f"{name} must be {what}, finite and in the time unit, but got {times!r}; e.g. "
+            f"{name}={example} for months."
+        )
+    return [float(v) for v in values]
+
+
 def check_two_groups(
     values: pd.Series, reference: object | None, *, column: str
 ) -> tuple[object, object]:
@@ -137,3 +180,19 @@ def check_two_groups(
         raise ValueError(f"reference must be one of {observed}, but was {reference!r}.")
     other = observed[1] if reference == observed[0] else observed[0]
     return reference, other
+
+
+def check_weights(weights: np.ndarray, *, column: str) -> np.ndarray:
+    """Return ``weights`` (a column's values) if all are finite and non-negative.
+
+    Case and inverse-probability weights count people; a negative or infinite weight
+    has no meaning there. Raises ``ValueError`` otherwise.
+    """
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        raise ValueError(
+            f"weights column {column!r} must be finite and non-negative, but has "
+            f"{int(bad.sum())} negative or infinite value(s); fix the weights (e.g. trim "
+            "extreme inverse probabilities)."
+        )
+    return weights
