@@ -142,8 +142,8 @@ def check_times(
     Times are in the unit of the data's time column (horizons of 3, 6, 12 months).
     Raises ``ValueError`` otherwise.
     """
-    one = np.isscalar(times)
-    values = [times] if one else list(times) if isinstance(times, Iterable) else [times]
+    one = np.ndim(times) == 0
+    values = [times] if one else list(times)
 
     def valid(v: object) -> bool:
         number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)

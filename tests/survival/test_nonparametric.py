@@ -142,10 +142,18 @@ def test_cumulative_incidence_differs_from_lifelines_only_by_jitter(unempdur):
 AT_COLUMNS = ["group", "time", "n_risk", "estimate", "std_error", "ci_low", "ci_high"]
 
 
-def _last_step(part: pd.DataFrame, t: float) -> pd.Series | None:
-    """The table's row of the last step at or before ``t`` (None before the first)."""
-    before = part[part["time"] <= t]
-    return None if before.empty else before.iloc[-1]
+def _assert_last_steps(got: pd.DataFrame, part: pd.DataFrame, times, start: float) -> None:
+    """Each row of ``got`` holds the curve ``part`` at its last step at or before the time;
+    before the first step, ``start`` with SE 0."""
+    for t, (_, row) in zip(times, got.iterrows(), strict=True):
+        before = part[part["time"] <= t]
+        expected = (
+            pd.Series({"estimate": start, "std_error": 0.0, "ci_low": start, "ci_high": start})
+            if before.empty
+            else before.iloc[-1]
+        )
+        for c in ("estimate", "std_error", "ci_low", "ci_high"):
+            assert row[c] == expected[c]
 
 
 def test_kaplan_meier_at_matches_the_table_and_lifelines(rossi):
@@ -163,14 +171,7 @@ def test_kaplan_meier_at_matches_the_table_and_lifelines(rossi):
         assert_allclose(got.estimate, ll.predict(times), rtol=CLOSED_FORM)
         # at risk at t: everyone whose time is t or later (no late entry here)
         assert got.n_risk.tolist() == [float((sub.week >= t).sum()) for t in times]
-        part = km.table[km.table.group == g]
-        for t, (_, row) in zip(times, got.iterrows(), strict=True):
-            step = _last_step(part, t)
-            if step is None:  # before the first event: S = 1 with SE 0
-                assert (row.estimate, row.std_error, row.ci_low, row.ci_high) == (1, 0, 1, 1)
-            else:
-                for c in ("estimate", "std_error", "ci_low", "ci_high"):
-                    assert row[c] == step[c]
+        _assert_last_steps(got, km.table[km.table.group == g], times, start=1.0)
 
 
 def test_kaplan_meier_at_one_number_and_an_event_time(rossi):
@@ -195,13 +196,7 @@ def test_cumulative_incidence_at_matches_the_table(unempdur):
         sub = unempdur[unempdur.ui == g]
         assert got.time.tolist() == times
         assert got.n_risk.tolist() == [float((sub.spell >= t).sum()) for t in times]
-        for t, (_, row) in zip(times, got.iterrows(), strict=True):
-            step = _last_step(part, t)
-            if step is None:  # before the first exit: F = 0 with SE 0
-                assert (row.estimate, row.std_error, row.ci_low, row.ci_high) == (0, 0, 0, 0)
-            else:
-                for col in ("estimate", "std_error", "ci_low", "ci_high"):
-                    assert row[col] == step[col]
+        _assert_last_steps(got, part, times, start=0.0)
     one = cif.at(6)
     assert list(one.columns) == columns and len(one) == 6
     pd.testing.assert_frame_equal(one, cif.at([6.0]))

@@ -98,6 +98,8 @@ def _layout(time, death, entry, weights, ties, x):
 
 @dataclass
 class _Sums:
+    """Log partial likelihood, its derivatives and the per-time sums at one ``beta``."""
+
     loglik: float
     grad: np.ndarray
     info: np.ndarray

@@ -244,6 +244,26 @@ def model_data(data, time, event, formula, entry, weights, cluster):
     return t, e, w, x, names
 
 
+def cox_result(fit, x, names, death, cov, variance, *, model, cause, ties, ph_test, conf_level,
+               min_count) -> CoxResult:
+    """The result of a fitted model: its hazard ratio table (rare levels blanked) and fit."""
+    return CoxResult(
+        table=hazard_ratio_table(fit.beta, cov, names, normal_quantile(conf_level), x, min_count),
+        ph_test=ph_test,
+        model=model,
+        cause=cause,
+        ties=ties,
+        variance=variance,
+        n=int(death.size),
+        n_events=int(death.sum()),
+        loglik=fit.loglik,
+        loglik_null=fit.loglik_null,
+        converged=fit.converged,
+        conf_level=conf_level,
+        covariance=cov,
+    )
+
+
 def cox_model(
     data: pd.DataFrame,
     time: str,
@@ -373,18 +393,6 @@ def cox_model(
         ones = np.ones(t.size) if w is None else w
         cov, variance = robust_covariance(fit, x, ones, data, cluster)
     ph = _ph_test(fit, x, t, death, names, ph_transform, fit.covariance, w)
-    return CoxResult(
-        table=hazard_ratio_table(fit.beta, cov, names, normal_quantile(conf_level), x, min_count),
-        ph_test=ph,
-        model="cause-specific Cox",
-        cause=cause_name,
-        ties=ties,
-        variance=variance,
-        n=int(t.size),
-        n_events=int(death.sum()),
-        loglik=fit.loglik,
-        loglik_null=fit.loglik_null,
-        converged=fit.converged,
-        conf_level=conf_level,
-        covariance=cov,
-    )
+    return cox_result(fit, x, names, death, cov, variance, model="cause-specific Cox",
+                      cause=cause_name, ties=ties, ph_test=ph, conf_level=conf_level,
+                      min_count=min_count)

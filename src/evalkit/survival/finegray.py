@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 
 from evalkit._stats.arrays import reverse_cumsum
-from evalkit._stats.intervals import normal_quantile
 from evalkit._validation import check_conf_level
 from evalkit.survival._coxph import fit_cox
 from evalkit.survival.cox import (
     CoxResult,
+    cox_result,
     event_indicator,
-    hazard_ratio_table,
     model_data,
     robust_covariance,
 )
@@ -72,10 +71,9 @@ def fine_gray_model(
     censored : object, default="censored"
     conf_level : float, default=0.95
     min_count : int, optional
-        Disclosure control for published tables: the hazard ratio of a level that
-        fewer than ``min_count`` people have (or lack) is blanked and flagged
-        ``suppressed`` (:func:`evalkit.reporting.disclosure.rare_indicators`); the model itself
-        is unchanged.
+        Disclosure control for published tables, as in
+        :func:`~evalkit.survival.cox_model` (rare levels blanked and flagged
+        ``suppressed``; the model itself is unchanged).
 
     Returns
     -------
@@ -126,18 +124,5 @@ def fine_gray_model(
     fit = fit_cox(x, t, death, ties="breslow",
                   fine_gray=(rows, g_minus(t[rows]), g_minus))
     cov, variance = robust_covariance(fit, x, np.ones(t.size), data, cluster)
-    return CoxResult(
-        table=hazard_ratio_table(fit.beta, cov, names, normal_quantile(conf_level), x, min_count),
-        ph_test=None,
-        model="Fine-Gray",
-        cause=cause_name,
-        ties="breslow",
-        variance=variance,
-        n=int(t.size),
-        n_events=int(death.sum()),
-        loglik=fit.loglik,
-        loglik_null=fit.loglik_null,
-        converged=fit.converged,
-        conf_level=conf_level,
-        covariance=cov,
-    )
+    return cox_result(fit, x, names, death, cov, variance, model="Fine-Gray", cause=cause_name,
+                      ties="breslow", ph_test=None, conf_level=conf_level, min_count=min_count)

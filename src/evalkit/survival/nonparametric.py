@@ -117,6 +117,9 @@ class KaplanMeierResult(TableResult):
         What counts as the event (other exits are censored).
     risk_table : RiskTable
         The counts the curves were computed from.
+
+    Methods ``at(times)`` (the curves at given times), ``plot(ax=None)`` and the
+    property ``failure_table`` (1 − S).
     """
 
     table: pd.DataFrame
@@ -162,7 +165,8 @@ class KaplanMeierResult(TableResult):
         """Step curves with CI bands and the numbers at risk under the axis; the Axes.
 
         ``kind="failure"`` draws 1 − S(t); ``ticks`` are the times of the numbers at
-        risk (default: the x ticks). Draws on ``ax`` when given.
+        risk (default: the x ticks). Draws on ``ax`` when given. Raises ``ValueError``
+        on an unknown ``kind``.
         """
         check_one_of(kind, ["survival", "failure"], name="kind")
         ax = axes(ax, (7, 4.5))
@@ -388,6 +392,9 @@ class CumulativeIncidenceResult(TableResult):
     conf_level : float
     conf_type : str
     risk_table : RiskTable
+        The counts the curves were computed from.
+
+    Methods ``at(times)`` (the curves at given times) and ``plot(ax=None)``.
     """
 
     table: pd.DataFrame
@@ -424,7 +431,8 @@ class CumulativeIncidenceResult(TableResult):
 
         ``kind="stacked"`` stacks the exits of one ``group`` (default the first); the
         white space above is the probability of still searching. Draws on ``ax`` when
-        given; returns the Axes.
+        given; returns the Axes. Raises ``ValueError`` on an unknown ``kind`` or
+        ``group``.
         """
         check_one_of(kind, ["per_cause", "stacked"], name="kind")
         ax = axes(ax, (7, 4.5))

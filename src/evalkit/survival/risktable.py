@@ -114,7 +114,8 @@ class RiskTable(TableResult):
     def collapse(self, cause: str | list[str] | tuple[str, ...] | None) -> RiskTable:
         """The table with ``cause`` (one or several) as the only event, other causes censored.
 
-        ``None`` keeps every cause and merges them into one event (any exit).
+        ``None`` keeps every cause and merges them into one event (any exit). Raises
+        ``ValueError`` on a cause that is not one of :attr:`causes`.
         """
         if cause is None:
             selected = list(self.causes)
