@@ -17,10 +17,10 @@ __all__ = [
     "check_conf_level",
     "check_data",
     "check_finite_number",
+    "check_horizons",
     "check_integer",
     "check_one_of",
     "check_rng",
-    "check_times",
     "check_two_groups",
     "check_weights",
 ]
@@ -86,6 +86,21 @@ def check_finite_number(value: object, *, name: str, fix: str = "") -> float:
     return float(value)
 
 
+def check_horizons(horizons: float | Iterable[float]) -> list[float]:
+    """Return ``horizons`` (a number or a sequence) as a list of positive finite floats.
+
+    Otherwise raise ``ValueError`` ("horizons must be positive numbers (in the time
+    unit), but got ...").
+    """
+    values = [horizons] if np.isscalar(horizons) else list(horizons)
+    if not values or any(not np.isfinite(h) or h <= 0 for h in values):
+        raise ValueError(
+            f"horizons must be positive numbers (in the time unit), but got {horizons!r}; "
+            "e.g. horizons=[3, 6, 12] for months."
+        )
+    return [float(h) for h in values]
+
+
 def check_integer(
     value: object,
     *,
@@ -133,33 +148,6 @@ def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     )
 
 
-def check_times(
-    times: object, *, name: str, allow_zero: bool = False, scalar: bool = False
-) -> list[float]:
-    """Return ``times`` (a number or a sequence) as a list of floats if all are finite
-    and positive (or zero, with ``allow_zero``); ``scalar`` asks for one number.
-
-    Times are in the unit of the data's time column (horizons of 3, 6, 12 months).
-    Raises ``ValueError`` otherwise.
-    """
-    one = np.ndim(times) == 0
-    values = [times] if one else list(times)
-
-    def valid(v: object) -> bool:
-        number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-        return number and np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
-
-    if not values or not all(valid(v) for v in values) or (scalar and not one):
-        sign = "non-negative" if allow_zero else "positive"
-        what = f"a {sign} number" if scalar else f"{sign} (a number or a list of numbers)"
-        example = "12" if scalar else "[3, 6, 12]"
-        raise ValueError(
-            f"{name} must be {what}, finite and in the time unit, but got {times!r}; e.g. "
-            f"{name}={example} for months."
-        )
-    return [float(v) for v in values]
-
-
 def check_two_groups(
     values: pd.Series, reference: object | None, *, column: str
 ) -> tuple[object, object]:
@@ -182,17 +170,17 @@ def check_two_groups(
     return reference, other
 
 
-def check_weights(weights: np.ndarray, *, column: str) -> np.ndarray:
-    """Return ``weights`` (a column's values) if all are finite and non-negative.
-
-    Case and inverse-probability weights count people; a negative or infinite weight
-    has no meaning there. Raises ``ValueError`` otherwise.
+def check_weights(data: pd.DataFrame, column: str) -> np.ndarray:
+    """Return the case weights in ``column`` as ``float64``; raise ``ValueError`` naming the
+    first rows (index labels, never values) where a weight is missing, infinite or negative.
     """
-    bad = ~np.isfinite(weights) | (weights < 0)
+    check_columns(data, [column])
+    w = data[column].to_numpy(dtype="float64")
+    bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
+        rows = data.index[bad][:5].tolist()
         raise ValueError(
-            f"weights column {column!r} must be finite and non-negative, but has "
-            f"{int(bad.sum())} negative or infinite value(s); fix the weights (e.g. trim "
-            "extreme inverse probabilities)."
+            f"weights column {column!r} must be finite and non-negative, but rows {rows} "
+            "are not; fix or drop those rows (e.g. trim extreme inverse-probability weights)."
         )
-    return weights
+    return w

@@ -158,7 +158,7 @@ def _assert_last_steps(got: pd.DataFrame, part: pd.DataFrame, times, start: floa
 
 def test_kaplan_meier_at_matches_the_table_and_lifelines(rossi):
     km = kaplan_meier(rossi, "week", "arrest", group="fin")
-    times = [0.0, 0.5, 1.0, 10.0, 10.5, 52.0, 60.0]
+    times = [0.25, 0.5, 1.0, 10.0, 10.5, 52.0, 60.0]
     at = km.at(times)
     assert list(at.columns) == AT_COLUMNS
     assert at["group"].tolist() == [0] * 7 + [1] * 7
@@ -204,9 +204,11 @@ def test_cumulative_incidence_at_matches_the_table(unempdur):
 
 def test_at_errors(rossi):
     km = kaplan_meier(rossi, "week", "arrest")
-    with pytest.raises(ValueError, match="times must be non-negative"):
+    with pytest.raises(ValueError, match="horizons must be positive"):
         km.at(-1)
-    with pytest.raises(ValueError, match="times must be non-negative"):
+    with pytest.raises(ValueError, match="horizons must be positive"):
+        km.at(0)
+    with pytest.raises(ValueError, match="horizons must be positive"):
         cumulative_incidence(rossi, "week", "arrest").at([3, np.nan])
 
 

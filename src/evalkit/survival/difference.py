@@ -14,7 +14,7 @@ import pandas as pd
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_p_value, normal_quantile
-from evalkit._validation import check_conf_level, check_one_of, check_times
+from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit.errors import EvalkitWarning
 from evalkit.survival.nonparametric import aalen_johansen, probability_ci, step_at
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table, require_group
@@ -224,7 +224,7 @@ def survival_difference(
     [0.5, 0.0]
     """
     conf_level = check_conf_level(conf_level)
-    hs = check_times(horizons, name="horizons")
+    hs = check_horizons(horizons)
     if not isinstance(data, RiskTable):
         require_group(group)
     rt = as_risk_table(data, time, event, group, entry, weights, censored)

@@ -17,7 +17,7 @@ import pandas as pd
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_quantile
-from evalkit._validation import check_conf_level, check_one_of, check_times
+from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
 
 __all__ = [
@@ -135,7 +135,7 @@ class KaplanMeierResult(TableResult):
         Parameters
         ----------
         times : float or sequence of float
-            Times (unit of the time column), zero or later.
+            Times (unit of the time column), positive.
 
         Returns
         -------
@@ -148,9 +148,9 @@ class KaplanMeierResult(TableResult):
         Raises
         ------
         ValueError
-            If a time is negative or not a finite number.
+            If a time is not a positive number.
         """
-        ts = check_times(times, name="times", allow_zero=True)
+        ts = check_horizons(times)
         return curve_at(self.table, ["group"], ts, 1.0)
 
     @property
@@ -408,7 +408,7 @@ class CumulativeIncidenceResult(TableResult):
         Parameters
         ----------
         times : float or sequence of float
-            Times (e.g. horizons of 6 and 12 months), zero or later.
+            Times (e.g. horizons of 6 and 12 months), positive.
 
         Returns
         -------
@@ -421,9 +421,9 @@ class CumulativeIncidenceResult(TableResult):
         Raises
         ------
         ValueError
-            If a time is negative or not a finite number.
+            If a time is not a positive number.
         """
-        ts = check_times(times, name="times", allow_zero=True)
+        ts = check_horizons(times)
         return curve_at(self.table, ["group", "cause"], ts, 0.0)
 
     def plot(self, ax=None, *, kind: str = "per_cause", group: object = None):

@@ -433,8 +433,10 @@ def entry_times(data: pd.DataFrame, entry: str, time: str, t: np.ndarray) -> np.
 
 
 def weights_column(data: pd.DataFrame, weights: str) -> np.ndarray:
-    """Case or inverse-probability weights of column ``weights`` (finite, non-negative)."""
-    return check_weights(numeric_column(data, weights, what="weights"), column=weights)
+    """Case or inverse-probability weights of column ``weights`` (numeric, finite,
+    non-negative)."""
+    numeric_column(data, weights, what="weights")  # numeric, no missing values
+    return check_weights(data, weights)
 
 
 def _durations(data: pd.DataFrame, time: str) -> tuple[np.ndarray, float, float]:

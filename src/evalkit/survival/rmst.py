@@ -14,7 +14,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
 from evalkit._stats.intervals import normal_p_value, normal_quantile
-from evalkit._validation import check_conf_level, check_one_of, check_times
+from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit.survival.nonparametric import aalen_johansen
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
 
@@ -190,7 +190,7 @@ def restricted_mean_time(
     [2.25]
     """
     conf_level = check_conf_level(conf_level)
-    (tau,) = check_times(horizon, name="horizon", scalar=True)
+    (tau,) = check_horizons([horizon])
     rt = as_risk_table(data, time, event, group, entry, weights, censored)
     if cause is None:
         rt = rt.collapse(None)
