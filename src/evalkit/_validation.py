@@ -16,6 +16,7 @@ __all__ = [
     "check_columns",
     "check_conf_level",
     "check_data",
+    "check_finite_number",
     "check_horizons",
     "check_integer",
     "check_numbers",
@@ -77,6 +78,19 @@ def check_conf_level(conf_level: float) -> float:
             "for a 95% interval pass conf_level=0.95."
         )
     return float(conf_level)
+
+
+def check_finite_number(value: object, *, name: str, fix: str = "") -> float:
+    """Return ``value`` as ``float`` if it is a finite real number, else raise ``ValueError``.
+
+    The message reads "<name> must be a finite number, but was <value>", then ``fix``.
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value)
+    if not ok:
+        raise ValueError(
+            f"{name} must be a finite number, but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return float(value)
 
 
 def check_horizons(horizons: float | Iterable[float]) -> list[float]:

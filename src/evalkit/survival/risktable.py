@@ -4,9 +4,9 @@ Every nonparametric estimator of :mod:`evalkit.survival` works on this table, ne
 on row-level data, so it runs equally from participants' rows, from a table of counts
 released by a register, or from counts built inside a database.
 
-The table is built in one pass over the rows: integer-valued times (days, months)
-are binned directly (``numpy.add.at``, in cache-sized chunks); other times are sorted
-once (:func:`numpy.unique`).
+The table is built in one pass over the rows: whole-number times (days, months) are
+binned directly (:func:`whole_number_codes`, then ``numpy.add.at`` in cache-sized
+chunks); other times are sorted once (:func:`numpy.unique`).
 """
 
 from __future__ import annotations
@@ -19,19 +19,26 @@ import pandas as pd
 
 from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
-from evalkit._validation import check_columns, check_data
+from evalkit._validation import check_columns, check_data, check_weights
 
-__all__ = ["RiskTable", "risk_table", "risk_table_from_counts"]
+__all__ = [
+    "CENSORED",
+    "RiskTable",
+    "event_codes",
+    "risk_table",
+    "risk_table_from_counts",
+    "whole_number_codes",
+]
 
-#: Integer-valued times spanning at most this many units (or 4 n) are binned directly.
+#: Label of censoring in label-coded event columns.
+CENSORED = "censored"
+#: Whole-number times spanning at most this many units (or 4 n) are binned directly.
 _MAX_DIRECT_SPAN = 10_000_000
 #: Rows binned per step (temporaries of ~1 MiB stay in cache).
 _CHUNK = 1 << 17
-CENSORED = "censored"
 #: Bit pattern of +inf: non-negative doubles viewed as uint64 are at most this.
 _FLOAT_INF_BITS = np.array(np.inf).view(np.uint64)
-#: 2**52: for a whole number 0 <= t < 2**52, t + 2**52 is exact and its bits, read as
-#: an int64, are ``_MAGIC_BITS + t`` (a float-to-integer conversion by one addition).
+#: 2**52, the smallest double whose spacing to the next one is 1, and its bits as int64.
 _MAGIC = 2.0**52
 _MAGIC_BITS = int(np.array(_MAGIC).view(np.int64))
 
@@ -107,7 +114,8 @@ class RiskTable(TableResult):
     def collapse(self, cause: str | list[str] | tuple[str, ...] | None) -> RiskTable:
         """The table with ``cause`` (one or several) as the only event, other causes censored.
 
-        ``None`` keeps every cause and merges them into one event (any exit).
+        ``None`` keeps every cause and merges them into one event (any exit). Raises
+        ``ValueError`` on a cause that is not one of :attr:`causes`.
         """
         if cause is None:
             selected = list(self.causes)
@@ -168,7 +176,8 @@ def _nonnegative_max(x: np.ndarray) -> float | int | None:
     return None if np.isnan(lo) or lo < 0 else hi.item()
 
 
-def _numeric(data: pd.DataFrame, column: str, *, what: str) -> np.ndarray:
+def numeric_column(data: pd.DataFrame, column: str, *, what: str) -> np.ndarray:
+    """A numeric column without missing values, as floats."""
     return _numeric_range(data, column, what=what)[0]
 
 
@@ -279,6 +288,81 @@ def _drop_empty_groups(present: np.ndarray, groups: tuple, *arrays: np.ndarray):
             *(a[present] for a in arrays))
 
 
+def whole_number_codes(t: np.ndarray, out: np.ndarray | None = None) -> np.ndarray | None:
+    """``t`` as int64 if every value is a whole number from 0 to 2**52 − 1, else ``None``.
+
+    Equals ``t.astype(np.int64)`` when ``((t >= 0) & (t < 2**52) & (np.trunc(t) == t))``
+    holds for all values, in one floating-point addition instead of a rounding, three
+    comparisons and a conversion. Why it is exact:
+
+    - The doubles in [2**52, 2**53) are exactly the whole numbers there (the spacing
+      is 1). So for a whole ``t`` in [0, 2**52) the sum ``f = t + 2**52`` is
+      representable and computed without rounding.
+    - In that binade every double has the exponent of 2**52, and its 52 mantissa bits
+      count the units above 2**52: the bits of ``f`` read as an int64 are
+      ``bits(2**52) + t``. Subtracting the constant ``bits(2**52)`` leaves ``t``.
+    - Two checks keep exactly those values. ``f − 2**52 == t`` (a subtraction that is
+      exact in the binade) fails for every value the addition rounded: fractions,
+      subnormals, NaN, odd whole numbers beyond 2**53. The codes lying in
+      [0, 2**52) puts ``f`` in the binade, which fails for negative numbers, infinity
+      and numbers of 2**52 and more. ``-0.0`` gives 0, as ``astype`` does.
+
+    ``out`` (float64, the shape of ``t``) receives the result, viewed as int64.
+
+    Examples
+    --------
+    >>> whole_number_codes(np.array([0.0, 3.0, 730.0])).tolist()
+    [0, 3, 730]
+    >>> whole_number_codes(np.array([1.0, 2.5])) is None
+    True
+    """
+    f = np.add(t, _MAGIC, out=out)
+    if not np.array_equal(f - _MAGIC, t):
+        return None
+    codes = f.view(np.int64)
+    codes -= _MAGIC_BITS
+    return codes if codes.view(np.uint64).max(initial=0) < _MAGIC else None
+
+
+def _direct_binning(lo: float, hi: float, n: int) -> bool:
+    """Whether times from ``lo`` to ``hi`` may be binned on every whole number between."""
+    return hi - lo <= min(_MAX_DIRECT_SPAN, 4 * n + 1000) and lo == int(lo) and hi < _MAGIC
+
+
+def _drop_unused_labels(
+    gcodes: np.ndarray | None, n_g: int, cells_per_group: int, n_rows: int
+) -> tuple[np.ndarray | None, int, np.ndarray | None]:
+    """Group codes renumbered without labels that have no rows, when those would make
+    the table larger than the data; the codes, their number and the mask of labels kept."""
+    if gcodes is None or n_g * cells_per_group <= max(4 * n_rows, 1 << 20):
+        return gcodes, n_g, None
+    used = np.bincount(gcodes, minlength=n_g) > 0
+    if used.all():
+        return gcodes, n_g, None
+    return (np.cumsum(used) - 1)[gcodes], int(used.sum()), used
+
+
+def _cell_index(c: np.ndarray, gcodes, codes, n_g: int, k1: int, offset: int) -> None:
+    """Turn time positions ``c`` into cells ``(time × group) × cause``, in place."""
+    if gcodes is not None:
+        c *= n_g
+        c += gcodes
+    c *= k1
+    c += codes
+    if offset:
+        c += np.int64(offset)
+
+
+def _add_to_cells(counts: np.ndarray, sq: np.ndarray | None, c: np.ndarray, w, k1: int) -> None:
+    """Add rows (or their weights, and the squared weights by time × group) to their cells."""
+    if w is None:
+        np.add.at(counts, c, 1)
+        return
+    counts += np.bincount(c, weights=w, minlength=counts.size)
+    c //= k1
+    sq += np.bincount(c, weights=w * w, minlength=sq.size)
+
+
 def _count_cells(
     t: np.ndarray,
     lo: float,
@@ -296,73 +380,116 @@ def _count_cells(
     ``lo`` is a lower bound of the times (their minimum, or 0) and ``hi`` their
     maximum. Returns the counts (sums of ``w``, shape ``(G, T, K + 1)``), the sums of
     ``w²`` by group and time (``None`` without weights), the grid, the group codes and
-    the mask of the labels kept (``None``: all). Integer-valued times spanning a small
-    range are binned directly (the grid is every integer from ``lo`` to ``hi``); other
-    times are sorted once (:func:`numpy.unique`). A direct time ``t`` becomes an integer
-    by one float addition: the bits of ``t + 2**52``, read as an int64, are a constant
-    plus ``t``; subtracting 2**52 again gives ``t`` back exactly when ``t`` is a whole
-    number, which is the check. Unweighted rows are binned in chunks whose buffers stay
-    in cache, with ``numpy.add.at`` (cells are known to lie in the table, so
+    the mask of the labels kept (``None``: all). Whole-number times spanning a small
+    range are binned directly (the grid is every whole number from ``lo`` to ``hi``,
+    each time its own position by :func:`whole_number_codes`); other times are sorted
+    once (:func:`numpy.unique`). Unweighted rows are binned in chunks whose buffers
+    stay in cache, with ``numpy.add.at`` (cells are known to lie in the table, so
     :func:`numpy.bincount`'s extra pass for their range is not needed); weighted sums
     keep the row order of one :func:`numpy.bincount`. Labels without rows are dropped
     before binning only when they would make the table larger than the data.
     """
-    direct = (
-        direct
-        and hi - lo <= min(_MAX_DIRECT_SPAN, 4 * t.size + 1000)
-        and lo == int(lo)
-        and hi < _MAGIC
-    )
+    direct = direct and _direct_binning(lo, hi, t.size)
     if direct:
         grid, idx = lo + np.arange(int(hi - lo) + 1, dtype=float), None
     else:
         grid, idx = np.unique(t, return_inverse=True)
-    all_codes, kept = gcodes, None
-    if gcodes is not None and n_g * grid.size * k1 > max(4 * t.size, 1 << 20):
-        used = np.bincount(gcodes, minlength=n_g) > 0
-        if not used.all():
-            kept, n_g = used, int(used.sum())
-            gcodes = (np.cumsum(used) - 1)[gcodes]
+    all_codes = gcodes
+    gcodes, n_g, kept = _drop_unused_labels(gcodes, n_g, grid.size * k1, t.size)
     size = n_g * grid.size * k1
     chunk = _CHUNK if w is None and size <= _CHUNK // 4 else max(t.size, 1)
     counts = np.zeros(size, dtype=np.int64 if w is None else float)
     sq = None if w is None else np.zeros(size // k1)
-    m = min(chunk, t.size)
-    buf, back, same = np.empty(m), np.empty(m), np.empty(m, bool)
-    # cell = (time × group) × cause; for direct times the bits of t + 2**52 stand for
-    # t, and the offset (wrapping int64 arithmetic) removes 2**52's bits and lo
-    offset = (-(_MAGIC_BITS + int(lo)) * n_g * k1 + 2**63) % 2**64 - 2**63 if direct else 0
+    buf = np.empty(min(chunk, t.size))
+    offset = -int(lo) * n_g * k1 if direct else 0  # the cell of time lo is 0
     for a in range(0, t.size, chunk):
-        b = a + chunk
-        f = buf[: min(b, t.size) - a]
-        c = f.view(np.int64)
+        b = min(a + chunk, t.size)
         if idx is None:
-            part = t[a:b]
-            np.add(part, _MAGIC, out=f)
-            if not np.equal(np.subtract(f, _MAGIC, out=back[: f.size]), part,
-                            out=same[: f.size]).all():
-                n_all = n_g if kept is None else kept.size  # not integer-valued: sort instead
+            c = whole_number_codes(t[a:b], out=buf[: b - a])
+            if c is None:  # not whole numbers: sort instead
+                n_all = n_g if kept is None else kept.size
                 return _count_cells(t, lo, hi, codes, all_codes, n_all, k1, w, direct=False)
         else:
+            c = buf[: b - a].view(np.int64)
             c[:] = idx[a:b]
-        if gcodes is not None:
-            c *= n_g
-            c += gcodes[a:b]
-        c *= k1
-        c += codes[a:b]
-        if offset:
-            c += np.int64(offset)
-        if w is None:
-            np.add.at(counts, c, 1)
-        else:
-            wb = w[a:b]
-            counts += np.bincount(c, weights=wb, minlength=size)
-            c //= k1
-            sq += np.bincount(c, weights=wb * wb, minlength=size // k1)
+        _cell_index(c, None if gcodes is None else gcodes[a:b], codes[a:b], n_g, k1, offset)
+        _add_to_cells(counts, sq, c, None if w is None else w[a:b], k1)
     counts = counts.reshape(grid.size, n_g, k1).transpose(1, 0, 2)
     if sq is not None:
         sq = sq.reshape(grid.size, n_g).T
     return counts, sq, grid, gcodes, kept
+
+
+def entry_times(data: pd.DataFrame, entry: str, time: str, t: np.ndarray) -> np.ndarray:
+    """Late-entry times of column ``entry``, checked to lie before the times ``t``."""
+    e = numeric_column(data, entry, what="entry")
+    if (e >= t).any():
+        bad = int((e >= t).sum())
+        raise ValueError(
+            f"entry times must be before exit times, but {bad} row(s) have {entry!r} >= "
+            f"{time!r}. Drop rows that leave before they enter, or correct the dates."
+        )
+    return e
+
+
+def weights_column(data: pd.DataFrame, weights: str) -> np.ndarray:
+    """Case or inverse-probability weights of column ``weights`` (numeric, finite,
+    non-negative)."""
+    numeric_column(data, weights, what="weights")  # numeric, no missing values
+    return check_weights(data, weights)
+
+
+def _durations(data: pd.DataFrame, time: str) -> tuple[np.ndarray, float, float]:
+    """Times of column ``time`` (non-negative numbers), a lower bound and their maximum."""
+    t, lo, hi = _numeric_range(data, time, what="time")
+    if lo < 0:
+        raise ValueError(
+            f"time column {time!r} has negative values (min {lo:g}); times are durations "
+            "since the start of follow-up. Check the start and end dates."
+        )
+    return t, lo, hi
+
+
+def _event_types(data: pd.DataFrame, event: str, censored: object) -> tuple[np.ndarray, tuple]:
+    """Event codes and causes of column ``event``, which must hold at least one cause."""
+    codes, causes = event_codes(data[event], censored)
+    if not causes:
+        raise ValueError(
+            f"event column {event!r} holds only {censored!r}: there are no event types. "
+            "Check the censoring label."
+        )
+    return codes, causes
+
+
+def _late_entries(
+    e: np.ndarray, grid: np.ndarray, gcodes: np.ndarray | None, n_g: int, w: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rows (sums of weights, and of squared weights) entering after each time, by group.
+
+    A row entering at ``e`` is not at risk at the grid times up to ``e``: these are
+    reverse cumulative sums of the entries counted at the last grid time at or before
+    ``e``, to subtract from the numbers at risk.
+    """
+    pos = np.searchsorted(grid, e, side="right") - 1
+    inside = pos >= 0
+    eb = pos[inside] if gcodes is None else gcodes[inside] * grid.size + pos[inside]
+    ew = None if w is None else w[inside]
+    entered = np.bincount(eb, weights=ew, minlength=n_g * grid.size).reshape(n_g, grid.size)
+    if w is None:
+        return reverse_cumsum(entered), None
+    entered_sq = np.bincount(eb, weights=ew * ew, minlength=n_g * grid.size)
+    return reverse_cumsum(entered), reverse_cumsum(entered_sq.reshape(n_g, grid.size))
+
+
+def _effective_at_risk(
+    n_risk: np.ndarray, risk_sq: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers at risk as floats and the Kish effective numbers ``(Σw)² / Σw²``."""
+    if risk_sq is None:
+        n_risk = n_risk.astype(float)
+        return n_risk, n_risk
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return n_risk, np.where(risk_sq > 0, n_risk**2 / risk_sq, 0.0)
 
 
 def risk_table(
@@ -400,6 +527,15 @@ def risk_table(
     -------
     RiskTable
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        On missing columns; non-numeric, missing or negative times; an event column
+        without event types, with missing values or negative codes; a group column with
+        missing values; negative or infinite weights; an entry at or after the exit.
+
     Examples
     --------
     >>> import pandas as pd
@@ -410,63 +546,28 @@ def risk_table(
     """
     check_data(data)
     check_columns(data, [time, event, group, entry, weights])
-    t, lo, hi = _numeric_range(data, time, what="time")
-    if lo < 0:
-        raise ValueError(
-            f"time column {time!r} has negative values (min {lo:g}); times are durations "
-            "since the start of follow-up. Check the start and end dates."
-        )
-    codes, causes = event_codes(data[event], censored)
-    if not causes:
-        raise ValueError(
-            f"event column {event!r} holds only {censored!r}: there are no event types. "
-            "Check the censoring label."
-        )
+    t, lo, hi = _durations(data, time)
+    codes, causes = _event_types(data, event, censored)
     gcodes, groups = _group_codes(data, group)
-    k1 = len(causes) + 1
-    w = None
-    if weights is not None:
-        w = _numeric(data, weights, what="weights")
-        if (w < 0).any() or not np.isfinite(w).all():
-            raise ValueError(
-                f"weights column {weights!r} must be finite and non-negative, but has "
-                f"min {w.min():g}; fix the weights (e.g. trim extreme inverse probabilities)."
-            )
-    counts, sq, grid, gcodes, kept = _count_cells(t, lo, hi, codes, gcodes, len(groups), k1, w)
+    w = None if weights is None else weights_column(data, weights)
+    counts, sq, grid, gcodes, kept = _count_cells(
+        t, lo, hi, codes, gcodes, len(groups), len(causes) + 1, w
+    )
     if kept is not None:
         groups = tuple(g for g, k in zip(groups, kept, strict=True) if k)
-    n_g = len(groups)
     active = counts.any(axis=(0, 2))
-    counts = counts[:, active]
-    grid = grid[active]
-    leaving = counts.sum(axis=2)
-    n_risk = reverse_cumsum(leaving)
-    if sq is not None:
-        risk_sq = reverse_cumsum(sq[:, active])
+    counts, grid = counts[:, active], grid[active]
+    n_risk = reverse_cumsum(counts.sum(axis=2))
+    risk_sq = None if sq is None else reverse_cumsum(sq[:, active])
     if entry is not None:
-        e = _numeric(data, entry, what="entry")
-        if (e >= t).any():
-            bad = int((e >= t).sum())
-            raise ValueError(
-                f"entry times must be before exit times, but {bad} row(s) have {entry!r} >= "
-                f"{time!r}. Drop rows that leave before they enter, or correct the dates."
-            )
-        pos = np.searchsorted(grid, e, side="right") - 1
-        inside = pos >= 0
-        eb = pos[inside] if gcodes is None else gcodes[inside] * grid.size + pos[inside]
-        ew = None if w is None else w[inside]
-        entered = np.bincount(eb, weights=ew, minlength=n_g * grid.size).reshape(n_g, grid.size)
-        n_risk = n_risk - reverse_cumsum(entered)
+        e = entry_times(data, entry, time, t)
+        entered, entered_sq = _late_entries(e, grid, gcodes, len(groups), w)
+        n_risk = n_risk - entered
         if w is not None:
-            entered_sq = np.bincount(eb, weights=ew * ew, minlength=n_g * grid.size)
-            risk_sq = risk_sq - reverse_cumsum(entered_sq.reshape(n_g, grid.size))
-    if w is not None:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            n_eff = np.where(risk_sq > 0, n_risk**2 / risk_sq, 0.0)
-    else:
-        n_risk = n_risk.astype(float)
-        n_eff = n_risk
+            risk_sq = risk_sq - entered_sq
+    n_risk, n_eff = _effective_at_risk(n_risk, risk_sq)
     if gcodes is not None:  # drop labels without rows (zero-weight rows count as rows)
+        n_g = len(groups)
         present = counts.any(axis=(1, 2)) if w is None else np.bincount(gcodes, minlength=n_g) > 0
         groups, counts, n_risk, n_eff = _drop_empty_groups(present, groups, counts, n_risk, n_eff)
     return RiskTable(
@@ -480,6 +581,26 @@ def risk_table(
         group_name=group,
         weighted=w is not None and not np.all(w == 1),
     )
+
+
+def _released_at_risk(
+    counts: pd.DataFrame, n_risk: str, gcodes: np.ndarray | None, idx: np.ndarray,
+    cube: np.ndarray,
+) -> np.ndarray:
+    """Numbers at risk ``(G, T)`` given in column ``n_risk``, checked against the counts."""
+    given = numeric_column(counts, n_risk, what="n_risk")
+    risk = np.full(cube.shape[:2], np.nan)
+    risk[gcodes if gcodes is not None else 0, idx] = given
+    present = cube.any(axis=2)
+    if np.isnan(risk[present]).any():
+        raise ValueError("n_risk is missing for some (group, time) with events.")
+    risk = np.where(np.isnan(risk), 0.0, risk)
+    if (risk[present] < cube.sum(axis=2)[present]).any():
+        raise ValueError(
+            "n_risk is smaller than the number of events + censorings at some time; "
+            "n_risk must count everyone at risk just before the time."
+        )
+    return risk
 
 
 def risk_table_from_counts(
@@ -515,6 +636,15 @@ def risk_table_from_counts(
     -------
     RiskTable
 
+    Raises
+    ------
+    TypeError
+        If ``counts`` is not a DataFrame.
+    ValueError
+        On missing columns, non-numeric or missing times or counts, negative counts,
+        only censoring rows, or an ``n_risk`` missing where something happens or
+        smaller than the events and censorings at that time.
+
     Examples
     --------
     >>> import pandas as pd
@@ -525,8 +655,8 @@ def risk_table_from_counts(
     """
     check_data(counts, name="counts")
     check_columns(counts, [time, cause, n_events, group, n_risk], name="counts")
-    t = _numeric(counts, time, what="time")
-    n = _numeric(counts, n_events, what="n_events")
+    t = numeric_column(counts, time, what="time")
+    n = numeric_column(counts, n_events, what="n_events")
     if (n < 0).any():
         raise ValueError(f"counts column {n_events!r} has negative counts; counts must be >= 0.")
     codes, causes = event_codes(counts[cause].astype(object).astype("category"), censored)
@@ -542,18 +672,7 @@ def risk_table_from_counts(
     if n_risk is None:
         risk = reverse_cumsum(cube.sum(axis=2))
     else:
-        given = _numeric(counts, n_risk, what="n_risk")
-        risk = np.full((n_g, n_t), np.nan)
-        risk[gcodes if gcodes is not None else 0, idx] = given
-        present = cube.any(axis=2)
-        if np.isnan(risk[present]).any():
-            raise ValueError("n_risk is missing for some (group, time) with events.")
-        risk = np.where(np.isnan(risk), 0.0, risk)
-        if (risk[present] < cube.sum(axis=2)[present]).any():
-            raise ValueError(
-                "n_risk is smaller than the number of events + censorings at some time; "
-                "n_risk must count everyone at risk just before the time."
-            )
+        risk = _released_at_risk(counts, n_risk, gcodes, idx, cube)
     if gcodes is not None:
         groups, cube, risk = _drop_empty_groups(
             np.bincount(gcodes, minlength=n_g) > 0, groups, cube, risk
@@ -569,3 +688,31 @@ def risk_table_from_counts(
         group_name=group,
         weighted=False,
     )
+
+
+def as_risk_table(
+    data: pd.DataFrame | RiskTable,
+    time: str,
+    event: str,
+    group: str | None,
+    entry: str | None,
+    weights: str | None,
+    censored: object,
+) -> RiskTable:
+    """``data`` if it is a risk table (grouped by ``group``), else its risk table."""
+    if isinstance(data, RiskTable):
+        if group is not None and group != data.group_name:
+            raise ValueError(
+                f"the risk table is grouped by {data.group_name!r}, but group={group!r} was "
+                "passed; build the table with that group column."
+            )
+        return data
+    return risk_table(
+        data, time, event, group=group, entry=entry, weights=weights, censored=censored
+    )
+
+
+def require_group(group: str | None) -> None:
+    """Raise unless the column of the compared groups is given."""
+    if group is None:
+        raise ValueError("group is required: pass the column of the groups to compare.")

@@ -1,4 +1,5 @@
-"""Simulation checks of evalkit.survival against a known truth (slow; run in CI).
+"""Simulation checks of evalkit.survival against a known truth, and the benchmark's
+quick run (slow; run in CI).
 
 Coverage of nominal 95% intervals must lie in 93–97% (the issue's band). Replicates are
 vectorised where the design allows: the cumulative-incidence study puts every replicate
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalkit.survival import cox_model, cumulative_incidence, fine_gray_model
+from evalkit.survival import cox_model, cumulative_incidence, fine_gray_model, gray_test
 
 pytestmark = pytest.mark.slow
 COVERAGE_BAND = (0.93, 0.97)
@@ -57,8 +58,8 @@ def test_cox_hazard_ratio_coverage_efron_ties():
         c = rng.uniform(30, 730, n)
         df = pd.DataFrame({"programme": x, "age": age, "time": np.ceil(np.minimum(t, c)),
                            "event": (t <= c).astype(int)})
-        model = cox_model(df, "programme + age").table.iloc[0]
-        robust = cox_model(df, "programme + age", robust=True).table.iloc[0]
+        model = cox_model(df, "time", "event", "programme + age").table.iloc[0]
+        robust = cox_model(df, "time", "event", "programme + age", robust=True).table.iloc[0]
         covered_model += model.ci_low <= np.exp(beta) <= model.ci_high
         covered_robust += robust.ci_low <= np.exp(beta) <= robust.ci_high
         estimates.append(model.log_hr)
@@ -90,10 +91,58 @@ def test_fine_gray_recovers_a_known_subdistribution_model():
             "time": np.minimum(t, c),
             "event": np.where(t <= c, np.where(is1, "job", "training"), "censored"),
         })
-        row = fine_gray_model(df, "x", cause="job").table.iloc[0]
+        row = fine_gray_model(df, "time", "event", "x", cause="job").table.iloc[0]
         covered += row.ci_low <= np.exp(beta) <= row.ci_high
         estimates.append(row.log_hr)
     print(f"Fine-Gray SHR coverage {covered / reps:.3f}, mean log SHR {np.mean(estimates):.4f} "
           f"vs {beta}")
     assert COVERAGE_BAND[0] <= covered / reps <= COVERAGE_BAND[1]
     assert abs(np.mean(estimates) - beta) < 0.03
+
+
+def _simulate(rng, n, job_ratio):
+    """Two arms, daily ties; arm b's job hazard × job_ratio, training hazard equal."""
+    arm = np.repeat(["a", "b"], n)
+    rate_job = np.where(arm == "b", job_ratio, 1.0) / 300
+    rate_training = np.full(2 * n, 1 / 400)
+    t_job = rng.exponential(1 / rate_job)
+    t_training = rng.exponential(1 / rate_training)
+    t = np.minimum(t_job, t_training)
+    censor = rng.uniform(60, 730, 2 * n)
+    observed = t <= censor
+    event = np.where(observed, np.where(t_job < t_training, "job", "training"), "censored")
+    return pd.DataFrame({"time": np.ceil(np.minimum(t, censor)), "event": event, "arm": arm})
+
+
+def test_gray_null_rejection_rate_and_power():
+    """Seeded replicates of 2 × 100 participants (tied days), test at the 5% level.
+
+    Null (equal cumulative incidence of the job exit), 2000 replicates: rejection within
+    [0.035, 0.065] (±3 binomial SE around 0.05). Alternatives (job hazard ratio 1.3,
+    1.8; 500 replicates each): power rises with the effect and exceeds 0.7 at 1.8.
+    """
+    rng = np.random.default_rng(19880901)
+    n = 100
+    rates = {}
+    for ratio, reps in ((1.0, 2000), (1.3, 500), (1.8, 500)):
+        p = np.array([
+            gray_test(_simulate(rng, n, ratio), group="arm", cause="job").table["p_value"][0]
+            for _ in range(reps)
+        ])
+        rates[ratio] = float(np.mean(p < 0.05))
+    assert 0.035 <= rates[1.0] <= 0.065, rates
+    assert rates[1.0] < rates[1.3] < rates[1.8], rates
+    assert rates[1.8] > 0.7, rates
+
+
+def test_benchmark_quick_runs():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_survival.py"
+    out = subprocess.run([sys.executable, str(script), "--quick", "--sizes", "500"],
+                         capture_output=True, text=True, timeout=300, check=True)
+    assert "Cox Efron p=10" in out.stdout
+    assert "max |beta_evalkit - beta_statsmodels|" in out.stdout
+

@@ -98,6 +98,8 @@ def _layout(time, death, entry, weights, ties, x):
 
 @dataclass
 class _Sums:
+    """Log partial likelihood, its derivatives and the per-time sums at one ``beta``."""
+
     loglik: float
     grad: np.ndarray
     info: np.ndarray
@@ -116,14 +118,15 @@ class _Sums:
     risk: np.ndarray  # (n,) w_i exp(eta_i)
 
 
-def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
+def _risk_set_sums(risk: np.ndarray, x: np.ndarray, lay: _Layout):
+    """``R0 = Σ risk`` ``(T,)`` and ``R1 = Σ risk x`` ``(T, p)`` over each death time's risk set.
+
+    Rows with ``exit_idx >= j``, minus rows with ``entry_idx >= j`` (late entry), plus
+    the Fine–Gray competing rows weighted by ``G(t_j−)/G(T_i−)`` after their exit; one
+    column of ``x`` at a time (no ``n × p`` temporary).
+    """
     _n, p = x.shape
     n_t = lay.times.size
-    eta = x @ beta
-    shift = eta.max() if eta.size else 0.0
-    risk = w * np.exp(eta - shift)
-    # risk-set sums: rows with exit_idx >= j minus rows with entry_idx >= j; one column
-    # of x at a time (no n × p temporary)
     pos = lay.exit_idx + 1
     r0 = reverse_cumsum(np.bincount(pos, weights=risk, minlength=n_t + 1))[1:]
     r1 = np.empty((n_t, p))
@@ -147,11 +150,52 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
                 np.bincount(lay.fg_start, weights=cw * x[lay.fg_rows, a], minlength=n_t + 1)
             )[:n_t]
             r1[:, a] += lay.fg_g * s1
+    return r0, r1
+
+
+def _death_sums(risk: np.ndarray, lay: _Layout):
+    """Risk of each death (by time), and ``D0 = Σ risk``, ``D1 = Σ risk x`` over the
+    deaths of each time."""
+    p = lay.x_death.shape[1]
     risk_death = risk[lay.death_rows]
     dd0 = np.add.reduceat(risk_death, lay.starts)
-    dd1 = np.empty((n_t, p))
+    dd1 = np.empty((lay.times.size, p))
     for a in range(p):
         dd1[:, a] = np.add.reduceat(risk_death * lay.x_death[:, a], lay.starts)
+    return risk_death, dd0, dd1
+
+
+def _information(x, risk, risk_death, lay: _Layout, r1, dd1, sc, sfc, sc2, sfc2, sffc2):
+    """Minus the Hessian of the log partial likelihood (Efron terms weighted by w̄)."""
+    # Σ_j Σ_l w̄ (R2 − f D2) c_l  as  Xᵀ diag(coef) X
+    pos = lay.exit_idx + 1
+    cum = np.concatenate([[0.0], np.cumsum(sc)])
+    entered = lay.entry_idx >= 0
+    coef = risk * (cum[pos] - cum[lay.entry_idx + 1] if entered.any() else cum[pos])
+    coef[lay.death_rows] -= risk_death * sfc[lay.rep_idx]  # time of each death, by time
+    info = (x * coef[:, None]).T @ x  # one BLAS call (many small ones stall threads)
+    if lay.fg_rows is not None and lay.fg_rows.size:
+        cumg = np.concatenate([[0.0], np.cumsum(lay.fg_g * sc)])
+        xf = x[lay.fg_rows]
+        cf = risk[lay.fg_rows] / lay.fg_gi * (cumg[-1] - cumg[lay.fg_start])
+        info += (xf * cf[:, None]).T @ xf
+    # minus Σ_j w̄ Σ_l a_l a_lᵀ
+    info -= (r1 * sc2[:, None]).T @ r1
+    cross = (r1 * sfc2[:, None]).T @ dd1
+    info += cross + cross.T
+    info -= (dd1 * sffc2[:, None]).T @ dd1
+    return info
+
+
+def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
+    """Log partial likelihood, gradient, information and the per-time sums at ``beta``."""
+    _n, p = x.shape
+    eta = x @ beta
+    shift = eta.max() if eta.size else 0.0
+    risk = w * np.exp(eta - shift)
+    r0, r1 = _risk_set_sums(risk, x, lay)
+    risk_death, dd0, dd1 = _death_sums(risk, lay)
+    # Efron terms: one per death, c_l = 1 / (R0 − f_l D0)
     wbar = lay.d_weight / lay.d_count
     j = lay.rep_idx
     f = lay.frac
@@ -168,27 +212,13 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
     sfc = wbar * sfa
     # gradient: Σ_deaths w x − Σ_j w̄_j Σ_l a_l,  a_l = (R1 − f D1) c_l
     grad = lay.wx_death - (sc @ r1 - sfc @ dd1)
-    info = np.empty((p, p))
     fcc = fc * c
     sc2 = wbar * np.add.reduceat(c * c, lay.starts)
     sfc2 = wbar * np.add.reduceat(fcc, lay.starts)
     sffc2 = wbar * np.add.reduceat(fcc * f, lay.starts)
+    info = np.empty((p, p))
     if need_info:
-        # Σ_j Σ_l w̄ (R2 − f D2) c_l  as  Xᵀ diag(coef) X
-        cum = np.concatenate([[0.0], np.cumsum(sc)])
-        coef = risk * (cum[pos] - cum[lay.entry_idx + 1] if entered.any() else cum[pos])
-        coef[lay.death_rows] -= risk_death * sfc[j]  # j: time of each death, by time
-        info = (x * coef[:, None]).T @ x  # one BLAS call (many small ones stall threads)
-        if lay.fg_rows is not None and lay.fg_rows.size:
-            cumg = np.concatenate([[0.0], np.cumsum(lay.fg_g * sc)])
-            xf = x[lay.fg_rows]
-            cf = risk[lay.fg_rows] / lay.fg_gi * (cumg[-1] - cumg[lay.fg_start])
-            info += (xf * cf[:, None]).T @ xf
-        # minus Σ_j w̄ Σ_l a_l a_lᵀ
-        info -= (r1 * sc2[:, None]).T @ r1
-        cross = (r1 * sfc2[:, None]).T @ dd1
-        info += cross + cross.T
-        info -= (dd1 * sffc2[:, None]).T @ dd1
+        info = _information(x, risk, risk_death, lay, r1, dd1, sc, sfc, sc2, sfc2, sffc2)
     return _Sums(loglik, grad, info, r0, r1, dd0, dd1, sc, sfc, sc2, sfc2, sffc2, sa, sfa, risk)
 
 

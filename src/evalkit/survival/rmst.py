@@ -1,0 +1,207 @@
+"""Restricted mean time up to a horizon: months still searching, or months lost to an exit.
+
+The restricted mean needs no proportional hazards, so it stays valid when the curves
+cross; its difference between programmes reads in months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evalkit._results import TableResult
+from evalkit._stats.arrays import reverse_cumsum
+from evalkit._stats.intervals import normal_p_value, normal_quantile
+from evalkit._validation import check_conf_level, check_horizons, check_one_of
+from evalkit.survival.nonparametric import aalen_johansen
+from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
+
+__all__ = ["RestrictedMeanResult", "restricted_mean_time"]
+
+
+@dataclass(frozen=True)
+class RestrictedMeanResult(TableResult):
+    """Restricted mean time (to any exit, or lost to one exit) up to a horizon.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        By group: ``group``, ``measure``, ``horizon``, ``estimate``, ``std_error``,
+        ``ci_low``, ``ci_high``.
+    contrasts : pandas.DataFrame
+        Versus the reference group: ``contrast``, ``type`` ("difference" or "ratio"),
+        ``estimate``, ``std_error`` (of the difference; of the log ratio), ``ci_low``,
+        ``ci_high``, ``p_value``.
+    horizon : float
+    conf_level : float
+    """
+
+    table: pd.DataFrame
+    contrasts: pd.DataFrame
+    horizon: float
+    conf_level: float
+
+
+def _restricted_mean(t, d, y, m, tau, cause_index):
+    """∫₀^τ S (cause_index None) or ∫₀^τ F_k, and the delta-method variance."""
+    keep = t <= tau
+    t, d, y, m = t[keep], d[keep], y[keep], m[keep]
+    f, _, s = aalen_johansen(d, y, m)
+    edges = np.r_[t, tau]
+    width = np.diff(edges)  # step j holds on [t_j, t_{j+1})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hk = np.where(y[:, None] > 0, d / y[:, None], 0.0)
+        h = hk.sum(axis=1)
+        s_prev = np.r_[1.0, s[:-1]]
+        inv = np.where(m > 0, 1.0 / m, 0.0)
+    if cause_index is None:
+        first = t[0] if t.size else tau
+        area = reverse_cumsum(s * width)  # ∫_{t_j}^τ S
+        est = first + area[0] if t.size else tau
+        if t.size and t[0] == 0:
+            est = area[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = np.where(h < 1, area / (1 - h), 0.0)
+        var = np.sum(b**2 * h * (1 - h) * inv)
+        return float(est), float(var)
+    fk = f[:, cause_index]
+    hkk = hk[:, cause_index]
+    area = reverse_cumsum(fk * width)  # ∫_{t_j}^τ F_k
+    est = area[0] if t.size else 0.0
+    a = s_prev * (tau - t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(h < 1, (area - fk * (tau - t)) / (1 - h), 0.0)
+    var = np.sum((a**2 * hkk * (1 - hkk) - 2 * a * b * hkk * (1 - h) + b**2 * h * (1 - h)) * inv)
+    return float(est), float(var)
+
+
+def _by_group(rt: RiskTable, tau: float, ci_index: int | None, measure: str,
+              z: float) -> pd.DataFrame:
+    """The restricted mean time of each group with its Wald CI."""
+    rows = []
+    for g, label in enumerate(rt.groups):
+        last = rt.last_time(g)
+        if tau > last:
+            raise ValueError(
+                f"horizon {tau:g} is beyond the last follow-up time {last:g} of group "
+                f"{label!r}; the curve is unknown there. Use a horizon <= {last:g}."
+            )
+        t, d, y, m = rt.subset(g)
+        est, var = _restricted_mean(t, d, y, m, tau, ci_index)
+        se = float(np.sqrt(var))
+        rows.append({"group": label, "measure": measure, "horizon": tau, "estimate": est,
+                     "std_error": se, "ci_low": est - z * se, "ci_high": est + z * se})
+    return pd.DataFrame(rows)
+
+
+def _contrasts(table: pd.DataFrame, ref: object, z: float) -> pd.DataFrame:
+    """Each group versus the reference: difference (Wald) and ratio (on the log scale)."""
+    contrasts = []
+    b = table[table["group"] == ref].iloc[0]
+    for _, a in table.iterrows():
+        if a["group"] == ref:
+            continue
+        diff = a["estimate"] - b["estimate"]
+        se = float(np.hypot(a["std_error"], b["std_error"]))
+        contrasts.append({"contrast": f"{a['group']} − {ref}", "type": "difference",
+                          "estimate": diff, "std_error": se, "ci_low": diff - z * se,
+                          "ci_high": diff + z * se,
+                          "p_value": float(normal_p_value(diff / se)) if se > 0 else np.nan})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = np.log(a["estimate"] / b["estimate"])
+            se_l = float(np.hypot(a["std_error"] / a["estimate"], b["std_error"] / b["estimate"]))
+        contrasts.append({"contrast": f"{a['group']} / {ref}", "type": "ratio",
+                          "estimate": float(np.exp(lr)), "std_error": se_l,
+                          "ci_low": float(np.exp(lr - z * se_l)),
+                          "ci_high": float(np.exp(lr + z * se_l)),
+                          "p_value": float(normal_p_value(lr / se_l)) if se_l > 0 else np.nan})
+    return pd.DataFrame(contrasts)
+
+
+def restricted_mean_time(
+    data: pd.DataFrame | RiskTable,
+    time: str = "time",
+    event: str = "event",
+    *,
+    horizon: float,
+    group: str | None = None,
+    cause: str | None = None,
+    reference: object = None,
+    entry: str | None = None,
+    weights: str | None = None,
+    censored: object = CENSORED,
+    conf_level: float = 0.95,
+) -> RestrictedMeanResult:
+    """Restricted mean time up to a horizon, by group, with difference and ratio.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or RiskTable
+    time, event : str
+    horizon : float
+        The horizon τ (time unit of ``time``); must not exceed any group's follow-up.
+    group : str, optional
+    cause : str, optional
+        ``None``: restricted mean time to any exit, ``∫₀^τ S(t) dt`` (mean months
+        still searching within τ). An exit: restricted mean time lost to that exit,
+        ``∫₀^τ F_k(t) dt`` (Andersen 2013), e.g. mean months in the first job within τ.
+    reference : object, optional
+        Group compared against (default the first).
+    entry, weights, censored, conf_level
+        As in :func:`cumulative_incidence`.
+
+    Returns
+    -------
+    RestrictedMeanResult
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is neither a DataFrame nor a :class:`RiskTable`.
+    ValueError
+        If the horizon is not a positive number or is beyond the last follow-up time
+        of a group (the curve is unknown there); on an unknown ``cause`` or
+        ``reference``, a ``conf_level`` outside (0, 1), and on the data errors of
+        :func:`~evalkit.survival.risk_table`.
+
+    Notes
+    -----
+    Delta-method variance over the hazard increments; for ``∫S`` it is
+    ``Σ_j A_j² d_j / (n_j (n_j − d_j))`` with ``A_j = ∫_{t_j}^τ S`` (Klein &
+    Moeschberger 2003, R ``survival``'s ``rmean`` and survRM2). Difference: Wald,
+    independent groups; ratio: on the log scale. The RMST needs no proportional
+    hazards, so it stays valid when the curves cross.
+
+    References
+    ----------
+    Royston P., Parmar M.K.B. (2013). BMC Med Res Methodol 13:152. Andersen P.K.
+    (2013). Decomposition of number of life years lost according to causes of death.
+    Stat Med 32:5278–5285. The estimate agrees with lifelines
+    ``restricted_mean_survival_time`` to 1e-10; the variance with the double sum
+    over the Greenwood covariance of the curve.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"time": [1, 2, 3, 4], "event": [1, 1, 1, 0]})
+    >>> restricted_mean_time(df, horizon=3).table["estimate"].tolist()
+    [2.25]
+    """
+    conf_level = check_conf_level(conf_level)
+    (tau,) = check_horizons([horizon])
+    rt = as_risk_table(data, time, event, group, entry, weights, censored)
+    if cause is None:
+        rt = rt.collapse(None)
+        ci_index, measure = None, "rmst"
+    else:
+        rt.collapse(cause)  # validates
+        ci_index, measure = rt.causes.index(cause), f"rmtl_{cause}"
+    z = normal_quantile(conf_level)
+    table = _by_group(rt, tau, ci_index, measure, z)
+    groups = list(rt.groups)
+    ref = groups[0] if reference is None else reference
+    check_one_of(ref, groups, name="reference")
+    return RestrictedMeanResult(table=table, contrasts=_contrasts(table, ref, z), horizon=tau,
+                                conf_level=conf_level)

@@ -1,0 +1,177 @@
+"""Cause-specific Cox models (evalkit.survival.cox and its engine evalkit.survival._coxph).
+
+References: statsmodels' PHReg (Efron and Breslow ties, cluster-robust SE), lifelines'
+CoxPHFitter (estimates, robust SE, proportional_hazard_test) and CoxTimeVaryingFitter
+(late entry, weights), on the Rossi data (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import CoxPHFitter
+from lifelines.statistics import proportional_hazard_test
+from numpy.testing import assert_allclose
+from statsmodels.duration.hazard_regression import PHReg
+
+from evalkit.survival import cox_model, fine_gray_model, time_to_event
+from evalkit.survival.cox import cox_design
+
+CLOSED_FORM = 1e-10  # same formula, same data: floating point only
+ITERATIVE = 1e-8  # Newton fits against another Newton fit
+ITERATIVE_SE = 1e-6
+COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
+
+
+def test_cox_matches_statsmodels_and_lifelines(rossi):
+    fit = cox_model(rossi, "week", "arrest", " + ".join(COVARIATES))
+    sm = PHReg(rossi.week, rossi[COVARIATES].to_numpy(float), status=rossi.arrest,
+               ties="efron").fit()
+    assert_allclose(fit.table.log_hr, sm.params, rtol=ITERATIVE)
+    assert_allclose(fit.table.std_error, sm.bse, rtol=ITERATIVE_SE)
+    assert_allclose(fit.loglik, sm.llf, rtol=1e-10)
+    ll = CoxPHFitter().fit(rossi[[*COVARIATES, "week", "arrest"]], "week", "arrest")
+    assert_allclose(fit.table.log_hr, ll.params_, rtol=1e-6)
+    assert_allclose(fit.table.std_error, ll.standard_errors_, rtol=1e-5)
+
+
+@pytest.mark.parametrize("transform", ["rank", "km", "identity"])
+def test_ph_test_matches_lifelines(rossi, transform):
+    # lifelines numbers tied event times in sort order for "rank": compare untied there
+    df = rossi if transform != "rank" else rossi.assign(week=rossi.week + rossi.index * 1e-4)
+    fit = cox_model(df, "week", "arrest", " + ".join(COVARIATES),
+                    ph_transform=transform)
+    ll = CoxPHFitter().fit(df[[*COVARIATES, "week", "arrest"]], "week", "arrest")
+    ref = proportional_hazard_test(ll, df[[*COVARIATES, "week", "arrest"]],
+                                   time_transform=transform)
+    got = fit.ph_test.set_index("term").loc[COVARIATES]
+    assert_allclose(got.statistic, ref.summary.loc[COVARIATES, "test_statistic"], rtol=1e-5)
+
+
+@pytest.mark.parametrize("transform", ["km", "rank", "identity", "log"])
+def test_weighted_ph_test_equals_replicated_rows(rossi, transform):
+    """Integer case weights = replicated rows (Breslow ties: the same partial likelihood)."""
+    w = (np.arange(len(rossi)) % 3 + 1).astype(float)
+    formula = " + ".join(COVARIATES)
+    weighted = cox_model(rossi.assign(w=w), "week", "arrest", formula,
+                         weights="w", ties="breslow", ph_transform=transform)
+    replicated = cox_model(rossi.loc[rossi.index.repeat(w.astype(int))], "week", "arrest",
+                           formula, ties="breslow", ph_transform=transform)
+    assert_allclose(weighted.table.log_hr, replicated.table.log_hr, rtol=ITERATIVE)
+    assert_allclose(weighted.ph_test.statistic, replicated.ph_test.statistic, rtol=ITERATIVE)
+    unit = cox_model(rossi.assign(w=1.0), "week", "arrest", formula, weights="w",
+                     ph_transform=transform)
+    plain = cox_model(rossi, "week", "arrest", formula, ph_transform=transform)
+    assert_allclose(unit.ph_test.statistic, plain.ph_test.statistic, rtol=CLOSED_FORM)
+
+
+def test_cluster_robust_se_matches_statsmodels_breslow(rossi):
+    clusters = np.arange(len(rossi)) % 40
+    df = rossi.assign(mentor=clusters)
+    fit = cox_model(df, "week", "arrest", " + ".join(COVARIATES), cluster="mentor",
+                    ties="breslow")
+    sm = PHReg(df.week, df[COVARIATES].to_numpy(float), status=df.arrest,
+               ties="breslow").fit(groups=clusters)
+    assert_allclose(fit.table.std_error, sm.bse, rtol=ITERATIVE_SE)
+    assert fit.variance == "cluster-robust (mentor, 40 clusters)"
+
+
+def test_robust_se_matches_lifelines_without_ties(rossi):
+    # lifelines' robust variance ignores the Efron correction, so compare on untied times
+    df = rossi.assign(week=rossi.week + np.arange(len(rossi)) * 1e-4)
+    fit = cox_model(df, "week", "arrest", " + ".join(COVARIATES), robust=True)
+    ll = CoxPHFitter().fit(df[[*COVARIATES, "week", "arrest"]], "week", "arrest", robust=True)
+    assert_allclose(fit.table.std_error, ll.standard_errors_, rtol=1e-5)
+
+
+def test_efron_score_residuals_sum_to_the_gradient(rossi):
+    from evalkit.survival._coxph import _sums, fit_cox
+
+    x = rossi[COVARIATES].to_numpy(float)
+    fit = fit_cox(x, rossi.week.to_numpy(float), rossi.arrest.to_numpy(bool))
+    w = np.ones(len(rossi))
+    beta = fit.beta + 0.05
+    s = _sums(beta, x, w, fit.layout)
+    moved = type(fit)(beta, s.info, s.loglik, 0.0, 0, True, fit.layout, s)
+    assert_allclose(moved.score_residuals(x, w).sum(axis=0), s.grad, atol=1e-9)
+
+
+def test_cox_weights_late_entry_categoricals(rossi):
+    df = rossi.assign(w=1.0 + (rossi.index % 2), entry=np.where(rossi.index % 5 == 0, 3.0, 0.0))
+    df = df[df.week > 3].assign(
+        race_c=lambda d: d.race.map({0: "a", 1: "b"}))
+    fit = cox_model(df, "week", "arrest", "fin + age + C(race_c)", weights="w",
+                    entry="entry", robust=True)
+    from lifelines import CoxTimeVaryingFitter
+
+    long = df.assign(start=df.entry, stop=df.week, id=df.index, race_b=(df.race_c == "b") * 1.0)
+    ctv = CoxTimeVaryingFitter().fit(long[["id", "start", "stop", "arrest", "fin", "age",
+                                           "race_b", "w"]], id_col="id", event_col="arrest",
+                                     start_col="start", stop_col="stop", weights_col="w")
+    assert_allclose(fit.table.log_hr, ctv.params_, rtol=1e-6)
+    assert list(fit.table.term) == ["fin", "age", "C(race_c)[T.b]"]
+
+
+def test_rare_levels_are_blanked_in_cox_and_fine_gray_tables():
+    from evalkit.data.synthetic import simulate_participants
+    from evalkit.reporting import rare_indicators
+
+    data = time_to_event(simulate_participants(1500, rng=4), unit="months").data
+    formula = "programme + age + C(gender)"
+    limit = int((data["gender"] == "x").sum()) + 1
+    for fit in (cox_model, lambda *a, **k: fine_gray_model(*a, cause="job", **k)):
+        full = fit(data, "time", "event", formula).table
+        shown = fit(data, "time", "event", formula, min_count=limit).table
+        rare = shown["suppressed"]
+        assert shown.loc[rare, "term"].tolist() == ["C(gender)[T.x]"]
+        assert shown.loc[rare, ["estimate", "std_error", "p_value"]].isna().all().all()
+        pd.testing.assert_frame_equal(shown.loc[~rare], full.loc[~rare])
+    x = np.column_stack([np.r_[np.ones(17), np.zeros(3)], np.r_[np.ones(10), np.zeros(10)]])
+    assert rare_indicators(x, ["held_by_all_but_3", "half"], min_count=10) == ["held_by_all_but_3"]
+
+
+def test_time_event_and_formula_come_first_and_are_required(rossi):
+    by_position = cox_model(rossi, "week", "arrest", "fin + age")
+    by_name = cox_model(rossi, formula="fin + age", event="arrest", time="week")
+    pd.testing.assert_frame_equal(by_position.table, by_name.table)
+    with pytest.raises(TypeError):
+        cox_model(rossi, "fin + age")  # the old order: time and event now come first
+    with pytest.raises(TypeError):
+        cox_model(rossi, "week", "arrest", "fin", "age")  # options are keyword-only
+
+
+def test_cox_design_drops_the_intercept_and_constant_columns(rossi):
+    x, names = cox_design(rossi.assign(one=1.0), "arrest ~ fin + one + C(race)")
+    assert names == ["fin", "C(race)[T.1]"]
+    assert x.shape == (len(rossi), 2) and x.flags.f_contiguous
+    with pytest.raises(ValueError, match="formula must name covariates"):
+        cox_design(rossi, "arrest ~ ")
+
+
+def test_cox_errors(rossi):
+    with pytest.raises(ValueError, match="there are no events"):
+        cox_model(rossi.assign(arrest=0), "week", "arrest", "fin")
+    with pytest.raises(ValueError, match="gives no covariate that varies"):
+        cox_model(rossi.assign(one=1.0), "week", "arrest", "one")
+    with pytest.raises(ValueError, match="cluster column 'mentor' has missing values in 1 rows"):
+        cox_model(rossi.assign(mentor=np.where(rossi.index == 3, np.nan, 1.0)), "week",
+                  "arrest", "fin", cluster="mentor")
+    with pytest.raises(ValueError, match="weights column 'w' must be finite and non-negative"):
+        cox_model(rossi.assign(w=-1.0), "week", "arrest", "fin", weights="w")
+    with pytest.raises(ValueError, match="entry times must be before exit times"):
+        cox_model(rossi.assign(e=rossi.week), "week", "arrest", "fin", entry="e")
+    with pytest.raises(ValueError, match="ties must be one of"):
+        cox_model(rossi, "week", "arrest", "fin", ties="exact")
+
+
+def test_plot_returns_axes(unempdur):
+    import matplotlib.pyplot as plt
+
+    fit = cox_model(unempdur, "spell", "exit", "age + ui", cause="full_time")
+    assert fit.plot().get_xlabel() == "hazard ratio"
+    _, given = plt.subplots()
+    assert fit.plot(ax=given) is given
+    one_term = cox_model(unempdur, "spell", "exit", "age", cause="full_time")
+    assert one_term.plot().get_yticklabels()[0].get_text() == "age"
+    plt.close("all")
