@@ -81,13 +81,21 @@ def check_cluster(data: pd.DataFrame, cluster: str | None) -> None:
     """
     if cluster is None:
         return
-    check_columns(data, [cluster])
-    missing = int(data[cluster].isna().sum())
+    _check_complete(
+        data,
+        cluster,
+        role="cluster",
+        fix="every person needs a cluster (give people without a mentor their own id, or "
+        "drop them).",
+    )
+
+
+def _check_complete(data: pd.DataFrame, column: str, *, role: str, fix: str) -> None:
+    """Raise ``ValueError`` unless ``column`` (a ``role`` column) exists without missing values."""
+    check_columns(data, [column])
+    missing = int(data[column].isna().sum())
     if missing:
-        raise ValueError(
-            f"cluster column {cluster!r} has missing values in {missing} rows; every person "
-            "needs a cluster (give people without a mentor their own id, or drop them)."
-        )
+        raise ValueError(f"{role} column {column!r} has missing values in {missing} rows; {fix}")
 
 
 def check_conf_level(conf_level: float) -> float:
@@ -106,13 +114,12 @@ def check_fold_group(data: pd.DataFrame, fold_group: str, *, n_splits: int) -> N
     A fold group (mentor, cohort, site) is the unit that grouped cross-validation keeps
     whole: all of its people are in the training folds or all in the test fold.
     """
-    check_columns(data, [fold_group])
-    missing = int(data[fold_group].isna().sum())
-    if missing:
-        raise ValueError(
-            f"fold_group column {fold_group!r} has missing values in {missing} rows; every "
-            "person needs a group (give people without one their own id, or drop them)."
-        )
+    _check_complete(
+        data,
+        fold_group,
+        role="fold_group",
+        fix="every person needs a group (give people without one their own id, or drop them).",
+    )
     n_groups = data[fold_group].nunique()
     if n_groups < n_splits:
         raise ValueError(

@@ -27,11 +27,6 @@ class AUCResult(TableResult):
         ``estimate`` (AUC), ``std_error``, ``ci_low``, ``ci_high`` (on the logit scale,
         so within 0 and 1; missing for an AUC of 0 or 1), ``n`` (people scored),
         ``n_events`` (people with outcome 1).
-    auc : numpy.ndarray, shape (n_models,)
-        The AUCs (the table's ``estimate``).
-    cov : numpy.ndarray, shape (n_models, n_models)
-        Their covariance matrix: the variance of a difference of two AUCs is
-        ``cov[i, i] + cov[j, j] - 2 cov[i, j]`` (paired on the same people).
     method : str
         ``"delong"`` (independent people) or ``"obuchowski"`` (clustered).
     n : int
@@ -42,16 +37,21 @@ class AUCResult(TableResult):
         Clusters of the clustered covariance.
     conf_level : float
         Confidence level of the intervals.
+    auc : numpy.ndarray, shape (n_models,)
+        The AUCs (the table's ``estimate``).
+    cov : numpy.ndarray, shape (n_models, n_models)
+        Their covariance matrix: the variance of a difference of two AUCs is
+        ``cov[i, i] + cov[j, j] - 2 cov[i, j]`` (paired on the same people).
     """
 
     table: pd.DataFrame
-    auc: np.ndarray = field(repr=False)
-    cov: np.ndarray = field(repr=False)
     method: str
     n: int
     n_events: int
     n_clusters: int | None
     conf_level: float
+    auc: np.ndarray = field(repr=False)
+    cov: np.ndarray = field(repr=False)
 
 
 def delong_auc(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,18 @@ from evalkit._stats.logistic import expit
 #: One average marginal effect: variable, level, reference, kind, estimate and the
 #: gradient of the estimate with respect to the coefficients.
 _Effect = tuple[str, str | None, str | None, str, float, np.ndarray]
+
+
+class _FittedModel(NamedTuple):
+    """A fitted logistic model: formulaic's spec, the model frame, the design ``x`` with
+    its column ``names``, the coefficients ``beta`` and the linear predictor ``eta``."""
+
+    spec: object
+    frame: pd.DataFrame
+    x: np.ndarray
+    names: list[str]
+    beta: np.ndarray
+    eta: np.ndarray
 
 
 def _average_marginal_effects(
@@ -34,7 +47,7 @@ def _average_marginal_effects(
     z: float,
 ) -> pd.DataFrame:
     """AMEs (percentage points) by counterfactual contrasts or derivatives; delta-method SEs."""
-    eta = x @ beta
+    model = _FittedModel(spec, frame, x, names, beta, x @ beta)
     terms_of = _terms_containing(spec, variables)
     effects: list[_Effect] = []
     for v in variables:
@@ -42,9 +55,9 @@ def _average_marginal_effects(
         categorical = isinstance(s.dtype, pd.CategoricalDtype)
         binary = not categorical and set(np.unique(s)) <= {0.0, 1.0}
         if categorical or binary:
-            effects.extend(_contrasts(spec, frame, v, terms_of[v], x, names, beta, eta, binary))
+            effects.extend(_contrasts(model, v, terms_of[v], binary))
         else:
-            effects.append(_derivative(spec, frame, v, terms_of[v], x, names, beta, eta))
+            effects.append(_derivative(model, v, terms_of[v]))
     return _effects_table(effects, cov, z)
 
 
@@ -66,18 +79,10 @@ def _counterfactual_design(spec, frame: pd.DataFrame) -> np.ndarray:
     return np.asarray(spec.get_model_matrix(frame), dtype=float)
 
 
-def _contrasts(
-    spec,
-    frame: pd.DataFrame,
-    v: str,
-    own: list,
-    x: np.ndarray,
-    names: list[str],
-    beta: np.ndarray,
-    eta: np.ndarray,
-    binary: bool,
-) -> list[_Effect]:
-    """Each level of a categorical (or 1 of a 0/1 variable) vs the reference, for everyone."""
+def _contrasts(model: _FittedModel, v: str, own: list, binary: bool) -> list[_Effect]:
+    """Each level of a categorical (or 1 of a 0/1 variable) vs the reference, for everyone;
+    ``own`` are the terms that contain ``v``."""
+    spec, frame, x, names, beta, eta = model
     s = frame[v]
     levels = [0.0, 1.0] if binary else list(s.cat.categories)
     labels = [_label(level, binary) for level in levels]
@@ -135,19 +140,11 @@ def _at_level_by_rebuilding(
     return p, (p * (1 - p)) @ xx / n
 
 
-def _derivative(
-    spec,
-    frame: pd.DataFrame,
-    v: str,
-    own: list,
-    x: np.ndarray,
-    names: list[str],
-    beta: np.ndarray,
-    eta: np.ndarray,
-) -> _Effect:
+def _derivative(model: _FittedModel, v: str, own: list) -> _Effect:
     """Mean derivative of the probability with respect to a numeric variable, through all
-    terms that contain it (central differences of the rebuilt design if not a main
+    terms ``own`` that contain it (central differences of the rebuilt design if not a main
     effect alone)."""
+    spec, frame, x, names, beta, eta = model
     n = len(frame)
     s = frame[v]
     p = expit(eta.copy())
