@@ -46,6 +46,15 @@ def _subgroup_levels(
     return s.astype(object)
 
 
+def _check_subgroups(
+    data: pd.DataFrame, subgroups: Sequence[str], bins: Mapping[str, Sequence[float]]
+) -> None:
+    """Raise before any fitting if a subgroup column is numeric with many values and no
+    bands."""
+    for variable in subgroups:
+        _subgroup_levels(data, variable, bins)
+
+
 def _subgroup_table(
     data: pd.DataFrame,
     y: np.ndarray,

@@ -35,7 +35,7 @@ from evalkit.predictors.importance import _importance_table
 from evalkit.predictors.intake import check_predictors
 from evalkit.predictors.learners import _pipelines, _predictor_frame
 from evalkit.predictors.partial_dependence import _top_partial_dependence
-from evalkit.predictors.subgroups import _subgroup_table
+from evalkit.predictors.subgroups import _check_subgroups, _subgroup_table
 
 __all__ = ["CrossValidationResult", "cross_validate_models"]
 
@@ -423,6 +423,8 @@ def cross_validate_models(
     check_binary_outcome(data, outcome)
     check_fold_group(data, fold_group, n_splits=n_splits)
     check_cluster(data, cluster)
+    bins = dict(subgroup_bins or {})
+    _check_subgroups(data, subgroups, bins)
     seed = int(check_rng(rng).integers(2**31 - 1))
     y = data[outcome].to_numpy(dtype=float)
     x, numeric, categorical = _predictor_frame(data, predictors)
@@ -447,7 +449,7 @@ def cross_validate_models(
             n_splits=n_splits,
             n_repeats=n_repeats,
             subgroups=subgroups,
-            bins=dict(subgroup_bins or {}),
+            bins=bins,
             min_subgroup_size=min_subgroup_size,
             n_permutations=n_permutations,
             n_partial_dependence=n_partial_dependence,
