@@ -1,7 +1,8 @@
-"""The command line: validate, synth."""
+"""The command line: validate, synth, report."""
 
 import hashlib
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from evalkit.data import TABLES
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
 GOOD = ROOT / "tests" / "data" / "good"
-EVALKIT = ROOT / ".venv" / "bin" / "evalkit"
+# The console script installed beside the interpreter running the tests (any checkout).
+EVALKIT = Path(sys.executable).parent / "evalkit"
 
 
 def test_validate_prints_counts_and_reasons(capsys):

@@ -18,11 +18,18 @@ __all__ = [
     "check_conf_level",
     "check_data",
     "check_fold_group",
+    "check_horizons",
     "check_integer",
+    "check_numbers",
     "check_one_of",
+    "check_positive",
+    "check_probability_range",
     "check_rng",
     "check_scores",
+    "check_subset",
+    "check_truncate",
     "check_two_groups",
+    "check_weights",
 ]
 
 
@@ -129,6 +136,21 @@ def check_fold_group(data: pd.DataFrame, fold_group: str, *, n_splits: int) -> N
         )
 
 
+def check_horizons(horizons: float | Iterable[float]) -> list[float]:
+    """Return ``horizons`` (a number or a sequence) as a list of positive finite floats.
+
+    Otherwise raise ``ValueError`` ("horizons must be positive numbers (in the time
+    unit), but got ...").
+    """
+    values = [horizons] if np.isscalar(horizons) else list(horizons)
+    if not values or any(not np.isfinite(h) or h <= 0 for h in values):
+        raise ValueError(
+            f"horizons must be positive numbers (in the time unit), but got {horizons!r}; "
+            "e.g. horizons=[3, 6, 12] for months."
+        )
+    return [float(h) for h in values]
+
+
 def check_integer(
     value: object,
     *,
@@ -159,10 +181,56 @@ def check_integer(
     return int(value)
 
 
+def check_numbers(
+    values: Iterable[float], *, name: str, minimum: float, fix: str = ""
+) -> list[float]:
+    """Return ``values`` as a non-empty list of floats, each at least ``minimum``.
+
+    Otherwise raise ``ValueError``: "<name> must be numbers of at least <minimum>, but
+    were <values>", then ``fix``.
+    """
+    numbers = [float(v) for v in values]
+    if not numbers or min(numbers) < minimum:
+        raise ValueError(
+            f"{name} must be numbers of at least {minimum}, but were {numbers}"
+            + (f"; {fix}" if fix else ".")
+        )
+    return numbers
+
+
 def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {list(allowed)}, but was {value!r}.")
+
+
+def check_positive(value: object, *, name: str, zero_allowed: bool = False, fix: str = "") -> float:
+    """Return ``value`` as ``float`` if it is a finite number > 0 (>= 0 if ``zero_allowed``).
+
+    Otherwise raise ``ValueError``: "<name> must be a positive number (or: a number
+    >= 0), but was <value>", then ``fix``. Booleans, NaN and infinity are refused.
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    ok = ok and bool(np.isfinite(value)) and (value >= 0 if zero_allowed else value > 0)
+    if not ok:
+        allowed = "a number >= 0" if zero_allowed else "a positive number"
+        raise ValueError(
+            f"{name} must be {allowed}, but was {value!r}" + (f"; {fix}" if fix else ".")
+        )
+    return float(value)
+
+
+def check_probability_range(
+    bounds: tuple[float, float], *, name: str = "bounds"
+) -> tuple[float, float]:
+    """Return ``(low, high)`` if ``0 <= low < high <= 1``, else raise ``ValueError``."""
+    low, high = bounds
+    if not 0 <= low < high <= 1:
+        raise ValueError(
+            f"{name} must satisfy 0 <= low < high <= 1, but were {(low, high)}; e.g. "
+            f"{name}=(0.1, 0.9)."
+        )
+    return low, high
 
 
 def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
@@ -208,6 +276,26 @@ def check_scores(
     return y, scores
 
 
+def check_subset(values: Sequence[object], allowed: Sequence[object], *, name: str) -> None:
+    """Raise ``ValueError`` unless ``values`` is a non-empty list (not a str) from ``allowed``."""
+    if isinstance(values, str) or not values or not set(values) <= set(allowed):
+        raise ValueError(
+            f"{name} must be a non-empty list from {list(allowed)}, but was {values!r}."
+        )
+
+
+def check_truncate(truncate: float | None) -> None:
+    """Raise ``ValueError`` unless ``truncate`` is ``None`` or a quantile in (0.5, 1).
+
+    Weights above that quantile of all weights are capped at it (e.g. 0.99).
+    """
+    if truncate is not None and not (isinstance(truncate, float) and 0.5 < truncate < 1):
+        raise ValueError(
+            f"truncate must be a quantile in (0.5, 1) such as 0.99, or None, but was "
+            f"{truncate!r}; weights above that quantile of all weights are capped at it."
+        )
+
+
 def check_two_groups(
     values: pd.Series, reference: object | None, *, column: str
 ) -> tuple[object, object]:
@@ -228,3 +316,19 @@ def check_two_groups(
         raise ValueError(f"reference must be one of {observed}, but was {reference!r}.")
     other = observed[1] if reference == observed[0] else observed[0]
     return reference, other
+
+
+def check_weights(data: pd.DataFrame, column: str) -> np.ndarray:
+    """Return the case weights in ``column`` as ``float64``; raise ``ValueError`` naming the
+    first rows (index labels, never values) where a weight is missing, infinite or negative.
+    """
+    check_columns(data, [column])
+    w = data[column].to_numpy(dtype="float64")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        rows = data.index[bad][:5].tolist()
+        raise ValueError(
+            f"weights column {column!r} must be finite and non-negative, but rows {rows} "
+            "are not; fix or drop those rows (e.g. trim extreme inverse-probability weights)."
+        )
+    return w

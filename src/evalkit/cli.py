@@ -41,7 +41,7 @@ def _validate(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         result = load_table(path, table, sheet=args.sheet)
     how = "" if args.table else ", guessed from the columns; pass --table to choose"
-    print(f"{path} ({table}{how})")
+    print(f"{path} ({result.table_name}{how})")
     print(f"  sha256    {result.sha256}")
     print(f"  rows read {result.n_read}")
     print(f"  valid     {result.n_valid}")
@@ -104,7 +104,7 @@ def _add_synth(commands) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from evalkit.reporting.runner import run_reports
+    from evalkit.reporting import run_reports
 
     for report in run_reports(args.notebooks, args.params, args.output):
         print(f"{report.html}  (notebook {report.notebook}, manifest {report.manifest_path})")
@@ -145,7 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success; 2 on a :class:`~evalkit.errors.DataError` (one line on standard
-        error) or a usage error (argparse's message).
+        error).
+
+    Raises
+    ------
+    SystemExit
+        With status 2 on a usage error (argparse's message on standard error), and 0
+        after ``--help``.
 
     Examples
     --------

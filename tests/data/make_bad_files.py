@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the fixed tables below are CSV text, one row a line)
-"""Write the corpus of bad (and awkward but valid) files used by tests/test_data.py.
+"""Write the corpus of bad (and awkward but valid) files used by the tests in tests/data.
 
 Each file starts from a few rows of a small, fixed participants (or questionnaire, or
 costs) table written out below, and introduces one kind of problem that real exports

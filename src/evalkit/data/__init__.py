@@ -3,12 +3,23 @@
 Loading is the only place raw files are touched; after it every table has known columns
 and types, rejected rows are kept aside with their reasons, and direct identifiers have
 been dropped.
+
+Modules
+-------
+- :mod:`~evalkit.data.schema`: the data dictionary (tables, columns, allowed labels).
+- :mod:`~evalkit.data.loading`: :func:`load_table` and the per-table loaders, built from
+  :mod:`~evalkit.data.reading` (files, SHA-256), :mod:`~evalkit.data.header` (column
+  names, identifiers), :mod:`~evalkit.data.parsing` (cells to types),
+  :mod:`~evalkit.data.checks` (row rules) and :mod:`~evalkit.data.rejected` (the
+  rejected table).
+- :mod:`~evalkit.data.outcomes`: outcomes at a horizon (:func:`job_within`).
+- :mod:`~evalkit.data.synthetic`: the synthetic evaluation data and its true effects
+  (imported on its own: ``from evalkit.data.synthetic import simulate_participants``).
 """
 
 from evalkit.data.loading import (
     TABLES,
     LoadResult,
-    file_sha256,
     guess_table,
     load_costs,
     load_participants,
@@ -16,6 +27,7 @@ from evalkit.data.loading import (
     load_table,
 )
 from evalkit.data.outcomes import OutcomeResult, job_within
+from evalkit.data.reading import file_sha256
 
 __all__ = [
     "TABLES",

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from evalkit._results import TableResult
-from evalkit._validation import check_columns, check_data
+from evalkit._validation import check_columns, check_data, check_one_of, check_positive
 from evalkit.data.schema import EXIT_GROUPS
-from evalkit.reporting.disclosure import DEFAULT_THRESHOLD
+from evalkit.reporting import DEFAULT_THRESHOLD
 
 __all__ = ["OutcomeResult", "job_within"]
 
@@ -88,6 +88,15 @@ def job_within(
     -------
     OutcomeResult
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If ``data`` is empty or lacks a named column, ``event`` is not an exit group,
+        ``horizon_months`` is not a positive number, or ``exit_type`` holds values that
+        are not exit types.
+
     Notes
     -----
     Let :math:`C` be the time from intake to the end of follow-up (``end``: the last
@@ -119,17 +128,22 @@ def job_within(
     """
     check_data(data)
     check_columns(data, [start, exit_date, end, exit_type, by])
-    groups = set(EXIT_GROUPS.values()) - {"censored"}
-    if event not in groups:
-        raise ValueError(f"event must be one of {sorted(groups)}, but was {event!r}.")
-    if isinstance(horizon_months, bool) or not (
-        isinstance(horizon_months, (int, float)) and horizon_months > 0
-    ):
-        raise ValueError(
-            f"horizon_months must be a positive number of months, but was {horizon_months!r}; "
-            "e.g. horizon_months=12."
-        )
+    check_one_of(event, sorted(set(EXIT_GROUPS.values()) - {"censored"}), name="event")
+    check_positive(horizon_months, name="horizon_months", fix="e.g. horizon_months=12.")
     days = round(horizon_months * DAYS_PER_MONTH)
+    group = _exit_groups(data, exit_type)
+    elapsed = (data[exit_date] - data[start]).dt.days
+    followed = (data[end] - data[start]).dt.days
+    known = (followed >= days).to_numpy()
+    outcome = ((group == event) & (elapsed <= days)).to_numpy(dtype=float)
+    column = f"{event}_within_{horizon_months:g}m"
+    used = data.loc[known].assign(**{column: outcome[known]}).reset_index(drop=True)
+    table = _counts_table(data, by, known, outcome, threshold)
+    return OutcomeResult(table=table, data=used, column=column, horizon_days=days, by=by)
+
+
+def _exit_groups(data: pd.DataFrame, exit_type: str) -> pd.Series:
+    """The exit group of each row's exit type; raise ``ValueError`` on unknown exit types."""
     group = data[exit_type].astype(object).map(EXIT_GROUPS)
     unknown = group.isna() & data[exit_type].notna()
     if unknown.any():
@@ -138,12 +152,14 @@ def job_within(
             f"that are not exit types; allowed are {list(EXIT_GROUPS)}. Load the data with "
             "evalkit.data.load_participants, which validates them."
         )
-    elapsed = (data[exit_date] - data[start]).dt.days
-    followed = (data[end] - data[start]).dt.days
-    known = (followed >= days).to_numpy()
-    outcome = ((group == event) & (elapsed <= days)).to_numpy(dtype=float)
-    column = f"{event}_within_{horizon_months:g}m"
-    used = data.loc[known].assign(**{column: outcome[known]}).reset_index(drop=True)
+    return group
+
+
+def _counts_table(
+    data: pd.DataFrame, by: str | None, known: np.ndarray, outcome: np.ndarray, threshold: int
+) -> pd.DataFrame:
+    """People read, used, excluded and with the event, overall or by ``by``, small counts
+    blanked (with ``n_used``, from which they could be recovered)."""
 
     def counts(member: np.ndarray) -> dict:
         return {
@@ -160,15 +176,13 @@ def job_within(
         return row
 
     if by is None:
-        table = pd.DataFrame([suppressed(counts(np.ones(len(data), dtype=bool)))])
-    else:
-        values = data[by]
-        levels = (
-            [c for c in values.cat.categories if (values == c).any()]
-            if isinstance(values.dtype, pd.CategoricalDtype)
-            else sorted(values.dropna().unique().tolist())
-        )
-        table = pd.DataFrame(
-            [{by: level, **suppressed(counts((values == level).to_numpy()))} for level in levels]
-        )
-    return OutcomeResult(table=table, data=used, column=column, horizon_days=days, by=by)
+        return pd.DataFrame([suppressed(counts(np.ones(len(data), dtype=bool)))])
+    values = data[by]
+    levels = (
+        [c for c in values.cat.categories if (values == c).any()]
+        if isinstance(values.dtype, pd.CategoricalDtype)
+        else sorted(values.dropna().unique().tolist())
+    )
+    return pd.DataFrame(
+        [{by: level, **suppressed(counts((values == level).to_numpy()))} for level in levels]
+    )

@@ -2,8 +2,8 @@
 
 The standardized mean difference (SMD) is the balance measure used throughout
 evalkit: in the data overview (how different are the people the two programmes
-enrol?), in the comparison module (balance before and after weighting or
-matching) and in the attrition analysis of the questionnaire module.
+enrol?), in the comparison family (balance before and after weighting or
+matching) and in the attrition analysis of the questionnaire family.
 """
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evalkit._plotting import axes
 from evalkit._results import TableResult
-from evalkit._validation import check_columns, check_data, check_one_of, check_two_groups
+from evalkit._validation import (
+    check_columns,
+    check_data,
+    check_one_of,
+    check_two_groups,
+    check_weights,
+)
 
 __all__ = ["SMDResult", "standardized_mean_difference"]
 
@@ -87,11 +94,20 @@ class SMDResult(TableResult):
     weighted: bool
 
     def plot(self, ax=None, *, threshold: float = 0.1):
-        """Draw |SMD| per variable/level (a one-column love plot); return the Axes."""
-        import matplotlib.pyplot as plt
+        """Draw |SMD| per variable/level (a one-column love plot); return the Axes.
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 0.25 * len(self.table) + 1))
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw (default: a new figure, 5 inches wide, a quarter inch a row).
+        threshold : float, default=0.1
+            Where to draw the dashed reference line (|SMD| < 0.1: negligible imbalance).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        ax = axes(ax, (5, 0.25 * len(self.table) + 1))
         labels = [
             v if lvl is None or pd.isna(lvl) else f"{v}: {lvl}"
             for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
@@ -148,6 +164,15 @@ def standardized_mean_difference(
     SMDResult
         ``table`` with one row per variable or level; see :class:`SMDResult`.
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If ``data`` is empty or lacks a named column, ``group`` does not have exactly
+        two values, ``reference`` is not one of them, ``denominator`` is not one of the
+        three, or a weight is missing, infinite or negative.
+
     Notes
     -----
     For a continuous covariate, :math:`d = (\\bar x_1 - \\bar x_0) / \\sqrt{(s_1^2 + s_0^2)/2}`;
@@ -179,53 +204,13 @@ def standardized_mean_difference(
     check_columns(data, [*columns, group, weights, sd_weights])
     check_one_of(denominator, ("pooled", "reference", "other"), name="denominator")
     reference, other = check_two_groups(data[group], reference, column=group)
-    in_ref = (data[group] == reference).to_numpy()
-    in_other = (data[group] == other).to_numpy()
-
-    def case_weights(column: str | None) -> np.ndarray:
-        if column is None:
-            return np.ones(len(data))
-        w = data[column].to_numpy(dtype="float64")
-        bad = ~np.isfinite(w) | (w < 0)
-        if bad.any():
-            rows = data.index[bad][:5].tolist()
-            raise ValueError(
-                f"weights column {column!r} must be finite and non-negative, but rows {rows} "
-                "are not; fix or drop those rows before computing balance."
-            )
-        return w
-
-    w_mean = case_weights(weights)
-    w_sd = case_weights(sd_weights)
-    rows = []
-    for variable, level, kind, x in _indicator_columns(data, columns):
-        values = x.to_numpy(dtype="float64")
-        ok = ~np.isnan(values)
-        stats = {}
-        for label, member in (("reference", in_ref), ("other", in_other)):
-            sel = member & ok
-            mean, var = _weighted_mean_var(values[sel], w_mean[sel], kind)
-            _, var_sd = _weighted_mean_var(values[sel], w_sd[sel], kind)
-            stats[label] = (int(sel.sum()), mean, var, var_sd)
-        n0, m0, v0, s0 = stats["reference"]
-        n1, m1, v1, s1 = stats["other"]
-        scale = np.sqrt({"pooled": (s0 + s1) / 2.0, "reference": s0, "other": s1}[denominator])
-        smd = (m1 - m0) / scale if scale > 0 else (0.0 if m1 == m0 else np.inf * np.sign(m1 - m0))
-        rows.append(
-            {
-                "variable": variable,
-                "level": level,
-                "kind": kind,
-                "n_reference": n0,
-                "n_other": n1,
-                "mean_reference": m0,
-                "mean_other": m1,
-                "sd_reference": np.sqrt(v0),
-                "sd_other": np.sqrt(v1),
-                "smd": float(smd),
-                "variance_ratio": v1 / v0 if kind == "continuous" and v0 > 0 else np.nan,
-            }
-        )
+    members = ((data[group] == reference).to_numpy(), (data[group] == other).to_numpy())
+    w_mean = np.ones(len(data)) if weights is None else check_weights(data, weights)
+    w_sd = np.ones(len(data)) if sd_weights is None else check_weights(data, sd_weights)
+    rows = [
+        _smd_row(variable, level, kind, x, members, (w_mean, w_sd), denominator)
+        for variable, level, kind, x in _indicator_columns(data, columns)
+    ]
     return SMDResult(
         table=pd.DataFrame(rows),
         group=group,
@@ -233,3 +218,41 @@ def standardized_mean_difference(
         other=other,
         weighted=weights is not None,
     )
+
+
+def _smd_row(
+    variable: str,
+    level: object,
+    kind: str,
+    x: pd.Series,
+    members: tuple[np.ndarray, np.ndarray],
+    weights: tuple[np.ndarray, np.ndarray],
+    denominator: str,
+) -> dict:
+    """Counts, means, SDs, the SMD and the variance ratio of one variable or level."""
+    values = x.to_numpy(dtype="float64")
+    ok = ~np.isnan(values)
+    w_mean, w_sd = weights
+    stats = {}
+    for label, member in zip(("reference", "other"), members, strict=True):
+        sel = member & ok
+        mean, var = _weighted_mean_var(values[sel], w_mean[sel], kind)
+        _, var_sd = _weighted_mean_var(values[sel], w_sd[sel], kind)
+        stats[label] = (int(sel.sum()), mean, var, var_sd)
+    n0, m0, v0, s0 = stats["reference"]
+    n1, m1, v1, s1 = stats["other"]
+    scale = np.sqrt({"pooled": (s0 + s1) / 2.0, "reference": s0, "other": s1}[denominator])
+    smd = (m1 - m0) / scale if scale > 0 else (0.0 if m1 == m0 else np.inf * np.sign(m1 - m0))
+    return {
+        "variable": variable,
+        "level": level,
+        "kind": kind,
+        "n_reference": n0,
+        "n_other": n1,
+        "mean_reference": m0,
+        "mean_other": m1,
+        "sd_reference": np.sqrt(v0),
+        "sd_other": np.sqrt(v1),
+        "smd": float(smd),
+        "variance_ratio": v1 / v0 if kind == "continuous" and v0 > 0 else np.nan,
+    }

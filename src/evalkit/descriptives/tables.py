@@ -11,7 +11,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data
 from evalkit.descriptives.smd import standardized_mean_difference
-from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
+from evalkit.reporting import DEFAULT_THRESHOLD, suppress_small_counts
 
 __all__ = ["FrequencyResult", "TableOneResult", "frequency_table", "table_one"]
 
@@ -73,6 +73,14 @@ def frequency_table(
     Returns
     -------
     FrequencyResult
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If ``data`` is empty, lacks a ``by`` column, or ``threshold`` is not a positive
+        integer.
 
     Examples
     --------
@@ -184,6 +192,14 @@ def table_one(
     -------
     TableOneResult
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If ``data`` is empty, lacks a named column, or ``threshold`` is not a positive
+        integer.
+
     Notes
     -----
     Percentages use all members of the group as denominator, so a variable's levels
@@ -201,85 +217,103 @@ def table_one(
     check_data(data)
     check_columns(data, [group, *continuous, *categorical])
     groups = data[group]
-    labels = (
-        [c for c in groups.cat.categories if (groups == c).any()]
-        if isinstance(groups.dtype, pd.CategoricalDtype)
-        else sorted(groups.dropna().unique().tolist())
-    )
+    labels = _group_labels(groups)
     sizes = {g: int((groups == g).sum()) for g in labels}
+    rows = [row for v in continuous for row in _continuous_rows(data[v], groups, labels)]
+    rows += [row for v in categorical for row in _categorical_rows(data[v], groups, sizes)]
+    table = _suppressed(rows, threshold)
+    smd = None
+    if len(labels) == 2:
+        in_groups = data[groups.isin(labels)]
+        smd = _blanked_smd(in_groups, [*continuous, *categorical], group, labels[0], table)
+    return TableOneResult(table=table, smd=smd, group=group, group_sizes=sizes, threshold=threshold)
+
+
+def _group_labels(groups: pd.Series) -> list:
+    """The groups present: categories in their order, other values sorted."""
+    if isinstance(groups.dtype, pd.CategoricalDtype):
+        return [c for c in groups.cat.categories if (groups == c).any()]
+    return sorted(groups.dropna().unique().tolist())
+
+
+def _continuous_rows(x: pd.Series, groups: pd.Series, labels: list) -> list[dict]:
+    """Per group: non-missing count, mean and SD, and a ``(missing)`` row if any are missing."""
     rows = []
-    for variable in continuous:
-        for g in labels:
-            x = data.loc[groups == g, variable].astype("float64")
+    for g in labels:
+        values = x[groups == g].astype("float64")
+        rows.append(
+            {
+                "variable": x.name,
+                "level": None,
+                "kind": "continuous",
+                "group": g,
+                "n": int(values.notna().sum()),
+                "mean": values.mean(),
+                "sd": values.std(),
+            }
+        )
+        if values.isna().any():
             rows.append(
                 {
-                    "variable": variable,
-                    "level": None,
-                    "kind": "continuous",
+                    "variable": x.name,
+                    "level": MISSING_LEVEL,
+                    "kind": "missing",
                     "group": g,
-                    "n": int(x.notna().sum()),
-                    "mean": x.mean(),
-                    "sd": x.std(),
+                    "n": int(values.isna().sum()),
                 }
             )
-            if x.isna().any():
-                rows.append(
-                    {
-                        "variable": variable,
-                        "level": MISSING_LEVEL,
-                        "kind": "missing",
-                        "group": g,
-                        "n": int(x.isna().sum()),
-                    }
-                )
-    for variable in categorical:
-        s = data[variable]
-        levels = (
-            list(s.cat.categories)
-            if isinstance(s.dtype, pd.CategoricalDtype)
-            else sorted(s.dropna().unique().tolist())
-        )
-        if s.isna().any():
-            levels.append(MISSING_LEVEL)
-        for g in labels:
-            x = s[groups == g]
-            for level in levels:
-                n = int(x.isna().sum()) if level == MISSING_LEVEL else int((x == level).sum())
-                rows.append(
-                    {
-                        "variable": variable,
-                        "level": level,
-                        "kind": "categorical",
-                        "group": g,
-                        "n": n,
-                        "percent": 100.0 * n / sizes[g],
-                    }
-                )
+    return rows
+
+
+def _categorical_rows(s: pd.Series, groups: pd.Series, sizes: dict) -> list[dict]:
+    """Per group and level (all categories, and ``(missing)``): count and percentage."""
+    levels = (
+        list(s.cat.categories)
+        if isinstance(s.dtype, pd.CategoricalDtype)
+        else sorted(s.dropna().unique().tolist())
+    )
+    if s.isna().any():
+        levels.append(MISSING_LEVEL)
+    rows = []
+    for g, size in sizes.items():
+        x = s[groups == g]
+        for level in levels:
+            n = int(x.isna().sum()) if level == MISSING_LEVEL else int((x == level).sum())
+            rows.append(
+                {
+                    "variable": s.name,
+                    "level": level,
+                    "kind": "categorical",
+                    "group": g,
+                    "n": n,
+                    "percent": 100.0 * n / size,
+                }
+            )
+    return rows
+
+
+def _suppressed(rows: list[dict], threshold: int) -> pd.DataFrame:
+    """The tidy table with means of few people and small counts suppressed."""
     table = pd.DataFrame(
         rows, columns=["variable", "level", "kind", "group", "n", "percent", "mean", "sd"]
     )
     small_mean = (table["kind"] == "continuous") & (table["n"] < threshold)
     table[["mean", "sd"]] = table[["mean", "sd"]].mask(small_mean)
-    table = suppress_small_counts(
+    return suppress_small_counts(
         table, "n", threshold=threshold, margins=[["variable", "group"]], derived=["percent"]
     ).table
 
-    smd = None
-    if len(labels) == 2:
-        in_groups = data[groups.isin(labels)]
-        smd_table = standardized_mean_difference(
-            in_groups, [*continuous, *categorical], group, reference=labels[0]
-        ).table
-        smd = smd_table[["variable", "level", "smd"]].copy()
-        smd["level"] = smd["level"].astype(object)
-        # An SMD is computed from the two groups' cells: it is blank when either is.
-        blank_cell = np.where(
-            table["kind"] == "continuous", table["mean"].isna(), table["n"].isna()
-        )
-        hidden = table.loc[blank_cell, ["variable", "level"]]
-        hidden_keys = set(zip(hidden["variable"], hidden["level"], strict=True))
-        blank = [
-            (v, lvl) in hidden_keys for v, lvl in zip(smd["variable"], smd["level"], strict=True)
-        ]
-        smd.loc[blank, "smd"] = np.nan
-    return TableOneResult(table=table, smd=smd, group=group, group_sizes=sizes, threshold=threshold)
+
+def _blanked_smd(
+    data: pd.DataFrame, columns: list[str], group: str, reference: object, table: pd.DataFrame
+) -> pd.DataFrame:
+    """SMDs by variable and level, blank where a cell they are computed from is blank."""
+    smd_table = standardized_mean_difference(data, columns, group, reference=reference).table
+    smd = smd_table[["variable", "level", "smd"]].copy()
+    smd["level"] = smd["level"].astype(object)
+    blank_cell = np.where(table["kind"] == "continuous", table["mean"].isna(), table["n"].isna())
+    hidden = table.loc[blank_cell, ["variable", "level"]]
+    hidden_keys = set(zip(hidden["variable"], hidden["level"], strict=True))
+    blank = [(v, lvl) in hidden_keys for v, lvl in zip(smd["variable"], smd["level"], strict=True)]
+    smd.loc[blank, "smd"] = np.nan
+    return smd

@@ -118,6 +118,12 @@ def suppress_small_counts(
     SuppressionResult
         The table with suppressed cells set to missing and a ``suppression`` column.
 
+    Raises
+    ------
+    ValueError
+        If a named column is missing, ``threshold`` is not a positive integer, or a
+        count is missing or negative.
+
     Notes
     -----
     This is threshold-based cell suppression with a greedy secondary step, the method
@@ -140,8 +146,9 @@ def suppress_small_counts(
     ['', 'primary', 'secondary']
     """
     check_columns(table, [count, *derived, *(c for margin in margins for c in margin)])
-    if not isinstance(threshold, (int, np.integer)) or threshold < 1:
-        raise ValueError(f"threshold must be a positive integer, but was {threshold!r}.")
+    threshold = check_integer(
+        threshold, name="threshold", minimum=1, fix="counts below it are suppressed, e.g. 10."
+    )
     counts = table[count].to_numpy(dtype="float64")
     if np.any(np.isnan(counts) | (counts < 0)):
         rows = table.index[np.isnan(counts) | (counts < 0)][:5].tolist()
@@ -191,6 +198,11 @@ def rare_indicators(x: np.ndarray, names: Sequence[str], min_count: int) -> list
     -------
     list of str
         The names of the rare levels' columns (constant columns are never listed).
+
+    Raises
+    ------
+    ValueError
+        If ``min_count`` is not a positive integer.
 
     Examples
     --------

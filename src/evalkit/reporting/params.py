@@ -20,6 +20,7 @@ from evalkit.errors import DataError
 
 __all__ = ["load_params", "notebook_parameters"]
 
+
 def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     """Return the defaults of a notebook's ``parameters`` cell.
 

@@ -24,7 +24,7 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
-from evalkit.data.loading import file_sha256
+from evalkit.data import file_sha256
 from evalkit.errors import DataError
 from evalkit.reporting.params import load_params, notebook_parameters
 
@@ -132,6 +132,15 @@ def run_report(
     -------
     Report
         Paths of the written files and the manifest.
+
+    Raises
+    ------
+    DataError
+        If the notebook is missing, or the parameter file is missing, not a YAML mapping,
+        or does not fit the notebook's parameters (see
+        :func:`evalkit.reporting.params.load_params`).
+    papermill.PapermillExecutionError
+        If a cell of the notebook fails.
     """
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
@@ -176,6 +185,27 @@ def run_reports(
     """Run every ``NN_*.ipynb`` notebook with its ``params/NN_*.yaml`` file.
 
     A notebook without a parameter file runs with its defaults.
+
+    Parameters
+    ----------
+    notebooks_dir : str or Path, default="notebooks"
+        Directory of the ``NN_*.ipynb`` notebooks, run in name order.
+    params_dir : str or Path, default="params"
+        Directory of the ``NN_*.yaml`` parameter files.
+    output_dir : str or Path, default="reports"
+        Where the reports are written (see :func:`run_report`).
+
+    Returns
+    -------
+    list of Report
+        One per notebook.
+
+    Raises
+    ------
+    DataError
+        If there is no ``NN_*.ipynb`` notebook, or as :func:`run_report`.
+    papermill.PapermillExecutionError
+        If a cell of a notebook fails.
     """
     notebooks = sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:

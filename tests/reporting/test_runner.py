@@ -1,4 +1,4 @@
-"""Parameter files and the report runner (papermill -> HTML + manifest)."""
+"""The report runner: papermill -> HTML + manifest, and no row-level ids in reports."""
 
 import hashlib
 import json
@@ -9,61 +9,7 @@ import nbformat
 import pytest
 
 from evalkit.errors import DataError
-from evalkit.reporting.params import load_params
-from evalkit.reporting.runner import run_report
-
-
-@pytest.fixture
-def notebook(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('data_path = "data.csv"\nthreshold = 10\nlabel = "all"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# A report"),
-        params,
-        nbformat.v4.new_code_cell(
-            "import pandas as pd\nSECRET_CODE_MARKER = 1\n"
-            "print(f'rows={len(pd.read_csv(data_path))} threshold={threshold} label={label}')"
-        ),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path = tmp_path / "nb" / "01_demo.ipynb"
-    path.parent.mkdir()
-    nbformat.write(nb, path)
-    (path.parent / "data.csv").write_text("a\n1\n2\n3\n")
-    return path
-
-
-def test_load_params_accepts_known_names_and_types(notebook, tmp_path):
-    p = tmp_path / "p.yaml"
-    p.write_text("threshold: 5\nlabel: DUO\n")
-    assert load_params(p, notebook) == {"threshold": 5, "label": "DUO"}
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("treshold: 5\n", r"unknown parameter\(s\) \['treshold'\] for 01_demo.ipynb; allowed"),
-        ("threshold: ten\n", r"parameter 'threshold' must be of type int .* got 'ten'"),
-        ("threshold: true\n", r"parameter 'threshold' must be of type int"),
-        ("- 1\n- 2\n", "expected a mapping of parameter names to values, got list"),
-        ("a: [\n", "not valid YAML"),
-    ],
-)
-def test_load_params_refuses_bad_files(notebook, tmp_path, text, message):
-    p = tmp_path / "p.yaml"
-    p.write_text(text)
-    with pytest.raises(DataError, match=message):
-        load_params(p, notebook)
-
-
-def test_load_params_names_a_missing_file(notebook, tmp_path):
-    with pytest.raises(DataError, match=r"nope.yaml: parameter file not found"):
-        load_params(tmp_path / "nope.yaml", notebook)
+from evalkit.reporting.runner import run_report, run_reports
 
 
 def test_run_report_writes_html_notebook_and_manifest(notebook, tmp_path):
@@ -84,7 +30,7 @@ def test_run_report_writes_html_notebook_and_manifest(notebook, tmp_path):
     assert executed.metadata["evalkit"]["data_files"]["data_path"]["sha256"] == digest
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ROW_LEVEL_ID = r"\b[PM]\d{4,5}\b"
 
 
@@ -114,3 +60,10 @@ def test_committed_notebooks_show_no_row_level_ids():
                 }
                 text = json.dumps(data) + str(output.get("text", ""))
                 assert not re.findall(ROW_LEVEL_ID, text), f"{notebook.name}: ids in an output"
+
+
+def test_missing_notebooks_are_data_errors(tmp_path):
+    with pytest.raises(DataError, match="no notebooks named NN_"):
+        run_reports(tmp_path, tmp_path, tmp_path / "out")
+    with pytest.raises(DataError, match="notebook not found"):
+        run_report(tmp_path / "01_none.ipynb")

@@ -1,0 +1,198 @@
+"""Parsing cells into typed values: dates, whole numbers, numbers, booleans, labels.
+
+Every cell is first cleaned to stripped text (missing if blank or a missing marker of
+:data:`evalkit.data.schema.MISSING_MARKERS`), then parsed to its column's kind of the
+data dictionary. Parsing runs once per distinct value of a column, vectorised, so a
+million-row file parses in seconds. A cell that cannot be parsed becomes missing and a
+problem saying which spellings are accepted (see :mod:`evalkit.data.loading` for the
+list). Parsing is done here rather than by pandera's coercion, which rejects a whole
+column or accepts it and cannot say which format was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evalkit.data.rejected import _Problems
+from evalkit.data.schema import MISSING_MARKERS, PARTICIPANTS, Column, Table
+
+__all__: list[str] = []
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# A time of day after the date ("15/03/2021 00:00", "2021-03-15T09:30:00") is dropped.
+_TIME_OF_DAY = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$"
+_DATE_REASON = (
+    "expected a date as YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY (day first), "
+    "or an Excel date"
+)
+# Excel's 1900 date system counts days from 1899-12-31 and wrongly has a 29 February
+# 1900; for serials from 61 on, day 0 is therefore 1899-12-30.
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EXCEL_SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10
+_TRUE = frozenset({"true", "yes", "y", "ja", "waar", "oui", "vrai", "1", "1.0"})
+_FALSE = frozenset({"false", "no", "n", "nee", "onwaar", "non", "faux", "0", "0.0"})
+_BOOLEAN_REASON = (
+    "expected yes or no (true/false, yes/no, y/n, ja/nee, waar/onwaar, oui/non, vrai/faux, 1/0)"
+)
+_INTEGER_TEXT = re.compile(r"[+-]?\d+(?:[.,]0{1,2})?")
+_INTEGER_REASON = "expected a whole number such as 34 or 34.0 (no spaces or thousands separators)"
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_AMBIGUOUS_NUMBER = re.compile(r"[+-]?\d{1,3},\d{3}")
+_NUMBER_REASON = "expected a number such as 1234.50 or 1234,50 (no spaces or thousands separators)"
+_AMBIGUOUS_REASON = (
+    "ambiguous number: the comma may be a thousands separator or a decimal comma; "
+    "write 1234 or 1.234"
+)
+
+
+def _clean_cell(v: object) -> object:
+    """A cell as stripped text; missing if empty or a missing marker; whole floats
+    without ``.0``."""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return pd.NA
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    text = str(v).strip()
+    return text if text and text.lower() not in MISSING_MARKERS else pd.NA
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A column as stripped text: codes into distinct cleaned values (-1 = missing)."""
+
+    codes: np.ndarray
+    uniques: pd.Series  # ``string`` dtype; entries no code points to may be missing
+
+    @classmethod
+    def of(cls, s: pd.Series) -> _Cells:
+        """Clean each distinct value once (one factorisation per column)."""
+        codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+        cleaned = pd.array([_clean_cell(v) for v in uniques], dtype="string")
+        blank = np.append(cleaned.isna(), True)  # index -1 (missing) stays missing
+        codes = np.where(blank[codes], -1, codes)
+        return cls(codes, pd.Series(cleaned, dtype="string"))
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes < 0
+
+    def text(self) -> pd.Series:
+        return pd.Series(self.uniques.array.take(self.codes, allow_fill=True))
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    """Dates from text in the accepted formats or Excel serial day numbers.
+
+    Excel date cells arrive as timestamps, whose text is ``YYYY-MM-DD HH:MM:SS``.
+    """
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    numbers = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(?:\.0+)?")), errors="coerce")
+    serial = (numbers.between(*_EXCEL_SERIALS) & (numbers % 1 == 0)).fillna(False)
+    if serial.any():
+        days = numbers[serial].astype("int64").to_numpy()
+        out[serial.to_numpy(bool)] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    day = text.str.replace(_TIME_OF_DAY, "", regex=True)
+    todo = text.notna() & out.isna()
+    for fmt in _DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(day[todo], format=fmt, errors="coerce").dropna()
+        out[parsed.index] = parsed
+        todo = text.notna() & out.isna()
+    return out
+
+
+def _parse_unique(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse distinct cell texts (``string`` dtype).
+
+    Returns the values (missing where unparseable) and the reason for each
+    unparseable text (missing where the text parsed or was missing).
+    """
+    reason = pd.Series(pd.NA, index=text.index, dtype=object)
+    if column.kind == "id":
+        return text, reason
+    if column.kind == "category":
+        canonical = {re.sub(r"\s+", " ", a).casefold(): a for a in column.allowed}
+        key = text.str.replace(r"\s+", " ", regex=True).str.casefold()
+        value = key.map(canonical).astype("string")
+        bad_reason = f"expected one of {list(column.allowed)} (case and spaces are ignored)"
+    elif column.kind == "boolean":
+        key = text.str.casefold()
+        value = pd.Series(pd.NA, index=text.index, dtype="boolean")
+        value[key.isin(_TRUE).fillna(False).to_numpy(bool)] = True
+        value[key.isin(_FALSE).fillna(False).to_numpy(bool)] = False
+        bad_reason = _BOOLEAN_REASON
+    elif column.kind in {"integer", "number"}:
+        pattern = _INTEGER_TEXT if column.kind == "integer" else _NUMBER_TEXT
+        ok = text.str.fullmatch(pattern).fillna(False).to_numpy(bool)
+        if column.kind == "number":
+            ambiguous = text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).to_numpy(bool)
+            ok &= ~ambiguous
+            reason[ambiguous] = _AMBIGUOUS_REASON
+        number = text.where(ok).str.replace(",", ".", regex=False)
+        value = pd.to_numeric(number, errors="coerce").astype("Float64")
+        bad_reason = _INTEGER_REASON if column.kind == "integer" else _NUMBER_REASON
+    elif column.kind == "date":
+        value = _parse_dates(text)
+        bad_reason = _DATE_REASON
+    else:
+        raise ValueError(
+            f"unknown column kind {column.kind!r} for {column.name!r} in the data dictionary; "
+            "expected id, category, integer, number, boolean or date."
+        )
+    bad = (value.isna() & text.notna()).to_numpy(bool)
+    reason[bad & reason.isna().to_numpy(bool)] = bad_reason
+    return value, reason
+
+
+def _parse_column(column: Column, cells: _Cells, text: pd.Series, problems: _Problems) -> pd.Series:
+    """Parse one column to its logical type, once per distinct value; cells that
+    cannot be parsed become missing and a problem."""
+    values, reasons = _parse_unique(column, cells.uniques)
+    codes = cells.codes
+    reason_codes, reason_labels = pd.factorize(reasons, use_na_sentinel=True)
+    cell_reason = np.append(reason_codes, -1)[codes]  # code -1 (missing) has no reason
+    for k, reason in enumerate(reason_labels):
+        problems.add(np.flatnonzero(cell_reason == k), column.name, text, reason)
+    return pd.Series(values.array.take(codes, allow_fill=True), index=text.index)
+
+
+def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for column in table.columns:
+        s = parsed[column.name]
+        if column.kind == "category":
+            out[column.name] = pd.Categorical(s.astype(object), categories=list(column.allowed))
+        elif column.kind == "id":
+            out[column.name] = s.astype(object).astype(str)
+        elif column.kind == "boolean":
+            out[column.name] = s.astype(bool)
+        elif column.kind == "integer":
+            out[column.name] = s.astype("int64") if column.required else s.astype("Int64")
+        elif column.kind == "number":
+            out[column.name] = s.astype("float64")
+        else:
+            out[column.name] = s.astype("datetime64[ns]")
+    data = pd.DataFrame(out)
+    if table is PARTICIPANTS:
+        data["cohort"] = data["intake_date"].dt.year.astype("int64")
+    return data
+
+
+def _parse_table(
+    spec: Table, raw: pd.DataFrame, problems: _Problems
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The cells as text and as typed values, and which rows are empty; empty rows and
+    unparseable cells are problems."""
+    cells = {c: _Cells.of(raw[c]) for c in spec.names}
+    text = pd.DataFrame({c: cells[c].text() for c in spec.names})
+    empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
+    problems.add(np.flatnonzero(empty), "", None, "empty row")
+    parsed = pd.DataFrame(
+        {c.name: _parse_column(c, cells[c.name], text[c.name], problems) for c in spec.columns}
+    )
+    return parsed, text, empty

@@ -1,0 +1,50 @@
+"""Propensity-weighted cumulative incidence curves."""
+
+import matplotlib.pyplot as plt
+import pytest
+from numpy.testing import assert_allclose
+
+from evalkit.comparison import adjusted_cumulative_incidence, programme_effect
+from evalkit.survival import time_to_event
+
+
+@pytest.fixture(scope="module")
+def tte(sample):
+    return time_to_event(sample, unit="months").data
+
+
+def test_adjusted_cif_equals_the_ipw_risk_without_censoring(sample, ps, tte):
+    """With follow-up beyond the horizon for all, the weighted AJ CIF is the Hajek risk."""
+    horizon = 12 * 365 / (365.25)  # 365 days in months, the horizon of job_within(12)
+    # Everyone in `sample` is followed >= 365 days, so nobody is censored before it.
+    assert (tte.loc[tte.event.astype(str) == "censored", "time"] >= horizon).all()
+    adj = adjusted_cumulative_incidence(tte, ps, horizons=[horizon], n_boot=20, rng=2)
+    fit = programme_effect(sample, "job_within_12m", ps).table
+    ipw = fit[(fit.method == "ipw") & (fit.measure == "risk_difference")].iloc[0]
+    cif = adj.table.iloc[0]
+    assert_allclose(cif["mean_treated"], ipw["mean_treated"], rtol=1e-10)
+    assert_allclose(cif["mean_comparison"], ipw["mean_comparison"], rtol=1e-10)
+    assert adj.table["n_boot"].iloc[0] == 20
+
+
+def test_one_horizon_may_be_a_number(ps, tte):
+    one = adjusted_cumulative_incidence(tte, ps, horizons=6, n_boot=3, rng=1)
+    listed = adjusted_cumulative_incidence(tte, ps, horizons=[6], n_boot=3, rng=1)
+    assert one.table["horizon"].tolist() == [6.0, 6.0]
+    assert one.table.equals(listed.table)
+    _, ax = plt.subplots()
+    assert one.plot(ax=ax) is ax
+    plt.close("all")
+
+
+def test_adjusted_arguments_are_checked(ps, tte):
+    with pytest.raises(ValueError, match="horizons must be positive numbers"):
+        adjusted_cumulative_incidence(tte, ps, horizons=[6, 0])
+    with pytest.raises(ValueError, match="horizons must be positive numbers"):
+        adjusted_cumulative_incidence(tte, ps, horizons=[])
+    with pytest.raises(ValueError, match=r"cause must be one of \[.*'job'.*\], but was 'work'"):
+        adjusted_cumulative_incidence(tte, ps, cause="work")
+    with pytest.raises(ValueError, match="n_boot must be an integer of at least 2, but was 1"):
+        adjusted_cumulative_incidence(tte, ps, n_boot=1)
+    with pytest.raises(ValueError, match="estimand must be one of"):
+        adjusted_cumulative_incidence(tte, ps, estimand="ATU")

@@ -1,0 +1,66 @@
+"""The propensity model (statsmodels Logit), its overlap diagnostics and trimming."""
+
+import pytest
+import statsmodels.api as sm
+from numpy.testing import assert_allclose
+
+from evalkit import EvalkitWarning
+from evalkit.comparison import propensity_score, trim
+from evalkit.comparison._design import formula_design
+from evalkit.data.synthetic import simulate_participants
+from tests.comparison.samples import ITERATIVE_RTOL, PS_FORMULA, SE_RTOL
+
+
+def test_propensity_model_is_statsmodels_logit(sample, ps):
+    _, x, _ = formula_design(sample, PS_FORMULA)
+    t = (sample.programme == "DUO for a JOB").astype(float)
+    logit = sm.Logit(t, x).fit(disp=0)
+    assert_allclose(ps.table["estimate"], logit.params, rtol=ITERATIVE_RTOL)
+    assert_allclose(ps.table["std_error"], logit.bse, rtol=SE_RTOL)
+    assert_allclose(ps.scores, logit.predict(x), rtol=ITERATIVE_RTOL)
+    low, high = ps.support
+    assert ps.overlap["n_outside"].sum() == (~ps.inside_support).sum()
+    assert low <= high
+
+
+def test_positivity_violation_warns():
+    df = simulate_participants(1500, rng=2)
+    with pytest.warns(EvalkitWarning, match="positivity violation"):
+        propensity_score(
+            df, "programme ~ age + C(migration_background) + C(site)", treated="DUO for a JOB"
+        )
+
+
+def test_missing_programme_is_an_error(sample):
+    broken = sample.head(300).copy()
+    broken.loc[[5, 9], "programme"] = None
+    with pytest.raises(ValueError, match=r"'programme' is missing in rows \[5, 9\]"):
+        propensity_score(broken, PS_FORMULA, treated="DUO for a JOB")
+
+
+def test_trim_keeps_the_common_support_and_counts_exclusions(sample, ps):
+    kept = trim(sample, ps)
+    assert kept.table["n_after"].sum() == len(kept.data) == ps.inside_support.sum()
+    assert (kept.table["n_before"] == kept.table["n_excluded"] + kept.table["n_after"]).all()
+    crump = trim(sample, ps, bounds=(0.1, 0.9))
+    assert crump.table["n_excluded"].sum() == ((ps.scores < 0.1) | (ps.scores > 0.9)).sum()
+    with pytest.raises(ValueError, match="bounds must satisfy"):
+        trim(sample, ps, bounds=(0.9, 0.1))
+
+
+def test_errors_name_the_problem(sample, ps):
+    with pytest.raises(ValueError, match=r"treated must be one of .*, but was 'DUO'"):
+        propensity_score(sample, PS_FORMULA, treated="DUO")
+    with pytest.raises(ValueError, match="formula must be 'group ~ covariates'"):
+        propensity_score(sample, "programme", treated="DUO for a JOB")
+    with pytest.raises(ValueError, match="threshold must be an integer of at least 1"):
+        trim(sample, ps, threshold=0)
+
+
+
+def test_plot_draws_on_the_axes_given(ps):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert ps.plot(ax=ax) is ax
+    plt.close("all")

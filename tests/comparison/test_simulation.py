@@ -1,0 +1,87 @@
+"""Simulation studies of IPW and AIPW: bias and coverage (slow)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evalkit.comparison import programme_effect, propensity_score
+from evalkit.data.synthetic import true_effects
+from tests.comparison.samples import TRUE_PS_FORMULA, hard_sample, hard_truth, overlap_sample
+
+pytestmark = pytest.mark.slow
+
+
+def test_simulation_ipw_and_aipw_cover_the_true_effect():
+    """The shipped generator: 1,000 replicates of 8,000 participants (~2,100 comparable ones).
+
+    Mentor-clustered SEs, true propensity model (control weights reach the hundreds).
+    Monte Carlo SE of a coverage near 0.95 over 1,000 replicates: 0.007. Runs with other
+    seeds (IPW / AIPW coverage): 300 replicates 0.947 / 0.950, 500: 0.928 / 0.932 and
+    0.966 / 0.968; pooled with this one (2,300 replicates) 0.948 / 0.950, mean SE / SD
+    of the estimates 1.00 / 0.99.
+    """
+    truth = true_effects(n=400_000).table.set_index(["estimand", "horizon_months"])
+    true_rd = truth.loc[("ATE_overlap_brussels", 12), "risk_difference"]
+    rng = np.random.default_rng(2025)
+    reps = 1000
+    rows = []
+    for _ in range(reps):
+        data = overlap_sample(8000, rng)
+        ps = propensity_score(data, TRUE_PS_FORMULA, treated="DUO for a JOB")
+        fit = programme_effect(data, "job_within_12m", ps, cluster="mentor_id").table
+        for row in fit[fit.measure == "risk_difference"].itertuples():
+            rows.append(
+                {
+                    "method": row.method,
+                    "error": row.estimate - true_rd,
+                    "std_error": row.std_error,
+                    "covered": row.ci_low <= true_rd <= row.ci_high,
+                }
+            )
+    summary = (
+        pd.DataFrame(rows)
+        .groupby("method")
+        .agg(bias=("error", "mean"), sd=("error", "std"), mean_se=("std_error", "mean"),
+             coverage=("covered", "mean"))
+    )
+    print(summary)
+    for method in ("ipw", "aipw"):
+        # MC SE of the bias ~0.0008 (SD 0.026 / sqrt(1000)); of the coverage ~0.007.
+        assert abs(summary.loc[method, "bias"]) < 0.004
+        assert 0.93 <= summary.loc[method, "coverage"] <= 0.97
+    assert summary.loc["naive", "bias"] < -0.05 and summary.loc["naive", "coverage"] < 0.5
+
+
+def test_simulation_strong_confounding_and_limited_overlap():
+    truth = hard_truth()
+    rng = np.random.default_rng(11)
+    reps = 500
+    results = []
+    for estimand in ("ATE", "ATT", "ATO"):
+        for _ in range(reps):
+            data, _, _ = hard_sample(2000, rng)
+            ps = propensity_score(data, "g ~ x1 + x2 + x3", treated="T")
+            fit = programme_effect(data, "y", ps, estimand=estimand).table
+            for row in fit[fit.measure == "risk_difference"].itertuples():
+                results.append(
+                    {
+                        "estimand": estimand,
+                        "method": row.method,
+                        "error": row.estimate - truth[estimand],
+                        "covered": row.ci_low <= truth[estimand] <= row.ci_high,
+                    }
+                )
+    summary = (
+        pd.DataFrame(results)
+        .groupby(["estimand", "method"])
+        .agg(bias=("error", "mean"), rmse=("error", lambda e: np.sqrt(np.mean(e**2))),
+             coverage=("covered", "mean"))
+    )
+    print(summary)
+    for (estimand, method), row in summary.iterrows():
+        if method == "naive":
+            assert row["bias"] > 0.06 and row["coverage"] < 0.2, (estimand, row)
+        else:
+            # MC SE of the bias ~0.0015 (SD 0.034 / sqrt(500)); of the coverage ~0.01.
+            assert abs(row["bias"]) < 0.006, (estimand, method, row)
+            assert 0.93 <= row["coverage"] <= 0.97, (estimand, method, row)
