@@ -18,6 +18,18 @@ from evalkit.predictors.importance import _permutation_draws
 from evalkit.predictors.partial_dependence import _averaging_rows, _fold_fit, _FoldFit
 
 
+class _Design(NamedTuple):
+    """The checked design of a cross-validation, as its result records it."""
+
+    predictors: tuple[str, ...]
+    fold_group: str  # column whose values never straddle a training and a test fold
+    cluster: str | None  # column of clusters of the variances
+    n_splits: int
+    n_repeats: int
+    conf_level: float
+    seed: int  # of the folds, the boosting, the permutations and the subsample
+
+
 class _OutOfFold(NamedTuple):
     """What the fold loop gives the summaries."""
 
@@ -32,20 +44,19 @@ def _out_of_fold(
     x: pd.DataFrame,
     y: np.ndarray,
     groups: np.ndarray,
-    predictors: list[str],
-    seed: int,
+    design: _Design,
     *,
-    n_splits: int,
-    n_repeats: int,
     n_permutations: int,
     keep_fits: bool,
 ) -> _OutOfFold:
     """Fit each model on the training folds of each repetition and predict the held-out
-    fold (scikit-learn ``GroupKFold(shuffle=True)``, seeded per repetition)."""
+    fold (scikit-learn ``GroupKFold(shuffle=True)``, seeded per repetition); ``groups``
+    are the integer codes of the fold groups."""
     from sklearn.base import clone
     from sklearn.model_selection import GroupKFold
 
     names = list(models)
+    seed, n_repeats = design.seed, design.n_repeats
     oof = np.full((len(names), n_repeats, len(y)), np.nan)
     fold_rows, importances = [], []
     # Partial dependence keeps each fold's models for its jackknife, with the rows of one
@@ -53,7 +64,7 @@ def _out_of_fold(
     fits = [] if keep_fits else None
     averaging = _averaging_rows(len(y), seed) if keep_fits else None
     for repeat in range(n_repeats):
-        splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed + repeat)
+        splitter = GroupKFold(n_splits=design.n_splits, shuffle=True, random_state=seed + repeat)
         for fold, (train, test) in enumerate(splitter.split(x, y, groups)):
             _check_both_outcomes(y, train, test, fold, repeat)
             fitted = {}
@@ -68,7 +79,7 @@ def _out_of_fold(
                         x.iloc[test],
                         y[test],
                         name,
-                        predictors,
+                        design.predictors,
                         n_permutations,
                         random_state=seed + 1000 * repeat + fold,
                     )

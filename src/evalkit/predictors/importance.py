@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -13,7 +15,7 @@ def _permutation_draws(
     x_test: pd.DataFrame,
     y_test: np.ndarray,
     name: str,
-    predictors: list[str],
+    predictors: Sequence[str],
     n_permutations: int,
     random_state: int,
 ) -> list[dict]:

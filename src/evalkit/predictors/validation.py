@@ -30,7 +30,7 @@ from evalkit._validation import (
 )
 from evalkit.predictors.calibration import _calibration_table, _recalibration
 from evalkit.predictors.discrimination import _auc_ci, _delong_auc
-from evalkit.predictors.folds import _out_of_fold
+from evalkit.predictors.folds import _Design, _out_of_fold
 from evalkit.predictors.importance import _importance_table
 from evalkit.predictors.intake import check_predictors
 from evalkit.predictors.learners import _pipelines, _predictor_frame
@@ -426,6 +426,7 @@ def cross_validate_models(
     bins = dict(subgroup_bins or {})
     _check_subgroups(data, subgroups, bins)
     seed = int(check_rng(rng).integers(2**31 - 1))
+    design = _Design(tuple(predictors), fold_group, cluster, n_splits, n_repeats, conf_level, seed)
     y = data[outcome].to_numpy(dtype=float)
     x, numeric, categorical = _predictor_frame(data, predictors)
     # Integer codes: GroupKFold's np.isin on object ids (e.g. "M0042") is O(n x groups).
@@ -440,20 +441,13 @@ def cross_validate_models(
             y,
             groups,
             clusters,
-            numeric,
-            categorical,
-            predictors,
-            seed,
-            fold_group=fold_group,
-            cluster=cluster,
-            n_splits=n_splits,
-            n_repeats=n_repeats,
+            (numeric, categorical),
+            design,
             subgroups=subgroups,
             bins=bins,
             min_subgroup_size=min_subgroup_size,
             n_permutations=n_permutations,
             n_partial_dependence=n_partial_dependence,
-            conf_level=conf_level,
         )
 
 
@@ -463,46 +457,36 @@ def _cross_validate(
     y: np.ndarray,
     groups: np.ndarray,
     clusters: np.ndarray | None,
-    numeric: list[str],
-    categorical: list[str],
-    predictors: list[str],
-    seed: int,
+    kinds: tuple[list[str], list[str]],
+    design: _Design,
     *,
-    fold_group: str,
-    cluster: str | None,
-    n_splits: int,
-    n_repeats: int,
     subgroups: Sequence[str],
     bins: Mapping[str, Sequence[float]],
     min_subgroup_size: int,
     n_permutations: int,
     n_partial_dependence: int,
-    conf_level: float,
 ) -> CrossValidationResult:
     """The cross-validation of :func:`cross_validate_models` on checked arguments.
 
-    ``x`` is the predictor frame (``numeric`` and ``categorical`` columns), ``y`` the
-    0/1 outcome as floats, ``groups`` the integer codes of the fold groups and
-    ``clusters`` the cluster of each person (or ``None``); ``seed`` seeds the folds,
-    the boosting, the permutations and the partial-dependence subsample. The steps:
-    out-of-fold predictions, then the metrics, importance, calibration curves, partial
-    dependence and subgroup table computed from them.
+    ``x`` is the predictor frame (its numeric and categorical columns in ``kinds``),
+    ``y`` the 0/1 outcome as floats, ``groups`` the integer codes of the fold groups and
+    ``clusters`` the cluster of each person (or ``None``). The steps: out-of-fold
+    predictions, then the metrics, importance, calibration curves, partial dependence
+    and subgroup table computed from them.
     """
-    models = _pipelines(numeric, categorical, seed)
+    numeric, categorical = kinds
+    models = _pipelines(numeric, categorical, design.seed)
     names = list(models)
     folds = _out_of_fold(
         models,
         x,
         y,
         groups,
-        predictors,
-        seed,
-        n_splits=n_splits,
-        n_repeats=n_repeats,
+        design,
         n_permutations=n_permutations,
         keep_fits=bool(n_partial_dependence and n_permutations),
     )
-    z = normal_quantile(conf_level)
+    z = normal_quantile(design.conf_level)
     importance = _importance_table(folds.importances, names)
     return CrossValidationResult(
         table=_metric_table(y, folds.oof, names, clusters, z),
@@ -516,14 +500,8 @@ def _cross_validate(
             data, y, folds.oof, names, subgroups, bins, clusters, z, min_subgroup_size
         ),
         models=tuple(names),
-        predictors=tuple(predictors),
-        fold_group=fold_group,
-        cluster=cluster,
-        n_splits=n_splits,
-        n_repeats=n_repeats,
-        conf_level=conf_level,
-        seed=seed,
         oof=pd.DataFrame({name: folds.oof[i, 0] for i, name in enumerate(names)}),
+        **design._asdict(),
     )
 
 
