@@ -132,7 +132,7 @@ def run_size(n: int) -> str:
             data,
             "job_within_12m",
             PREDICTORS,
-            group="mentor_id",
+            fold_group="mentor_id",
             n_splits=5,
             n_repeats=1,
             n_permutations=0,

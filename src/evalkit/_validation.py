@@ -12,11 +12,13 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "check_binary_outcome",
     "check_cluster",
     "check_columns",
     "check_conf_level",
     "check_data",
     "check_finite_number",
+    "check_fold_group",
     "check_horizons",
     "check_integer",
     "check_numbers",
@@ -25,6 +27,7 @@ __all__ = [
     "check_positive",
     "check_probability_range",
     "check_rng",
+    "check_scores",
     "check_subset",
     "check_truncate",
     "check_two_groups",
@@ -53,6 +56,33 @@ def check_columns(data: pd.DataFrame, columns: Iterable[str | None], *, name: st
         )
 
 
+def check_binary_outcome(data: pd.DataFrame, outcome: str) -> None:
+    """Raise ``ValueError`` unless column ``outcome`` is boolean or 0/1 without missing values.
+
+    The message shows a few values only of a numeric column (a text column may hold
+    identifiers or free text, which are never echoed).
+    """
+    check_columns(data, [outcome])
+    values = data[outcome]
+    dtype = values.dtype
+    boolean = pd.api.types.is_bool_dtype(dtype)
+    numeric = pd.api.types.is_numeric_dtype(dtype) and not boolean
+    missing = int(values.isna().sum())
+    if missing:
+        got = f"has missing values in {missing} rows"
+    elif boolean or (numeric and values.isin([0, 1]).all()):
+        return
+    elif numeric:
+        got = f"has values {sorted(map(str, values.unique()[:5]))}"
+    else:
+        got = f"has dtype {dtype} with {values.nunique()} distinct values"
+    raise ValueError(
+        f"outcome {outcome!r} must be 0/1 or boolean without missing values, but {got}; build "
+        "it with evalkit.data.outcomes.job_within (which sets aside people with too short "
+        "follow-up) or as (data[col] == value).astype(int)."
+    )
+
+
 def check_cluster(data: pd.DataFrame, cluster: str | None) -> None:
     """Raise ``ValueError`` unless ``cluster`` is ``None`` or a column without missing values.
 
@@ -61,13 +91,21 @@ def check_cluster(data: pd.DataFrame, cluster: str | None) -> None:
     """
     if cluster is None:
         return
-    check_columns(data, [cluster])
-    missing = int(data[cluster].isna().sum())
+    _check_complete(
+        data,
+        cluster,
+        role="cluster",
+        fix="every person needs a cluster (give people without a mentor their own id, or "
+        "drop them).",
+    )
+
+
+def _check_complete(data: pd.DataFrame, column: str, *, role: str, fix: str) -> None:
+    """Raise ``ValueError`` unless ``column`` (a ``role`` column) exists without missing values."""
+    check_columns(data, [column])
+    missing = int(data[column].isna().sum())
     if missing:
-        raise ValueError(
-            f"cluster column {cluster!r} has missing values in {missing} rows; every person "
-            "needs a cluster (give people without a mentor their own id, or drop them)."
-        )
+        raise ValueError(f"{role} column {column!r} has missing values in {missing} rows; {fix}")
 
 
 def check_conf_level(conf_level: float) -> float:
@@ -91,6 +129,27 @@ def check_finite_number(value: object, *, name: str, fix: str = "") -> float:
             f"{name} must be a finite number, but was {value!r}" + (f"; {fix}" if fix else ".")
         )
     return float(value)
+
+
+def check_fold_group(data: pd.DataFrame, fold_group: str, *, n_splits: int) -> None:
+    """Raise ``ValueError`` unless ``fold_group`` is a complete column with ``n_splits`` values.
+
+    A fold group (mentor, cohort, site) is the unit that grouped cross-validation keeps
+    whole: all of its people are in the training folds or all in the test fold.
+    """
+    _check_complete(
+        data,
+        fold_group,
+        role="fold_group",
+        fix="every person needs a group (give people without one their own id, or drop them).",
+    )
+    n_groups = data[fold_group].nunique()
+    if n_groups < n_splits:
+        raise ValueError(
+            f"fold_group column {fold_group!r} has {n_groups} distinct values but "
+            f"n_splits={n_splits}; use at most as many folds as groups, or a finer grouping "
+            "(e.g. mentor_id)."
+        )
 
 
 def check_horizons(horizons: float | Iterable[float]) -> list[float]:
@@ -218,6 +277,38 @@ def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     raise TypeError(
         f"rng must be an int seed or a numpy.random.Generator, but got {type(rng).__name__}."
     )
+
+
+def check_scores(
+    y: object, scores: object, clusters: object | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return outcomes ``y`` as booleans and ``scores`` as a 2-D float array (models in rows).
+
+    Raises ``ValueError`` unless ``scores`` has one column per person, both outcomes
+    occur, and ``clusters`` (if given) names a cluster for each person, at least two
+    in all.
+    """
+    y = np.asarray(y).astype(bool)
+    scores = np.atleast_2d(np.asarray(scores, dtype=float))
+    if scores.shape[1] != len(y):
+        raise ValueError(
+            f"scores must have one column per person ({len(y)}), but has shape {scores.shape}."
+        )
+    if y.all() or not y.any():
+        raise ValueError("the AUC needs both outcomes (0 and 1) among the people scored.")
+    if clusters is not None:
+        codes = pd.factorize(np.asarray(clusters))[0]
+        if len(codes) != len(y) or (codes < 0).any():
+            raise ValueError(
+                f"clusters must name the cluster of each of the {len(y)} people, but has "
+                f"{len(codes)} entries, {int((codes < 0).sum())} of them missing."
+            )
+        if codes.max() < 1:
+            raise ValueError(
+                "a clustered AUC variance needs at least 2 clusters, but clusters has 1; pass "
+                "clusters=None for independent people."
+            )
+    return y, scores
 
 
 def check_subset(values: Sequence[object], allowed: Sequence[object], *, name: str) -> None:

