@@ -1,4 +1,4 @@
-"""Moved to :mod:`evalkit.data.schema`; this path keeps old imports working (with a warning)."""
+"""Moved to :mod:`evalkit.data.schema`: the old path still imports, with a warning."""
 
 from evalkit._moved import moved
 

@@ -1,10 +1,12 @@
 """The propensity model (statsmodels Logit), its overlap diagnostics and trimming."""
 
+import numpy as np
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
 from evalkit import EvalkitWarning
+from evalkit._stats.logistic import fit_logistic
 from evalkit.comparison import propensity_score, trim
 from evalkit.comparison._design import formula_design
 from evalkit.data.synthetic import simulate_participants
@@ -64,3 +66,13 @@ def test_plot_draws_on_the_axes_given(ps):
     _, ax = plt.subplots()
     assert ps.plot(ax=ax) is ax
     plt.close("all")
+
+
+def test_logistic_frequency_weights_equal_repeated_rows(sample, ps):
+    x, t = ps.design, ps.treated.astype(float)
+    counts = np.random.default_rng(4).integers(0, 4, len(t)).astype(float)
+    weighted = fit_logistic(x, t, weights=counts)
+    reps = counts.astype(int)
+    repeated = fit_logistic(np.repeat(x, reps, axis=0), np.repeat(t, reps))
+    assert_allclose(weighted[0], repeated[0], rtol=1e-9)
+    assert_allclose(weighted[1], repeated[1], rtol=1e-9)

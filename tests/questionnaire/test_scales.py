@@ -6,8 +6,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from evalkit import DataError
-from evalkit.data import synthetic
 from evalkit.data.schema import RSE_ITEMS, RSE_REVERSED
+from evalkit.data.synthetic.questionnaire import _job_within as generator_job_within
 from evalkit.questionnaire import (
     Scale,
     attrition_analysis,
@@ -119,7 +119,7 @@ def test_pre_post_scores_with_participants_derives_job_within_6_months(rse):
     q = load_questionnaire(QUESTIONNAIRE_CSV, participants=participants).data
     r = pre_post_scores(q, rse, participants=participants)
     assert len(r.data) == len(participants)
-    expected = synthetic._job_within(participants, 183)  # the generator's definition
+    expected = generator_job_within(participants, 183)  # the generator's definition
     assert (r.data["job_within_6_months"].to_numpy() == expected).all()
     with pytest.raises(ValueError, match="not in participants"):
         pre_post_scores(q, rse, participants=participants.iloc[10:])

@@ -216,6 +216,11 @@ def event_codes(values: pd.Series, censored: object = CENSORED) -> tuple[np.ndar
     Accepts booleans or 0/1 (1 = the event), non-negative integer codes (0 = censored,
     as lifelines and scikit-survival code competing risks), or labels (strings or a
     Categorical) where ``censored`` marks censoring.
+
+    Raises
+    ------
+    ValueError
+        If numeric codes are missing, fractional or negative, or labels are missing.
     """
     name = values.name
     if pd.api.types.is_bool_dtype(values):

@@ -60,7 +60,6 @@ from evalkit.data.synthetic.model import (
 from evalkit.data.synthetic.participants import simulate_participants
 from evalkit.data.synthetic.questionnaire import (
     POST_RESPONSE_COEF,
-    _job_within,  # noqa: F401  (tests/test_questionnaire.py reads the generator's definition)
     simulate_questionnaire,
 )
 from evalkit.data.synthetic.truth import TrueEffects, true_effects
