@@ -6,7 +6,13 @@ Warnings are reserved for statistical caveats and privacy actions.
 
 from __future__ import annotations
 
-__all__ = ["DataError", "EvalkitWarning", "IdentifierWarning"]
+__all__ = [
+    "DataError",
+    "DisclosureError",
+    "DisclosureWarning",
+    "EvalkitWarning",
+    "IdentifierWarning",
+]
 
 
 class DataError(ValueError):
@@ -24,3 +30,11 @@ class EvalkitWarning(UserWarning):
 
 class IdentifierWarning(EvalkitWarning):
     """A direct identifier (name, e-mail, phone, national number) was dropped at load."""
+
+
+class DisclosureWarning(EvalkitWarning):
+    """Disclosure control is weaker than evalkit's default (a threshold below 10)."""
+
+
+class DisclosureError(ValueError):
+    """A table cannot be published without revealing a suppressed cell of another table."""

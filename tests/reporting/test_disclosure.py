@@ -57,7 +57,7 @@ def test_derived_statistics_are_blanked_with_their_count():
 def test_bad_counts_and_threshold_raise_clear_errors():
     with pytest.raises(ValueError, match=r"column 'n' must hold non-negative counts.*rows \[1\]"):
         suppress_small_counts(pd.DataFrame({"n": [3, -1]}), "n")
-    with pytest.raises(ValueError, match="threshold must be an integer of at least 1, but was 0"):
+    with pytest.raises(ValueError, match="threshold must be an integer of at least 5, but was 0"):
         suppress_small_counts(pd.DataFrame({"n": [3]}), "n", threshold=0)
     with pytest.raises(ValueError, match=r"no column\(s\) \['count'\]"):
         suppress_small_counts(pd.DataFrame({"n": [3]}), "count")

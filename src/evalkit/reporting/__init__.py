@@ -9,17 +9,27 @@ from importlib import import_module
 
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
+    DisclosureLedger,
+    PublicationSpec,
+    PublishedTable,
     SuppressionResult,
+    check_threshold,
+    publish,
     rare_indicators,
     suppress_small_counts,
 )
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "DisclosureLedger",
+    "PublicationSpec",
+    "PublishedTable",
     "Report",
     "SuppressionResult",
+    "check_threshold",
     "load_params",
     "notebook_parameters",
+    "publish",
     "rare_indicators",
     "run_report",
     "run_reports",

@@ -1,7 +1,6 @@
-"""Statistical disclosure control for published tables.
+"""Cell suppression of one table: primary, secondary along margins, derived statistics.
 
-Every table that leaves evalkit for a report goes through :func:`suppress_small_counts`:
-counts below a threshold are suppressed (primary suppression) and, where a
+Counts below a threshold are suppressed (primary suppression) and, where a
 suppressed cell could be recovered by subtraction from a published margin, a
 second cell of the same margin is suppressed too (secondary suppression).
 Statistics computed from a suppressed count (percentages, means, SMDs) are
@@ -18,18 +17,11 @@ import numpy as np
 import pandas as pd
 
 from evalkit._results import TableResult
-from evalkit._validation import check_columns, check_integer
+from evalkit._validation import check_columns
+from evalkit.errors import DisclosureError
+from evalkit.reporting.disclosure.policy import DEFAULT_THRESHOLD, check_threshold
 
-__all__ = [
-    "DEFAULT_THRESHOLD",
-    "SuppressionResult",
-    "rare_indicators",
-    "suppress_small_counts",
-]
-
-#: Smallest count published by default. Statistical offices commonly use 5 or 10;
-#: for data about vulnerable people evalkit takes the stricter value.
-DEFAULT_THRESHOLD = 10
+__all__ = ["SuppressionResult", "rare_indicators", "suppress_small_counts"]
 
 
 @dataclass(frozen=True)
@@ -55,9 +47,19 @@ class SuppressionResult(TableResult):
     n_secondary: int
 
 
-def _secondary(counts: np.ndarray, suppressed: np.ndarray, margins: list[np.ndarray]) -> np.ndarray:
-    """Mark secondary cells until no margin group holds exactly one suppressed cell."""
+def _secondary(
+    counts: np.ndarray,
+    suppressed: np.ndarray,
+    margins: list[np.ndarray],
+    locked: np.ndarray | None = None,
+) -> np.ndarray:
+    """Mark secondary cells until no margin group holds exactly one suppressed cell.
+
+    ``locked`` cells are published elsewhere already, so hiding them here protects
+    nothing: they are never chosen; a margin left with no other cell raises.
+    """
     secondary = np.zeros_like(suppressed)
+    free = np.ones_like(suppressed) if locked is None else ~locked
     changed = True
     while changed:
         changed = False
@@ -67,12 +69,18 @@ def _secondary(counts: np.ndarray, suppressed: np.ndarray, margins: list[np.ndar
                 member = codes == code
                 if (hidden & member).sum() != 1:
                     continue
-                candidates = np.flatnonzero(member & ~hidden & (counts > 0))
+                candidates = np.flatnonzero(member & ~hidden & free & (counts > 0))
                 if candidates.size == 0:
                     # Only zeros are left: hiding one still leaves the primary cell's
                     # value undetermined within the margin.
-                    candidates = np.flatnonzero(member & ~hidden)
+                    candidates = np.flatnonzero(member & ~hidden & free)
                 if candidates.size == 0:
+                    if (member & ~hidden & ~free).any():
+                        raise DisclosureError(
+                            "a suppressed cell would be recoverable from its margin: every "
+                            "other cell of the margin is already published in another table. "
+                            "Publish this table without that margin, or at a coarser level."
+                        )
                     continue
                 # The smallest published cell of the margin hides the primary one best
                 # while losing the least information.
@@ -89,6 +97,8 @@ def suppress_small_counts(
     margins: Sequence[Sequence[str]] = (),
     derived: Sequence[str] = (),
     suppress_zeros: bool = False,
+    hidden: np.ndarray | None = None,
+    locked: np.ndarray | None = None,
 ) -> SuppressionResult:
     """Suppress small counts in a table, with secondary suppression along margins.
 
@@ -112,6 +122,12 @@ def suppress_small_counts(
         SMDs); they are blanked wherever the count is suppressed.
     suppress_zeros : bool, default=False
         Also suppress zero counts (when "nobody in this group" is itself disclosive).
+    hidden : array of bool, optional
+        Cells to suppress whatever their count (suppressed in another table of the same
+        report, see :class:`~evalkit.reporting.disclosure.DisclosureLedger`); marked
+        ``"secondary"``.
+    locked : array of bool, optional
+        Cells already published in another table: never chosen as secondary cells.
 
     Returns
     -------
@@ -121,8 +137,16 @@ def suppress_small_counts(
     Raises
     ------
     ValueError
-        If a named column is missing, ``threshold`` is not a positive integer, or a
-        count is missing or negative.
+        If a named column is missing, ``threshold`` is not an integer of at least 5, or
+        a count is missing or negative.
+    DisclosureError
+        If a suppressed cell cannot be protected because the rest of its margin is
+        ``locked``.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``threshold`` is below 10.
 
     Notes
     -----
@@ -146,9 +170,7 @@ def suppress_small_counts(
     ['', 'primary', 'secondary']
     """
     check_columns(table, [count, *derived, *(c for margin in margins for c in margin)])
-    threshold = check_integer(
-        threshold, name="threshold", minimum=1, fix="counts below it are suppressed, e.g. 10."
-    )
+    threshold = check_threshold(threshold)
     counts = table[count].to_numpy(dtype="float64")
     if np.any(np.isnan(counts) | (counts < 0)):
         rows = table.index[np.isnan(counts) | (counts < 0)][:5].tolist()
@@ -158,13 +180,16 @@ def suppress_small_counts(
         )
     low = 0 if suppress_zeros else 1
     primary = (counts >= low) & (counts < threshold)
+    forced = np.zeros_like(primary) if hidden is None else np.asarray(hidden, bool) & ~primary
     codes = [
         table.groupby(list(margin), sort=False, observed=True).ngroup().to_numpy()
         if margin
         else np.zeros(len(table), dtype=int)
         for margin in margins
     ]
-    secondary = _secondary(counts, primary, codes) if codes else np.zeros_like(primary)
+    secondary = forced | (
+        _secondary(counts, primary | forced, codes, locked) if codes else forced
+    )
     out = table.copy()
     hidden = primary | secondary
     for column in (count, *derived):
@@ -202,7 +227,7 @@ def rare_indicators(x: np.ndarray, names: Sequence[str], min_count: int) -> list
     Raises
     ------
     ValueError
-        If ``min_count`` is not a positive integer.
+        If ``min_count`` is not an integer of at least 5.
 
     Examples
     --------
@@ -211,7 +236,7 @@ def rare_indicators(x: np.ndarray, names: Sequence[str], min_count: int) -> list
     >>> rare_indicators(x, ["Intercept", "gender[T.x]", "age"], min_count=10)
     ['gender[T.x]']
     """
-    min_count = check_integer(min_count, name="min_count", minimum=1)
+    min_count = check_threshold(min_count, name="min_count")
     rare = []
     for j, name in enumerate(names):
         column = x[:, j]
