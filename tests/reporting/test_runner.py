@@ -67,3 +67,42 @@ def test_missing_notebooks_are_data_errors(tmp_path):
         run_reports(tmp_path, tmp_path, tmp_path / "out")
     with pytest.raises(DataError, match="notebook not found"):
         run_report(tmp_path / "01_none.ipynb")
+
+
+def _ledger_notebook(path, table, margins):
+    """A part that publishes ``table`` (programme, gender, n) through the report's ledger."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("disclosure_ledger = None")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\n"
+            "from evalkit.reporting import DisclosureLedger, PublicationSpec, publish\n"
+            f"spec = PublicationSpec(counts=('n',), margins={margins!r},\n"
+            "                       dimensions=('programme', 'gender'))\n"
+            f"table = pd.DataFrame({table!r})\n"
+            "out = publish(table, spec=spec, ledger=DisclosureLedger(disclosure_ledger)).table\n"
+            "print('published:', out['n'].tolist())"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_the_parts_of_a_report_share_one_disclosure_ledger(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    # Part 1 hides "x" (3 people) and, for the programme total, "m" as its partner.
+    _ledger_notebook(notebooks / "01_first.ipynb",
+                     {"programme": ["A"] * 3, "gender": ["f", "m", "x"], "n": [40, 25, 3]},
+                     (("programme",),))
+    # Part 2 alone would show "m"; with the report's ledger it is hidden there too.
+    _ledger_notebook(notebooks / "02_second.ipynb",
+                     {"programme": ["A"], "gender": ["m"], "n": [25]}, ())
+    first, second = run_reports(notebooks, tmp_path / "params", tmp_path / "out")
+    assert "published: [40.0, nan, nan]" in first.html.read_text()
+    assert "published: [nan]" in second.html.read_text()
+    assert second.manifest["parameters"] == {"disclosure_ledger": None}
+    assert not list((tmp_path / "out").glob("*ledger*"))

@@ -7,6 +7,12 @@ For each notebook ``notebooks/NN_name.ipynb`` with a parameter file
 - ``NN_name.html``: the report with code hidden, ending with a provenance section;
 - ``NN_name.manifest.json``: the parameters, the SHA-256 of every data file the
   parameters name, package versions, Python version and the git commit.
+
+The notebooks of one :func:`run_reports` call share one disclosure ledger
+(:class:`~evalkit.reporting.disclosure.DisclosureLedger`, passed as the
+``disclosure_ledger`` parameter to notebooks that have it), so that a cell suppressed
+in one part stays suppressed in the others; it lives in a temporary directory and is
+removed when the reports are written.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -114,6 +121,8 @@ def run_report(
     notebook: str | Path,
     params: str | Path | None = None,
     output_dir: str | Path = "reports",
+    *,
+    ledger: str | Path | None = None,
 ) -> Report:
     """Execute one notebook with its parameters and write the report files.
 
@@ -127,6 +136,9 @@ def run_report(
         (:func:`evalkit.reporting.params.load_params`). Default: the notebook's defaults.
     output_dir : str or Path, default="reports"
         Where the executed notebook, the HTML report and the manifest are written.
+    ledger : str or Path, optional
+        The report's disclosure ledger file, passed to the notebook as its
+        ``disclosure_ledger`` parameter (if it has one); not recorded in the manifest.
 
     Returns
     -------
@@ -150,7 +162,10 @@ def run_report(
     output_dir.mkdir(parents=True, exist_ok=True)
     executed = output_dir / notebook.name
     cwd = notebook.parent
-    manifest = _manifest(notebook, {**notebook_parameters(notebook), **values}, cwd)
+    defaults = notebook_parameters(notebook)
+    manifest = _manifest(notebook, {**defaults, **values}, cwd)
+    if ledger is not None and "disclosure_ledger" in defaults:
+        values = {**values, "disclosure_ledger": str(Path(ledger).resolve())}
 
     papermill.execute_notebook(
         str(notebook),
@@ -211,7 +226,10 @@ def run_reports(
     if not notebooks:
         raise DataError(f"{notebooks_dir}: no notebooks named NN_*.ipynb were found.")
     reports = []
-    for notebook in notebooks:
-        params = Path(params_dir) / f"{notebook.stem}.yaml"
-        reports.append(run_report(notebook, params if params.is_file() else None, output_dir))
+    with tempfile.TemporaryDirectory(prefix="evalkit-ledger-") as scratch:
+        ledger = Path(scratch) / "disclosure-ledger.json"
+        for notebook in notebooks:
+            params = Path(params_dir) / f"{notebook.stem}.yaml"
+            params = params if params.is_file() else None
+            reports.append(run_report(notebook, params, output_dir, ledger=ledger))
     return reports
