@@ -78,11 +78,12 @@ def test_smd_is_blank_where_a_level_has_few_people_on_either_side(people):
     shown = publish(smd).table.set_index(["variable", "level"])
     for column in ("n_reference", "n_other", "n_smaller_reference", "n_smaller_other"):
         assert not _small(shown[column].dropna())
-    small = ((rows[["n_smaller_reference", "n_smaller_other"]] < THRESHOLD)).any(axis=1)
+    small = (rows[["n_smaller_reference", "n_smaller_other"]] < THRESHOLD).any(axis=1)
     assert shown.loc[small, "smd"].isna().all() and shown.loc[~small, "smd"].notna().all()
     assert (shown["smd"].dropna() == shown["smd"].dropna().round(2)).all()
     # a level held by all but a few is as telling as a rare one
-    df = pd.DataFrame({"g": ["a"] * 30 + ["b"] * 30, "flag": [True] * 27 + [False] * 3 + [True] * 30})
+    df = pd.DataFrame({"g": ["a"] * 30 + ["b"] * 30,
+                       "flag": [True] * 27 + [False] * 3 + [True] * 30})
     assert publish(standardized_mean_difference(df, ["flag"], "g")).table["smd"].isna().all()
 
 
