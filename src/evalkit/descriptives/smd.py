@@ -129,7 +129,6 @@ class SMDResult(TableResult):
                 "mean_reference": 3, "mean_other": 3, "sd_reference": 3, "sd_other": 3,
                 "smd": PUBLICATION_DECIMALS["smd"], "variance_ratio": PUBLICATION_DECIMALS["ratio"],
             },
-            dimensions=("variable", "level"),
         )
     }
 

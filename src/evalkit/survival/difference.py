@@ -54,7 +54,7 @@ class SurvivalDifferenceResult(TableResult):
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
             counts=("n_risk",), derived=HORIZON_STATISTICS[:4],
-            decimals=dict.fromkeys(HORIZON_STATISTICS[:4], 3), dimensions=("group", "horizon"),
+            decimals=dict.fromkeys(HORIZON_STATISTICS[:4], 3),
         ),
         "differences": PublicationSpec(
             counts=("n_risk", "n_risk_reference"), derived=HORIZON_STATISTICS,

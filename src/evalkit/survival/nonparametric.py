@@ -48,13 +48,14 @@ def curve_spec(counts: tuple[str, ...], by: tuple[str, ...]) -> PublicationSpec:
     """How a table of step curves is published: each curve stops before its first step
     with fewer than the threshold at risk; the other counts of a step (events,
     censorings) are suppressed on their own, the estimates kept (they come from the
-    number at risk, at least the threshold on every step left)."""
+    number at risk, at least the threshold on every step left). Curves name no
+    dimensions for a report's ledger: their counts depend on the exit and weights
+    chosen, so the same step is a different cell in another curve."""
     return PublicationSpec(
         counts=counts,
         derived=dict.fromkeys(CURVE_STATISTICS, ("n_risk",)),
         decimals=_CURVE_DECIMALS,
         curve=("n_risk", by),
-        dimensions=(*by, "time"),
     )
 
 
@@ -165,7 +166,6 @@ class KaplanMeierResult(TableResult):
             derived={"estimate": ("n_risk",), "ci_low": ("n_risk",),
                      "ci_high": ("n_risk_ci_high",)},
             decimals=dict.fromkeys(("estimate", "ci_low", "ci_high"), 1),
-            dimensions=("group", "quantile"),
         ),
     }
 

@@ -86,7 +86,7 @@ class RiskTable(TableResult):
     #: suppressed on its own (shown as missing with ``suppression="primary"``).
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
-            counts=("n_risk", "n_events"), dimensions=("group", "time", "cause")
+            counts=("n_risk", "n_events")
         )
     }
 

@@ -55,7 +55,6 @@ class RestrictedMeanResult(TableResult):
         "table": PublicationSpec(
             counts=("n_risk",), derived=_STATISTICS[:4],
             decimals=dict.fromkeys(_STATISTICS[:4], PUBLICATION_DECIMALS["ratio"]),
-            dimensions=("group", "measure", "horizon"),
         ),
         "contrasts": PublicationSpec(
             counts=("n_risk", "n_risk_reference"), derived=_STATISTICS,

@@ -152,7 +152,6 @@ class LogrankResult(TableResult):
             derived=("expected", "observed_minus_expected"),
             margins=((ACROSS_COUNTS,),),
             decimals={"observed": 1, "expected": 1, "observed_minus_expected": 1},
-            dimensions=("group",),
         ),
     }
 
