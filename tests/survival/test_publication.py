@@ -122,6 +122,10 @@ def test_cox_terms_of_few_people_are_always_blank_when_published():
         shown = publish(result, threshold=threshold).table
         assert shown.loc[row, ["estimate", "ci_low", "p_value", "n_smaller"]].isna().all().all()
         assert shown.loc[~row, "estimate"].notna().all()
+        if result.ph_test is not None:
+            ph = publish(result, "ph_test", threshold=threshold).table
+            assert ph.loc[ph["term"] == "C(gender)[T.x]", "p_value"].isna().all()
+            assert ph.loc[ph["term"] == "GLOBAL", "p_value"].notna().all()
 
 
 def _texts(ax) -> list[str]:

@@ -95,8 +95,9 @@ class CoxResult(TableResult):
         (row blanked for disclosure, see ``min_count``).
     ph_test : pandas.DataFrame or None
         Proportional-hazards check by term and ``GLOBAL``: ``term``, ``statistic``,
-        ``df``, ``p_value``, ``transform`` (scaled Schoenfeld residuals vs g(t));
-        ``None`` for the Fine–Gray model.
+        ``df``, ``p_value``, ``transform`` (scaled Schoenfeld residuals vs g(t)),
+        ``n_smaller`` (as in ``table``; everyone for ``GLOBAL``); ``None`` for the
+        Fine–Gray model.
     model : str
         ``"cause-specific Cox"`` or ``"Fine-Gray"``.
     cause : str
@@ -131,6 +132,10 @@ class CoxResult(TableResult):
         "table": PublicationSpec(
             counts=("n_smaller",), derived=TERM_STATISTICS, decimals=_TERM_DECIMALS,
             dimensions=("term",),
+        ),
+        "ph_test": PublicationSpec(
+            counts=("n_smaller",), derived=("statistic", "p_value"),
+            decimals={"statistic": 2, "p_value": 3},
         ),
         "summary": PublicationSpec(
             counts=("n", "n_events"), derived=("loglik", "loglik_null"),
@@ -222,11 +227,12 @@ def _ph_test(fit, x, time, death, names, transform, cov, w=None):
     glob = float(n_d * u @ var_model @ u / ss)
     rows = [
         {"term": n, "statistic": float(s), "df": 1, "p_value": float(stats.chi2.sf(s, 1)),
-         "transform": transform}
-        for n, s in zip(names, stat, strict=True)
+         "transform": transform, "n_smaller": k}
+        for n, s, k in zip(names, stat, _smaller_sides(x), strict=True)
     ]
     rows.append({"term": "GLOBAL", "statistic": glob, "df": len(names),
-                 "p_value": float(stats.chi2.sf(glob, len(names))), "transform": transform})
+                 "p_value": float(stats.chi2.sf(glob, len(names))), "transform": transform,
+                 "n_smaller": float(x.shape[0])})
     return pd.DataFrame(rows)
 
 
