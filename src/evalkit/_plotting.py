@@ -58,11 +58,12 @@ def at_risk_rows(
     """
     ax.set_xticks(list(ticks))
     trans = ax.get_xaxis_transform()
-    ax.text(0, -0.2, "at risk", transform=trans, ha="right", va="top", fontsize=8)
+    # labels sit left of the axes, clear of a number centred at its left end
+    ax.text(-0.05, -0.2, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=8)
     for row, (label, counts) in enumerate(rows):
         y = -0.27 - 0.07 * row
         color = None if colors is None else colors[row]
-        ax.text(0, y, f"{label}  ", transform=trans, ha="right", va="top", fontsize=8,
+        ax.text(-0.05, y, f"{label}", transform=ax.transAxes, ha="right", va="top", fontsize=8,
                 color=color)
         for t, n in zip(ticks, counts, strict=True):
             ax.text(t, y, at_risk_label(n, threshold), transform=trans, ha="center", va="top",
