@@ -245,6 +245,8 @@ def _suppressed_table(counts: pd.DataFrame, by: str | None, threshold: int) -> p
         "n_excluded": excluded,
         "n_events": event,
     })
+    whole = [c for c in table.columns if table[c].notna().all()]
+    table[whole] = table[whole].astype("int64")  # counts stay integers where none is blank
     if by is not None:
         table.insert(0, by, counts[by].to_numpy()[::3])
     return table
