@@ -152,12 +152,12 @@ class SMDResult(TableResult):
         Raises
         ------
         ValueError
-            If ``threshold`` is not an integer of at least 5.
+            On a ``threshold`` below 5 (or not a whole number).
 
         Warns
         -----
         DisclosureWarning
-            If ``threshold`` is below 10.
+            On a ``threshold`` below 10.
         """
         threshold = check_threshold(threshold)
         ax = axes(ax, (5, 0.25 * len(self.table) + 1))
