@@ -10,6 +10,7 @@ dropping those still searching would inflate the risk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,11 +18,35 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of, check_positive
 from evalkit.data.schema import EXIT_GROUPS
-from evalkit.reporting import DEFAULT_THRESHOLD
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PublicationSpec,
+    suppress_small_counts,
+)
 
 __all__ = ["OutcomeResult", "job_within"]
 
 DAYS_PER_MONTH = 365.25 / 12
+#: The kinds of people a binary outcome counts (rows of :attr:`OutcomeResult.counts`).
+STATUSES = ("event", "no_event", "excluded")
+
+
+def outcome_spec(by: str | None) -> PublicationSpec:
+    """How the counts of a binary outcome are published.
+
+    The margins a reader knows: the people read by level of ``by`` (all three
+    statuses), those used (event + no event: the analysis sample size), and each
+    status over the levels (the overall table).
+    """
+    if by is None:
+        margins: tuple[tuple[str, ...], ...] = ((), ("used",))
+    else:
+        margins = ((by,), (by, "used"), ("status",))
+    return PublicationSpec(
+        counts=("n",),
+        margins=margins,
+        dimensions=("status",) if by is None else (by, "status"),
+    )
 
 
 @dataclass(frozen=True)
@@ -33,7 +58,8 @@ class OutcomeResult(TableResult):
     table : pandas.DataFrame
         Counts, one row per level of ``by`` (one row overall without it): ``n_read``,
         ``n_used``, ``n_excluded`` (followed for less than the horizon) and
-        ``n_events`` (among the people used).
+        ``n_events`` (among the people used), with counts of fewer than ``threshold``
+        people blanked (and the counts they could be recovered from).
     data : pandas.DataFrame
         The rows with a known outcome, with the outcome column added (row-level: not
         shown in reprs).
@@ -43,6 +69,12 @@ class OutcomeResult(TableResult):
         The horizon in days.
     by : str or None
         The column the counts are broken down by.
+    counts : pandas.DataFrame
+        Every count before suppression, one row per level of ``by`` and ``status``
+        (``event``, ``no_event``, ``excluded``; ``used``: whether the status is one
+        of the people used): what :func:`~evalkit.reporting.disclosure.publish`
+        works from, as ``publish(result, "counts", threshold=..., ledger=...,
+        population=...)``.
     """
 
     table: pd.DataFrame
@@ -50,6 +82,11 @@ class OutcomeResult(TableResult):
     column: str
     horizon_days: int
     by: str | None = None
+    counts: pd.DataFrame | None = field(default=None, repr=False)
+
+    #: Published: each count of fewer than the threshold suppressed, with a second
+    #: cell of each margin a reader knows (people read, people used, the overall row).
+    publication: ClassVar[dict] = {"counts": lambda result: outcome_spec(result.by)}
 
 
 def job_within(
@@ -81,8 +118,10 @@ def job_within(
         whether the exclusions fall unevenly on one group.
     threshold : int, default=10
         Small-cell threshold of the ``table``: a count ``1 <= n < threshold`` of
-        excluded people or of events is blanked, and ``n_used`` (or the count of
-        non-events it could be recovered from) with it. ``data`` is not affected.
+        excluded people, of events or of non-events is blanked, with a second count
+        of the level so that it cannot be recovered from ``n_read`` or ``n_used``
+        (which is blanked with either of its parts); ``n_read`` of fewer than
+        ``threshold`` people is blanked. ``data`` and ``counts`` are not affected.
 
     Returns
     -------
@@ -94,8 +133,13 @@ def job_within(
         If ``data`` is not a DataFrame.
     ValueError
         If ``data`` is empty or lacks a named column, ``event`` is not an exit group,
-        ``horizon_months`` is not a positive number, or ``exit_type`` holds values that
-        are not exit types.
+        ``horizon_months`` is not a positive number, ``exit_type`` holds values that
+        are not exit types, or ``threshold`` is not an integer of at least 5.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``threshold`` is below 10.
 
     Notes
     -----
@@ -120,11 +164,13 @@ def job_within(
     ...     "exit_date": pd.to_datetime(["2020-03-01", None, None]),
     ...     "follow_up_end": pd.to_datetime(["2021-06-30", "2021-06-30", "2020-02-01"]),
     ...     "exit_type": ["job_temporary", "censored", "censored"]})
-    >>> job_within(df, 6, threshold=1).table.to_dict("records")  # no small-cell rule
-    [{'n_read': 3, 'n_used': 2, 'n_excluded': 1, 'n_events': 1}]
+    >>> job_within(df, 6).counts["n"].tolist()  # event, no event, excluded (unsuppressed)
+    [1, 1, 1]
     >>> df.loc[2, "exit_type"], df.loc[2, "exit_date"] = "job_permanent", pd.Timestamp("2020-01-15")
-    >>> job_within(df, 6, threshold=1).table.to_dict("records")  # an early exit: still out
-    [{'n_read': 3, 'n_used': 2, 'n_excluded': 1, 'n_events': 1}]
+    >>> job_within(df, 6).counts["n"].tolist()  # an early exit: still out
+    [1, 1, 1]
+    >>> job_within(df, 6).table.to_dict("records")  # as a report may show it
+    [{'n_read': nan, 'n_used': nan, 'n_excluded': nan, 'n_events': nan}]
     """
     check_data(data)
     check_columns(data, [start, exit_date, end, exit_type, by])
@@ -138,8 +184,10 @@ def job_within(
     outcome = ((group == event) & (elapsed <= days)).to_numpy(dtype=float)
     column = f"{event}_within_{horizon_months:g}m"
     used = data.loc[known].assign(**{column: outcome[known]}).reset_index(drop=True)
-    table = _counts_table(data, by, known, outcome, threshold)
-    return OutcomeResult(table=table, data=used, column=column, horizon_days=days, by=by)
+    counts = _counts(data, by, known, outcome)
+    table = _suppressed_table(counts, by, threshold)
+    return OutcomeResult(table=table, data=used, column=column, horizon_days=days, by=by,
+                         counts=counts)
 
 
 def _exit_groups(data: pd.DataFrame, exit_type: str) -> pd.Series:
@@ -155,34 +203,50 @@ def _exit_groups(data: pd.DataFrame, exit_type: str) -> pd.Series:
     return group
 
 
-def _counts_table(
-    data: pd.DataFrame, by: str | None, known: np.ndarray, outcome: np.ndarray, threshold: int
+def _levels(values: pd.Series) -> list:
+    """The levels of ``by`` present: categories in their order, other values sorted."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if (values == c).any()]
+    return sorted(values.dropna().unique().tolist())
+
+
+def _counts(
+    data: pd.DataFrame, by: str | None, known: np.ndarray, outcome: np.ndarray
 ) -> pd.DataFrame:
-    """People read, used, excluded and with the event, overall or by ``by``, small counts
-    blanked (with ``n_used``, from which they could be recovered)."""
-
-    def counts(member: np.ndarray) -> dict:
-        return {
-            "n_read": int(member.sum()),
-            "n_used": int((member & known).sum()),
-            "n_excluded": int((member & ~known).sum()),
-            "n_events": int(np.sum(outcome[member & known])),
-        }
-
-    def suppressed(row: dict) -> dict:
-        small = [k for k in ("n_excluded", "n_events") if 1 <= row[k] < threshold]
-        if small:
-            row = {**row, **dict.fromkeys([*small, "n_used"], np.nan)}
-        return row
-
+    """People with the event, without it and excluded, overall or by level of ``by``."""
     if by is None:
-        return pd.DataFrame([suppressed(counts(np.ones(len(data), dtype=bool)))])
-    values = data[by]
-    levels = (
-        [c for c in values.cat.categories if (values == c).any()]
-        if isinstance(values.dtype, pd.CategoricalDtype)
-        else sorted(values.dropna().unique().tolist())
-    )
-    return pd.DataFrame(
-        [{by: level, **suppressed(counts((values == level).to_numpy()))} for level in levels]
-    )
+        members = [(None, np.ones(len(data), dtype=bool))]
+    else:
+        members = [(level, (data[by] == level).to_numpy()) for level in _levels(data[by])]
+    rows = []
+    for level, member in members:
+        events = int(np.sum(outcome[member & known]))
+        used = int((member & known).sum())
+        n = {"event": events, "no_event": used - events, "excluded": int((member & ~known).sum())}
+        rows += [
+            {**({} if by is None else {by: level}), "status": status,
+             "used": status != "excluded", "n": n[status]}
+            for status in STATUSES
+        ]
+    return pd.DataFrame(rows)
+
+
+def _suppressed_table(counts: pd.DataFrame, by: str | None, threshold: int) -> pd.DataFrame:
+    """The wide table of people read, used, excluded and with the event, small counts
+    blanked along the margins of :func:`outcome_spec` (``n_used`` with either of its
+    parts, ``n_read`` when it is itself small)."""
+    spec = outcome_spec(by)
+    result = suppress_small_counts(counts, "n", threshold=threshold, margins=spec.margins)
+    event, no_event, excluded = result.table["n"].to_numpy().reshape(-1, len(STATUSES)).T
+    total = counts["n"].to_numpy(dtype=float).reshape(-1, len(STATUSES)).sum(axis=1)
+    table = pd.DataFrame({
+        "n_read": np.where((total >= 1) & (total < result.threshold), np.nan, total),
+        "n_used": event + no_event,
+        "n_excluded": excluded,
+        "n_events": event,
+    })
+    whole = [c for c in table.columns if table[c].notna().all()]
+    table[whole] = table[whole].astype("int64")  # counts stay integers where none is blank
+    if by is not None:
+        table.insert(0, by, counts[by].to_numpy()[::3])
+    return table

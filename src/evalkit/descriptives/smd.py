@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,23 @@ from evalkit._validation import (
     check_two_groups,
     check_weights,
 )
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    check_threshold,
+)
 
 __all__ = ["SMDResult", "standardized_mean_difference"]
+
+#: The count columns of an SMD table (reference, other, reference, other).
+SMD_COUNTS = ("n_reference", "n_other", "n_smaller_reference", "n_smaller_other")
+
+
+def small_rows(table: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Rows of an SMD table with ``1 <= n < threshold`` people in one of its count cells."""
+    counts = table[list(SMD_COUNTS)].to_numpy(dtype=float)
+    return ((counts >= 1) & (counts < threshold)).any(axis=1)
 
 
 def _weighted_mean_var(x: np.ndarray, w: np.ndarray, kind: str) -> tuple[float, float]:
@@ -76,9 +92,12 @@ class SMDResult(TableResult):
     ----------
     table : pandas.DataFrame
         One row per variable (numeric) or per level (categorical), with columns
-        ``variable``, ``level``, ``kind``, ``n_reference``, ``n_other``,
-        ``mean_reference``, ``mean_other``, ``sd_reference``, ``sd_other``, ``smd``
-        and ``variance_ratio`` (other / reference; NaN for binary indicators).
+        ``variable``, ``level``, ``kind``, ``n_reference``, ``n_other`` (people with a
+        value), ``n_smaller_reference``, ``n_smaller_other`` (of a binary row, the
+        people with the level or, if fewer, without it: the count a mean of a 0/1
+        indicator gives away; of a continuous row, ``n``), ``mean_reference``,
+        ``mean_other``, ``sd_reference``, ``sd_other``, ``smd`` and ``variance_ratio``
+        (other / reference; NaN for binary indicators).
     group : str
         The group column.
     reference, other : object
@@ -93,28 +112,62 @@ class SMDResult(TableResult):
     other: object
     weighted: bool
 
-    def plot(self, ax=None, *, threshold: float = 0.1):
+    #: Published: counts of fewer than the threshold blanked, and with them the means,
+    #: SDs and SMD of the row (a mean of a 0/1 level times ``n`` is its count).
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=SMD_COUNTS,
+            derived={
+                "mean_reference": SMD_COUNTS[0::2],
+                "sd_reference": SMD_COUNTS[0::2],
+                "mean_other": SMD_COUNTS[1::2],
+                "sd_other": SMD_COUNTS[1::2],
+                "smd": SMD_COUNTS,
+                "variance_ratio": SMD_COUNTS,
+            },
+            decimals={
+                "mean_reference": 3, "mean_other": 3, "sd_reference": 3, "sd_other": 3,
+                "smd": PUBLICATION_DECIMALS["smd"], "variance_ratio": PUBLICATION_DECIMALS["ratio"],
+            },
+        )
+    }
+
+    def plot(self, ax=None, *, line: float = 0.1, threshold: int = DEFAULT_THRESHOLD):
         """Draw |SMD| per variable/level (a one-column love plot); return the Axes.
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
             Where to draw (default: a new figure, 5 inches wide, a quarter inch a row).
-        threshold : float, default=0.1
+        line : float, default=0.1
             Where to draw the dashed reference line (|SMD| < 0.1: negligible imbalance).
+        threshold : int, default=10
+            Disclosure threshold: no dot is drawn for a row with ``1 <= n < threshold``
+            people on its smaller side in either group (its label stays).
 
         Returns
         -------
         matplotlib.axes.Axes
+
+        Raises
+        ------
+        ValueError
+            On a ``threshold`` below 5 (or not a whole number).
+
+        Warns
+        -----
+        DisclosureWarning
+            On a ``threshold`` below 10.
         """
+        threshold = check_threshold(threshold)
         ax = axes(ax, (5, 0.25 * len(self.table) + 1))
         labels = [
             v if lvl is None or pd.isna(lvl) else f"{v}: {lvl}"
             for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
         ]
         y = np.arange(len(labels))
-        ax.scatter(self.table["smd"].abs(), y, color="C0")
-        ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
+        ax.scatter(self.table["smd"].abs().mask(small_rows(self.table, threshold)), y, color="C0")
+        ax.axvline(line, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         ax.set_xlabel(f"|standardized mean difference| ({self.other} vs {self.reference})")
@@ -220,6 +273,14 @@ def standardized_mean_difference(
     )
 
 
+def _smaller_side(values: np.ndarray, kind: str) -> int:
+    """People on the smaller side of a 0/1 indicator (with or without the level), or all."""
+    if kind != "binary":
+        return int(values.size)
+    ones = int(np.count_nonzero(values == 1))
+    return min(ones, int(values.size) - ones)
+
+
 def _smd_row(
     variable: str,
     level: object,
@@ -238,9 +299,9 @@ def _smd_row(
         sel = member & ok
         mean, var = _weighted_mean_var(values[sel], w_mean[sel], kind)
         _, var_sd = _weighted_mean_var(values[sel], w_sd[sel], kind)
-        stats[label] = (int(sel.sum()), mean, var, var_sd)
-    n0, m0, v0, s0 = stats["reference"]
-    n1, m1, v1, s1 = stats["other"]
+        stats[label] = (int(sel.sum()), mean, var, var_sd, _smaller_side(values[sel], kind))
+    n0, m0, v0, s0, k0 = stats["reference"]
+    n1, m1, v1, s1, k1 = stats["other"]
     scale = np.sqrt({"pooled": (s0 + s1) / 2.0, "reference": s0, "other": s1}[denominator])
     smd = (m1 - m0) / scale if scale > 0 else (0.0 if m1 == m0 else np.inf * np.sign(m1 - m0))
     return {
@@ -249,6 +310,8 @@ def _smd_row(
         "kind": kind,
         "n_reference": n0,
         "n_other": n1,
+        "n_smaller_reference": k0,
+        "n_smaller_other": k1,
         "mean_reference": m0,
         "mean_other": m1,
         "sd_reference": np.sqrt(v0),

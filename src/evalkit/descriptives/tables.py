@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,15 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data
 from evalkit.descriptives.smd import standardized_mean_difference
-from evalkit.reporting import DEFAULT_THRESHOLD, suppress_small_counts
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    PublishedTable,
+    SuppressionResult,
+    at_risk_label,
+    suppress_small_counts,
+)
 
 __all__ = ["FrequencyResult", "TableOneResult", "frequency_table", "table_one"]
 
@@ -34,18 +43,33 @@ class FrequencyResult(TableResult):
         The suppression threshold applied.
     n_total : int
         Number of rows counted.
+    counts : pandas.DataFrame
+        The same table before suppression (every count, full precision): what
+        :func:`~evalkit.reporting.disclosure.publish` works from, as
+        ``publish(result, "counts", threshold=..., ledger=..., population=...)``
+        (percentages to 1 decimal).
     """
 
     table: pd.DataFrame
     by: tuple[str, ...]
     threshold: int
     n_total: int
+    counts: pd.DataFrame = field(repr=False)
 
-    def wide(self) -> pd.DataFrame:
-        """The counts as a cross table: last ``by`` column across, the others down."""
+    #: Published: small counts suppressed along every margin (each ``by`` column
+    #: summed out in turn), percentages blanked with them and rounded to 1 decimal.
+    publication: ClassVar[dict] = {"counts": lambda result: frequency_spec(result.by)}
+
+    def wide(self, published: PublishedTable | None = None) -> pd.DataFrame:
+        """The counts as a cross table: last ``by`` column across, the others down.
+
+        ``published`` (``publish(result, "counts", ...)``) gives its counts instead of
+        those of :attr:`table`.
+        """
+        table = self.table if published is None else published.table
         if len(self.by) == 1:
-            return self.table.set_index(list(self.by))[["n"]]
-        return self.table.pivot_table(
+            return table.set_index(list(self.by))[["n"]]
+        return table.pivot_table(
             index=list(self.by[:-1]),
             columns=self.by[-1],
             values="n",
@@ -79,27 +103,49 @@ def frequency_table(
     TypeError
         If ``data`` is not a DataFrame.
     ValueError
-        If ``data`` is empty, lacks a ``by`` column, or ``threshold`` is not a positive
-        integer.
+        If ``data`` is empty, lacks a ``by`` column, or ``threshold`` is not an integer
+        of at least 5.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``threshold`` is below 10.
 
     Examples
     --------
     >>> import pandas as pd
+    >>> from evalkit.reporting import publish
     >>> df = pd.DataFrame({"programme": ["a"] * 30 + ["b"] * 12})
     >>> frequency_table(df, ["programme"]).table["n"].tolist()
     [30.0, 12.0]
+    >>> publish(frequency_table(df, ["programme"]), "counts").table["percent"].tolist()
+    [71.4, 28.6]
     """
     check_data(data)
     by = list(by)
     check_columns(data, by)
     counts = data.groupby(by, observed=False, dropna=False).size().rename("n").reset_index()
     counts["percent"] = 100.0 * counts["n"] / len(data)
-    margins = [[c for c in by if c != left_out] for left_out in by]
+    spec = frequency_spec(by)
     suppressed = suppress_small_counts(
-        counts, "n", threshold=threshold, margins=margins, derived=["percent"]
+        counts, "n", threshold=threshold, margins=spec.margins, derived=["percent"]
     )
     return FrequencyResult(
-        table=suppressed.table, by=tuple(by), threshold=threshold, n_total=len(data)
+        table=suppressed.table, by=tuple(by), threshold=suppressed.threshold,
+        n_total=len(data), counts=counts,
+    )
+
+
+def frequency_spec(by: Sequence[str]) -> PublicationSpec:
+    """How a frequency table by ``by`` is published: every ``by`` column summed out is a
+    margin a reader knows (the counts of the other columns' levels)."""
+    by = list(by)
+    return PublicationSpec(
+        counts=("n",),
+        derived=("percent",),
+        margins=tuple(tuple(c for c in by if c != left_out) for left_out in by),
+        decimals={"percent": PUBLICATION_DECIMALS["percent"]},
+        dimensions=tuple(by),
     )
 
 
@@ -124,6 +170,11 @@ class TableOneResult(TableResult):
         Number of people per group.
     threshold : int
         The suppression threshold applied.
+    counts : pandas.DataFrame
+        The same table before suppression (every count, full precision): what
+        :func:`~evalkit.reporting.disclosure.publish` works from, as
+        ``publish(result, "counts", threshold=..., ledger=..., population=...)``;
+        show the published form with :meth:`formatted`.
     """
 
     table: pd.DataFrame
@@ -131,21 +182,47 @@ class TableOneResult(TableResult):
     group: str
     group_sizes: dict
     threshold: int
+    counts: pd.DataFrame = field(repr=False)
 
-    def formatted(self, digits: int = 1) -> pd.DataFrame:
-        """A display version: "n (%)" or "mean (SD)" per group, and the SMD, as text."""
+    #: Published: small counts suppressed within each variable and group (the group's
+    #: size is known), percentages, means and SDs blanked with their count and rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "counts": PublicationSpec(
+            counts=("n",),
+            derived=("percent", "mean", "sd"),
+            margins=(("variable", "group"),),
+            decimals={
+                "percent": PUBLICATION_DECIMALS["percent"],
+                "mean": PUBLICATION_DECIMALS["mean"],
+                "sd": PUBLICATION_DECIMALS["mean"],
+            },
+            dimensions=("variable", "level", "group"),
+        )
+    }
 
-        def cell(row: pd.Series) -> str:
-            if row["kind"] == "continuous":
-                if pd.isna(row["mean"]):
-                    return "suppressed"
-                return f"{row['mean']:.{digits}f} ({row['sd']:.{digits}f})"
-            if pd.isna(row["n"]):
-                return f"<{self.threshold}" if row["suppression"] == "primary" else "suppressed"
-            return f"{int(row['n'])} ({row['percent']:.{digits}f}%)"
+    def formatted(self, digits: int = 1, published: PublishedTable | None = None) -> pd.DataFrame:
+        """A display version: "n (%)" or "mean (SD)" per group, and the SMD, as text.
 
-        shown = self.table.assign(
-            level=self.table["level"].fillna(""), cell=self.table.apply(cell, axis=1)
+        Parameters
+        ----------
+        digits : int, default=1
+            Decimals of percentages, means and SDs (SMDs have 2).
+        published : PublishedTable, optional
+            ``publish(result, "counts", ...)``: show its cells (suppressed at its
+            threshold and along the report's ledger) instead of :attr:`table`; an
+            SMD is blank where a cell of its row is suppressed in either group.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per variable and level, one column per group (headed with its
+            size, ``<10`` for a small group) and ``SMD``.
+        """
+        table = self.table if published is None else published.table
+        threshold = self.threshold if published is None else published.threshold
+        shown = table.assign(
+            level=table["level"].fillna(""),
+            cell=table.apply(_cell_text, axis=1, digits=digits, threshold=threshold),
         )
         wide = shown.pivot_table(
             index=["variable", "level"],
@@ -154,13 +231,34 @@ class TableOneResult(TableResult):
             aggfunc="first",
             sort=False,
         )
-        wide.columns = [f"{g} (n={self.group_sizes[g]})" for g in wide.columns]
+        wide.columns = [
+            f"{g} (n={at_risk_label(self.group_sizes[g], threshold)})" for g in wide.columns
+        ]
         if self.smd is not None:
             smd = self.smd.assign(level=self.smd["level"].fillna("")).set_index(
                 ["variable", "level"]
             )["smd"]
+            hidden = shown.loc[_blank_cells(table), ["variable", "level"]]
+            smd = smd.mask(smd.index.isin(pd.MultiIndex.from_frame(hidden)))
             wide["SMD"] = smd.reindex(wide.index).map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
         return wide
+
+
+def _cell_text(row: pd.Series, digits: int, threshold: int) -> str:
+    """One cell of Table 1: "n (%)", "mean (SD)", ``<10`` or "suppressed"."""
+    if row["kind"] == "continuous":
+        if pd.isna(row["mean"]):
+            return "suppressed"
+        return f"{row['mean']:.{digits}f} ({row['sd']:.{digits}f})"
+    if pd.isna(row["n"]):
+        return f"<{threshold}" if row["suppression"] == "primary" else "suppressed"
+    return f"{int(row['n'])} ({row['percent']:.{digits}f}%)"
+
+
+def _blank_cells(table: pd.DataFrame) -> np.ndarray:
+    """Rows of a Table 1 whose statistic is not shown (a mean, else a count)."""
+    continuous = (table["kind"] == "continuous").to_numpy()
+    return np.where(continuous, table["mean"].isna(), table["n"].isna())
 
 
 def table_one(
@@ -184,9 +282,11 @@ def table_one(
     categorical : sequence of str
         Categorical or boolean columns summarised by counts and percentages.
     threshold : int, default=10
-        Small-cell threshold: counts ``1 <= n < threshold`` are suppressed, with
-        secondary suppression within each variable and group; means and SDs based on
-        fewer than ``threshold`` people are suppressed.
+        Small-cell threshold of :attr:`TableOneResult.table`: counts
+        ``1 <= n < threshold`` are suppressed, with secondary suppression within each
+        variable and group; means and SDs based on fewer than ``threshold`` people
+        are suppressed. ``publish(result, "counts", ...)`` applies a report's
+        threshold and ledger.
 
     Returns
     -------
@@ -197,8 +297,13 @@ def table_one(
     TypeError
         If ``data`` is not a DataFrame.
     ValueError
-        If ``data`` is empty, lacks a named column, or ``threshold`` is not a positive
-        integer.
+        If ``data`` is empty, lacks a named column, or ``threshold`` is not an integer
+        of at least 5.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``threshold`` is below 10.
 
     Notes
     -----
@@ -221,12 +326,17 @@ def table_one(
     sizes = {g: int((groups == g).sum()) for g in labels}
     rows = [row for v in continuous for row in _continuous_rows(data[v], groups, labels)]
     rows += [row for v in categorical for row in _categorical_rows(data[v], groups, sizes)]
-    table = _suppressed(rows, threshold)
+    counts = pd.DataFrame(
+        rows, columns=["variable", "level", "kind", "group", "n", "percent", "mean", "sd"]
+    )
+    suppressed = _suppressed(counts, threshold)
+    table = suppressed.table
     smd = None
     if len(labels) == 2:
         in_groups = data[groups.isin(labels)]
         smd = _blanked_smd(in_groups, [*continuous, *categorical], group, labels[0], table)
-    return TableOneResult(table=table, smd=smd, group=group, group_sizes=sizes, threshold=threshold)
+    return TableOneResult(table=table, smd=smd, group=group, group_sizes=sizes,
+                          threshold=suppressed.threshold, counts=counts)
 
 
 def _group_labels(groups: pd.Series) -> list:
@@ -292,16 +402,14 @@ def _categorical_rows(s: pd.Series, groups: pd.Series, sizes: dict) -> list[dict
     return rows
 
 
-def _suppressed(rows: list[dict], threshold: int) -> pd.DataFrame:
-    """The tidy table with means of few people and small counts suppressed."""
-    table = pd.DataFrame(
-        rows, columns=["variable", "level", "kind", "group", "n", "percent", "mean", "sd"]
+def _suppressed(counts: pd.DataFrame, threshold: int) -> SuppressionResult:
+    """The tidy table with small counts and the means of few people suppressed."""
+    result = suppress_small_counts(
+        counts, "n", threshold=threshold, margins=[["variable", "group"]], derived=["percent"]
     )
-    small_mean = (table["kind"] == "continuous") & (table["n"] < threshold)
-    table[["mean", "sd"]] = table[["mean", "sd"]].mask(small_mean)
-    return suppress_small_counts(
-        table, "n", threshold=threshold, margins=[["variable", "group"]], derived=["percent"]
-    ).table
+    small_mean = (counts["kind"] == "continuous") & (counts["n"] < result.threshold)
+    result.table[["mean", "sd"]] = result.table[["mean", "sd"]].mask(small_mean)
+    return result
 
 
 def _blanked_smd(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,7 +33,13 @@ from evalkit._validation import (
     check_one_of,
 )
 from evalkit.errors import EvalkitWarning
-from evalkit.reporting import rare_indicators
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    check_threshold,
+    rare_indicators,
+)
 from evalkit.survival._coxph import fit_cox
 from evalkit.survival.risktable import (
     CENSORED,
@@ -42,6 +50,14 @@ from evalkit.survival.risktable import (
 )
 
 __all__ = ["CoxResult", "cox_model"]
+
+#: Statistics of a model term, published only where enough people are behind the term.
+TERM_STATISTICS = ("estimate", "log_hr", "std_error", "ci_low", "ci_high", "z", "p_value")
+_TERM_DECIMALS = {
+    "estimate": PUBLICATION_DECIMALS["ratio"], "ci_low": PUBLICATION_DECIMALS["ratio"],
+    "ci_high": PUBLICATION_DECIMALS["ratio"], "log_hr": 3, "std_error": 3, "z": 2,
+    "p_value": 3,
+}
 
 
 def cox_design(data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[str]]:
@@ -74,11 +90,14 @@ class CoxResult(TableResult):
     table : pandas.DataFrame
         ``term``, ``estimate`` (hazard ratio), ``log_hr``, ``std_error`` (of the log
         HR; robust when clustered), ``ci_low``, ``ci_high`` (of the HR), ``z``,
-        ``p_value``, ``suppressed`` (row blanked for disclosure, see ``min_count``).
+        ``p_value``, ``n_smaller`` (for a 0/1 term, the people with the level or, if
+        fewer, without it; for another term, everyone in the model), ``suppressed``
+        (row blanked for disclosure, see ``min_count``).
     ph_test : pandas.DataFrame or None
         Proportional-hazards check by term and ``GLOBAL``: ``term``, ``statistic``,
-        ``df``, ``p_value``, ``transform`` (scaled Schoenfeld residuals vs g(t));
-        ``None`` for the Fine–Gray model.
+        ``df``, ``p_value``, ``transform`` (scaled Schoenfeld residuals vs g(t)),
+        ``n_smaller`` (as in ``table``; everyone for ``GLOBAL``); ``None`` for the
+        Fine–Gray model.
     model : str
         ``"cause-specific Cox"`` or ``"Fine-Gray"``.
     cause : str
@@ -107,12 +126,49 @@ class CoxResult(TableResult):
     conf_level: float
     covariance: np.ndarray = field(repr=False)
 
-    def plot(self, ax=None):
-        """Forest plot of the hazard ratios with CIs (log scale, on ``ax`` when given); the Axes."""
+    #: Published: a term blank where fewer than the threshold people have its level
+    #: (or lack it), whatever ``min_count`` was; the model's people and events.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_smaller",), derived=TERM_STATISTICS, decimals=_TERM_DECIMALS,
+            dimensions=("term",),
+        ),
+        "ph_test": PublicationSpec(
+            counts=("n_smaller",), derived=("statistic", "p_value"),
+            decimals={"statistic": 2, "p_value": 3},
+        ),
+        "summary": PublicationSpec(
+            counts=("n", "n_events"), derived=("loglik", "loglik_null"),
+            decimals={"loglik": 2, "loglik_null": 2},
+        ),
+    }
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row: ``model``, ``cause``, ``n``, ``n_events``, ``loglik``,
+        ``loglik_null``, ``converged``."""
+        return pd.DataFrame({
+            "model": [self.model], "cause": [self.cause], "n": [self.n],
+            "n_events": [self.n_events], "loglik": [self.loglik],
+            "loglik_null": [self.loglik_null], "converged": [self.converged],
+        })
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+        """Forest plot of the hazard ratios with CIs (log scale, on ``ax`` when given); the Axes.
+
+        A term with ``1 <= n_smaller < threshold`` is drawn blank (its label stays).
+        Raises ``ValueError`` on a ``threshold`` below 5; warns (``DisclosureWarning``)
+        below 10.
+        """
+        threshold = check_threshold(threshold)
         ax = axes(ax, (6, 0.4 * len(self.table) + 1))
         y = np.arange(len(self.table))[::-1]
         t = self.table
-        est, low, high = (t[c].to_numpy() for c in ("estimate", "ci_low", "ci_high"))
+        rare = ((t["n_smaller"] >= 1) & (t["n_smaller"] < threshold)).to_numpy()
+        est, low, high = (
+            np.where(rare, np.nan, t[c].to_numpy(dtype=float)) for c in ("estimate", "ci_low",
+                                                                           "ci_high")
+        )
         ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", capsize=3)
         ax.axvline(1, color="grey", linestyle="--", linewidth=1)
         ax.set_xscale("log")
@@ -171,11 +227,12 @@ def _ph_test(fit, x, time, death, names, transform, cov, w=None):
     glob = float(n_d * u @ var_model @ u / ss)
     rows = [
         {"term": n, "statistic": float(s), "df": 1, "p_value": float(stats.chi2.sf(s, 1)),
-         "transform": transform}
-        for n, s in zip(names, stat, strict=True)
+         "transform": transform, "n_smaller": k}
+        for n, s, k in zip(names, stat, _smaller_sides(x), strict=True)
     ]
     rows.append({"term": "GLOBAL", "statistic": glob, "df": len(names),
-                 "p_value": float(stats.chi2.sf(glob, len(names))), "transform": transform})
+                 "p_value": float(stats.chi2.sf(glob, len(names))), "transform": transform,
+                 "n_smaller": float(x.shape[0])})
     return pd.DataFrame(rows)
 
 
@@ -209,12 +266,21 @@ def hazard_ratio_table(beta, cov, names, z, x, min_count):
             "ci_high": np.exp(beta + z * se),
             "z": zz,
             "p_value": normal_p_value(zz),
+            "n_smaller": _smaller_sides(x),
         }
     )
     rare = [] if min_count is None else rare_indicators(x, names, min_count)
     table["suppressed"] = table["term"].isin(rare)
-    table.loc[table["suppressed"], table.columns[1:-1]] = np.nan
+    table.loc[table["suppressed"], list(TERM_STATISTICS)] = np.nan
     return table
+
+
+def _smaller_sides(x: np.ndarray) -> np.ndarray:
+    """Per design column: people on the smaller side of a 0/1 column, else all rows."""
+    ones = np.count_nonzero(x == 1, axis=0)
+    zeros = np.count_nonzero(x == 0, axis=0)
+    binary = ones + zeros == x.shape[0]
+    return np.where(binary, np.minimum(ones, zeros), x.shape[0]).astype(float)
 
 
 def robust_covariance(fit, x, w, data, cluster):

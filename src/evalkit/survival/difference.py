@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,10 +17,14 @@ from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_p_value, normal_quantile
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 from evalkit.survival.nonparametric import aalen_johansen, probability_ci, step_at
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table, require_group
 
 __all__ = ["SurvivalDifferenceResult", "survival_difference"]
+
+#: Statistics at a horizon (and of a difference), published from the numbers at risk.
+HORIZON_STATISTICS = ("estimate", "std_error", "ci_low", "ci_high", "p_value")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,8 @@ class SurvivalDifferenceResult(TableResult):
         ``n_risk`` (at the horizon), ``note`` (why an estimate is missing).
     differences : pandas.DataFrame
         ``contrast`` ("B − A"), ``horizon``, ``estimate``, ``std_error``, ``ci_low``,
-        ``ci_high``, ``p_value``, ``note``.
+        ``ci_high``, ``p_value``, ``note``, ``n_risk`` and ``n_risk_reference`` (at
+        the horizon, in the group and in the reference group).
     cause : str
     conf_level : float
     """
@@ -43,8 +49,26 @@ class SurvivalDifferenceResult(TableResult):
     cause: str
     conf_level: float
 
-    def plot(self, ax=None):
-        """Estimates with CIs by horizon and group (on ``ax`` when given); the Axes."""
+    #: Published: an estimate blank where fewer than the threshold remain at risk at
+    #: its horizon (in either group, for a difference); probabilities to 3 decimals.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_risk",), derived=HORIZON_STATISTICS[:4],
+            decimals=dict.fromkeys(HORIZON_STATISTICS[:4], 3),
+        ),
+        "differences": PublicationSpec(
+            counts=("n_risk", "n_risk_reference"), derived=HORIZON_STATISTICS,
+            decimals=dict.fromkeys(HORIZON_STATISTICS, 3),
+        ),
+    }
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+        """Estimates with CIs by horizon and group (on ``ax`` when given); the Axes.
+
+        No estimate is drawn at a horizon where ``1 <= n_risk < threshold``. Raises
+        ``ValueError`` on a ``threshold`` below 5; warns (``DisclosureWarning``) below 10.
+        """
+        threshold = check_threshold(threshold)
         ax = axes(ax, (6, 4))
         groups = list(dict.fromkeys(self.table["group"]))
         width = 0.8 / max(len(groups), 1)
@@ -52,7 +76,12 @@ class SurvivalDifferenceResult(TableResult):
         for i, g in enumerate(groups):
             part = self.table[self.table["group"] == g]
             xs = np.arange(len(horizons)) + (i - (len(groups) - 1) / 2) * width
-            est, low, high = (part[c].to_numpy() for c in ("estimate", "ci_low", "ci_high"))
+            few = ((part["n_risk"] >= 1) & (part["n_risk"] < threshold)).to_numpy()
+            est, low, high = (
+                part[c].to_numpy(dtype=float, copy=True) for c in ("estimate", "ci_low", "ci_high")
+            )
+            for values in (est, low, high):
+                values[few] = np.nan
             ax.errorbar(xs, est, yerr=[est - low, high - est], fmt="o", color=f"C{i}",
                         label=str(g), capsize=3)
         ax.set_xticks(np.arange(len(horizons)), [f"{h:g}" for h in horizons])
@@ -144,9 +173,14 @@ def _differences(
                     "ci_high": est + z * se,
                     "p_value": float(normal_p_value(est / se)) if ok else np.nan,
                     "note": a["note"] or b["note"],
+                    "n_risk": a["n_risk"],
+                    "n_risk_reference": b["n_risk"],
                 }
             )
-    return pd.DataFrame(diffs)
+    return pd.DataFrame(diffs, columns=[
+        "contrast", "horizon", *HORIZON_STATISTICS[:4], "p_value", "note", "n_risk",
+        "n_risk_reference",
+    ])
 
 
 

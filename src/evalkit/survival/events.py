@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of
 from evalkit.data.schema import EXIT_GROUPS
+from evalkit.reporting.disclosure import PublicationSpec
 from evalkit.survival.risktable import CENSORED
 
 __all__ = ["UNITS", "TimeToEventResult", "time_to_event"]
@@ -45,6 +47,18 @@ class TimeToEventResult(TableResult):
     data: pd.DataFrame = field(repr=False)
     unit: str
     exit_groups: dict
+
+    #: Published: small numbers of an exit suppressed (with a second one: the total is
+    #: known), their times blanked; times to 1 decimal.
+    publication: ClassVar[dict] = {"table": lambda result: events_spec(result.table.columns[0])}
+
+
+def events_spec(event: str) -> PublicationSpec:
+    """How the table of exits (by the column ``event``) is published."""
+    return PublicationSpec(
+        counts=("n",), derived=("median_time", "max_time"), margins=((),),
+        decimals={"median_time": 1, "max_time": 1}, dimensions=(event,),
+    )
 
 
 def _check_dates(data: pd.DataFrame, columns: list[str]) -> None:

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from evalkit._plotting import axes
+from evalkit._plotting import at_risk_rows, axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_quantile
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    check_threshold,
+    stop_curves,
+)
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
 
 __all__ = [
@@ -31,6 +39,24 @@ __all__ = [
 CONF_TYPES = ("log-log", "plain")
 #: Quantiles of the time to event reported with a Kaplan–Meier curve.
 QUANTILES = (0.25, 0.5, 0.75)
+#: A curve's estimate and interval, published from the number at risk at each step.
+CURVE_STATISTICS = ("estimate", "std_error", "ci_low", "ci_high")
+_CURVE_DECIMALS = dict.fromkeys(CURVE_STATISTICS, PUBLICATION_DECIMALS["proportion"])
+
+
+def curve_spec(counts: tuple[str, ...], by: tuple[str, ...]) -> PublicationSpec:
+    """How a table of step curves is published: each curve stops before its first step
+    with fewer than the threshold at risk; the other counts of a step (events,
+    censorings) are suppressed on their own, the estimates kept (they come from the
+    number at risk, at least the threshold on every step left). Curves name no
+    dimensions for a report's ledger: their counts depend on the exit and weights
+    chosen, so the same step is a different cell in another curve."""
+    return PublicationSpec(
+        counts=counts,
+        derived=dict.fromkeys(CURVE_STATISTICS, ("n_risk",)),
+        decimals=_CURVE_DECIMALS,
+        curve=("n_risk", by),
+    )
 
 
 def probability_ci(est: np.ndarray, se: np.ndarray, z: float, conf_type: str):
@@ -110,7 +136,9 @@ class KaplanMeierResult(TableResult):
         ``std_error`` (Greenwood), ``ci_low``, ``ci_high``.
     quantiles : pandas.DataFrame
         ``group``, ``quantile`` (0.25, 0.5, 0.75 of the time to event), ``estimate``,
-        ``ci_low``, ``ci_high`` (NaN: not reached).
+        ``ci_low``, ``ci_high`` (NaN: not reached), ``n_risk`` and ``n_risk_ci_high``
+        (the number at risk at the step where the curve, or its upper limit, reaches
+        the quantile; 0 if it never does).
     conf_level : float
     conf_type : str
     cause : str
@@ -128,6 +156,18 @@ class KaplanMeierResult(TableResult):
     conf_type: str
     cause: str
     risk_table: RiskTable = field(repr=False)
+
+    #: Published: curves cut where fewer than the threshold remain at risk; quantiles
+    #: (times) blank where the curve reaches them with fewer than the threshold at risk.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": curve_spec(("n_risk", "n_events", "n_censored"), ("group",)),
+        "quantiles": PublicationSpec(
+            counts=("n_risk", "n_risk_ci_high"),
+            derived={"estimate": ("n_risk",), "ci_low": ("n_risk",),
+                     "ci_high": ("n_risk_ci_high",)},
+            decimals=dict.fromkeys(("estimate", "ci_low", "ci_high"), 1),
+        ),
+    }
 
     def at(self, times: float | Sequence[float]) -> pd.DataFrame:
         """Survival and its CI at given times, by group.
@@ -161,23 +201,32 @@ class KaplanMeierResult(TableResult):
         t["ci_low"], t["ci_high"] = 1 - self.table["ci_high"], 1 - self.table["ci_low"]
         return t
 
-    def plot(self, ax=None, *, kind: str = "survival", risk_counts: bool = True, ticks=None):
+    def plot(
+        self,
+        ax=None,
+        *,
+        kind: str = "survival",
+        risk_counts: bool = True,
+        ticks=None,
+        threshold: int = DEFAULT_THRESHOLD,
+    ):
         """Step curves with CI bands and the numbers at risk under the axis; the Axes.
 
         ``kind="failure"`` draws 1 − S(t); ``ticks`` are the times of the numbers at
-        risk (default: the x ticks). Draws on ``ax`` when given. Raises ``ValueError``
-        on an unknown ``kind``.
+        risk (default: the x ticks). Each curve and its band stop at the last step
+        with at least ``threshold`` people at risk, and a number at risk below it
+        reads ``<10``. Draws on ``ax`` when given. Raises ``ValueError`` on an unknown
+        ``kind`` or a ``threshold`` below 5; warns (``DisclosureWarning``) below 10.
         """
         check_one_of(kind, ["survival", "failure"], name="kind")
+        threshold = check_threshold(threshold)
         ax = axes(ax, (7, 4.5))
         table = self.table if kind == "survival" else self.failure_table
+        table = table[stop_curves(table, "n_risk", ["group"], threshold)]
         start = 1.0 if kind == "survival" else 0.0
-        for i, (g, part) in enumerate(table.groupby("group", sort=False)):
-            t = np.r_[0.0, part["time"].to_numpy()]
-            ax.step(t, np.r_[start, part["estimate"]], where="post", color=f"C{i}", label=str(g))
-            lo = np.r_[start, part["ci_low"].to_numpy()]
-            hi = np.r_[start, part["ci_high"].to_numpy()]
-            ax.fill_between(t, lo, hi, step="post", color=f"C{i}", alpha=0.2, linewidth=0)
+        for i, g in enumerate(self.risk_table.groups):
+            part = table[table["group"] == g]
+            step_curve(ax, part, start, color=f"C{i}", label=str(g), alpha=0.2)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
         label = "still searching (S)" if kind == "survival" else f"1 − S: {self.cause}"
@@ -185,49 +234,59 @@ class KaplanMeierResult(TableResult):
         ax.set_xlabel("time")
         ax.legend(frameon=False)
         if risk_counts:
-            _risk_counts(ax, self.risk_table, ticks)
+            risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=True)
         return ax
 
 
-def _risk_counts(ax, rt: RiskTable, ticks=None) -> None:
-    """Numbers at risk at the x ticks, one line per group, under the axis."""
+def step_curve(ax, part: pd.DataFrame, start: float, *, alpha: float, **style) -> None:
+    """One step curve from time 0 (value ``start``) with its CI band, to its last row."""
+    t = np.r_[0.0, part["time"].to_numpy()]
+    ax.step(t, np.r_[start, part["estimate"].to_numpy()], where="post", **style)
+    lo = np.r_[start, part["ci_low"].to_numpy()]
+    hi = np.r_[start, part["ci_high"].to_numpy()]
+    ax.fill_between(t, lo, hi, step="post", color=style["color"], alpha=alpha, linewidth=0)
+
+
+def risk_counts_under(
+    ax, rt: RiskTable, ticks, threshold: int, *, coloured: bool, groups=None
+) -> None:
+    """Numbers at risk at ``ticks`` (default: the x ticks), one row per group, under the
+    axis; fewer than ``threshold`` read ``<10``."""
     if ticks is None:
         ticks = [t for t in ax.get_xticks() if 0 <= t <= rt.times[-1]]
-    ax.set_xticks(ticks)
-    lines = []
+    rows, colors = [], []
     for g, label in enumerate(rt.groups):
-        counts = []
-        for t in ticks:
-            i = np.searchsorted(rt.times, t, side="left")
-            counts.append(rt.n_risk[g, i] if i < rt.times.size else 0.0)
-        lines.append((label, counts))
-    trans = ax.get_xaxis_transform()
-    ax.text(0, -0.2, "at risk", transform=trans, ha="right", va="top", fontsize=8)
-    for row, (label, counts) in enumerate(lines):
-        y = -0.27 - 0.07 * row
-        ax.text(0, y, f"{label}  ", transform=trans, ha="right", va="top", fontsize=8,
-                color=f"C{row}")
-        for t, c in zip(ticks, counts, strict=True):
-            ax.text(t, y, f"{c:.0f}", transform=trans, ha="center", va="top", fontsize=8)
+        if groups is not None and label not in groups:
+            continue
+        i = np.searchsorted(rt.times, np.asarray(ticks, dtype=float), side="left")
+        inside = i < rt.times.size
+        rows.append((label, np.where(inside, rt.n_risk[g, np.minimum(i, rt.times.size - 1)], 0)))
+        colors.append(f"C{g}" if coloured else None)
+    at_risk_rows(ax, rows, ticks, threshold, colors)
 
 
-def _quantile_rows(label, times, s, low, high, probs):
-    """Quantiles of the time to event and their CI (first times the curves reach 1 − p)."""
+def _quantile_rows(label, times, s, low, high, y, probs):
+    """Quantiles of the time to event and their CI (first times the curves reach 1 − p),
+    and the numbers at risk where the curve and its upper limit reach them."""
     rows = []
     for p in probs:
         target = 1 - p
 
         def first(curve, target=target):
             hit = np.flatnonzero(curve <= target + 1e-12)
-            return float(times[hit[0]]) if hit.size else np.nan
+            return (float(times[hit[0]]), float(y[hit[0]])) if hit.size else (np.nan, 0.0)
 
+        estimate, n_risk = first(s)
+        ci_high, n_risk_ci_high = first(np.nan_to_num(high, nan=0.0))
         rows.append(
             {
                 "group": label,
                 "quantile": p,
-                "estimate": first(s),
-                "ci_low": first(np.nan_to_num(low, nan=0.0)),
-                "ci_high": first(np.nan_to_num(high, nan=0.0)),
+                "estimate": estimate,
+                "ci_low": first(np.nan_to_num(low, nan=0.0))[0],
+                "ci_high": ci_high,
+                "n_risk": n_risk,
+                "n_risk_ci_high": n_risk_ci_high,
             }
         )
     return rows
@@ -338,7 +397,7 @@ def kaplan_meier(
                 }
             )
         )
-        qrows += _quantile_rows(label, t, s, low, high, QUANTILES)
+        qrows += _quantile_rows(label, t, s, low, high, y, QUANTILES)
     return KaplanMeierResult(
         table=pd.concat(frames, ignore_index=True),
         quantiles=pd.DataFrame(qrows),
@@ -402,6 +461,11 @@ class CumulativeIncidenceResult(TableResult):
     conf_type: str
     risk_table: RiskTable = field(repr=False)
 
+    #: Published: each group's curves cut where fewer than the threshold remain at risk.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": curve_spec(("n_risk", "n_events"), ("group", "cause")),
+    }
+
     def at(self, times: float | Sequence[float]) -> pd.DataFrame:
         """Cumulative incidence of each exit and its CI at given times, by group.
 
@@ -426,58 +490,74 @@ class CumulativeIncidenceResult(TableResult):
         ts = check_horizons(times)
         return curve_at(self.table, ["group", "cause"], ts, 0.0)
 
-    def plot(self, ax=None, *, kind: str = "per_cause", group: object = None):
-        """Per-cause curves with CI bands (colour: cause, line style: group), or stacked.
+    def plot(
+        self,
+        ax=None,
+        *,
+        kind: str = "per_cause",
+        group: object = None,
+        risk_counts: bool = True,
+        ticks=None,
+        threshold: int = DEFAULT_THRESHOLD,
+    ):
+        """Per-cause curves with CI bands (colour: cause, line style: group), or stacked,
+        with the numbers at risk under the axis.
 
         ``kind="stacked"`` stacks the exits of one ``group`` (default the first); the
-        white space above is the probability of still searching. Draws on ``ax`` when
-        given; returns the Axes. Raises ``ValueError`` on an unknown ``kind`` or
-        ``group``.
+        white space above is the probability of still searching. ``ticks`` are the
+        times of the numbers at risk (default: the x ticks). Curves stop at the last
+        step with at least ``threshold`` people at risk, and a number at risk below it
+        reads ``<10``. Draws on ``ax`` when given; returns the Axes. Raises
+        ``ValueError`` on an unknown ``kind`` or ``group`` or a ``threshold`` below 5;
+        warns (``DisclosureWarning``) below 10.
         """
         check_one_of(kind, ["per_cause", "stacked"], name="kind")
+        threshold = check_threshold(threshold)
         ax = axes(ax, (7, 4.5))
+        table = self.table[stop_curves(self.table, "n_risk", ["group", "cause"], threshold)]
         if kind == "stacked":
-            self._plot_stacked(ax, group)
+            shown = self._plot_stacked(ax, table, group)
         else:
-            self._plot_per_cause(ax)
+            shown = self._plot_per_cause(ax, table)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
         ax.set_xlabel("time")
         ax.set_ylabel("cumulative incidence")
         ax.legend(frameon=False, fontsize=8)
+        if risk_counts:
+            risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=False,
+                              groups=shown)
         return ax
 
-    def _plot_stacked(self, ax, group: object) -> None:
-        """The exits of one group stacked (default the first group)."""
+    def _plot_stacked(self, ax, table: pd.DataFrame, group: object) -> list:
+        """The exits of one group stacked (default the first group); that group."""
         causes = list(self.risk_table.causes)
         groups = list(self.risk_table.groups)
         g = groups[0] if group is None else group
         check_one_of(g, groups, name="group")
-        part = self.table[self.table["group"] == g]
+        part = table[table["group"] == g]
         t = np.r_[0.0, np.unique(part["time"])]
         curves = []
         for c in causes:
             pc = part[part["cause"] == c]
-            idx = np.searchsorted(pc["time"].to_numpy(), t, side="right") - 1
-            est = pc["estimate"].to_numpy()
-            curves.append(np.where(idx >= 0, est[np.maximum(idx, 0)], 0.0))
+            idx = np.searchsorted(pc["time"].to_numpy(), t, side="right")
+            curves.append(np.r_[0.0, pc["estimate"].to_numpy()][idx])  # 0 before the first
         ax.stackplot(t, *curves, labels=causes, step="post", alpha=0.8)
         ax.set_title(str(g))
+        return [g]
 
-    def _plot_per_cause(self, ax) -> None:
-        """One step curve with its CI band per group and cause."""
+    def _plot_per_cause(self, ax, table: pd.DataFrame) -> list:
+        """One step curve with its CI band per group and cause; the groups."""
         causes = list(self.risk_table.causes)
         groups = list(self.risk_table.groups)
         styles = ["-", "--", ":", "-."]
         for gi, g in enumerate(groups):
             for ci, c in enumerate(causes):
-                part = self.table[(self.table["group"] == g) & (self.table["cause"] == c)]
-                t = np.r_[0.0, part["time"].to_numpy()]
+                part = table[(table["group"] == g) & (table["cause"] == c)]
                 label = f"{c}" if len(groups) == 1 else f"{c}: {g}"
-                ax.step(t, np.r_[0.0, part["estimate"]], where="post", color=f"C{ci}",
-                        linestyle=styles[gi % 4], label=label)
-                ax.fill_between(t, np.r_[0.0, part["ci_low"]], np.r_[0.0, part["ci_high"]],
-                                step="post", color=f"C{ci}", alpha=0.12, linewidth=0)
+                step_curve(ax, part, 0.0, color=f"C{ci}", linestyle=styles[gi % 4],
+                           label=label, alpha=0.12)
+        return groups
 
 
 def cumulative_incidence(

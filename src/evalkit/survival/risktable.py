@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
 from evalkit._validation import check_columns, check_data, check_weights
+from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = [
     "CENSORED",
@@ -79,6 +81,14 @@ class RiskTable(TableResult):
     causes: tuple[str, ...]
     group_name: str | None = None
     weighted: bool = False
+
+    #: Published: each number at risk or of events of fewer than the threshold
+    #: suppressed on its own (shown as missing with ``suppression="primary"``).
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_risk", "n_events")
+        )
+    }
 
     @cached_property
     def table(self) -> pd.DataFrame:  # type: ignore[override]

@@ -7,6 +7,7 @@ cross; its difference between programmes reads in months.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -15,10 +16,14 @@ from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
 from evalkit._stats.intervals import normal_p_value, normal_quantile
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
+from evalkit.reporting.disclosure import PUBLICATION_DECIMALS, PublicationSpec
 from evalkit.survival.nonparametric import aalen_johansen
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
 
 __all__ = ["RestrictedMeanResult", "restricted_mean_time"]
+
+#: Statistics of a restricted mean (and of a contrast), published from the numbers at risk.
+_STATISTICS = ("estimate", "std_error", "ci_low", "ci_high", "p_value")
 
 
 @dataclass(frozen=True)
@@ -29,11 +34,12 @@ class RestrictedMeanResult(TableResult):
     ----------
     table : pandas.DataFrame
         By group: ``group``, ``measure``, ``horizon``, ``estimate``, ``std_error``,
-        ``ci_low``, ``ci_high``.
+        ``ci_low``, ``ci_high``, ``n_risk`` (at risk at the horizon).
     contrasts : pandas.DataFrame
         Versus the reference group: ``contrast``, ``type`` ("difference" or "ratio"),
         ``estimate``, ``std_error`` (of the difference; of the log ratio), ``ci_low``,
-        ``ci_high``, ``p_value``.
+        ``ci_high``, ``p_value``, ``n_risk`` and ``n_risk_reference`` (at risk at the
+        horizon in the group and in the reference group).
     horizon : float
     conf_level : float
     """
@@ -42,6 +48,20 @@ class RestrictedMeanResult(TableResult):
     contrasts: pd.DataFrame
     horizon: float
     conf_level: float
+
+    #: Published: blank where fewer than the threshold remain at risk at the horizon
+    #: (in either group, for a contrast): the curve's last steps are a few people's.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_risk",), derived=_STATISTICS[:4],
+            decimals=dict.fromkeys(_STATISTICS[:4], PUBLICATION_DECIMALS["ratio"]),
+        ),
+        "contrasts": PublicationSpec(
+            counts=("n_risk", "n_risk_reference"), derived=_STATISTICS,
+            decimals={**dict.fromkeys(_STATISTICS[:4], PUBLICATION_DECIMALS["ratio"]),
+                      "p_value": 3},
+        ),
+    }
 
 
 def _restricted_mean(t, d, y, m, tau, cause_index):
@@ -91,8 +111,10 @@ def _by_group(rt: RiskTable, tau: float, ci_index: int | None, measure: str,
         t, d, y, m = rt.subset(g)
         est, var = _restricted_mean(t, d, y, m, tau, ci_index)
         se = float(np.sqrt(var))
+        at = np.searchsorted(t, tau, side="left")
         rows.append({"group": label, "measure": measure, "horizon": tau, "estimate": est,
-                     "std_error": se, "ci_low": est - z * se, "ci_high": est + z * se})
+                     "std_error": se, "ci_low": est - z * se, "ci_high": est + z * se,
+                     "n_risk": float(y[at]) if at < t.size else 0.0})
     return pd.DataFrame(rows)
 
 
@@ -105,10 +127,12 @@ def _contrasts(table: pd.DataFrame, ref: object, z: float) -> pd.DataFrame:
             continue
         diff = a["estimate"] - b["estimate"]
         se = float(np.hypot(a["std_error"], b["std_error"]))
+        n_risk = {"n_risk": a["n_risk"], "n_risk_reference": b["n_risk"]}
         contrasts.append({"contrast": f"{a['group']} − {ref}", "type": "difference",
                           "estimate": diff, "std_error": se, "ci_low": diff - z * se,
                           "ci_high": diff + z * se,
-                          "p_value": float(normal_p_value(diff / se)) if se > 0 else np.nan})
+                          "p_value": float(normal_p_value(diff / se)) if se > 0 else np.nan,
+                          **n_risk})
         with np.errstate(divide="ignore", invalid="ignore"):
             lr = np.log(a["estimate"] / b["estimate"])
             se_l = float(np.hypot(a["std_error"] / a["estimate"], b["std_error"] / b["estimate"]))
@@ -116,8 +140,11 @@ def _contrasts(table: pd.DataFrame, ref: object, z: float) -> pd.DataFrame:
                           "estimate": float(np.exp(lr)), "std_error": se_l,
                           "ci_low": float(np.exp(lr - z * se_l)),
                           "ci_high": float(np.exp(lr + z * se_l)),
-                          "p_value": float(normal_p_value(lr / se_l)) if se_l > 0 else np.nan})
-    return pd.DataFrame(contrasts)
+                          "p_value": float(normal_p_value(lr / se_l)) if se_l > 0 else np.nan,
+                          **n_risk})
+    return pd.DataFrame(contrasts, columns=[
+        "contrast", "type", *_STATISTICS, "n_risk", "n_risk_reference"
+    ])
 
 
 def restricted_mean_time(

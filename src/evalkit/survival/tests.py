@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from scipy import special, stats
 
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_finite_number, check_one_of
+from evalkit.reporting.disclosure import ACROSS_COUNTS, PUBLICATION_DECIMALS, PublicationSpec
 from evalkit.survival.risktable import (
     CENSORED,
     RiskTable,
@@ -30,6 +32,14 @@ __all__ = ["GrayResult", "LogrankResult", "gray_test", "logrank_test"]
 
 #: Weight functions of the log-rank test.
 LOGRANK_WEIGHTS = ("logrank", "wilcoxon", "tarone-ware", "fleming-harrington")
+#: Decimals of a published test: the chi-square statistic and the p-value.
+_TEST_DECIMALS = {"statistic": PUBLICATION_DECIMALS["ratio"], "p_value": 3}
+
+
+#: How the table of a test is published: blank if fewer than the threshold were tested.
+K_SAMPLE_SPEC = PublicationSpec(
+    counts=("n",), derived=("statistic", "p_value"), decimals=_TEST_DECIMALS
+)
 
 
 def _tables_by_stratum(
@@ -131,6 +141,19 @@ class LogrankResult(TableResult):
     observed: np.ndarray = field(repr=False)
     expected: np.ndarray = field(repr=False)
     observed_minus_expected: np.ndarray = field(repr=False)
+
+    #: Published: the test blank if fewer than the threshold were tested; by group,
+    #: small numbers (at risk, observed) suppressed, with a second group's where the
+    #: total is known, and the expected numbers blanked with them.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": K_SAMPLE_SPEC,
+        "group_table": PublicationSpec(
+            counts=("n", "observed"),
+            derived=("expected", "observed_minus_expected"),
+            margins=((ACROSS_COUNTS,),),
+            decimals={"observed": 1, "expected": 1, "observed_minus_expected": 1},
+        ),
+    }
 
     @cached_property
     def table(self) -> pd.DataFrame:  # type: ignore[override]
@@ -338,6 +361,17 @@ class GrayResult(TableResult):
     scores: pd.DataFrame
     groups: tuple
     strata: str | None = None
+
+    #: Published: a test blank if fewer than the threshold were tested; scores blank
+    #: where a group's exits of the cause are suppressed (with a second group's: the
+    #: exits of a cause over the groups are known).
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": K_SAMPLE_SPEC,
+        "scores": PublicationSpec(
+            counts=("n_events",), derived=("score",), margins=(("cause",),),
+            decimals={"score": PUBLICATION_DECIMALS["ratio"]}, dimensions=("cause", "group"),
+        ),
+    }
 
 
 def _gray_parts(rs: np.ndarray, d1: np.ndarray, d2: np.ndarray, rho: float):

@@ -6,8 +6,10 @@ than ``threshold`` people suppressed (with secondary suppression along the margi
 reader could subtract from), statistics computed from a suppressed count blanked,
 derived statistics rounded, and curves stopped where fewer than ``threshold`` people
 remain at risk. Each result class says how its tables are published in a
-``publication`` mapping of table name to :class:`PublicationSpec`; plain DataFrames
-are published with a spec given in the call.
+``publication`` mapping of table name to :class:`PublicationSpec` (or to a function of
+the result that returns one, where the columns are named by the caller, as the ``by``
+columns of a frequency table); plain DataFrames are published with a spec given in
+the call.
 """
 
 from __future__ import annotations
@@ -212,7 +214,10 @@ def _table_and_spec(
         raise ValueError(
             f"part must be one of {sorted(specs)} for {type(source).__name__}, but was {part!r}."
         )
-    return getattr(source, part), spec or specs[part]
+    chosen = spec or specs[part]
+    if callable(chosen):  # columns named by the caller (a frequency table's ``by``)
+        chosen = chosen(source)
+    return getattr(source, part), chosen
 
 
 def _cut_curves(table: pd.DataFrame, spec: PublicationSpec, threshold: int):
