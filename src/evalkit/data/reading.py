@@ -1,10 +1,19 @@
 """Reading raw files: CSV, Excel and Parquet as text or raw cells, and their SHA-256.
 
 The readers keep every cell as it is in the file (text for CSV, the cell values for
-Excel and Parquet): turning cells into typed values is :mod:`evalkit.data.parsing`'s
-work. File-level problems (missing file, unsupported type, unknown sheet, corrupt
-file, text that is not UTF-8, an empty file) raise :class:`~evalkit.errors.DataError`
-naming the file and the fix.
+Excel, the typed columns of Parquet): turning cells into typed values is
+:mod:`evalkit.data.parsing`'s work. They also say where each row is in the file (its
+line), which date system a workbook uses, and which Parquet columns are nested.
+
+A CSV line that cannot be split into the header's columns (an unquoted delimiter in
+a value, a missing delimiter, a cut line) is rejected on its own with its line number;
+the rest of the file loads. CSV files without quotes are split by pandas' C parser
+(fast); files with quoted values, which may hold delimiters and line breaks, by the
+:mod:`csv` module, which keeps each row's first line.
+
+File-level problems (missing file, unsupported type, unknown sheet, corrupt file, text
+that is not UTF-8, an empty file) raise :class:`~evalkit.errors.DataError` naming the
+file and the fix.
 """
 
 from __future__ import annotations
@@ -12,12 +21,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
+from evalkit.data.rejected import _FIRST_DATA_LINE
 from evalkit.errors import DataError
 
 __all__ = ["file_sha256"]
@@ -25,6 +38,8 @@ __all__ = ["file_sha256"]
 _STREAM = "<stream>"
 _CSV = {".csv", ".txt"}
 _EXCEL = {".xlsx", ".xlsm"}
+_NEWLINE = ord("\n")
+_UNNAMED = re.compile(r"Unnamed: \d+")  # pandas' name for a column without a header
 
 
 def file_sha256(path: str | Path) -> str:
@@ -102,7 +117,37 @@ class _Source:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> pd.DataFrame:
+    def data(self) -> bytes:
+        """The file's bytes."""
+        return self.path.read_bytes() if self.path is not None else self.content
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A file's rows as read, and where each one is in the file.
+
+    ``frame`` holds the rows that could be split into the header's columns: text (CSV)
+    or cell values (Excel, Parquet). ``lines`` is the file line where each of its rows
+    starts (the header is line 1; for Excel the sheet row, for Parquet the row + 1).
+    ``malformed`` are the CSV lines that could not be split into the header's columns,
+    as (line, reason); they are rows read and rejected, never in ``frame``. ``epoch`` is
+    day 0 of the workbook's numeric date serials (Excel's 1900 or 1904 date system);
+    ``nested`` names the Parquet columns holding lists, structs or maps.
+    """
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    malformed: tuple[tuple[int, str], ...] = ()
+    epoch: pd.Timestamp | None = None  # None: the 1900 date system (CSV, Parquet)
+    nested: tuple[str, ...] = ()
+
+    @property
+    def n_read(self) -> int:
+        """Data rows read: the rows of ``frame`` and the malformed lines."""
+        return len(self.frame) + len(self.malformed)
+
+
+def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> _Raw:
     """Read a file as text (CSV) or raw cell values (Excel, Parquet)."""
     _check_readable(source, sheet)
     try:
@@ -110,8 +155,7 @@ def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> p
             return _read_csv(source, header_only)
         if source.suffix in _EXCEL:
             return _read_excel(source, sheet, header_only)
-        frame = pd.read_parquet(source.open())
-        return frame.iloc[:0] if header_only else frame
+        return _read_parquet(source, header_only)
     except DataError:
         raise
     except UnicodeDecodeError as exc:
@@ -146,19 +190,41 @@ def _check_readable(source: _Source, sheet: str | None) -> None:
         )
 
 
-def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> pd.DataFrame:
-    """One sheet of a workbook (default: the first) as raw cell values."""
+def _spreadsheet_lines(frame: pd.DataFrame) -> np.ndarray:
+    """Rows numbered as a spreadsheet shows them: the header is line 1."""
+    return np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+
+
+def _read_parquet(source: _Source, header_only: bool) -> _Raw:
+    """A Parquet file with its own column types; nested columns are named."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.read_parquet(source.open())
+    schema = pq.read_schema(source.open())
+    nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
+    frame = frame.iloc[:0] if header_only else frame
+    return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
+
+
+def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
+    """One sheet of a workbook (default: the first) as raw cell values.
+
+    Trailing columns without a header and without values (formatted but empty cells)
+    are left out. Date cells are converted by openpyxl in the workbook's own date
+    system; ``epoch`` tells parsing the day 0 of dates stored as plain serial numbers.
+    """
     import openpyxl
 
     book = openpyxl.load_workbook(source.open(), read_only=True)
-    sheets = book.sheetnames
+    sheets, epoch = book.sheetnames, pd.Timestamp(book.epoch)
     book.close()
     if sheet is not None and sheet not in sheets:
         raise DataError(
             f"{source.label}: no sheet {sheet!r}; the sheets are {sheets}. "
             "Pass one of them as sheet (--sheet on the command line)."
         )
-    return pd.read_excel(
+    frame = pd.read_excel(
         source.open(),
         sheet_name=sheet or sheets[0],
         dtype=object,
@@ -166,32 +232,156 @@ def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> pd.Dat
         na_values=[""],
         nrows=0 if header_only else None,
     )
+    width = frame.shape[1]
+    while width > 1 and _UNNAMED.fullmatch(str(frame.columns[width - 1])):
+        if frame.iloc[:, width - 1].notna().any():
+            break
+        width -= 1
+    frame = frame.iloc[:, :width]
+    return _Raw(frame, _spreadsheet_lines(frame), epoch=epoch)
 
 
-def _read_csv(source: _Source, header_only: bool) -> pd.DataFrame:
-    """A CSV file as strings: comma or semicolon separated (guessed from the header)."""
-    handle = (
-        io.TextIOWrapper(source.open(), encoding="utf-8-sig", newline="")
-        if (source.path is None)
-        else open(source.path, encoding="utf-8-sig", newline="")
-    )
-    with handle:
-        header = handle.readline()
-        if not header.strip():
-            raise DataError(
-                f"{source.label}: the file is empty; expected a header row (line 1) and data rows."
-            )
-        sep = ";" if header.count(";") > header.count(",") else ","
-        names = next(csv.reader([header], delimiter=sep))
-        handle.seek(0)
-        frame = pd.read_csv(
-            handle,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            nrows=0 if header_only else None,
+def _read_csv(source: _Source, header_only: bool) -> _Raw:
+    """A CSV file as strings: comma or semicolon separated (guessed from the header).
+
+    Every line is split into fields; a line with more or fewer fields than the header
+    names is a malformed row (rejected with its line number), the rest of the file
+    loads. Trailing columns without a name in the header (``a;b;c;;;``, as Excel saves
+    them) are left out, as are empty fields below them. Quoted values may hold the
+    delimiter and line breaks; each row keeps the line on which it starts.
+    """
+    data = source.data()
+    handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    first = handle.readline()
+    if not first.strip():
+        raise DataError(
+            f"{source.label}: the file is empty; expected a header row (line 1) and data rows."
         )
-    if len(names) == frame.shape[1]:
-        frame.columns = names  # undo pandas' renaming of duplicated names to "x.1"
-    return frame
+    sep = ";" if first.count(";") > first.count(",") else ","
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=sep)
+    header = next(reader)
+    width = len(header)
+    while width > 1 and not header[width - 1].strip():
+        width -= 1  # trailing unnamed columns
+    names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
+    if header_only:
+        return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
+    plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
+    split = _read_plain(data, sep, len(header)) if plain else None
+    if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
+        split = _read_records(reader, len(header))
+    return _fit_rows(split, names, sep)
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A CSV's data rows split into fields, padded with ``""`` to the widest row."""
+
+    frame: pd.DataFrame
+    first: np.ndarray  # the line each row starts on
+    last: np.ndarray  # the line each row ends on (later with line breaks in quotes)
+    counts: np.ndarray  # fields in each row
+
+
+def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
+    """Split a CSV without quotes (one row a line) with pandas' C parser, which is
+    fast; None if pandas does not find one row per line."""
+    b = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(b == _NEWLINE)
+    if not data.endswith(b"\n"):
+        ends = np.append(ends, len(b))
+    starts = np.concatenate([[0], ends[:-1] + 1])[1:]  # the data lines, below the header
+    ends = ends[1:]
+    delimiters = np.flatnonzero(b == ord(sep))
+    counts = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
+    frame = pd.read_csv(
+        io.BytesIO(data),
+        sep=sep,
+        header=None,
+        skiprows=1,
+        names=range(max(n_header, counts.max(initial=0))),
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding="utf-8-sig",
+    )
+    if len(frame) != len(counts):
+        return None
+    lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+    return _Split(frame, lines, lines, counts)
+
+
+def _read_records(reader, n_header: int) -> _Split:
+    """Split a CSV with quoted values with the csv module, which counts the lines."""
+    rows, first, last = [], [], []
+    previous = reader.line_num  # the header's last line
+    for record in reader:
+        rows.append(record)
+        first.append(previous + 1)
+        previous = reader.line_num
+        last.append(previous)
+    counts = [len(r) for r in rows]
+    width = max([n_header, *counts])
+    columns = zip(*(r + [""] * (width - len(r)) for r in rows), strict=True)
+    frame = pd.DataFrame(
+        {i: np.array(c, dtype=object) for i, c in enumerate(columns)}, columns=range(width)
+    )
+    as_array = partial(np.array, dtype=np.int64)
+    return _Split(frame, as_array(first), as_array(last), as_array(counts))
+
+
+def _fit_rows(split: _Split, names: list[str], sep: str) -> _Raw:
+    """Keep the rows that fit the header's named columns; the others are malformed.
+
+    A row fits if it has as many fields as the header names, not counting empty
+    fields after the last named column. Blank rows are kept: they are rejected as
+    empty rows, like rows of empty fields.
+    """
+    frame, counts, width = split.frame, split.counts, len(names)
+    over = np.flatnonzero(counts > width)
+    if over.size:  # fields after the named columns: fine if all are empty
+        tail = frame.iloc[over, width:]
+        filled = np.zeros(len(over), dtype=bool)
+        for column in tail:
+            filled |= tail[column].str.strip().ne("").to_numpy()
+        over = over[filled]
+    suspects = np.sort(np.concatenate([over, np.flatnonzero(counts < width)]))
+    if suspects.size:  # a blank line or a line of delimiters is an empty row, not malformed
+        rows = frame.iloc[suspects]
+        blank = np.ones(len(suspects), dtype=bool)
+        for column in rows:
+            blank &= rows[column].str.strip().eq("").to_numpy()
+        suspects = suspects[~blank]
+    malformed = tuple(
+        (int(split.first[i]), _malformed_reason(split, i, width, sep)) for i in suspects
+    )
+    keep = np.ones(len(frame), dtype=bool)
+    keep[suspects] = False
+    good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
+    good = good.reset_index(drop=True)
+    good.columns = names
+    return _Raw(good, split.first[keep], malformed)
+
+
+def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
+    """Why row ``i`` cannot be split into the header's columns, and the fix."""
+    line, n_fields = split.first[i], split.counts[i]
+    head = f"line {line} has {n_fields} fields, the header has {n_names}; "
+    if n_fields > n_names:
+        example = "a decimal comma such as 12,5, or text" if sep == "," else "text"
+        reason = (
+            f"a value probably contains an unquoted {sep!r} ({example}): put that value in "
+            f"double quotes or remove the {sep!r}"
+        )
+    else:
+        reason = (
+            f"a {sep!r} is probably missing or the line was cut, so its values cannot be "
+            f"matched to the columns: add the missing {sep!r} (empty values are allowed)"
+        )
+    if split.last[i] > line:
+        reason += (
+            f"; the row runs to line {split.last[i]}: a double quote that opens a value is "
+            "probably not closed"
+        )
+    return head + reason
