@@ -66,6 +66,14 @@ _FRACTION_REASON = (
     "expected a whole number such as 34 or 34.0; the file stores a number with decimals"
 )
 _INFINITE_REASON = "expected a number; the file stores an infinite value"
+# A quoted CSV value over several lines in a dictionary column: a stray double quote
+# has probably swallowed the delimiters and line ends up to the next quote. The value
+# (which may hold other columns' cells) is never shown.
+_LINE_BREAK_REASON = (
+    "the value holds a line break, which no value of this column has (in a CSV, a double "
+    "quote before it is probably not closed, so the value ran into the next lines): "
+    "remove the line break, or close or remove the quote"
+)
 _NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _AMBIGUOUS_NUMBER = re.compile(r"[+-]?\d{1,3},\d{3}")
 _NUMBER_REASON = "expected a number such as 1234.50 or 1234,50 (no spaces or thousands separators)"
@@ -235,6 +243,10 @@ def _parse_unique(
     unparseable text (missing where the text parsed or was missing).
     """
     reason = pd.Series(pd.NA, index=text.index, dtype=object)
+    broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
+    if broken.any():
+        reason[broken] = _LINE_BREAK_REASON
+        text = text.where(~broken)
     if column.kind == "id":
         return text, reason
     if column.kind == "category":
@@ -273,7 +285,8 @@ def _parse_column(
     reason_codes, reason_labels = pd.factorize(reasons, use_na_sentinel=True)
     cell_reason = np.append(reason_codes, -1)[codes]  # code -1 (missing) has no reason
     for k, reason in enumerate(reason_labels):
-        problems.add(np.flatnonzero(cell_reason == k), column.name, text, reason)
+        shown = None if reason == _LINE_BREAK_REASON else text
+        problems.add(np.flatnonzero(cell_reason == k), column.name, shown, reason)
     return pd.Series(values.array.take(codes, allow_fill=True), index=text.index)
 
 

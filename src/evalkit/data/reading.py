@@ -270,7 +270,7 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
     split = _read_plain(data, sep, len(header)) if plain else None
     if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
-        split = _read_records(reader, len(header))
+        split = _read_records(handle.readlines(), reader.line_num, sep, len(header), width)
     return _fit_rows(split, names, sep)
 
 
@@ -312,23 +312,45 @@ def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
     return _Split(frame, lines, lines, counts)
 
 
-def _read_records(reader, n_header: int) -> _Split:
-    """Split a CSV with quoted values with the csv module, which counts the lines."""
+def _read_records(lines: list[str], after: int, sep: str, n_header: int, width: int) -> _Split:
+    """Split a CSV with quoted values with the csv module, which counts the lines.
+
+    ``lines`` are the lines below the header, which ends on line ``after``. A row that
+    runs over several lines and does not fit the header's ``width`` named columns
+    holds a double quote that is never closed: it is kept (to be rejected) and the
+    lines after its first are read again, so one stray quote loses one row, not the
+    rest of the file.
+    """
     rows, first, last = [], [], []
-    previous = reader.line_num  # the header's last line
-    for record in reader:
-        rows.append(record)
-        first.append(previous + 1)
-        previous = reader.line_num
-        last.append(previous)
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(iter(lines[start:]), delimiter=sep)
+        done, restart = start, len(lines)
+        for record in reader:
+            end = start + reader.line_num  # lines[done:end] hold the record
+            rows.append(record)
+            first.append(after + done + 1)
+            last.append(after + end)
+            if end - done > 1 and not _fits(record, width):
+                restart = done + 1
+                break
+            done = end
+        start = restart
     counts = [len(r) for r in rows]
-    width = max([n_header, *counts])
-    columns = zip(*(r + [""] * (width - len(r)) for r in rows), strict=True)
+    n_columns = max([n_header, *counts])
+    columns = zip(*(r + [""] * (n_columns - len(r)) for r in rows), strict=True)
     frame = pd.DataFrame(
-        {i: np.array(c, dtype=object) for i, c in enumerate(columns)}, columns=range(width)
+        {i: np.array(c, dtype=object) for i, c in enumerate(columns)}, columns=range(n_columns)
     )
     as_array = partial(np.array, dtype=np.int64)
     return _Split(frame, as_array(first), as_array(last), as_array(counts))
+
+
+def _fits(record: list[str], width: int) -> bool:
+    """Whether a row fits ``width`` named columns (see :func:`_fit_rows`)."""
+    if len(record) < width:
+        return all(not f.strip() for f in record)
+    return all(not f.strip() for f in record[width:])
 
 
 def _fit_rows(split: _Split, names: list[str], sep: str) -> _Raw:
@@ -367,21 +389,20 @@ def _fit_rows(split: _Split, names: list[str], sep: str) -> _Raw:
 def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
     """Why row ``i`` cannot be split into the header's columns, and the fix."""
     line, n_fields = split.first[i], split.counts[i]
+    if split.last[i] > line:
+        return (
+            f"line {line} has a double quote that opens a value and is not closed before "
+            f"line {split.last[i]}; the lines below line {line} were read on their own: "
+            "remove that quote, or close it"
+        )
     head = f"line {line} has {n_fields} fields, the header has {n_names}; "
     if n_fields > n_names:
         example = "a decimal comma such as 12,5, or text" if sep == "," else "text"
-        reason = (
+        return head + (
             f"a value probably contains an unquoted {sep!r} ({example}): put that value in "
             f"double quotes or remove the {sep!r}"
         )
-    else:
-        reason = (
-            f"a {sep!r} is probably missing or the line was cut, so its values cannot be "
-            f"matched to the columns: add the missing {sep!r} (empty values are allowed)"
-        )
-    if split.last[i] > line:
-        reason += (
-            f"; the row runs to line {split.last[i]}: a double quote that opens a value is "
-            "probably not closed"
-        )
-    return head + reason
+    return head + (
+        f"a {sep!r} is probably missing or the line was cut, so its values cannot be "
+        f"matched to the columns: add the missing {sep!r} (empty values are allowed)"
+    )
