@@ -270,7 +270,7 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
     split = _read_plain(data, sep, len(header)) if plain else None
     if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
-        split = _read_records(handle.readlines(), reader.line_num, sep, len(header), width)
+        split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
     return _fit_rows(split, names, sep)
 
 
@@ -284,9 +284,23 @@ class _Split:
     counts: np.ndarray  # fields in each row
 
 
+def _pandas_fields(data: bytes, sep: str, n_columns: int) -> pd.DataFrame:
+    """The data rows' fields as text by pandas' C parser (fast), padded with ``""``."""
+    return pd.read_csv(
+        io.BytesIO(data),
+        sep=sep,
+        header=0,
+        names=range(n_columns),
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding="utf-8-sig",
+    )
+
+
 def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
-    """Split a CSV without quotes (one row a line) with pandas' C parser, which is
-    fast; None if pandas does not find one row per line."""
+    """Split a CSV without quotes: one row a line, fields counted from the delimiters;
+    None if pandas does not find one row per line."""
     b = np.frombuffer(data, np.uint8)
     ends = np.flatnonzero(b == _NEWLINE)
     if not data.endswith(b"\n"):
@@ -295,25 +309,48 @@ def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
     ends = ends[1:]
     delimiters = np.flatnonzero(b == ord(sep))
     counts = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
-    frame = pd.read_csv(
-        io.BytesIO(data),
-        sep=sep,
-        header=None,
-        skiprows=1,
-        names=range(max(n_header, counts.max(initial=0))),
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=False,
-        encoding="utf-8-sig",
-    )
+    frame = _pandas_fields(data, sep, max(n_header, counts.max(initial=0)))
     if len(frame) != len(counts):
         return None
     lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
     return _Split(frame, lines, lines, counts)
 
 
-def _read_records(lines: list[str], after: int, sep: str, n_header: int, width: int) -> _Split:
-    """Split a CSV with quoted values with the csv module, which counts the lines.
+def _read_quoted(
+    data: bytes, lines: list[str], after: int, sep: str, n_header: int, width: int
+) -> _Split:
+    """Split a CSV with quoted values: the csv module finds each row's lines and fields,
+    pandas reads the values (as it does a well-formed file); the csv module's rows
+    are used when a stray quote made it read lines again, or pandas disagrees."""
+    scan = _scan_records(lines, after, sep, width, keep=False)
+    if not scan.restarted:
+        frame = _pandas_fields(data, sep, max(n_header, scan.counts.max(initial=0)))
+        if len(frame) == len(scan.counts):
+            return _Split(frame, scan.first, scan.last, scan.counts)
+    scan = _scan_records(lines, after, sep, width, keep=True)
+    n_columns = max(n_header, scan.counts.max(initial=0))
+    rows = (r if len(r) == n_columns else r + [""] * (n_columns - len(r)) for r in scan.rows)
+    frame = pd.DataFrame(
+        {i: np.array(c, dtype=object) for i, c in enumerate(zip(*rows, strict=True))},
+        columns=range(n_columns),
+    )
+    return _Split(frame, scan.first, scan.last, scan.counts)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """Where each row of a CSV starts and ends, its fields, and whether lines were
+    read again after a stray quote; ``rows`` holds the fields if asked for."""
+
+    first: np.ndarray
+    last: np.ndarray
+    counts: np.ndarray
+    restarted: bool
+    rows: list[list[str]]
+
+
+def _scan_records(lines: list[str], after: int, sep: str, width: int, *, keep: bool) -> _Scan:
+    """Read CSV rows with the csv module, which counts the lines.
 
     ``lines`` are the lines below the header, which ends on line ``after``. A row that
     runs over several lines and does not fit the header's ``width`` named columns
@@ -321,29 +358,25 @@ def _read_records(lines: list[str], after: int, sep: str, n_header: int, width: 
     lines after its first are read again, so one stray quote loses one row, not the
     rest of the file.
     """
-    rows, first, last = [], [], []
-    start = 0
+    rows, first, last, counts = [], [], [], []
+    start, restarted = 0, False
     while start < len(lines):
         reader = csv.reader(iter(lines[start:]), delimiter=sep)
         done, restart = start, len(lines)
         for record in reader:
             end = start + reader.line_num  # lines[done:end] hold the record
-            rows.append(record)
             first.append(after + done + 1)
             last.append(after + end)
+            counts.append(len(record))
+            if keep:
+                rows.append(record)
             if end - done > 1 and not _fits(record, width):
-                restart = done + 1
+                restart, restarted = done + 1, True
                 break
             done = end
         start = restart
-    counts = [len(r) for r in rows]
-    n_columns = max([n_header, *counts])
-    columns = zip(*(r + [""] * (n_columns - len(r)) for r in rows), strict=True)
-    frame = pd.DataFrame(
-        {i: np.array(c, dtype=object) for i, c in enumerate(columns)}, columns=range(n_columns)
-    )
     as_array = partial(np.array, dtype=np.int64)
-    return _Split(frame, as_array(first), as_array(last), as_array(counts))
+    return _Scan(as_array(first), as_array(last), as_array(counts), restarted, rows)
 
 
 def _fits(record: list[str], width: int) -> bool:
