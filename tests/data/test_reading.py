@@ -41,6 +41,9 @@ def test_missing_file_directory_and_unknown_sheet():
         "dates_several_formats.csv",
         "trailing_spaces.csv",
         "boolean_variants.csv",
+        "trailing_empty_columns.csv",
+        "participants_tz_floats_decimals.parquet",
+        "participants_1904.xlsx",
     ],
 )
 def test_awkward_but_valid_files_load_identically(name):

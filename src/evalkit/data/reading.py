@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -39,7 +38,6 @@ _STREAM = "<stream>"
 _CSV = {".csv", ".txt"}
 _EXCEL = {".xlsx", ".xlsm"}
 _NEWLINE = ord("\n")
-_UNNAMED = re.compile(r"Unnamed: \d+")  # pandas' name for a column without a header
 
 
 def file_sha256(path: str | Path) -> str:
@@ -210,9 +208,9 @@ def _read_parquet(source: _Source, header_only: bool) -> _Raw:
 def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
     """One sheet of a workbook (default: the first) as raw cell values.
 
-    Trailing columns without a header and without values (formatted but empty cells)
-    are left out. Date cells are converted by openpyxl in the workbook's own date
-    system; ``epoch`` tells parsing the day 0 of dates stored as plain serial numbers.
+    Trailing empty cells (formatted but empty) are left out by openpyxl. Date cells
+    are converted by openpyxl in the workbook's own date system (1900 or 1904);
+    ``epoch`` tells parsing the day 0 of dates stored as plain serial numbers.
     """
     import openpyxl
 
@@ -232,12 +230,6 @@ def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
         na_values=[""],
         nrows=0 if header_only else None,
     )
-    width = frame.shape[1]
-    while width > 1 and _UNNAMED.fullmatch(str(frame.columns[width - 1])):
-        if frame.iloc[:, width - 1].notna().any():
-            break
-        width -= 1
-    frame = frame.iloc[:, :width]
     return _Raw(frame, _spreadsheet_lines(frame), epoch=epoch)
 
 
@@ -271,7 +263,7 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     split = _read_plain(data, sep, len(header)) if plain else None
     if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
         split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
-    return _fit_rows(split, names, sep)
+    return _fit_rows(split, names, len(header), sep)
 
 
 @dataclass(frozen=True)
@@ -289,7 +281,8 @@ def _pandas_fields(data: bytes, sep: str, n_columns: int) -> pd.DataFrame:
     return pd.read_csv(
         io.BytesIO(data),
         sep=sep,
-        header=0,
+        header=None,
+        skiprows=1,  # the header row (a row, even over several lines)
         names=range(n_columns),
         dtype=str,
         keep_default_na=False,
@@ -322,12 +315,12 @@ def _read_quoted(
     """Split a CSV with quoted values: the csv module finds each row's lines and fields,
     pandas reads the values (as it does a well-formed file); the csv module's rows
     are used when a stray quote made it read lines again, or pandas disagrees."""
-    scan = _scan_records(lines, after, sep, width, keep=False)
+    scan = _scan_records(lines, after, sep, width, n_header, keep=False)
     if not scan.restarted:
         frame = _pandas_fields(data, sep, max(n_header, scan.counts.max(initial=0)))
         if len(frame) == len(scan.counts):
             return _Split(frame, scan.first, scan.last, scan.counts)
-    scan = _scan_records(lines, after, sep, width, keep=True)
+    scan = _scan_records(lines, after, sep, width, n_header, keep=True)
     n_columns = max(n_header, scan.counts.max(initial=0))
     rows = (r if len(r) == n_columns else r + [""] * (n_columns - len(r)) for r in scan.rows)
     frame = pd.DataFrame(
@@ -349,12 +342,14 @@ class _Scan:
     rows: list[list[str]]
 
 
-def _scan_records(lines: list[str], after: int, sep: str, width: int, *, keep: bool) -> _Scan:
+def _scan_records(
+    lines: list[str], after: int, sep: str, width: int, n_header: int, *, keep: bool
+) -> _Scan:
     """Read CSV rows with the csv module, which counts the lines.
 
     ``lines`` are the lines below the header, which ends on line ``after``. A row that
-    runs over several lines and does not fit the header's ``width`` named columns
-    holds a double quote that is never closed: it is kept (to be rejected) and the
+    runs over several lines and does not fit the header (``width`` named columns of
+    ``n_header``) holds a double quote that is never closed: it is kept (to be rejected) and the
     lines after its first are read again, so one stray quote loses one row, not the
     rest of the file.
     """
@@ -370,7 +365,7 @@ def _scan_records(lines: list[str], after: int, sep: str, width: int, *, keep: b
             counts.append(len(record))
             if keep:
                 rows.append(record)
-            if end - done > 1 and not _fits(record, width):
+            if end - done > 1 and not _fits(record, width, n_header):
                 restart, restarted = done + 1, True
                 break
             done = end
@@ -379,29 +374,34 @@ def _scan_records(lines: list[str], after: int, sep: str, width: int, *, keep: b
     return _Scan(as_array(first), as_array(last), as_array(counts), restarted, rows)
 
 
-def _fits(record: list[str], width: int) -> bool:
-    """Whether a row fits ``width`` named columns (see :func:`_fit_rows`)."""
-    if len(record) < width:
+def _fits(record: list[str], width: int, n_header: int) -> bool:
+    """Whether a row fits the header (see :func:`_fit_rows`)."""
+    if not width <= len(record) <= n_header:
         return all(not f.strip() for f in record)
     return all(not f.strip() for f in record[width:])
 
 
-def _fit_rows(split: _Split, names: list[str], sep: str) -> _Raw:
-    """Keep the rows that fit the header's named columns; the others are malformed.
+def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
+    """Keep the rows that fit the header; the others are malformed.
 
-    A row fits if it has as many fields as the header names, not counting empty
-    fields after the last named column. Blank rows are kept: they are rejected as
-    empty rows, like rows of empty fields.
+    A row fits if it has a field for each of the header's ``n_header`` columns, or
+    for each named one (``len(names)``) when the header ends with unnamed columns,
+    whose fields must be empty: Excel saves ``a;b;c;;;`` and may leave the trailing
+    delimiters out. A row with more fields than the header never fits, even if the
+    extra fields are empty: an unquoted delimiter inside a value followed by an empty
+    last value would shift the values after it into the wrong columns. Blank rows are
+    kept: they are rejected as empty rows, like rows of empty fields.
     """
     frame, counts, width = split.frame, split.counts, len(names)
-    over = np.flatnonzero(counts > width)
-    if over.size:  # fields after the named columns: fine if all are empty
-        tail = frame.iloc[over, width:]
-        filled = np.zeros(len(over), dtype=bool)
+    unnamed = np.flatnonzero((counts > width) & (counts <= n_header))
+    if unnamed.size:  # fields under unnamed columns: fine if all are empty
+        tail = frame.iloc[unnamed, width:n_header]
+        filled = np.zeros(len(unnamed), dtype=bool)
         for column in tail:
             filled |= tail[column].str.strip().ne("").to_numpy()
-        over = over[filled]
-    suspects = np.sort(np.concatenate([over, np.flatnonzero(counts < width)]))
+        unnamed = unnamed[filled]
+    wrong = np.flatnonzero((counts < width) | (counts > n_header))
+    suspects = np.sort(np.concatenate([unnamed, wrong]))
     if suspects.size:  # a blank line or a line of delimiters is an empty row, not malformed
         rows = frame.iloc[suspects]
         blank = np.ones(len(suspects), dtype=bool)
@@ -424,16 +424,16 @@ def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
     line, n_fields = split.first[i], split.counts[i]
     if split.last[i] > line:
         return (
-            f"line {line} has a double quote that opens a value and is not closed before "
-            f"line {split.last[i]}; the lines below line {line} were read on their own: "
-            "remove that quote, or close it"
+            f"line {line} has a double quote that opens a value and is probably not closed "
+            f"(the value would run to line {split.last[i]}); the lines after line {line} were "
+            "read on their own: remove that quote, or close it"
         )
     head = f"line {line} has {n_fields} fields, the header has {n_names}; "
     if n_fields > n_names:
         example = "a decimal comma such as 12,5, or text" if sep == "," else "text"
         return head + (
-            f"a value probably contains an unquoted {sep!r} ({example}): put that value in "
-            f"double quotes or remove the {sep!r}"
+            f"a value probably contains an unquoted {sep!r} ({example}), or the line ends "
+            f"with extra {sep!r}: put that value in double quotes, or remove the extra {sep!r}"
         )
     return head + (
         f"a {sep!r} is probably missing or the line was cut, so its values cannot be "
