@@ -274,6 +274,7 @@ class _Split:
     first: np.ndarray  # the line each row starts on
     last: np.ndarray  # the line each row ends on (later with line breaks in quotes)
     counts: np.ndarray  # fields in each row
+    stray: np.ndarray | None = None  # rows whose unclosed quote swallowed the next lines
 
 
 def _pandas_fields(data: bytes, sep: str, n_columns: int) -> pd.DataFrame:
@@ -316,7 +317,7 @@ def _read_quoted(
     pandas reads the values (as it does a well-formed file); the csv module's rows
     are used when a stray quote made it read lines again, or pandas disagrees."""
     scan = _scan_records(lines, after, sep, width, n_header, keep=False)
-    if not scan.restarted:
+    if not scan.stray.any():
         frame = _pandas_fields(data, sep, max(n_header, scan.counts.max(initial=0)))
         if len(frame) == len(scan.counts):
             return _Split(frame, scan.first, scan.last, scan.counts)
@@ -327,18 +328,19 @@ def _read_quoted(
         {i: np.array(c, dtype=object) for i, c in enumerate(zip(*rows, strict=True))},
         columns=range(n_columns),
     )
-    return _Split(frame, scan.first, scan.last, scan.counts)
+    return _Split(frame, scan.first, scan.last, scan.counts, scan.stray)
 
 
 @dataclass(frozen=True)
 class _Scan:
-    """Where each row of a CSV starts and ends, its fields, and whether lines were
-    read again after a stray quote; ``rows`` holds the fields if asked for."""
+    """Where each row of a CSV starts and ends, its fields, and which rows hold a stray
+    quote (the lines after their first were read again); ``rows`` holds the fields if
+    asked for."""
 
     first: np.ndarray
     last: np.ndarray
     counts: np.ndarray
-    restarted: bool
+    stray: np.ndarray
     rows: list[list[str]]
 
 
@@ -348,13 +350,14 @@ def _scan_records(
     """Read CSV rows with the csv module, which counts the lines.
 
     ``lines`` are the lines below the header, which ends on line ``after``. A row that
-    runs over several lines and does not fit the header (``width`` named columns of
-    ``n_header``) holds a double quote that is never closed: it is kept (to be rejected) and the
-    lines after its first are read again, so one stray quote loses one row, not the
-    rest of the file.
+    does not fit the header (``width`` named columns of ``n_header``) and holds, after
+    a line break inside a value, a line with a whole row's delimiters, swallowed that
+    row: a double quote that opens a value was not closed. It is kept (to be rejected)
+    and the lines after its first are read again, so one stray quote loses one row,
+    not the rest of the file.
     """
-    rows, first, last, counts = [], [], [], []
-    start, restarted = 0, False
+    rows, first, last, counts, stray = [], [], [], [], []
+    start = 0
     while start < len(lines):
         reader = csv.reader(iter(lines[start:]), delimiter=sep)
         done, restart = start, len(lines)
@@ -365,13 +368,26 @@ def _scan_records(
             counts.append(len(record))
             if keep:
                 rows.append(record)
-            if end - done > 1 and not _fits(record, width, n_header):
-                restart, restarted = done + 1, True
+            swallowed = end - done > 1 and _swallows_rows(record, sep, width, n_header)
+            stray.append(swallowed)
+            if swallowed:
+                restart = done + 1
                 break
             done = end
         start = restart
     as_array = partial(np.array, dtype=np.int64)
-    return _Scan(as_array(first), as_array(last), as_array(counts), restarted, rows)
+    return _Scan(
+        as_array(first), as_array(last), as_array(counts), np.array(stray, dtype=bool), rows
+    )
+
+
+def _swallows_rows(record: list[str], sep: str, width: int, n_header: int) -> bool:
+    """Whether a row over several lines that does not fit the header holds, after a line
+    break inside a value, a line with a whole row's delimiters (a swallowed row)."""
+    if _fits(record, width, n_header):
+        return False
+    pieces = (piece for field in record for piece in field.splitlines()[1:])
+    return any(piece.count(sep) >= width - 1 for piece in pieces)
 
 
 def _fits(record: list[str], width: int, n_header: int) -> bool:
@@ -422,7 +438,7 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
 def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
     """Why row ``i`` cannot be split into the header's columns, and the fix."""
     line, n_fields = split.first[i], split.counts[i]
-    if split.last[i] > line:
+    if split.stray is not None and split.stray[i]:
         return (
             f"line {line} has a double quote that opens a value and is probably not closed "
             f"(the value would run to line {split.last[i]}); the lines after line {line} were "
