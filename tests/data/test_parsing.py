@@ -125,7 +125,7 @@ def test_implausible_dates_are_rejected_with_their_reason():
         ]
         * 3,
         "date after the extraction date (2025-06-30): check the year; if the data were "
-        "extracted later, pass extraction_date= (--extraction-date)",
+        "extracted later, pass it as extraction_date",
     ]
     # "2019-01-06T00:00:00+01:00" is 2019-01-06, the day in its own time zone
     assert result.data.loc[result.data["participant_id"] == "P00006", "intake_date"].item() == (

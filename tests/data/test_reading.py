@@ -96,6 +96,9 @@ def test_a_line_with_an_extra_or_a_missing_delimiter_is_rejected_alone():
     reference = load_participants(GOOD / "participants.csv").data
     kept = reference.drop(index=[1, 3, 5, 7, 9]).reset_index(drop=True)
     pd.testing.assert_frame_equal(result.data, kept)
+    # the summary counts such lines together, whatever their line
+    assert result.summary["rows"].tolist() == [2, 1, 1, 1]
+    assert result.summary["reason"].iloc[0].startswith("line N has 19 fields, the header has 18")
 
 
 def test_semicolon_files_name_their_delimiter():

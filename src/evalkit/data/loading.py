@@ -193,7 +193,8 @@ class LoadResult:
 
         Columns ``column``, ``reason`` and ``rows`` (``int64``, distinct rows). A row
         with problems in two columns is counted under each, so ``rows`` may sum to more
-        than :attr:`n_rejected`.
+        than :attr:`n_rejected`. Reasons that name their own line (CSV lines that
+        cannot be split into columns) are counted together, the line written ``N``.
         """
         if self.rejected.empty:
             return pd.DataFrame(
@@ -203,8 +204,10 @@ class LoadResult:
                     "rows": pd.Series([], dtype="int64"),
                 }
             )
+        reason = self.rejected["reason"].str.replace(r"\bline \d+", "line N", regex=True)
         return (
-            self.rejected.groupby(["column", "reason"], sort=False)["row"]
+            self.rejected.assign(reason=reason)
+            .groupby(["column", "reason"], sort=False)["row"]
             .nunique()
             .rename("rows")
             .reset_index()

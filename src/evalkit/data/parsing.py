@@ -187,7 +187,7 @@ def _parse_date_cells(
     late = (value > dates.latest).to_numpy(bool)
     late_reason = (
         f"date after the extraction date ({dates.latest:%Y-%m-%d}): check the year; if the "
-        "data were extracted later, pass extraction_date= (--extraction-date)"
+        "data were extracted later, pass it as extraction_date"
     )
     for mask, why in [(zero, _ZERO_DATE_REASON), (early, _EARLY_REASON), (late, late_reason)]:
         reason[mask] = why
