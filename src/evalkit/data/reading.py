@@ -38,6 +38,7 @@ _STREAM = "<stream>"
 _CSV = {".csv", ".txt"}
 _EXCEL = {".xlsx", ".xlsm"}
 _NEWLINE = ord("\n")
+_BLOCK = 1 << 24  # bytes scanned at once when counting a CSV's fields
 
 
 def file_sha256(path: str | Path) -> str:
@@ -295,19 +296,27 @@ def _pandas_fields(data: bytes, sep: str, n_columns: int) -> pd.DataFrame:
 def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
     """Split a CSV without quotes: one row a line, fields counted from the delimiters;
     None if pandas does not find one row per line."""
-    b = np.frombuffer(data, np.uint8)
-    ends = np.flatnonzero(b == _NEWLINE)
-    if not data.endswith(b"\n"):
-        ends = np.append(ends, len(b))
-    starts = np.concatenate([[0], ends[:-1] + 1])[1:]  # the data lines, below the header
-    ends = ends[1:]
-    delimiters = np.flatnonzero(b == ord(sep))
-    counts = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
+    counts = _fields_per_line(data, sep)[1:]  # below the header
     frame = _pandas_fields(data, sep, max(n_header, counts.max(initial=0)))
     if len(frame) != len(counts):
         return None
     lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
     return _Split(frame, lines, lines, counts)
+
+
+def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
+    """Fields on each line of a text without quotes (its delimiters + 1), counted in
+    blocks of the bytes so that memory stays small whatever the file's size."""
+    b = np.frombuffer(data, np.uint8)
+    before, total = [], 0  # delimiters before each line's end
+    for start in range(0, len(b), _BLOCK):
+        block = b[start : start + _BLOCK]
+        delimiters = np.flatnonzero(block == ord(sep))
+        before.append(total + np.searchsorted(delimiters, np.flatnonzero(block == _NEWLINE)))
+        total += len(delimiters)
+    if not data.endswith(b"\n"):
+        before.append(np.array([total]))  # the last line has no line end
+    return np.diff(np.concatenate(before), prepend=0) + 1
 
 
 def _read_quoted(
