@@ -332,7 +332,9 @@ def _write_typed_files(bad: Path, good: Path) -> None:
     _write_parquet(bad / "nested_column.parquet", nested)
 
     costs = _costs()
-    costs["amount_eur"] = [decimal.Decimal(v).quantize(decimal.Decimal("0.01")) for v in costs["amount_eur"]]
+    costs["amount_eur"] = [
+        decimal.Decimal(v).quantize(decimal.Decimal("0.01")) for v in costs["amount_eur"]
+    ]
     costs["year"] = costs["year"].astype("int32")
     costs["duos_formed"] = costs["duos_formed"].astype("float64")
     costs.loc[5, "duos_formed"] = 9.5  # line 7
@@ -373,7 +375,12 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_xlsx(
-    path: Path, df: pd.DataFrame, *, blank_after=None, leading_blank=False, epoch=None,
+    path: Path,
+    df: pd.DataFrame,
+    *,
+    blank_after=None,
+    leading_blank=False,
+    epoch=None,
     zero_dates=False,
 ):
     book = openpyxl.Workbook()

@@ -142,7 +142,9 @@ def test_extraction_date_sets_the_latest_date(tmp_path):
     assert set(late["column"]) == {"follow_up_end", "exit_date"}
     assert late["reason"].str.contains(r"\(2021-01-01\)").all()
     for wrong in ["30/06/2025", "2025-13-01", 20250630, pd.Timestamp("2025-06-30", tz="UTC")]:
-        with pytest.raises(ValueError, match=r"extraction_date must be a date such as '2025-06-30'"):
+        with pytest.raises(
+            ValueError, match=r"extraction_date must be a date such as '2025-06-30'"
+        ):
             load_participants(path, extraction_date=wrong)
 
 

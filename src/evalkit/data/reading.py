@@ -115,7 +115,6 @@ class _Source:
             return file_sha256(self.path)
         return hashlib.sha256(self.content).hexdigest()
 
-
     def data(self) -> bytes:
         """The file's bytes."""
         return self.path.read_bytes() if self.path is not None else self.content
