@@ -39,6 +39,7 @@ _CSV = {".csv", ".txt"}
 _EXCEL = {".xlsx", ".xlsm"}
 _NEWLINE = ord("\n")
 _BLOCK = 1 << 24  # bytes scanned at once when counting a CSV's fields
+_HEADER_BYTES = 1 << 20  # bytes read to find a CSV's header
 
 
 def file_sha256(path: str | Path) -> str:
@@ -115,9 +116,12 @@ class _Source:
             return file_sha256(self.path)
         return hashlib.sha256(self.content).hexdigest()
 
-    def data(self) -> bytes:
-        """The file's bytes."""
-        return self.path.read_bytes() if self.path is not None else self.content
+    def data(self, limit: int = -1) -> bytes:
+        """The file's bytes (the first ``limit`` if given)."""
+        if self.path is None:
+            return self.content if limit < 0 else self.content[:limit]
+        with open(self.path, "rb") as handle:
+            return handle.read(limit)
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,7 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     them) are left out, as are empty fields below them. Quoted values may hold the
     delimiter and line breaks; each row keeps the line on which it starts.
     """
-    data = source.data()
+    data = source.data(_HEADER_BYTES if header_only else -1)
     handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     first = handle.readline()
     if not first.strip():
