@@ -231,3 +231,14 @@ def test_excel_serials_and_zero_dates_in_both_date_systems(tmp_path, epoch):
     assert rejected_entries(result)[0][2].startswith("Excel's zero date")
     reference = load_participants(GOOD / "participants.csv").data
     pd.testing.assert_frame_equal(result.data, reference.drop(index=1).reset_index(drop=True))
+
+
+def test_a_very_wide_line_is_rejected_without_widening_the_table():
+    lines = _participants_lines()
+    lines.insert(2, "," * 5000)  # line 3: 5001 empty fields, more than the header
+    lines[6] = '"' + lines[6].replace(",", '","') + '"'  # and quoted values elsewhere
+    for text in ["\n".join(lines[:6] + lines[7:]), "\n".join(lines)]:  # plain, then quoted
+        result = load_participants(io.StringIO(text + "\n"))
+        assert rejected_entries(result)[0][:2] == (3, "")
+        assert rejected_entries(result)[0][2].startswith("line 3 has 5001 fields, the header")
+        assert result.n_valid == result.n_read - 1 == text.count("\n") - 1

@@ -272,7 +272,7 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
 
 @dataclass(frozen=True)
 class _Split:
-    """A CSV's data rows split into fields, padded with ``""`` to the widest row."""
+    """A CSV's data rows split into the header's columns, padded with ``""``."""
 
     frame: pd.DataFrame
     first: np.ndarray  # the line each row starts on
@@ -281,14 +281,19 @@ class _Split:
     stray: np.ndarray | None = None  # rows whose unclosed quote swallowed the next lines
 
 
-def _pandas_fields(data: bytes, sep: str, n_columns: int) -> pd.DataFrame:
-    """The data rows' fields as text by pandas' C parser (fast), padded with ``""``."""
+def _pandas_fields(data: bytes, sep: str, n_header: int, n_most: int) -> pd.DataFrame:
+    """The data rows' fields under the header's ``n_header`` columns, as text by pandas'
+    C parser (fast), padded with ``""``; ``n_most`` is the most fields on a row (those
+    after the header's columns are not kept)."""
+    wider = n_most > n_header
     return pd.read_csv(
         io.BytesIO(data),
         sep=sep,
         header=None,
         skiprows=1,  # the header row (a row, even over several lines)
-        names=range(n_columns),
+        names=range(max(n_header, n_most)),
+        usecols=range(n_header) if wider else None,
+        low_memory=not wider,  # pandas refuses usecols on chunks narrower than names
         dtype=str,
         keep_default_na=False,
         skip_blank_lines=False,
@@ -300,7 +305,7 @@ def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
     """Split a CSV without quotes: one row a line, fields counted from the delimiters;
     None if pandas does not find one row per line."""
     counts = _fields_per_line(data, sep)[1:]  # below the header
-    frame = _pandas_fields(data, sep, max(n_header, counts.max(initial=0)))
+    frame = _pandas_fields(data, sep, n_header, counts.max(initial=0))
     if len(frame) != len(counts):
         return None
     lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
@@ -330,15 +335,14 @@ def _read_quoted(
     are used when a stray quote made it read lines again, or pandas disagrees."""
     scan = _scan_records(lines, after, sep, width, n_header, keep=False)
     if not scan.stray.any():
-        frame = _pandas_fields(data, sep, max(n_header, scan.counts.max(initial=0)))
+        frame = _pandas_fields(data, sep, n_header, scan.counts.max(initial=0))
         if len(frame) == len(scan.counts):
             return _Split(frame, scan.first, scan.last, scan.counts)
     scan = _scan_records(lines, after, sep, width, n_header, keep=True)
-    n_columns = max(n_header, scan.counts.max(initial=0))
-    rows = (r if len(r) == n_columns else r + [""] * (n_columns - len(r)) for r in scan.rows)
+    rows = (r[:n_header] + [""] * (n_header - len(r)) for r in scan.rows)
     frame = pd.DataFrame(
         {i: np.array(c, dtype=object) for i, c in enumerate(zip(*rows, strict=True))},
-        columns=range(n_columns),
+        columns=range(n_header),
     )
     return _Split(frame, scan.first, scan.last, scan.counts, scan.stray)
 
@@ -417,25 +421,16 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
     whose fields must be empty: Excel saves ``a;b;c;;;`` and may leave the trailing
     delimiters out. A row with more fields than the header never fits, even if the
     extra fields are empty: an unquoted delimiter inside a value followed by an empty
-    last value would shift the values after it into the wrong columns. Blank rows are
-    kept: they are rejected as empty rows, like rows of empty fields.
+    last value would shift the values after it into the wrong columns. Blank rows
+    (up to the header's width) are kept: they are rejected as empty rows.
     """
     frame, counts, width = split.frame, split.counts, len(names)
     unnamed = np.flatnonzero((counts > width) & (counts <= n_header))
     if unnamed.size:  # fields under unnamed columns: fine if all are empty
-        tail = frame.iloc[unnamed, width:n_header]
-        filled = np.zeros(len(unnamed), dtype=bool)
-        for column in tail:
-            filled |= tail[column].str.strip().ne("").to_numpy()
-        unnamed = unnamed[filled]
-    wrong = np.flatnonzero((counts < width) | (counts > n_header))
-    suspects = np.sort(np.concatenate([unnamed, wrong]))
-    if suspects.size:  # a blank line or a line of delimiters is an empty row, not malformed
-        rows = frame.iloc[suspects]
-        blank = np.ones(len(suspects), dtype=bool)
-        for column in rows:
-            blank &= rows[column].str.strip().eq("").to_numpy()
-        suspects = suspects[~blank]
+        unnamed = unnamed[~_blank(frame.iloc[unnamed, width:])]
+    short = np.flatnonzero(counts < width)
+    short = short[~_blank(frame.iloc[short])]  # a blank line is an empty row, not malformed
+    suspects = np.sort(np.concatenate([unnamed, short, np.flatnonzero(counts > n_header)]))
     malformed = tuple(
         (int(split.first[i]), _malformed_reason(split, i, width, sep)) for i in suspects
     )
@@ -445,6 +440,14 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
     good = good.reset_index(drop=True)
     good.columns = names
     return _Raw(good, split.first[keep], malformed)
+
+
+def _blank(cells: pd.DataFrame) -> np.ndarray:
+    """Rows whose cells are all empty or white space."""
+    blank = np.ones(len(cells), dtype=bool)
+    for column in cells:
+        blank &= cells[column].str.strip().eq("").to_numpy()
+    return blank
 
 
 def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
