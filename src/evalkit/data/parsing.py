@@ -14,7 +14,6 @@ it and cannot say which format was expected.
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import re
 from dataclasses import dataclass
@@ -177,12 +176,10 @@ def _parse_date_cells(
     else:
         value = _parse_dates(text, dates.epoch)
     value = pd.Series(value.to_numpy(), index=text.index)
-    is_time = values.map(lambda v: isinstance(v, datetime.time)).to_numpy(bool)
-    zero = (
-        value.isin(_ZERO_DATES).to_numpy(bool)
-        | text.str.fullmatch(_ZERO_DATE_TEXT).fillna(False).to_numpy(bool)
-        | is_time
-    )
+    zero = value.isin(_ZERO_DATES).to_numpy(bool)
+    unparsed = np.flatnonzero(value.isna().to_numpy() & text.notna().to_numpy())
+    if unparsed.size:  # 00/01/1900, or a time alone (a time cell's text is "00:00:00")
+        zero[unparsed] = text.iloc[unparsed].str.fullmatch(_ZERO_DATE_TEXT).to_numpy(bool)
     early = (value < _EARLIEST_DATE).to_numpy(bool) & ~zero
     late = (value > dates.latest).to_numpy(bool)
     late_reason = (
@@ -190,9 +187,10 @@ def _parse_date_cells(
         "data were extracted later, pass it as extraction_date"
     )
     for mask, why in [(zero, _ZERO_DATE_REASON), (early, _EARLY_REASON), (late, late_reason)]:
-        reason[mask] = why
-    value[zero | early | late] = pd.NaT
-    return value.astype("datetime64[ns]")
+        if mask.any():
+            reason[mask] = why
+            value[mask] = pd.NaT
+    return value.astype("datetime64[ns]", copy=False)
 
 
 def _numbers_of(values: pd.Series) -> pd.Series | None:
@@ -243,8 +241,9 @@ def _parse_unique(
     unparseable text (missing where the text parsed or was missing).
     """
     reason = pd.Series(pd.NA, index=text.index, dtype=object)
-    broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
-    if broken.any():
+    joined = "".join(text.dropna())  # one scan for line breaks, fast
+    if "\n" in joined or "\r" in joined:
+        broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
         reason[broken] = _LINE_BREAK_REASON
         text = text.where(~broken)
     if column.kind == "id":

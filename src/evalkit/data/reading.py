@@ -429,7 +429,8 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
     if unnamed.size:  # fields under unnamed columns: fine if all are empty
         unnamed = unnamed[~_blank(frame.iloc[unnamed, width:])]
     short = np.flatnonzero(counts < width)
-    short = short[~_blank(frame.iloc[short])]  # a blank line is an empty row, not malformed
+    if short.size:  # a blank line is an empty row, not malformed
+        short = short[~_blank(frame.iloc[short])]
     suspects = np.sort(np.concatenate([unnamed, short, np.flatnonzero(counts > n_header)]))
     malformed = tuple(
         (int(split.first[i]), _malformed_reason(split, i, width, sep)) for i in suspects
