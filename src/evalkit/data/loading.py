@@ -29,10 +29,15 @@ What real exports contain, and what happens to it:
   contains an unquoted ','..."``); the rest of the file loads. A line with *fewer*
   fields is rejected too, never padded with empty values: a missing delimiter in the
   middle of a line would shift every later value into the wrong column, and the file
-  cannot say which field is missing. Empty fields after the last named column are
-  ignored, as are trailing columns without a name (``a;b;c;;;``, as Excel saves
-  them). Quoted values may hold delimiters and line breaks; ``row`` is then the line
-  on which the row starts.
+  cannot say which field is missing. So is a line with more fields than the header,
+  even if the extra fields are empty (an extra delimiter before an empty last value
+  would shift values the same way). Trailing header columns without a name
+  (``a;b;c;;;``, as Excel saves them) are ignored, with the empty fields below them
+  (present or left out). Quoted values may hold delimiters and line breaks; ``row``
+  is then the line on which the row starts. A double quote that opens a value and is
+  never closed would swallow the lines after it: that line is rejected and the lines
+  after it are read on their own. A value with a line break in a dictionary column is
+  rejected (without showing it).
 - **dates** are accepted as ISO ``2021-03-15``, Belgian day-first ``15/03/2021``,
   ``15-03-2021`` and ``15.03.2021``, each possibly followed by a time of day
   (``15/03/2021 00:00``, ``2021-03-15T09:30:00``; the time is dropped, with a UTC
