@@ -17,6 +17,7 @@ __all__ = [
     "check_columns",
     "check_conf_level",
     "check_data",
+    "check_date",
     "check_finite_number",
     "check_fold_group",
     "check_horizons",
@@ -116,6 +117,25 @@ def check_conf_level(conf_level: float) -> float:
             "for a 95% interval pass conf_level=0.95."
         )
     return float(conf_level)
+
+
+def check_date(value: object, *, name: str) -> pd.Timestamp:
+    """Return a day (``str`` ``YYYY-MM-DD``, ``datetime.date`` or ``Timestamp``) as a
+    midnight ``Timestamp`` without time zone, else raise ``ValueError``."""
+    import datetime
+
+    ok = isinstance(value, datetime.date) and not pd.isna(value)
+    if isinstance(value, str):
+        try:
+            value, ok = pd.Timestamp(datetime.date.fromisoformat(value)), True
+        except ValueError:
+            ok = False
+    if not ok or getattr(value, "tzinfo", None) is not None:
+        raise ValueError(
+            f"{name} must be a date such as '2025-06-30' (a YYYY-MM-DD string, datetime.date "
+            f"or a Timestamp without time zone), but was {value!r}."
+        )
+    return pd.Timestamp(value).normalize()
 
 
 def check_finite_number(value: object, *, name: str, fix: str = "") -> float:

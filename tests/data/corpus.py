@@ -17,6 +17,10 @@ GOOD = ROOT / "tests" / "data" / "good"
 EVALDATA = ROOT / "evaldata"
 DATE_REASON = "expected a date as YYYY-MM-DD, DD/MM/YYYY"
 INTEGER_REASON = "expected a whole number such as 34 or 34.0"
+ZERO_DATE_REASON = "Excel's zero date (1899-12-30, 00/01/1900, or 1904-01-01 in a 1904 workbook)"
+EARLY_REASON = "date before 1990-01-01, too early for a programme date"
+EXTRA_FIELDS = "a value probably contains an unquoted ','"
+TOO_FEW_FIELDS = "a ',' is probably missing or the line was cut"
 
 # file -> rejected entries expected as (file row, column, reason fragment), in order
 ROW_PROBLEMS = {
@@ -75,6 +79,31 @@ ROW_PROBLEMS = {
         (5, "exit_date", "on or before the intake date"),
     ],
     "excel_blank_row.xlsx": [(5, "", "empty row")],
+    "extra_delimiters.csv": [
+        (3, "", "line 3 has 19 fields, the header has 18; " + EXTRA_FIELDS),  # "tertiary, general"
+        (5, "", "line 5 has 17 fields, the header has 18; " + TOO_FEW_FIELDS),  # cut line
+        (7, "", "line 7 has 19 fields, the header has 18; " + EXTRA_FIELDS),  # 59,0
+        (9, "", "line 9 has 20 fields, the header has 18; " + EXTRA_FIELDS),  # ends with ",,"
+        (11, "age", "whole number from 16 to 70"),  # the rows below are still checked
+    ],
+    "dates_implausible.csv": [
+        (2, "intake_date", EARLY_REASON),  # 1989-12-31
+        (3, "exit_date", ZERO_DATE_REASON),  # 30/12/1899
+        (4, "exit_date", ZERO_DATE_REASON),  # 00/01/1900
+        (5, "exit_date", ZERO_DATE_REASON),  # 1904-01-01
+        (6, "follow_up_end", "date after the extraction date"),  # 2099-06-30
+    ],
+    "typed_floats_decimals.parquet": [
+        (3, "age", "such as 34 or 34.0; the file stores a number with decimals"),  # 24.5
+        (4, "age", "expected a number; the file stores an infinite value"),
+        (5, "age", "missing value (required)"),  # NaN
+        (6, "mentor_age", "such as 34 or 34.0; the file stores a number with decimals"),  # 47.50
+        (7, "intake_date", EARLY_REASON),  # 1985-03-01+01:00
+    ],
+    "excel_1904_problems.xlsx": [
+        (3, "follow_up_end", ZERO_DATE_REASON),  # 0 formatted as a date
+        (4, "intake_date", EARLY_REASON),  # a date cell of 1985
+    ],
 }
 
 FILE_ERRORS = {
@@ -89,6 +118,8 @@ FILE_ERRORS = {
     "not_utf8.csv": "not UTF-8 text .* re-export the file as CSV UTF-8",
     "duplicate_column.csv": r"column\(s\) \['age'\] appear more than once",
     "header_not_on_row_1.xlsx": "The header does not seem to be on row 1",
+    "nested_column.parquet": r"column\(s\) \['mentor_id'\] hold nested values \(lists, structs "
+    r"or maps\); expected flat columns with one text, number, boolean or date value per cell",
 }
 
 # Every file of the corpus that loads: (table, sheet, warning expected)
@@ -99,6 +130,8 @@ CORPUS = {
     "excel_export.xlsx": ("participants", "participants", None),
     "questionnaire_problems.csv": ("questionnaire", None, None),
     "costs_problems.csv": ("costs", None, None),
+    "costs_typed.parquet": ("costs", None, None),
+    "quoted_line_breaks.csv": ("participants", None, EvalkitWarning),  # a notes column
 }
 
 

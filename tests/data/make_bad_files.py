@@ -256,6 +256,111 @@ def write_all() -> None:
     _write_xlsx(bad / "excel_blank_row.xlsx", rows, blank_after=3)
     _write_xlsx(bad / "header_not_on_row_1.xlsx", rows, leading_blank=True)
 
+    _write_line_files(bad, good)
+    _write_typed_files(bad, good)
+    _write_1904_files(bad, good)
+
+
+def _write_line_files(bad: Path, good: Path) -> None:
+    """CSV lines that do not split into the header's columns, quoted line breaks,
+    trailing empty columns, implausible dates."""
+    lines = _base().to_csv(index=False).splitlines()
+    lines[2] = lines[2].replace("tertiary", "tertiary, general")  # line 3: 19 fields
+    lines[4] = lines[4].rsplit(",", 1)[0]  # line 5: cut, 17 fields
+    lines[6] = lines[6].replace(",59,", ",59,0,")  # line 7: mentor age "59,0" unquoted
+    lines[8] += ",,"  # line 9: extra delimiters at the end: rejected too, never guessed
+    lines[10] = lines[10].replace(",19,", ",150,")  # line 11: a bad age below them
+    (bad / "extra_delimiters.csv").write_text("\n".join(lines) + "\n")
+
+    df = _base()
+    df["notes"] = ""
+    df.loc[0, "notes"] = "first line\nsecond line, with a comma"  # lines 2-3
+    df.loc[1, "notes"] = 'said "hello"; fine'  # escaped quotes
+    df.loc[2, "education"] = "tertiary, general"  # quoted: a bad label, not a bad line
+    df.loc[4, "notes"] = "one\ntwo\nthree"  # lines 7-9
+    df.loc[5, "age"] = "150"  # line 10
+    lines = df.to_csv(index=False).splitlines()  # lines[i] is line i + 1
+    lines[10] = lines[10].replace(",34,", ",34,1,")  # line 11: 20 fields
+    lines[12] = lines[12].replace(",Team4Job,", ',"Team4Job,')  # line 13: quote never closed
+    (bad / "quoted_line_breaks.csv").write_text("\n".join(lines) + "\n")
+
+    text = _base().to_csv(index=False, sep=";", lineterminator="\r\n")
+    rows = text.splitlines()
+    rows = [rows[0] + ";;;"] + [r + (";;;" if i % 2 else "") for i, r in enumerate(rows[1:])]
+    (good / "trailing_empty_columns.csv").write_text("\r\n".join(rows) + "\r\n")
+
+    df = _base()
+    df.loc[0, "intake_date"] = "1989-12-31"  # before 1990
+    df.loc[1, "exit_date"] = "30/12/1899"  # Excel's zero date
+    df.loc[2, "exit_date"] = "00/01/1900"  # as Excel shows it
+    df.loc[3, "exit_date"] = "1904-01-01"  # zero date of the 1904 system
+    df.loc[4, "follow_up_end"] = "2099-06-30"  # after the extraction date
+    df.loc[5, "intake_date"] = "2019-01-06T00:00:00+01:00"  # an offset: its own day, fine
+    df.to_csv(bad / "dates_implausible.csv", index=False)
+
+
+def _write_typed_files(bad: Path, good: Path) -> None:
+    """Parquet with timezone-aware timestamps, whole floats, decimals, nested columns."""
+    import decimal
+
+    import pyarrow as pa
+
+    typed = _typed(_base())
+    typed["intake_date"] = typed["intake_date"].dt.tz_localize("Europe/Brussels")
+    typed["exit_date"] = typed["exit_date"].dt.tz_localize("UTC")
+    typed["follow_up_end"] = typed["follow_up_end"].dt.tz_localize("America/New_York")
+    typed["age"] = typed["age"].astype("float64")
+    typed["mentor_age"] = [decimal.Decimal(f"{v}.00") for v in typed["mentor_age"]]
+    table = pa.Table.from_pandas(typed, preserve_index=False)
+    assert pa.types.is_decimal(table.schema.field("mentor_age").type)
+    _write_parquet(good / "participants_tz_floats_decimals.parquet", table)
+
+    typed = typed.astype({"age": "float64"})
+    typed.loc[1, "age"] = 24.5  # line 3
+    typed.loc[2, "age"] = float("inf")  # line 4
+    typed.loc[3, "age"] = float("nan")  # line 5: missing
+    typed["mentor_age"] = typed["mentor_age"].astype(object)
+    typed.loc[4, "mentor_age"] = decimal.Decimal("47.50")  # line 6
+    typed.loc[5, "intake_date"] = pd.Timestamp("1985-03-01", tz="Europe/Brussels")  # line 7
+    # line 8: 23:30 in New York is the next day in UTC: the day in its own zone counts
+    typed.loc[6, "follow_up_end"] = pd.Timestamp("2025-06-30 23:30", tz="America/New_York")
+    _write_parquet(bad / "typed_floats_decimals.parquet", pa.Table.from_pandas(typed))
+
+    nested = pa.Table.from_pandas(_typed(_base()), preserve_index=False)
+    mentors = pa.array([[m] for m in _base()["mentor_id"]], type=pa.list_(pa.string()))
+    nested = nested.set_column(nested.schema.get_field_index("mentor_id"), "mentor_id", mentors)
+    _write_parquet(bad / "nested_column.parquet", nested)
+
+    costs = _costs()
+    costs["amount_eur"] = [
+        decimal.Decimal(v).quantize(decimal.Decimal("0.01")) for v in costs["amount_eur"]
+    ]
+    costs["year"] = costs["year"].astype("int32")
+    costs["duos_formed"] = costs["duos_formed"].astype("float64")
+    costs.loc[5, "duos_formed"] = 9.5  # line 7
+    _write_parquet(bad / "costs_typed.parquet", pa.Table.from_pandas(costs, preserve_index=False))
+
+
+def _write_parquet(path: Path, table) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, path)
+
+
+def _write_1904_files(bad: Path, good: Path) -> None:
+    """Workbooks saved with Excel's 1904 date system: date cells, serial numbers, day 0."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    rows = _typed(_base()).astype(object)
+    epoch = pd.Timestamp(CALENDAR_MAC_1904)
+    # exit_date as plain serial numbers of the 1904 system (no date format)
+    rows["exit_date"] = [(pd.Timestamp(d) - epoch).days for d in rows["exit_date"]]
+    _write_xlsx(good / "participants_1904.xlsx", rows, epoch=CALENDAR_MAC_1904)
+
+    rows.loc[1, "follow_up_end"] = 0  # line 3: day 0 with a date format: an empty date
+    rows.loc[2, "intake_date"] = pd.Timestamp("1985-05-01")  # line 4: before 1990
+    _write_xlsx(bad / "excel_1904_problems.xlsx", rows, epoch=CALENDAR_MAC_1904, zero_dates=True)
+
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
@@ -269,8 +374,18 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_xlsx(path: Path, df: pd.DataFrame, *, blank_after=None, leading_blank=False):
+def _write_xlsx(
+    path: Path,
+    df: pd.DataFrame,
+    *,
+    blank_after=None,
+    leading_blank=False,
+    epoch=None,
+    zero_dates=False,
+):
     book = openpyxl.Workbook()
+    if epoch is not None:
+        book.epoch = epoch
     sheet = book.active
     sheet.title = "participants"
     if leading_blank:
@@ -280,6 +395,12 @@ def _write_xlsx(path: Path, df: pd.DataFrame, *, blank_after=None, leading_blank
         sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
         if blank_after is not None and i + 1 == blank_after:
             sheet.append([])
+    if zero_dates:  # a 0 in a date column, formatted as a date: Excel's empty date
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                name = sheet.cell(1, cell.column).value
+                if cell.value == 0 and name in {"intake_date", "exit_date", "follow_up_end"}:
+                    cell.number_format = "yyyy-mm-dd"
     book.save(path)
 
 

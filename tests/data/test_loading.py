@@ -1,5 +1,7 @@
 """Loading files against the data dictionary: the corpus of bad files, results, guessing."""
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -7,9 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import evalkit
-from evalkit import DataError
+from evalkit import DataError, EvalkitWarning
 from evalkit.data import (
     LoadResult,
     guess_table,
@@ -179,3 +183,83 @@ def test_importing_evalkit_data_does_not_import_pandera():
 def test_questionnaire_participants_need_their_id_column():
     with pytest.raises(ValueError, match=r"participants has no column\(s\) \['participant_id'\]"):
         load_questionnaire(GOOD / "questionnaire.csv", participants=pd.DataFrame({"id": ["P1"]}))
+
+
+# --- property: no row lost, good rows never rejected -------------------------------------
+
+# How each kind of bad row is made from a good one, and the column its rejection names
+# ("" for a line that cannot be split into columns, whose reason names the line).
+_BAD_ROWS = {
+    "wrong_type": ("age", lambda row, sep: {**row, "age": "thirty"}),
+    "out_of_range": ("age", lambda row, sep: {**row, "age": "150"}),
+    "bad_date": ("intake_date", lambda row, sep: {**row, "intake_date": "2021-13-45"}),
+    "too_early": ("intake_date", lambda row, sep: {**row, "intake_date": "1985-01-07"}),
+    "zero_date": ("exit_date", lambda row, sep: {**row, "exit_date": "30/12/1899"}),
+    "missing": ("gender", lambda row, sep: {**row, "gender": ""}),
+    "duplicate": ("participant_id", lambda row, sep: {**row, "participant_id": "P99999"}),
+    "extra_delimiter": ("", None),
+    "too_few_fields": ("", None),
+}
+_NOTES = ["", "plain", "with, comma; and semicolon", "two\nlines", 'a "quote"', "x\r\ny\nz"]
+
+
+def _csv_line(row: dict, sep: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=sep, lineterminator="\n").writerow(row.values())
+    return buffer.getvalue()[:-1]
+
+
+def _property_file(rows, sep):
+    """A participants CSV (notes first) from (kind, template, notes) rows, with the line
+    each row starts on, its kind and the column its rejection names."""
+    templates = pd.read_csv(GOOD / "participants.csv", dtype=str, keep_default_na=False)
+    header = ["notes", *templates.columns]
+    lines, expected, line = [sep.join(header)], [], 2
+    n_duplicates = sum(kind == "duplicate" for kind, _, _ in rows)
+    for i, (kind, template, notes) in enumerate(rows):
+        row = {"notes": notes, **templates.iloc[template].to_dict()}
+        row["participant_id"] = f"P{i + 1:05d}"
+        column, make = _BAD_ROWS.get(kind, ("", None))
+        if kind == "duplicate" and n_duplicates == 1:
+            kind = "good"  # a key shared with no other row is fine
+        elif make is not None:
+            row = make(row, sep)
+        text = _csv_line(row, sep)
+        if kind == "extra_delimiter":
+            text = text.replace(f"{sep}{row['site']}{sep}", f"{sep}{row['site']}{sep}x{sep}")
+        elif kind == "too_few_fields":
+            text = text.rsplit(sep, 1)[0]
+        lines.append(text)
+        expected.append((line, kind, column, row["participant_id"]))
+        line += text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    return "\n".join(lines) + "\n", expected
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["good", "good", "good", *_BAD_ROWS]),
+            st.integers(0, 11),
+            st.sampled_from(_NOTES),
+        ),
+        min_size=1,
+        max_size=15,
+    ),
+    sep=st.sampled_from([",", ";"]),
+)
+def test_rows_read_are_analysed_plus_rejected_for_any_mix_of_bad_rows(rows, sep):
+    text, expected = _property_file(rows, sep)
+    with pytest.warns(EvalkitWarning, match=r"\['notes'\] are not in the participants"):
+        result = load_participants(io.StringIO(text), extraction_date="2025-06-30")
+    assert result.n_read == len(rows)
+    assert result.n_valid + result.n_rejected == result.n_read
+    good = [pid for _, kind, _, pid in expected if kind == "good"]
+    assert result.data["participant_id"].tolist() == good  # good rows are never rejected
+    bad = {line: column for line, kind, column, _ in expected if kind != "good"}
+    assert set(result.rejected["row"]) == set(bad)
+    for line, column, reason in rejected_entries(result):
+        assert column == bad[line], (line, column, reason)
+        if column == "":
+            assert reason.startswith(f"line {line} has ")
+    assert not result.rejected["value"].str.contains("comma|quote|lines|plain").any()

@@ -1,14 +1,16 @@
 """Parsing cells: numbers and dates as Excel exports them, labels, missing markers, types."""
 
+import datetime
 import io
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from evalkit.data import load_costs, load_participants
+from evalkit.data import load_costs, load_participants, load_questionnaire
 from evalkit.data.schema import COSTS, PARTICIPANTS
 from tests.data.corpus import BAD, EVALDATA, GOOD, INTEGER_REASON, rejected_entries
+from tests.data.make_bad_files import COSTS_CSV
 
 
 def test_excel_numbers_as_text_dates_and_serials():
@@ -107,3 +109,78 @@ def test_dates_with_a_time_of_day_keep_the_day(tmp_path):
     loaded = load_participants(path)
     assert loaded.n_rejected == reference.n_rejected
     pd.testing.assert_frame_equal(loaded.data, reference.data)
+
+
+# --- dates: plausible window, extraction date, time zones -------------------------------
+
+
+def test_implausible_dates_are_rejected_with_their_reason():
+    result = load_participants(BAD / "dates_implausible.csv", extraction_date="2025-06-30")
+    assert result.rejected["reason"].tolist() == [
+        "date before 1990-01-01, too early for a programme date: check the year",
+        *[
+            "Excel's zero date (1899-12-30, 00/01/1900, or 1904-01-01 in a 1904 workbook), "
+            "which Excel exports for an empty date cell: enter the date, or leave the cell "
+            "empty"
+        ]
+        * 3,
+        "date after the extraction date (2025-06-30): check the year; if the data were "
+        "extracted later, pass it as extraction_date",
+    ]
+    # "2019-01-06T00:00:00+01:00" is 2019-01-06, the day in its own time zone
+    assert result.data.loc[result.data["participant_id"] == "P00006", "intake_date"].item() == (
+        pd.Timestamp("2019-01-06")
+    )
+
+
+def test_extraction_date_sets_the_latest_date(tmp_path):
+    path = BAD / "dates_implausible.csv"
+    later = load_participants(path, extraction_date=pd.Timestamp("2099-12-31"))
+    assert 6 not in later.rejected["row"].tolist() and later.n_rejected == 4
+    earlier = load_participants(path, extraction_date=datetime.date(2021, 1, 1))
+    late = earlier.rejected[earlier.rejected["reason"].str.startswith("date after")]
+    assert set(late["column"]) == {"follow_up_end", "exit_date"}
+    assert late["reason"].str.contains(r"\(2021-01-01\)").all()
+    for wrong in ["30/06/2025", "2025-13-01", 20250630, pd.Timestamp("2025-06-30", tz="UTC")]:
+        with pytest.raises(
+            ValueError, match=r"extraction_date must be a date such as '2025-06-30'"
+        ):
+            load_participants(path, extraction_date=wrong)
+
+
+def test_shipped_data_loads_identically_with_its_extraction_date():
+    from evalkit.data.synthetic import EXTRACTION_DATE
+
+    default = load_participants(EVALDATA / "participants.csv")
+    pinned = load_participants(EVALDATA / "participants.csv", extraction_date=EXTRACTION_DATE)
+    assert pinned.n_rejected == default.n_rejected == 0
+    pd.testing.assert_frame_equal(pinned.data, default.data)
+    items = load_questionnaire(EVALDATA / "questionnaire.csv", extraction_date=EXTRACTION_DATE)
+    assert items.n_rejected == 0
+
+
+def test_timezone_aware_timestamps_give_the_day_in_their_own_zone():
+    path = GOOD / "participants_tz_floats_decimals.parquet"
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    assert str(schema.field("intake_date").type) == "timestamp[ns, tz=Europe/Brussels]"
+    assert str(schema.field("mentor_age").type).startswith("decimal128")
+    result = load_participants(BAD / "typed_floats_decimals.parquet", extraction_date="2025-06-30")
+    # 2025-06-30 23:30 in New York is 2025-07-01 in UTC: its own day is kept
+    row = result.data.loc[result.data["participant_id"] == "P00007"]
+    assert row["follow_up_end"].item() == pd.Timestamp("2025-06-30")
+    assert str(result.data["follow_up_end"].dtype) == "datetime64[ns]"
+
+
+def test_parquet_whole_floats_and_decimals_load_as_numbers():
+    costs = load_costs(BAD / "costs_typed.parquet")
+    reference = load_costs(io.StringIO(COSTS_CSV))
+    assert rejected_entries(costs) == [
+        (7, "duos_formed", rejected_entries(costs)[0][2]),
+    ]
+    assert rejected_entries(costs)[0][2] == (
+        "expected a whole number such as 34 or 34.0; the file stores a number with decimals"
+    )
+    pd.testing.assert_frame_equal(costs.data, reference.data.iloc[:5])
+    assert costs.data["amount_eur"].tolist()[:2] == [1673.16, 2900.93]  # decimal128, exactly

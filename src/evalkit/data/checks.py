@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evalkit.data.rejected import _lines_text, _Problems
+from evalkit.data.rejected import _Problems
 from evalkit.data.schema import PARTICIPANTS, Column, Table
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _duplicate_problems(
         values = values if isinstance(values, tuple) else (values,)
         label = ", ".join(f"{k}={_show(v)}" for k, v in zip(key, values, strict=True))
         for p in positions:
-            others = _lines_text(positions[positions != p])
+            others = problems.lines_text(positions[positions != p])
             problems.add([p], column, shown, f"duplicate key ({label}) also on row(s) {others}")
 
 

@@ -24,17 +24,45 @@ What real exports contain, and what happens to it:
 - **text cells** are stripped of surrounding spaces; empty or blank cells and the
   markers of :data:`evalkit.data.schema.MISSING_MARKERS` (``NA``, ``N/A``, ``NaN``,
   ``NULL``, ``#N/A``, in any case) are missing, in every file format alike.
+- **CSV lines** that cannot be split into the header's columns are rejected on their
+  own, with the reason (``"line 17 has 19 fields, the header has 18; a value probably
+  contains an unquoted ','..."``); the rest of the file loads. A line with *fewer*
+  fields is rejected too, never padded with empty values: a missing delimiter in the
+  middle of a line would shift every later value into the wrong column, and the file
+  cannot say which field is missing. So is a line with more fields than the header,
+  even if the extra fields are empty (an extra delimiter before an empty last value
+  would shift values the same way). Trailing header columns without a name
+  (``a;b;c;;;``, as Excel saves them) are ignored, with the empty fields below them
+  (present or left out). Quoted values may hold delimiters and line breaks; ``row``
+  is then the line on which the row starts. A double quote that opens a value and is
+  never closed would swallow the lines after it: that line is rejected and the lines
+  after it are read on their own. A value with a line break in a dictionary column is
+  rejected (without showing it).
 - **dates** are accepted as ISO ``2021-03-15``, Belgian day-first ``15/03/2021``,
   ``15-03-2021`` and ``15.03.2021``, each possibly followed by a time of day
-  (``15/03/2021 00:00``, ``2021-03-15T09:30:00``; the time is dropped), Excel date
-  cells, and Excel serial day numbers from 20000 to 80000 (1954-10-03 to
-  2119-01-10, 1900 date system). Month-first dates (``03/15/2021``) and
-  two-digit years are never guessed: they are rejected with the value shown.
+  (``15/03/2021 00:00``, ``2021-03-15T09:30:00``; the time is dropped, with a UTC
+  offset after it), Excel date cells, and Excel serial day numbers from 20000 to
+  80000 (1954-10-03 to 2119-01-10 in the 1900 date system; a workbook saved with
+  Excel's 1904 date system counts from 1904-01-01, and its serials and date cells load
+  in that system). Month-first dates (``03/15/2021``) and two-digit years are never
+  guessed: they are rejected with the value shown. Timezone-aware timestamps (Parquet,
+  or text with an offset) give the date in their own time zone, the day as written
+  where they were recorded: ``2021-03-15 00:00+01:00`` is 2021-03-15; a timestamp
+  stored in UTC gives its UTC day. They are never converted to the machine's zone.
+- **implausible dates** are rejected with the reason: before 1990-01-01, after the
+  extraction date (``extraction_date``, default today), and Excel's zero date
+  (1899-12-30 or 00/01/1900, 1904-01-01 in a 1904 workbook, or a time of day alone),
+  which Excel exports for an empty date cell.
 - **whole numbers** are accepted as ``34``, ``34.0``, ``34,0`` or ``34.00`` (Excel's
   numbers stored as text); ``3 4``, ``34.5`` and ``1.000`` (a thousands separator or
   a decimal?) are rejected. **Numbers** (``amount_eur``) accept one decimal point or
   decimal comma (``1234.50``, ``1234,50``); ``1,234`` is rejected as ambiguous
   (thousands separator or decimal comma), as is any thousands separator.
+- **Parquet** columns are read with their own types: integers, floats and decimals
+  (``decimal128``) load as numbers; a float column of whole numbers (``1.0``, ``2.0``)
+  loads as whole numbers, a value with decimals in it is rejected on its own row;
+  timestamps give their day (see dates). A nested column (list, struct or map) in the
+  dictionary is a file-level error naming it: evalkit reads flat columns only.
 - **booleans** are accepted as (any case) ``true/false``, ``yes/no``, ``y/n``,
   ``ja/nee``, ``waar/onwaar``, ``oui/non``, ``vrai/faux``, ``1/0``.
 - **category labels** are matched ignoring case and runs of white space:
@@ -56,7 +84,7 @@ File-level problems raise :class:`~evalkit.errors.DataError` naming the file, th
 column(s), what was expected and the fix: missing file, unsupported extension,
 unreadable or corrupt file, text that is not UTF-8, unknown sheet (the sheets found
 are listed), empty file, a header without data rows, required columns missing (the
-missing and the found columns are listed), a column twice.
+missing and the found columns are listed), a column twice, a nested Parquet column.
 
 The steps live in their own modules: :mod:`~evalkit.data.reading` (files and
 streams), :mod:`~evalkit.data.header` (column names, identifiers, unknown and missing
@@ -70,17 +98,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from evalkit._validation import check_columns, check_one_of
+from evalkit._validation import check_columns, check_date, check_one_of
 from evalkit.data.checks import _check_rows
 from evalkit.data.header import _check_header, _normalise_name
-from evalkit.data.parsing import _parse_table, _typed
-from evalkit.data.reading import _STREAM, _read, _Source, file_sha256
+from evalkit.data.parsing import _DateRules, _parse_table, _typed
+from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE, Table
 from evalkit.errors import DataError
@@ -116,12 +145,14 @@ class LoadResult:
         get ``cohort``: the intake year, ``int64``.
     rejected : pandas.DataFrame
         One entry per problem, sorted by row: ``row`` (``int64``, the line in the file as
-        a spreadsheet shows it: the header is line 1, the first data row line 2),
+        a spreadsheet shows it: the header is line 1, the first data row line 2; in a
+        CSV whose quoted values hold line breaks, the line on which the row starts),
         ``column`` (``""`` for a whole row), ``value`` (the cell as read, stripped, as
-        ``str``; ``""`` if empty) and ``reason`` (what was expected). A row with several
-        problems has several entries and counts once.
+        ``str``; ``""`` if empty or for a whole line) and ``reason`` (what was
+        expected). A row with several problems has several entries and counts once.
     n_read : int
-        Data rows read from the file (below the header), empty rows included.
+        Data rows read from the file (below the header), empty rows and CSV lines that
+        could not be split into columns included.
     source : pathlib.Path or None
         The file, or None for an in-memory stream.
     sha256 : str
@@ -167,7 +198,8 @@ class LoadResult:
 
         Columns ``column``, ``reason`` and ``rows`` (``int64``, distinct rows). A row
         with problems in two columns is counted under each, so ``rows`` may sum to more
-        than :attr:`n_rejected`.
+        than :attr:`n_rejected`. Reasons that name their own line (CSV lines that
+        cannot be split into columns) are counted together, the line written ``N``.
         """
         if self.rejected.empty:
             return pd.DataFrame(
@@ -177,8 +209,10 @@ class LoadResult:
                     "rows": pd.Series([], dtype="int64"),
                 }
             )
+        reason = self.rejected["reason"].str.replace(r"\bline \d+", "line N", regex=True)
         return (
-            self.rejected.groupby(["column", "reason"], sort=False)["row"]
+            self.rejected.assign(reason=reason)
+            .groupby(["column", "reason"], sort=False)["row"]
             .nunique()
             .rename("rows")
             .reset_index()
@@ -215,6 +249,7 @@ def load_table(
     *,
     sheet: str | None = None,
     participant_ids: pd.Series | None = None,
+    extraction_date: str | date | pd.Timestamp | None = None,
 ) -> LoadResult:
     """Load a file and validate it against one table of the data dictionary.
 
@@ -231,6 +266,12 @@ def load_table(
     participant_ids : array-like of str, optional
         Known participant ids; rows whose ``participant_id`` is not among them are
         rejected (used to check a questionnaire against its participants).
+    extraction_date : str, datetime.date or Timestamp, optional
+        The day the data were extracted (default: today, the machine's date). Dates
+        after it are rejected, as are dates before 1990-01-01 and Excel's zero date.
+        Pass it when checking an older extract, so that the result does not depend on
+        the day it is loaded; for the shipped synthetic data it is
+        ``evalkit.data.synthetic.EXTRACTION_DATE`` (2025-06-30).
 
     Returns
     -------
@@ -243,10 +284,11 @@ def load_table(
     ------
     DataError
         If the file cannot be used as a whole: missing, unreadable or corrupt, not
-        UTF-8, unsupported type, unknown sheet, empty, no data rows, a column twice, or
-        required columns missing.
+        UTF-8, unsupported type, unknown sheet, empty, no data rows, a column twice,
+        required columns missing, or a dictionary column that is nested (Parquet lists,
+        structs or maps).
     ValueError
-        If ``table`` is not a dictionary table.
+        If ``table`` is not a dictionary table, or ``extraction_date`` is not a date.
 
     Warns
     -----
@@ -257,8 +299,10 @@ def load_table(
 
     Notes
     -----
-    The checks, in order: empty rows; parsing each column to its type (see the module
-    documentation for the accepted spellings); ranges and required values (pandera,
+    The checks, in order: CSV lines that cannot be split into the header's columns;
+    empty rows; parsing each column to its type (see the module documentation for the
+    accepted spellings), dates outside 1990-01-01 to ``extraction_date`` and Excel's
+    zero date included; ranges and required values (pandera,
     from :mod:`evalkit.data.schema`); participants' date and programme rules; orphans
     (``participant_ids``); duplicated keys over all non-empty rows. Every check is
     vectorised over the column (text parsing runs once per distinct value), so a
@@ -287,30 +331,55 @@ def load_table(
     ['category', 'category', 'int64', 'category', 'float64', 'int64']
     """
     check_one_of(table, sorted(TABLES), name="table")
+    dates = _date_rules(extraction_date)
     spec = TABLES[table]
     source = _Source.of(path)
     raw = _read(source, sheet)
-    identifiers, extra = _check_header(source, raw, spec)
-    raw = raw[list(spec.names)].reset_index(drop=True)
-    if len(raw) == 0:
+    identifiers, extra = _check_header(source, raw.frame, spec)
+    _check_flat(source, raw, spec)
+    frame = raw.frame[list(spec.names)].reset_index(drop=True)
+    if raw.n_read == 0:
         raise DataError(
             f"{source.label}: no data rows below the header; expected at least one row."
         )
-    problems = _Problems()
-    parsed, text, empty = _parse_table(spec, raw, problems)
+    problems = _Problems(raw.lines)
+    for line, reason in raw.malformed:
+        problems.add_line(line, reason)
+    if raw.epoch is not None:
+        dates = _DateRules(dates.latest, raw.epoch)
+    parsed, text, empty = _parse_table(spec, frame, problems, dates)
     _check_rows(spec, parsed, text, empty, participant_ids, problems)
-    valid = np.ones(len(raw), dtype=bool)
+    valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
     return LoadResult(
         data=_typed(spec, parsed[valid].reset_index(drop=True)),
         rejected=problems.frame(),
-        n_read=len(raw),
+        n_read=raw.n_read,
         source=source.path,
         sha256=source.sha256(),
         table_name=table,
         dropped_identifiers=identifiers,
         dropped_columns=extra,
     )
+
+
+def _date_rules(extraction_date: str | date | pd.Timestamp | None) -> _DateRules:
+    """The date rules of a load: dates after ``extraction_date`` (default today) are
+    rejected."""
+    if extraction_date is None:
+        return _DateRules(pd.Timestamp.today().normalize())
+    return _DateRules(check_date(extraction_date, name="extraction_date"))
+
+
+def _check_flat(source: _Source, raw: _Raw, spec: Table) -> None:
+    """Raise ``DataError`` if a dictionary column is nested (Parquet list, struct, map)."""
+    nested = [c for c in map(_normalise_name, raw.nested) if c in spec.names]
+    if nested:
+        raise DataError(
+            f"{source.label}: column(s) {nested} hold nested values (lists, structs or maps); "
+            "expected flat columns with one text, number, boolean or date value per cell. "
+            "Flatten them before exporting (one column per field, one row per item)."
+        )
 
 
 def guess_table(path: str | Path | IO, *, sheet: str | None = None) -> str:
@@ -344,7 +413,7 @@ def guess_table(path: str | Path | IO, *, sheet: str | None = None) -> str:
     'questionnaire'
     """
     source = _Source.of(path)
-    found = {_normalise_name(c) for c in _read(source, sheet, header_only=True).columns}
+    found = {_normalise_name(c) for c in _read(source, sheet, header_only=True).frame.columns}
     overlap = {name: len(found & set(t.names)) / len(t.names) for name, t in TABLES.items()}
     best = max(overlap, key=overlap.get)
     if overlap[best] < 0.5:
@@ -364,6 +433,9 @@ _LOADER_DOC = {
         Excel sheet name (default: the first sheet).""",
     "file_errors": """DataError
         For file-level problems (see :func:`load_table`).""",
+    "extraction_date": """extraction_date : str, datetime.date or Timestamp, optional
+        The day the data were extracted (default: today). Dates after it are rejected,
+        as are dates before 1990-01-01 and Excel's zero date (1899-12-30).""",
 }
 
 
@@ -374,12 +446,18 @@ def _loader_doc(loader):
 
 
 @_loader_doc
-def load_participants(path: str | Path | IO, *, sheet: str | None = None) -> LoadResult:
+def load_participants(
+    path: str | Path | IO,
+    *,
+    sheet: str | None = None,
+    extraction_date: str | date | pd.Timestamp | None = None,
+) -> LoadResult:
     """Load and validate a participants file.
 
     Parameters
     ----------
     %(path_and_sheet)s
+    %(extraction_date)s
 
     Returns
     -------
@@ -390,6 +468,8 @@ def load_participants(path: str | Path | IO, *, sheet: str | None = None) -> Loa
     Raises
     ------
     %(file_errors)s
+    ValueError
+        If ``extraction_date`` is not a date.
 
     See Also
     --------
@@ -422,7 +502,7 @@ def load_participants(path: str | Path | IO, *, sheet: str | None = None) -> Loa
            programme intake_date  age  single_parent  cohort
     0  DUO for a JOB  2021-03-15   34          False    2021
     """
-    return load_table(path, "participants", sheet=sheet)
+    return load_table(path, "participants", sheet=sheet, extraction_date=extraction_date)
 
 
 @_loader_doc
@@ -431,6 +511,7 @@ def load_questionnaire(
     *,
     sheet: str | None = None,
     participants: pd.DataFrame | None = None,
+    extraction_date: str | date | pd.Timestamp | None = None,
 ) -> LoadResult:
     """Load and validate a questionnaire file (one row per participant and wave).
 
@@ -440,6 +521,7 @@ def load_questionnaire(
     participants : pandas.DataFrame, optional
         Loaded participants (``load_participants(...).data``); questionnaire rows of
         participants not in it are rejected as orphans.
+    %(extraction_date)s
 
     Returns
     -------
@@ -451,7 +533,8 @@ def load_questionnaire(
     ------
     %(file_errors)s
     ValueError
-        If ``participants`` has no ``participant_id`` column.
+        If ``participants`` has no ``participant_id`` column, or ``extraction_date`` is
+        not a date.
 
     Examples
     --------
@@ -471,7 +554,9 @@ def load_questionnaire(
     if participants is not None:
         check_columns(participants, ["participant_id"], name="participants")
     ids = participants["participant_id"] if participants is not None else None
-    return load_table(path, "questionnaire", sheet=sheet, participant_ids=ids)
+    return load_table(
+        path, "questionnaire", sheet=sheet, participant_ids=ids, extraction_date=extraction_date
+    )
 
 
 @_loader_doc

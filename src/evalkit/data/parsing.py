@@ -2,15 +2,19 @@
 
 Every cell is first cleaned to stripped text (missing if blank or a missing marker of
 :data:`evalkit.data.schema.MISSING_MARKERS`), then parsed to its column's kind of the
-data dictionary. Parsing runs once per distinct value of a column, vectorised, so a
+data dictionary. Columns that arrive typed (Parquet numbers, decimals and timestamps)
+are parsed from their values, not their text; the text is kept to show in the
+rejected table. Parsing runs once per distinct value of a column, vectorised, so a
 million-row file parses in seconds. A cell that cannot be parsed becomes missing and a
 problem saying which spellings are accepted (see :mod:`evalkit.data.loading` for the
-list). Parsing is done here rather than by pandera's coercion, which rejects a whole
-column or accepts it and cannot say which format was expected.
+list); so does a date outside the plausible window (:class:`_DateRules`). Parsing is
+done here rather than by pandera's coercion, which rejects a whole column or accepts
+it and cannot say which format was expected.
 """
 
 from __future__ import annotations
 
+import decimal
 import re
 from dataclasses import dataclass
 
@@ -23,8 +27,9 @@ from evalkit.data.schema import MISSING_MARKERS, PARTICIPANTS, Column, Table
 __all__: list[str] = []
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-# A time of day after the date ("15/03/2021 00:00", "2021-03-15T09:30:00") is dropped.
-_TIME_OF_DAY = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$"
+# A time of day after the date ("15/03/2021 00:00", "2021-03-15T09:30:00") is dropped,
+# with its UTC offset if any ("2021-03-15T00:00:00+01:00" is 2021-03-15, its own day).
+_TIME_OF_DAY = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 _DATE_REASON = (
     "expected a date as YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY (day first), "
     "or an Excel date"
@@ -32,7 +37,23 @@ _DATE_REASON = (
 # Excel's 1900 date system counts days from 1899-12-31 and wrongly has a 29 February
 # 1900; for serials from 61 on, day 0 is therefore 1899-12-30.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_EXCEL_SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10
+_EXCEL_SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10 (1958-10-04 .. 2123-01-11, 1904)
+# The earliest plausible programme date; earlier dates are rejected.
+_EARLIEST_DATE = pd.Timestamp("1990-01-01")
+# Excel's day 0, which exports write for an empty date cell: 1899-12-30 (or 1899-12-31,
+# depending on the reader) in the 1900 date system, 1904-01-01 in the 1904 system;
+# Excel itself shows it as 00/01/1900, and a date cell below 1 as a time of day.
+_ZERO_DATES = pd.DatetimeIndex(["1899-12-30", "1899-12-31", "1904-01-01"])
+_ZERO_DATE_TEXT = re.compile(
+    r"(?:0{1,2}([/.-])0?1\1(?:1900)|1900-0?1-0{1,2})(?:[ T].*)?|\d{1,2}:\d{2}(?::\d{2}.*)?"
+)
+_ZERO_DATE_REASON = (
+    "Excel's zero date (1899-12-30, 00/01/1900, or 1904-01-01 in a 1904 workbook), which "
+    "Excel exports for an empty date cell: enter the date, or leave the cell empty"
+)
+_EARLY_REASON = (
+    f"date before {_EARLIEST_DATE:%Y-%m-%d}, too early for a programme date: check the year"
+)
 _TRUE = frozenset({"true", "yes", "y", "ja", "waar", "oui", "vrai", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "n", "nee", "onwaar", "non", "faux", "0", "0.0"})
 _BOOLEAN_REASON = (
@@ -40,6 +61,18 @@ _BOOLEAN_REASON = (
 )
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(?:[.,]0{1,2})?")
 _INTEGER_REASON = "expected a whole number such as 34 or 34.0 (no spaces or thousands separators)"
+_FRACTION_REASON = (
+    "expected a whole number such as 34 or 34.0; the file stores a number with decimals"
+)
+_INFINITE_REASON = "expected a number; the file stores an infinite value"
+# A quoted CSV value over several lines in a dictionary column: a stray double quote
+# has probably swallowed the delimiters and line ends up to the next quote. The value
+# (which may hold other columns' cells) is never shown.
+_LINE_BREAK_REASON = (
+    "the value holds a line break, which no value of this column has (in a CSV, a double "
+    "quote before it is probably not closed, so the value ran into the next lines): "
+    "remove the line break, or close or remove the quote"
+)
 _NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _AMBIGUOUS_NUMBER = re.compile(r"[+-]?\d{1,3},\d{3}")
 _NUMBER_REASON = "expected a number such as 1234.50 or 1234,50 (no spaces or thousands separators)"
@@ -61,20 +94,45 @@ def _clean_cell(v: object) -> object:
 
 
 @dataclass(frozen=True)
+class _DateRules:
+    """How date cells are read, and which dates are plausible.
+
+    ``latest`` is the extraction date: later dates are rejected, as are dates before
+    1990-01-01 and Excel's zero date. ``epoch`` is day 0 of dates stored as serial
+    numbers: 1899-12-30 in Excel's 1900 date system (CSV, Parquet and most workbooks),
+    1904-01-01 in a workbook saved with the 1904 date system.
+    """
+
+    latest: pd.Timestamp
+    epoch: pd.Timestamp = _EXCEL_EPOCH
+
+
+def _has_own_type(s: pd.Series) -> bool:
+    """Whether a column arrives with a number or timestamp type of its own (Parquet)."""
+    return s.dtype.kind in "iuf" or pd.api.types.is_datetime64_any_dtype(s.dtype)
+
+
+@dataclass(frozen=True)
 class _Cells:
-    """A column as stripped text: codes into distinct cleaned values (-1 = missing)."""
+    """A column as stripped text: codes into distinct cleaned values (-1 = missing).
+
+    ``values`` are the distinct values as read: with the column's own type when it
+    has one (numbers, timestamps), else as objects (text, Excel cells).
+    """
 
     codes: np.ndarray
     uniques: pd.Series  # ``string`` dtype; entries no code points to may be missing
+    values: pd.Series
 
     @classmethod
     def of(cls, s: pd.Series) -> _Cells:
         """Clean each distinct value once (one factorisation per column)."""
-        codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+        column = s if _has_own_type(s) else s.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
         cleaned = pd.array([_clean_cell(v) for v in uniques], dtype="string")
         blank = np.append(cleaned.isna(), True)  # index -1 (missing) stays missing
         codes = np.where(blank[codes], -1, codes)
-        return cls(codes, pd.Series(cleaned, dtype="string"))
+        return cls(codes, pd.Series(cleaned, dtype="string"), pd.Series(uniques))
 
     @property
     def missing(self) -> np.ndarray:
@@ -84,17 +142,18 @@ class _Cells:
         return pd.Series(self.uniques.array.take(self.codes, allow_fill=True))
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
+def _parse_dates(text: pd.Series, epoch: pd.Timestamp = _EXCEL_EPOCH) -> pd.Series:
     """Dates from text in the accepted formats or Excel serial day numbers.
 
     Excel date cells arrive as timestamps, whose text is ``YYYY-MM-DD HH:MM:SS``.
+    Serial numbers count days from ``epoch`` (see :class:`_DateRules`).
     """
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     numbers = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(?:\.0+)?")), errors="coerce")
     serial = (numbers.between(*_EXCEL_SERIALS) & (numbers % 1 == 0)).fillna(False)
     if serial.any():
         days = numbers[serial].astype("int64").to_numpy()
-        out[serial.to_numpy(bool)] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+        out[serial.to_numpy(bool)] = epoch + pd.to_timedelta(days, unit="D")
     day = text.str.replace(_TIME_OF_DAY, "", regex=True)
     todo = text.notna() & out.isna()
     for fmt in _DATE_FORMATS:
@@ -106,13 +165,87 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
-def _parse_unique(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse distinct cell texts (``string`` dtype).
+def _parse_date_cells(
+    text: pd.Series, values: pd.Series, dates: _DateRules, reason: pd.Series
+) -> pd.Series:
+    """Dates of distinct cells: timestamps give the day in their own time zone, text is
+    parsed; dates outside the plausible window become missing, with their reason."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        value = stamps.dt.normalize()
+    else:
+        value = _parse_dates(text, dates.epoch)
+    value = pd.Series(value.to_numpy(), index=text.index)
+    zero = value.isin(_ZERO_DATES).to_numpy(bool)
+    unparsed = np.flatnonzero(value.isna().to_numpy() & text.notna().to_numpy())
+    if unparsed.size:  # 00/01/1900, or a time alone (a time cell's text is "00:00:00")
+        zero[unparsed] = text.iloc[unparsed].str.fullmatch(_ZERO_DATE_TEXT).to_numpy(bool)
+    early = (value < _EARLIEST_DATE).to_numpy(bool) & ~zero
+    late = (value > dates.latest).to_numpy(bool)
+    late_reason = (
+        f"date after the extraction date ({dates.latest:%Y-%m-%d}): check the year; if the "
+        "data were extracted later, pass it as extraction_date"
+    )
+    for mask, why in [(zero, _ZERO_DATE_REASON), (early, _EARLY_REASON), (late, late_reason)]:
+        if mask.any():
+            reason[mask] = why
+            value[mask] = pd.NaT
+    return value.astype("datetime64[ns]", copy=False)
+
+
+def _numbers_of(values: pd.Series) -> pd.Series | None:
+    """The distinct values as floats if they arrive as numbers or decimals, else None."""
+    if values.dtype.kind in "iuf":
+        return values.astype("float64")
+    present = values.dropna()
+    if len(present) == 0 or not isinstance(present.iloc[0], decimal.Decimal):
+        return None
+    if present.map(lambda v: isinstance(v, decimal.Decimal)).all():
+        return values.map(lambda v: np.nan if v is None else float(v)).astype("float64")
+    return None
+
+
+def _parse_number_cells(
+    column: Column, text: pd.Series, values: pd.Series, reason: pd.Series
+) -> tuple[pd.Series, str]:
+    """Whole numbers or numbers of distinct cells: typed values as they are (whole
+    floats for whole numbers), text in the accepted spellings."""
+    bad_reason = _INTEGER_REASON if column.kind == "integer" else _NUMBER_REASON
+    numbers = _numbers_of(values)
+    if numbers is not None:
+        infinite = np.isinf(numbers.to_numpy())
+        reason[infinite] = _INFINITE_REASON
+        ok = ~infinite
+        if column.kind == "integer":
+            fraction = (numbers % 1 != 0).to_numpy() & ~infinite & numbers.notna().to_numpy()
+            reason[fraction] = _FRACTION_REASON
+            ok &= ~fraction
+        value = pd.Series(numbers.to_numpy(), index=text.index).where(ok).astype("Float64")
+        return value, bad_reason
+    pattern = _INTEGER_TEXT if column.kind == "integer" else _NUMBER_TEXT
+    ok = text.str.fullmatch(pattern).fillna(False).to_numpy(bool)
+    if column.kind == "number":
+        ambiguous = text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).to_numpy(bool)
+        ok &= ~ambiguous
+        reason[ambiguous] = _AMBIGUOUS_REASON
+    number = text.where(ok).str.replace(",", ".", regex=False)
+    return pd.to_numeric(number, errors="coerce").astype("Float64"), bad_reason
+
+
+def _parse_unique(
+    column: Column, text: pd.Series, values: pd.Series, dates: _DateRules
+) -> tuple[pd.Series, pd.Series]:
+    """Parse distinct cells: their text (``string`` dtype) and values as read.
 
     Returns the values (missing where unparseable) and the reason for each
     unparseable text (missing where the text parsed or was missing).
     """
     reason = pd.Series(pd.NA, index=text.index, dtype=object)
+    joined = "".join(text.dropna())  # one scan for line breaks, fast
+    if "\n" in joined or "\r" in joined:
+        broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
+        reason[broken] = _LINE_BREAK_REASON
+        text = text.where(~broken)
     if column.kind == "id":
         return text, reason
     if column.kind == "category":
@@ -127,17 +260,9 @@ def _parse_unique(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series
         value[key.isin(_FALSE).fillna(False).to_numpy(bool)] = False
         bad_reason = _BOOLEAN_REASON
     elif column.kind in {"integer", "number"}:
-        pattern = _INTEGER_TEXT if column.kind == "integer" else _NUMBER_TEXT
-        ok = text.str.fullmatch(pattern).fillna(False).to_numpy(bool)
-        if column.kind == "number":
-            ambiguous = text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).to_numpy(bool)
-            ok &= ~ambiguous
-            reason[ambiguous] = _AMBIGUOUS_REASON
-        number = text.where(ok).str.replace(",", ".", regex=False)
-        value = pd.to_numeric(number, errors="coerce").astype("Float64")
-        bad_reason = _INTEGER_REASON if column.kind == "integer" else _NUMBER_REASON
+        value, bad_reason = _parse_number_cells(column, text, values, reason)
     elif column.kind == "date":
-        value = _parse_dates(text)
+        value = _parse_date_cells(text, values, dates, reason)
         bad_reason = _DATE_REASON
     else:
         raise ValueError(
@@ -149,15 +274,18 @@ def _parse_unique(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series
     return value, reason
 
 
-def _parse_column(column: Column, cells: _Cells, text: pd.Series, problems: _Problems) -> pd.Series:
+def _parse_column(
+    column: Column, cells: _Cells, text: pd.Series, problems: _Problems, dates: _DateRules
+) -> pd.Series:
     """Parse one column to its logical type, once per distinct value; cells that
     cannot be parsed become missing and a problem."""
-    values, reasons = _parse_unique(column, cells.uniques)
+    values, reasons = _parse_unique(column, cells.uniques, cells.values, dates)
     codes = cells.codes
     reason_codes, reason_labels = pd.factorize(reasons, use_na_sentinel=True)
     cell_reason = np.append(reason_codes, -1)[codes]  # code -1 (missing) has no reason
     for k, reason in enumerate(reason_labels):
-        problems.add(np.flatnonzero(cell_reason == k), column.name, text, reason)
+        shown = None if reason == _LINE_BREAK_REASON else text
+        problems.add(np.flatnonzero(cell_reason == k), column.name, shown, reason)
     return pd.Series(values.array.take(codes, allow_fill=True), index=text.index)
 
 
@@ -184,7 +312,7 @@ def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _parse_table(
-    spec: Table, raw: pd.DataFrame, problems: _Problems
+    spec: Table, raw: pd.DataFrame, problems: _Problems, dates: _DateRules
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The cells as text and as typed values, and which rows are empty; empty rows and
     unparseable cells are problems."""
@@ -193,6 +321,9 @@ def _parse_table(
     empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
     problems.add(np.flatnonzero(empty), "", None, "empty row")
     parsed = pd.DataFrame(
-        {c.name: _parse_column(c, cells[c.name], text[c.name], problems) for c in spec.columns}
+        {
+            c.name: _parse_column(c, cells[c.name], text[c.name], problems, dates)
+            for c in spec.columns
+        }
     )
     return parsed, text, empty

@@ -1,10 +1,19 @@
 """Reading raw files: CSV, Excel and Parquet as text or raw cells, and their SHA-256.
 
 The readers keep every cell as it is in the file (text for CSV, the cell values for
-Excel and Parquet): turning cells into typed values is :mod:`evalkit.data.parsing`'s
-work. File-level problems (missing file, unsupported type, unknown sheet, corrupt
-file, text that is not UTF-8, an empty file) raise :class:`~evalkit.errors.DataError`
-naming the file and the fix.
+Excel, the typed columns of Parquet): turning cells into typed values is
+:mod:`evalkit.data.parsing`'s work. They also say where each row is in the file (its
+line), which date system a workbook uses, and which Parquet columns are nested.
+
+A CSV line that cannot be split into the header's columns (an unquoted delimiter in
+a value, a missing delimiter, a cut line) is rejected on its own with its line number;
+the rest of the file loads. CSV files without quotes are split by pandas' C parser
+(fast); files with quoted values, which may hold delimiters and line breaks, by the
+:mod:`csv` module, which keeps each row's first line.
+
+File-level problems (missing file, unsupported type, unknown sheet, corrupt file, text
+that is not UTF-8, an empty file) raise :class:`~evalkit.errors.DataError` naming the
+file and the fix.
 """
 
 from __future__ import annotations
@@ -13,11 +22,14 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
+from evalkit.data.rejected import _FIRST_DATA_LINE
 from evalkit.errors import DataError
 
 __all__ = ["file_sha256"]
@@ -25,6 +37,9 @@ __all__ = ["file_sha256"]
 _STREAM = "<stream>"
 _CSV = {".csv", ".txt"}
 _EXCEL = {".xlsx", ".xlsm"}
+_NEWLINE = ord("\n")
+_BLOCK = 1 << 24  # bytes scanned at once when counting a CSV's fields
+_HEADER_BYTES = 1 << 20  # bytes read to find a CSV's header
 
 
 def file_sha256(path: str | Path) -> str:
@@ -101,8 +116,40 @@ class _Source:
             return file_sha256(self.path)
         return hashlib.sha256(self.content).hexdigest()
 
+    def data(self, limit: int = -1) -> bytes:
+        """The file's bytes (the first ``limit`` if given)."""
+        if self.path is None:
+            return self.content if limit < 0 else self.content[:limit]
+        with open(self.path, "rb") as handle:
+            return handle.read(limit)
 
-def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> pd.DataFrame:
+
+@dataclass(frozen=True)
+class _Raw:
+    """A file's rows as read, and where each one is in the file.
+
+    ``frame`` holds the rows that could be split into the header's columns: text (CSV)
+    or cell values (Excel, Parquet). ``lines`` is the file line where each of its rows
+    starts (the header is line 1; for Excel the sheet row, for Parquet the row + 1).
+    ``malformed`` are the CSV lines that could not be split into the header's columns,
+    as (line, reason); they are rows read and rejected, never in ``frame``. ``epoch`` is
+    day 0 of the workbook's numeric date serials (Excel's 1900 or 1904 date system);
+    ``nested`` names the Parquet columns holding lists, structs or maps.
+    """
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    malformed: tuple[tuple[int, str], ...] = ()
+    epoch: pd.Timestamp | None = None  # None: the 1900 date system (CSV, Parquet)
+    nested: tuple[str, ...] = ()
+
+    @property
+    def n_read(self) -> int:
+        """Data rows read: the rows of ``frame`` and the malformed lines."""
+        return len(self.frame) + len(self.malformed)
+
+
+def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> _Raw:
     """Read a file as text (CSV) or raw cell values (Excel, Parquet)."""
     _check_readable(source, sheet)
     try:
@@ -110,8 +157,7 @@ def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> p
             return _read_csv(source, header_only)
         if source.suffix in _EXCEL:
             return _read_excel(source, sheet, header_only)
-        frame = pd.read_parquet(source.open())
-        return frame.iloc[:0] if header_only else frame
+        return _read_parquet(source, header_only)
     except DataError:
         raise
     except UnicodeDecodeError as exc:
@@ -146,19 +192,41 @@ def _check_readable(source: _Source, sheet: str | None) -> None:
         )
 
 
-def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> pd.DataFrame:
-    """One sheet of a workbook (default: the first) as raw cell values."""
+def _spreadsheet_lines(frame: pd.DataFrame) -> np.ndarray:
+    """Rows numbered as a spreadsheet shows them: the header is line 1."""
+    return np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+
+
+def _read_parquet(source: _Source, header_only: bool) -> _Raw:
+    """A Parquet file with its own column types; nested columns are named."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.read_parquet(source.open())
+    schema = pq.read_schema(source.open())
+    nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
+    frame = frame.iloc[:0] if header_only else frame
+    return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
+
+
+def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
+    """One sheet of a workbook (default: the first) as raw cell values.
+
+    Trailing empty cells (formatted but empty) are left out by openpyxl. Date cells
+    are converted by openpyxl in the workbook's own date system (1900 or 1904);
+    ``epoch`` tells parsing the day 0 of dates stored as plain serial numbers.
+    """
     import openpyxl
 
     book = openpyxl.load_workbook(source.open(), read_only=True)
-    sheets = book.sheetnames
+    sheets, epoch = book.sheetnames, pd.Timestamp(book.epoch)
     book.close()
     if sheet is not None and sheet not in sheets:
         raise DataError(
             f"{source.label}: no sheet {sheet!r}; the sheets are {sheets}. "
             "Pass one of them as sheet (--sheet on the command line)."
         )
-    return pd.read_excel(
+    frame = pd.read_excel(
         source.open(),
         sheet_name=sheet or sheets[0],
         dtype=object,
@@ -166,32 +234,240 @@ def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> pd.Dat
         na_values=[""],
         nrows=0 if header_only else None,
     )
+    return _Raw(frame, _spreadsheet_lines(frame), epoch=epoch)
 
 
-def _read_csv(source: _Source, header_only: bool) -> pd.DataFrame:
-    """A CSV file as strings: comma or semicolon separated (guessed from the header)."""
-    handle = (
-        io.TextIOWrapper(source.open(), encoding="utf-8-sig", newline="")
-        if (source.path is None)
-        else open(source.path, encoding="utf-8-sig", newline="")
-    )
-    with handle:
-        header = handle.readline()
-        if not header.strip():
-            raise DataError(
-                f"{source.label}: the file is empty; expected a header row (line 1) and data rows."
-            )
-        sep = ";" if header.count(";") > header.count(",") else ","
-        names = next(csv.reader([header], delimiter=sep))
-        handle.seek(0)
-        frame = pd.read_csv(
-            handle,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            nrows=0 if header_only else None,
+def _read_csv(source: _Source, header_only: bool) -> _Raw:
+    """A CSV file as strings: comma or semicolon separated (guessed from the header).
+
+    Every line is split into fields; a line with more or fewer fields than the header
+    names is a malformed row (rejected with its line number), the rest of the file
+    loads. Trailing columns without a name in the header (``a;b;c;;;``, as Excel saves
+    them) are left out, as are empty fields below them. Quoted values may hold the
+    delimiter and line breaks; each row keeps the line on which it starts.
+    """
+    data = source.data(_HEADER_BYTES if header_only else -1)
+    handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    first = handle.readline()
+    if not first.strip():
+        raise DataError(
+            f"{source.label}: the file is empty; expected a header row (line 1) and data rows."
         )
-    if len(names) == frame.shape[1]:
-        frame.columns = names  # undo pandas' renaming of duplicated names to "x.1"
-    return frame
+    sep = ";" if first.count(";") > first.count(",") else ","
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=sep)
+    header = next(reader)
+    width = len(header)
+    while width > 1 and not header[width - 1].strip():
+        width -= 1  # trailing unnamed columns
+    names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
+    if header_only:
+        return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
+    plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
+    split = _read_plain(data, sep, len(header)) if plain else None
+    if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
+        split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
+    return _fit_rows(split, names, len(header), sep)
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A CSV's data rows split into the header's columns, padded with ``""``."""
+
+    frame: pd.DataFrame
+    first: np.ndarray  # the line each row starts on
+    last: np.ndarray  # the line each row ends on (later with line breaks in quotes)
+    counts: np.ndarray  # fields in each row
+    stray: np.ndarray | None = None  # rows whose unclosed quote swallowed the next lines
+
+
+def _pandas_fields(data: bytes, sep: str, n_header: int, n_most: int) -> pd.DataFrame:
+    """The data rows' fields under the header's ``n_header`` columns, as text by pandas'
+    C parser (fast), padded with ``""``; ``n_most`` is the most fields on a row (those
+    after the header's columns are not kept)."""
+    wider = n_most > n_header
+    return pd.read_csv(
+        io.BytesIO(data),
+        sep=sep,
+        header=None,
+        skiprows=1,  # the header row (a row, even over several lines)
+        names=range(max(n_header, n_most)),
+        usecols=range(n_header) if wider else None,
+        low_memory=not wider,  # pandas refuses usecols on chunks narrower than names
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding="utf-8-sig",
+    )
+
+
+def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
+    """Split a CSV without quotes: one row a line, fields counted from the delimiters;
+    None if pandas does not find one row per line."""
+    counts = _fields_per_line(data, sep)[1:]  # below the header
+    frame = _pandas_fields(data, sep, n_header, counts.max(initial=0))
+    if len(frame) != len(counts):
+        return None
+    lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+    return _Split(frame, lines, lines, counts)
+
+
+def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
+    """Fields on each line of a text without quotes (its delimiters + 1), counted in
+    blocks of the bytes so that memory stays small whatever the file's size."""
+    b = np.frombuffer(data, np.uint8)
+    before, total = [], 0  # delimiters before each line's end
+    for start in range(0, len(b), _BLOCK):
+        block = b[start : start + _BLOCK]
+        delimiters = np.flatnonzero(block == ord(sep))
+        before.append(total + np.searchsorted(delimiters, np.flatnonzero(block == _NEWLINE)))
+        total += len(delimiters)
+    if not data.endswith(b"\n"):
+        before.append(np.array([total]))  # the last line has no line end
+    return np.diff(np.concatenate(before), prepend=0) + 1
+
+
+def _read_quoted(
+    data: bytes, lines: list[str], after: int, sep: str, n_header: int, width: int
+) -> _Split:
+    """Split a CSV with quoted values: the csv module finds each row's lines and fields,
+    pandas reads the values (as it does a well-formed file); the csv module's rows
+    are used when a stray quote made it read lines again, or pandas disagrees."""
+    scan = _scan_records(lines, after, sep, width, n_header, keep=False)
+    if not scan.stray.any():
+        frame = _pandas_fields(data, sep, n_header, scan.counts.max(initial=0))
+        if len(frame) == len(scan.counts):
+            return _Split(frame, scan.first, scan.last, scan.counts)
+    scan = _scan_records(lines, after, sep, width, n_header, keep=True)
+    rows = (r[:n_header] + [""] * (n_header - len(r)) for r in scan.rows)
+    frame = pd.DataFrame(
+        {i: np.array(c, dtype=object) for i, c in enumerate(zip(*rows, strict=True))},
+        columns=range(n_header),
+    )
+    return _Split(frame, scan.first, scan.last, scan.counts, scan.stray)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """Where each row of a CSV starts and ends, its fields, and which rows hold a stray
+    quote (the lines after their first were read again); ``rows`` holds the fields if
+    asked for."""
+
+    first: np.ndarray
+    last: np.ndarray
+    counts: np.ndarray
+    stray: np.ndarray
+    rows: list[list[str]]
+
+
+def _scan_records(
+    lines: list[str], after: int, sep: str, width: int, n_header: int, *, keep: bool
+) -> _Scan:
+    """Read CSV rows with the csv module, which counts the lines.
+
+    ``lines`` are the lines below the header, which ends on line ``after``. A row that
+    does not fit the header (``width`` named columns of ``n_header``) and holds, after
+    a line break inside a value, a line with a whole row's delimiters, swallowed that
+    row: a double quote that opens a value was not closed. It is kept (to be rejected)
+    and the lines after its first are read again, so one stray quote loses one row,
+    not the rest of the file.
+    """
+    rows, first, last, counts, stray = [], [], [], [], []
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(iter(lines[start:]), delimiter=sep)
+        done, restart = start, len(lines)
+        for record in reader:
+            end = start + reader.line_num  # lines[done:end] hold the record
+            first.append(after + done + 1)
+            last.append(after + end)
+            counts.append(len(record))
+            if keep:
+                rows.append(record)
+            swallowed = end - done > 1 and _swallows_rows(record, sep, width, n_header)
+            stray.append(swallowed)
+            if swallowed:
+                restart = done + 1
+                break
+            done = end
+        start = restart
+    as_array = partial(np.array, dtype=np.int64)
+    return _Scan(
+        as_array(first), as_array(last), as_array(counts), np.array(stray, dtype=bool), rows
+    )
+
+
+def _swallows_rows(record: list[str], sep: str, width: int, n_header: int) -> bool:
+    """Whether a row over several lines that does not fit the header holds, after a line
+    break inside a value, a line with a whole row's delimiters (a swallowed row)."""
+    if _fits(record, width, n_header):
+        return False
+    pieces = (piece for field in record for piece in field.splitlines()[1:])
+    return any(piece.count(sep) >= width - 1 for piece in pieces)
+
+
+def _fits(record: list[str], width: int, n_header: int) -> bool:
+    """Whether a row fits the header (see :func:`_fit_rows`)."""
+    if not width <= len(record) <= n_header:
+        return all(not f.strip() for f in record)
+    return all(not f.strip() for f in record[width:])
+
+
+def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
+    """Keep the rows that fit the header; the others are malformed.
+
+    A row fits if it has a field for each of the header's ``n_header`` columns, or
+    for each named one (``len(names)``) when the header ends with unnamed columns,
+    whose fields must be empty: Excel saves ``a;b;c;;;`` and may leave the trailing
+    delimiters out. A row with more fields than the header never fits, even if the
+    extra fields are empty: an unquoted delimiter inside a value followed by an empty
+    last value would shift the values after it into the wrong columns. Blank rows
+    (up to the header's width) are kept: they are rejected as empty rows.
+    """
+    frame, counts, width = split.frame, split.counts, len(names)
+    unnamed = np.flatnonzero((counts > width) & (counts <= n_header))
+    if unnamed.size:  # fields under unnamed columns: fine if all are empty
+        unnamed = unnamed[~_blank(frame.iloc[unnamed, width:])]
+    short = np.flatnonzero(counts < width)
+    if short.size:  # a blank line is an empty row, not malformed
+        short = short[~_blank(frame.iloc[short])]
+    suspects = np.sort(np.concatenate([unnamed, short, np.flatnonzero(counts > n_header)]))
+    malformed = tuple(
+        (int(split.first[i]), _malformed_reason(split, i, width, sep)) for i in suspects
+    )
+    keep = np.ones(len(frame), dtype=bool)
+    keep[suspects] = False
+    good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
+    good = good.reset_index(drop=True)
+    good.columns = names
+    return _Raw(good, split.first[keep], malformed)
+
+
+def _blank(cells: pd.DataFrame) -> np.ndarray:
+    """Rows whose cells are all empty or white space."""
+    blank = np.ones(len(cells), dtype=bool)
+    for column in cells:
+        blank &= cells[column].str.strip().eq("").to_numpy()
+    return blank
+
+
+def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
+    """Why row ``i`` cannot be split into the header's columns, and the fix."""
+    line, n_fields = split.first[i], split.counts[i]
+    if split.stray is not None and split.stray[i]:
+        return (
+            f"line {line} has a double quote that opens a value and is probably not closed "
+            f"(the value would run to line {split.last[i]}); the lines after line {line} were "
+            "read on their own: remove that quote, or close it"
+        )
+    head = f"line {line} has {n_fields} fields, the header has {n_names}; "
+    if n_fields > n_names:
+        example = "a decimal comma such as 12,5, or text" if sep == "," else "text"
+        return head + (
+            f"a value probably contains an unquoted {sep!r} ({example}), or the line ends "
+            f"with extra {sep!r}: put that value in double quotes, or remove the extra {sep!r}"
+        )
+    return head + (
+        f"a {sep!r} is probably missing or the line was cut, so its values cannot be "
+        f"matched to the columns: add the missing {sep!r} (empty values are allowed)"
+    )
