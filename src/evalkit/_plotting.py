@@ -88,6 +88,7 @@ def merged_bins(
         kept.append(edges[-1])
     kept[-1] = edges[-1]
     while len(bars) > 1 and not safe(bars[-1]):
-        bars[-2] = bars[-2] + bars.pop()
+        last = bars.pop()
+        bars[-1] = bars[-1] + last
         kept.pop(-2)
     return np.array(kept), np.column_stack(bars)
