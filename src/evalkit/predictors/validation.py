@@ -29,13 +29,6 @@ from evalkit._validation import (
     check_one_of,
     check_rng,
 )
-from evalkit.reporting.disclosure import (
-    ACROSS_COUNTS,
-    DEFAULT_THRESHOLD,
-    PublicationSpec,
-    check_threshold,
-    publish,
-)
 from evalkit.predictors.calibration import _calibration_table, _recalibration
 from evalkit.predictors.discrimination import _auc_ci, _delong_auc
 from evalkit.predictors.folds import _Design, _out_of_fold
@@ -44,6 +37,13 @@ from evalkit.predictors.intake import check_predictors
 from evalkit.predictors.learners import _pipelines, _predictor_frame
 from evalkit.predictors.partial_dependence import _top_partial_dependence
 from evalkit.predictors.subgroups import _check_subgroups, _subgroup_table
+from evalkit.reporting.disclosure import (
+    ACROSS_COUNTS,
+    DEFAULT_THRESHOLD,
+    PublicationSpec,
+    check_threshold,
+    publish,
+)
 
 __all__ = ["CrossValidationResult", "cross_validate_models"]
 
