@@ -158,12 +158,12 @@ def _at_risk_rows(ax, at_risk: pd.DataFrame, groups: list, threshold: int) -> No
     ticks = [t for t in ax.get_xticks() if 0 <= t <= last]
     ax.set_xticks(ticks)
     trans = ax.get_xaxis_transform()
-    ax.text(0, -0.2, "at risk", transform=trans, ha="right", va="top", fontsize=8)
+    ax.text(-0.06, -0.2, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=8)
     for row, group in enumerate(groups):
         part = at_risk[at_risk["group"] == group].sort_values("time")
         times, n = part["time"].to_numpy(), part["n_risk"].to_numpy()
         y = -0.27 - 0.07 * row
-        ax.text(0, y, f"{group}  ", transform=trans, ha="right", va="top", fontsize=8,
+        ax.text(-0.06, y, str(group), transform=ax.transAxes, ha="right", va="top", fontsize=8,
                 color=f"C{row}")
         for t in ticks:
             i = np.searchsorted(times, t, side="left")
