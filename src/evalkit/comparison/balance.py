@@ -82,16 +82,8 @@ class BalanceResult(TableResult):
 
         Rows blanked in the published table (a level that fewer than ``threshold``
         people of a group have, and its secondary partner) are listed without markers.
-
-        Raises
-        ------
-        ValueError
-            If ``threshold`` is below 5.
-
-        Warns
-        -----
-        DisclosureWarning
-            If ``threshold`` is below 10.
+        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
         """
         shown = publish(self, "table", threshold=threshold).table
         ax = axes(ax, (5.5, 0.28 * len(self.table) + 1.2))

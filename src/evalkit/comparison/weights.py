@@ -135,15 +135,8 @@ class WeightsResult(TableResult):
             The largest weights, the ones to watch, stay visible as a bar of real
             people rather than the tail of a smoothed density.
 
-        Raises
-        ------
-        ValueError
-            If ``threshold`` is below 5.
-
-        Warns
-        -----
-        DisclosureWarning
-            If ``threshold`` is below 10.
+        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
         """
         threshold = check_threshold(threshold)
         ax = axes(ax, (6, 3.5))
