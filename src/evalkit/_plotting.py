@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from evalkit.reporting.disclosure import at_risk_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["at_risk_rows", "axes"]
+__all__ = ["at_risk_rows", "axes", "merged_bins"]
 
 
 def axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -68,3 +70,63 @@ def at_risk_rows(
         for t, n in zip(ticks, counts, strict=True):
             ax.text(t, y, at_risk_label(n, threshold), transform=trans, ha="center", va="top",
                     fontsize=8)
+
+
+def merged_bins(
+    samples: Sequence[np.ndarray], edges: np.ndarray, threshold: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Histogram bins merged until no bar of any sample holds 1 to ``threshold - 1`` values.
+
+    Adjacent bins are joined from left to right until every sample's count in the
+    joined bin is 0 or at least ``threshold``; a small remainder at the right end is
+    joined to the bins before it. The samples share the bins, so their bars stay
+    comparable (mirrored or overlaid histograms). A sample of fewer than
+    ``threshold`` values in all cannot be drawn without a small bar: its counts are
+    all 0.
+
+    Parameters
+    ----------
+    samples : sequence of numpy.ndarray
+        Values of each group (e.g. propensity scores of the treated and the others).
+    edges : numpy.ndarray
+        Initial bin edges, increasing; values outside them are not counted.
+    threshold : int
+        Smallest number of people a bar may show (already checked).
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        The merged bin edges.
+    counts : numpy.ndarray
+        Counts of shape ``(len(samples), len(edges) - 1)``: each 0 or >= ``threshold``.
+
+    Examples
+    --------
+    >>> values = np.array([0.5, 1.5, 1.6, 2.5, 2.6, 2.7, 3.5, 3.6, 3.7])
+    >>> e, c = merged_bins([values], np.arange(6.0), threshold=2)
+    >>> e.tolist(), c.tolist()
+    ([0.0, 2.0, 3.0, 4.0, 5.0], [[3, 3, 3, 0]])
+    """
+    edges = np.asarray(edges, dtype=float)
+    counts = np.array([np.histogram(s, edges)[0] for s in samples], dtype=np.int64)
+    counts[counts.sum(axis=1) < threshold] = 0
+
+    def safe(c: np.ndarray) -> bool:
+        return bool(np.all((c == 0) | (c >= threshold)))
+
+    kept, bars, pending = [edges[0]], [], np.zeros(len(counts), dtype=np.int64)
+    for b in range(counts.shape[1]):
+        pending = pending + counts[:, b]
+        if safe(pending):
+            kept.append(edges[b + 1])
+            bars.append(pending)
+            pending = np.zeros_like(pending)
+    if pending.any() or not bars:
+        bars.append(pending)
+        kept.append(edges[-1])
+    kept[-1] = edges[-1]
+    while len(bars) > 1 and not safe(bars[-1]):
+        last = bars.pop()
+        bars[-1] = bars[-1] + last
+        kept.pop(-2)
+    return np.array(kept), np.column_stack(bars)

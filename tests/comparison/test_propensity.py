@@ -55,7 +55,7 @@ def test_errors_name_the_problem(sample, ps):
         propensity_score(sample, PS_FORMULA, treated="DUO")
     with pytest.raises(ValueError, match="formula must be 'group ~ covariates'"):
         propensity_score(sample, "programme", treated="DUO for a JOB")
-    with pytest.raises(ValueError, match="threshold must be an integer of at least 1"):
+    with pytest.raises(ValueError, match="threshold must be an integer of at least 5, but was 0"):
         trim(sample, ps, threshold=0)
 
 

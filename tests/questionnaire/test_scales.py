@@ -139,7 +139,7 @@ def test_result_plots_return_axes(rse):
     score_scale(pre, rse).plot()
     plt.close("all")
     only_pre = pre_post_scores(q[q["wave"] == "pre"], rse)
-    with pytest.raises(ValueError, match="at least 2 participants with both"):
+    with pytest.raises(ValueError, match="at least 10 participants with both"):
         only_pre.plot()
 
 

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -35,12 +36,19 @@ from evalkit.comparison.bootstrap import _drawn, _replicate_scores, _usable
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import _tilting, propensity_weights
 from evalkit.errors import EvalkitWarning
-from evalkit.survival import cumulative_incidence, restricted_mean_time
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PublicationSpec,
+    at_risk_label,
+    publish,
+)
+from evalkit.survival import cumulative_incidence, restricted_mean_time, risk_table
 
 __all__ = ["AdjustedCurvesResult", "adjusted_cumulative_incidence"]
 
 #: The group column of the weighted curves: the treated label, or "comparison".
 _ARM = "_arm"
+_CURVE_ESTIMATES = ("estimate", "std_error", "ci_low", "ci_high")
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,10 @@ class AdjustedCurvesResult(TableResult):
         Confidence level.
     cluster : str or None
         Bootstrap resampling unit.
+    at_risk : pandas.DataFrame or None
+        People (unweighted) at risk just before each time, by group: ``group``,
+        ``time``, ``n_risk``; the curves are published only while at least the
+        threshold remain at risk (see ``curve_table``).
     """
 
     table: pd.DataFrame
@@ -75,15 +87,59 @@ class AdjustedCurvesResult(TableResult):
     cause: str
     conf_level: float
     cluster: str | None
+    at_risk: pd.DataFrame | None = field(default=None, repr=False)
 
-    def plot(self, ax=None):
-        """Adjusted cumulative incidence of ``cause`` in each group; returns the Axes."""
-        ax = axes(ax, (6, 4))
+    #: How the curves are published: each group's curve stops before the first time
+    #: with fewer than the threshold people (unweighted) at risk, as register-data
+    #: platforms do (a step there is one or two people's exit); estimates rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "curve_table": PublicationSpec(
+            counts=("n_risk",),
+            derived=_CURVE_ESTIMATES,
+            curve=("n_risk", ("group",)),
+            decimals=dict.fromkeys(_CURVE_ESTIMATES, 3),
+        ),
+    }
+
+    @property
+    def curve_table(self) -> pd.DataFrame:
+        """The weighted curves of ``cause`` with the people (unweighted) at risk.
+
+        ``group``, ``time``, ``n_risk`` (people at risk just before ``time``),
+        ``estimate``, ``std_error``, ``ci_low``, ``ci_high``.
+        """
+        if self.at_risk is None:
+            raise ValueError(
+                "this result has no numbers at risk (at_risk=None); estimate it with "
+                "adjusted_cumulative_incidence."
+            )
         curves = self.curves.table
-        part = curves[curves["cause"] == self.cause]
-        for i, (group, rows) in enumerate(part.groupby("group", sort=False)):
+        part = curves.loc[curves["cause"] == self.cause, ["group", "time", *_CURVE_ESTIMATES]]
+        return part.merge(self.at_risk, on=["group", "time"], how="left")[
+            ["group", "time", "n_risk", *_CURVE_ESTIMATES]
+        ]
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, risk_counts: bool = True):
+        """Adjusted cumulative incidence of ``cause`` in each group; returns the Axes.
+
+        Each curve stops where fewer than ``threshold`` people of its group remain at
+        risk (the published ``curve_table``); with ``risk_counts`` the people at risk
+        at the x ticks are printed under the axis, ``"<10"`` below the threshold.
+        Raises ``ValueError`` if ``threshold`` is below 5; warns
+        (``DisclosureWarning``) below 10.
+        """
+        full = self.curve_table
+        shown = publish(self, "curve_table", threshold=threshold).table
+        ax = axes(ax, (6, 4))
+        groups = list(dict.fromkeys(full["group"]))
+        for i, group in enumerate(groups):
+            rows = shown[shown["group"] == group]
+            cut = full.loc[(full["group"] == group) & (full["n_risk"] < threshold), "time"]
             t = np.r_[0.0, rows["time"].to_numpy()]
-            ax.step(t, np.r_[0.0, rows["estimate"]], where="post", color=f"C{i}", label=group)
+            estimate = np.r_[0.0, rows["estimate"].to_numpy()]
+            if len(cut):  # the last published value holds until the risk set gets small
+                t, estimate = np.r_[t, cut.min()], np.r_[estimate, estimate[-1]]
+            ax.step(t, estimate, where="post", color=f"C{i}", label=group)
         for h in self.table["horizon"].unique():
             ax.axvline(h, color="grey", linewidth=0.5, linestyle=":")
         ax.set_ylim(0, 1)
@@ -91,7 +147,28 @@ class AdjustedCurvesResult(TableResult):
         ax.set_xlabel("time since intake")
         ax.set_ylabel(f"cumulative incidence of {self.cause} ({self.estimand}-weighted)")
         ax.legend(frameon=False)
+        if risk_counts and self.at_risk is not None:
+            _at_risk_rows(ax, self.at_risk, groups, threshold)
         return ax
+
+
+def _at_risk_rows(ax, at_risk: pd.DataFrame, groups: list, threshold: int) -> None:
+    """People at risk at the x ticks under the axis, one line per group, ``<10`` if few."""
+    last = at_risk["time"].max()
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= last]
+    ax.set_xticks(ticks)
+    trans = ax.get_xaxis_transform()
+    ax.text(-0.06, -0.2, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=8)
+    for row, group in enumerate(groups):
+        part = at_risk[at_risk["group"] == group].sort_values("time")
+        times, n = part["time"].to_numpy(), part["n_risk"].to_numpy()
+        y = -0.27 - 0.07 * row
+        ax.text(-0.06, y, str(group), transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                color=f"C{row}")
+        for t in ticks:
+            i = np.searchsorted(times, t, side="left")
+            label = at_risk_label(n[i] if i < len(n) else 0.0, threshold)
+            ax.text(t, y, label, transform=trans, ha="center", va="top", fontsize=8)
 
 
 def _weighted_cif_contrasts(frame, time, event, treated_label, cause, horizons):
@@ -232,6 +309,19 @@ def adjusted_cumulative_incidence(
         cause=cause,
         conf_level=conf_level,
         cluster=cluster,
+        at_risk=_people_at_risk(frame, time, event),
+    )
+
+
+def _people_at_risk(frame: pd.DataFrame, time: str, event: str) -> pd.DataFrame:
+    """People (unweighted) at risk just before each time of the risk table, by arm."""
+    rt = risk_table(frame, time, event, group=_ARM)
+    return pd.DataFrame(
+        {
+            "group": np.repeat(np.array(rt.groups, dtype=object), rt.times.size),
+            "time": np.tile(rt.times, len(rt.groups)),
+            "n_risk": rt.n_risk.ravel(),
+        }
     )
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from evalkit._plotting import axes
 from evalkit._results import TableResult
+from evalkit._stats.arrays import level_counts
 from evalkit._validation import (
     check_columns,
     check_data,
-    check_integer,
     check_one_of,
     check_positive,
 )
@@ -22,6 +23,16 @@ from evalkit.comparison.matching import MatchResult
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
 from evalkit.descriptives import standardized_mean_difference
+from evalkit.reporting.disclosure import (
+    ACROSS_COUNTS,
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    check_threshold,
+    publish,
+)
+
+_SMD_COLUMNS = ("smd_before", "smd_after", "variance_ratio_before", "variance_ratio_after")
 
 __all__ = ["BalanceResult", "balance"]
 
@@ -33,10 +44,11 @@ class BalanceResult(TableResult):
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per variable (level): ``smd_before``, ``smd_after``,
-        ``variance_ratio_before``, ``variance_ratio_after``, ``balanced``
-        (``|smd_after| < threshold``) and ``suppressed`` (SMDs blanked for
-        disclosure, see ``min_count``).
+        One row per variable (level): ``n_treated`` and ``n_comparison`` (people of
+        each group with the level, or with a value of a numeric variable),
+        ``smd_before``, ``smd_after``, ``variance_ratio_before``,
+        ``variance_ratio_after``, ``balanced`` (``|smd_after| < threshold``) and
+        ``suppressed`` (SMDs blanked for disclosure, see ``min_count``).
     threshold : float
         The |SMD| threshold.
     effective_n : dict
@@ -47,28 +59,44 @@ class BalanceResult(TableResult):
     threshold: float
     effective_n: dict
 
+    #: How the table is published: a level that fewer than the threshold people of a
+    #: group have is suppressed (with a partner among the levels of its variable, whose
+    #: total is the group size), its SMDs and variance ratios blanked, all rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_treated", "n_comparison"),
+            derived=(*_SMD_COLUMNS, "balanced"),
+            margins=(("variable", ACROSS_COUNTS),),
+            decimals=dict.fromkeys(_SMD_COLUMNS, PUBLICATION_DECIMALS["smd"]),
+            dimensions=("variable", "level"),
+        ),
+    }
+
     @property
     def all_balanced(self) -> bool:
         """Whether every covariate shown (not suppressed) meets the threshold after weighting."""
         return bool(self.table.loc[~self.table["suppressed"], "balanced"].all())
 
-    def plot(self, ax=None):
-        """Love plot: |SMD| before and after weighting; returns the Axes."""
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+        """Love plot: |SMD| before and after weighting; returns the Axes.
+
+        Rows blanked in the published table (a level that fewer than ``threshold``
+        people of a group have, and its secondary partner) are listed without markers.
+        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
+        """
+        shown = publish(self, "table", threshold=threshold).table
         ax = axes(ax, (5.5, 0.28 * len(self.table) + 1.2))
         labels = [
             v if lvl is None or (isinstance(lvl, float) and np.isnan(lvl)) else f"{v}: {lvl}"
             for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
         ]
         y = np.arange(len(labels))
-        ax.scatter(
-            self.table["smd_before"].abs(),
-            y,
-            marker="o",
-            facecolors="none",
-            edgecolors="C1",
-            label="before",
+        before, after = (
+            self.table[c].where(shown[c].notna()).abs() for c in ("smd_before", "smd_after")
         )
-        ax.scatter(self.table["smd_after"].abs(), y, marker="o", color="C0", label="after")
+        ax.scatter(before, y, marker="o", facecolors="none", edgecolors="C1", label="before")
+        ax.scatter(after, y, marker="o", color="C0", label="after")
         ax.axvline(self.threshold, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
@@ -129,7 +157,12 @@ def balance(
     ValueError
         If ``data`` is empty, lacks a covariate or has another number of rows than
         the model or the weights; ``estimand`` is not ATE, ATT or ATO; ``threshold``
-        is not positive; ``min_count`` is not a positive integer.
+        is not positive; ``min_count`` is not an integer of at least 5.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``min_count`` is below 10.
 
     Notes
     -----
@@ -164,7 +197,7 @@ def balance(
     _check_same_rows(data, ps)
     check_positive(threshold, name="threshold", fix="pass an |SMD| such as 0.1.")
     if min_count is not None:
-        check_integer(min_count, name="min_count", minimum=1)
+        min_count = check_threshold(min_count, name="min_count")
     w, att = _adjustment_weights(weights, ps, estimand, len(data))
     denominator = "other" if att else "pooled"
     frame = data[list(covariates)].assign(_group=ps.treated, _w=w)
@@ -216,6 +249,10 @@ def _balance_table(before: pd.DataFrame, after: pd.DataFrame, threshold: float) 
         {
             "variable": before["variable"],
             "level": before["level"],
+            "n_treated": level_counts(before["kind"], before["mean_other"], before["n_other"]),
+            "n_comparison": level_counts(
+                before["kind"], before["mean_reference"], before["n_reference"]
+            ),
             "smd_before": before["smd"],
             "smd_after": after["smd"],
             "variance_ratio_before": before["variance_ratio"],

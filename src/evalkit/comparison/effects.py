@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -34,10 +35,15 @@ from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.sensitivity import EValueResult, _e_value_table
 from evalkit.comparison.weights import _weight_arrays
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
 
 __all__ = ["EffectResult", "combine_effects", "programme_effect"]
 
 METHODS = ("naive", "ipw", "aipw")
+
+_ESTIMATE_COLUMNS = (
+    "estimate", "std_error", "ci_low", "ci_high", "p_value", "mean_treated", "mean_comparison"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,17 @@ class EffectResult(TableResult):
     conf_level: float
     clustered: bool
 
+    #: How the table is published: the estimates of fewer than the threshold people are
+    #: blanked with their ``n``; estimates rounded to 3 decimals, p-values to 4.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n",),
+            derived=_ESTIMATE_COLUMNS,
+            decimals={**dict.fromkeys(_ESTIMATE_COLUMNS, 3), "p_value": 4},
+            dimensions=("method", "estimand", "measure"),
+        ),
+    }
+
     def e_values(self) -> EValueResult:
         """E-values of every method's risk ratio and its confidence limit (binary outcome).
 
@@ -92,10 +109,20 @@ class EffectResult(TableResult):
             conf_level=self.conf_level,
         )
 
-    def plot(self, ax=None, *, measure: str | None = None):
-        """Forest plot of one measure across methods (with estimands); returns the Axes."""
+    def plot(
+        self, ax=None, *, measure: str | None = None, threshold: int = DEFAULT_THRESHOLD
+    ):
+        """Forest plot of one measure across methods (with estimands); returns the Axes.
+
+        Rows estimated from fewer than ``threshold`` people are left out (listed
+        without a marker). Raises ``ValueError`` if ``threshold`` is below 5; warns
+        (``DisclosureWarning``) below 10.
+        """
+        shown = publish(self, "table", threshold=threshold).table["n"].notna()
         measure = measure or self.table["measure"].iloc[0]
-        rows = self.table[self.table["measure"] == measure]
+        rows = self.table.assign(
+            **{c: self.table[c].where(shown) for c in ("estimate", "ci_low", "ci_high")}
+        )[self.table["measure"] == measure]
         ax = axes(ax, (5.5, 0.45 * len(rows) + 1))
         y = np.arange(len(rows))
         ax.errorbar(

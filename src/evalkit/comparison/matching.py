@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from evalkit._validation import (
 from evalkit.comparison._design import outcome_values
 from evalkit.comparison.effects import EffectResult, _effect_rows
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
+from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = ["MatchResult", "match", "matched_effect"]
 
@@ -49,6 +51,18 @@ class MatchResult(TableResult):
     pairs: pd.DataFrame = field(repr=False)
     weights: np.ndarray = field(repr=False)
     replace: bool
+
+    #: How the table is published: ``n_matched + n_unmatched = n_treated``, so a small
+    #: count hides a partner among the three; ``n_controls_used`` (equal to
+    #: ``n_matched`` without replacement) goes with ``n_matched``.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_treated", "n_matched", "n_unmatched"),
+            derived={"n_controls_used": ("n_matched",)},
+            margins=((),),
+            decimals={"caliper": 3},
+        ),
+    }
 
 
 def _greedy_nearest(sorted_values: np.ndarray, queries: np.ndarray, width: float) -> list[int]:

@@ -5,25 +5,33 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from evalkit._plotting import axes
+from evalkit._plotting import axes, merged_bins
 from evalkit._results import TableResult
+from evalkit._stats.arrays import level_counts
 from evalkit._stats.intervals import normal_p_value, normal_quantile
 from evalkit._stats.logistic import fit_logistic
 from evalkit._validation import (
     check_columns,
     check_conf_level,
     check_data,
-    check_integer,
     check_one_of,
     check_probability_range,
 )
 from evalkit.comparison._design import formula_design
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.disclosure import (
+    ACROSS_COUNTS,
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    check_threshold,
+)
 
 __all__ = ["PropensityResult", "TrimResult", "propensity_score", "trim"]
 
@@ -73,6 +81,19 @@ class PropensityResult(TableResult):
     design: np.ndarray = field(repr=False)
     information: np.ndarray = field(repr=False)
 
+    #: How the overlap table is published: counts of people suppressed below the
+    #: threshold (secondary suppression across the groups, whose total is known), the
+    #: score range of a suppressed group blanked.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "overlap": PublicationSpec(
+            counts=("n", "n_outside"),
+            derived={"min": ("n",), "max": ("n",)},
+            margins=((ACROSS_COUNTS,),),
+            decimals={"min": 3, "max": 3},
+            dimensions=("group",),
+        ),
+    }
+
     @property
     def coefficients(self) -> np.ndarray:
         """The logistic coefficients (the ``estimate`` column of ``table``)."""
@@ -84,20 +105,51 @@ class PropensityResult(TableResult):
         low, high = self.support
         return (self.scores >= low) & (self.scores <= high)
 
-    def plot(self, ax=None, *, bins: int = 30):
-        """Mirrored histograms of the scores by group, with the common support; the Axes."""
+    def plot(self, ax=None, *, bins: int = 30, threshold: int = DEFAULT_THRESHOLD):
+        """Mirrored histograms of the scores by group, with the common support; the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        bins : int, default=30
+            Bins of equal width on [0, 1] before merging.
+        threshold : int, default=10
+            No bar shows fewer people: adjacent bins are merged (for both groups at
+            once) until each bar holds 0 or at least ``threshold`` people
+            (:func:`evalkit._plotting.merged_bins`); bar heights are people per
+            ``1/bins`` of score, so a merged (wider) bar is not taller for its width.
+            Merged bins rather than a smoothed density: the tails, where overlap
+            fails, stay visible as bars of real people, and a bar's area is a count
+            that can be checked against the overlap table.
+
+        Raises
+        ------
+        ValueError
+            If ``threshold`` is below 5.
+
+        Warns
+        -----
+        DisclosureWarning
+            If ``threshold`` is below 10.
+        """
+        threshold = check_threshold(threshold)
         ax = axes(ax, (6, 3.5))
-        edges = np.linspace(0, 1, bins + 1)
-        top, _ = np.histogram(self.scores[self.treated], edges)
-        bottom, _ = np.histogram(self.scores[~self.treated], edges)
+        edges, (top, bottom) = merged_bins(
+            [self.scores[self.treated], self.scores[~self.treated]],
+            np.linspace(0, 1, bins + 1),
+            threshold,
+        )
         width = np.diff(edges)
-        ax.bar(edges[:-1], top, width, align="edge", color="C0", label=str(self.treated_label))
-        ax.bar(edges[:-1], -bottom, width, align="edge", color="C1", label="comparison group")
+        scale = 1.0 / (width * bins)
+        ax.bar(edges[:-1], top * scale, width, align="edge", color="C0",
+               label=str(self.treated_label))
+        ax.bar(edges[:-1], -bottom * scale, width, align="edge", color="C1",
+               label="comparison group")
         for bound in self.support:
             ax.axvline(bound, color="grey", linestyle="--", linewidth=1)
         ax.axhline(0, color="black", linewidth=0.5)
         ax.set_xlabel(f"propensity score: P({self.treated_label} | covariates)")
-        ax.set_ylabel("participants (comparison group below)")
+        ax.set_ylabel(f"participants per 1/{bins} of score\n(comparison group below)")
         ax.legend(frameon=False)
         return ax
 
@@ -280,11 +332,12 @@ class TrimResult(TableResult):
         By group: ``n_before``, ``n_excluded``, ``n_after``.
     excluded : pandas.DataFrame or None
         Who was excluded, compared with who was kept, on the ``describe`` columns: one
-        row per variable (level) with ``mean_kept``, ``mean_excluded`` (proportions for
-        levels) and ``smd`` (excluded minus kept). Small cells are blank: all means
-        when fewer than ``threshold`` people were excluded, and a proportion when it
-        stands for 1 to ``threshold - 1`` people (or all but that many of the
-        excluded). ``None`` without ``describe``.
+        row per variable (level) with ``n_kept`` and ``n_excluded`` (people with the
+        level, or with a value of a numeric variable), ``mean_kept``, ``mean_excluded``
+        (proportions for levels) and ``smd`` (excluded minus kept). Small cells are
+        blank: all means when fewer than ``threshold`` people were excluded, and a
+        proportion when it stands for 1 to ``threshold - 1`` people (or all but that
+        many of the excluded). ``None`` without ``describe``.
     data : pandas.DataFrame
         The kept rows, re-indexed 0..n-1 (row-level: not shown in reprs).
     bounds : tuple of float
@@ -296,6 +349,31 @@ class TrimResult(TableResult):
     data: pd.DataFrame = field(repr=False)
     bounds: tuple[float, float]
 
+    #: How the tables are published. ``table``: ``n_before = n_excluded + n_after``
+    #: (a margin across the counts of a row) and the totals over the groups are known,
+    #: so a small count hides a partner in its row and in its column. ``excluded``: the
+    #: means and SMD of a level that fewer than the threshold kept or excluded people
+    #: have are blanked (kept + excluded is a known total of the level: both go), the
+    #: levels of a variable are a margin, and the statistics are rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_before", "n_excluded", "n_after"),
+            margins=((ACROSS_COUNTS,), ("group",)),
+            dimensions=("group",),
+        ),
+        "excluded": PublicationSpec(
+            counts=("n_kept", "n_excluded"),
+            derived={
+                "mean_kept": ("n_kept",),
+                "mean_excluded": ("n_excluded",),
+                "smd": ("n_kept", "n_excluded"),
+            },
+            margins=(("variable", ACROSS_COUNTS), ("variable", "level")),
+            decimals={"mean_kept": 3, "mean_excluded": 3, "smd": PUBLICATION_DECIMALS["smd"]},
+            dimensions=("variable", "level"),
+        ),
+    }
+
 
 def trim(
     data: pd.DataFrame,
@@ -303,7 +381,7 @@ def trim(
     *,
     bounds: tuple[float, float] | None = None,
     describe: Sequence[str] = (),
-    threshold: int = 10,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> TrimResult:
     """Keep people whose propensity score lies in a range (default: the common support).
 
@@ -319,7 +397,8 @@ def trim(
     describe : sequence of str, default=()
         Columns on which to compare the excluded with the kept people.
     threshold : int, default=10
-        Small-cell threshold: the profile of fewer excluded people is not shown.
+        Small-cell threshold (5 at the least): the profile of fewer excluded people is
+        not shown.
 
     Returns
     -------
@@ -331,11 +410,16 @@ def trim(
     ------
     ValueError
         If ``bounds`` (or the common support, when the groups do not overlap) is not
-        ``0 <= low < high <= 1``; ``threshold`` is not a positive integer; a
+        ``0 <= low < high <= 1``; ``threshold`` is not an integer of at least 5; a
         ``describe`` column is missing; ``data`` is empty or has another number of
         rows than the model was fitted on.
     TypeError
         If ``data`` is not a DataFrame.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``threshold`` is below 10.
 
     Notes
     -----
@@ -363,7 +447,7 @@ def trim(
     check_data(data)
     check_columns(data, list(describe))
     _check_same_rows(data, ps)
-    check_integer(threshold, name="threshold", minimum=1, fix="e.g. threshold=10.")
+    threshold = check_threshold(threshold)
     low, high = check_probability_range(ps.support if bounds is None else bounds)
     keep = (ps.scores >= low) & (ps.scores <= high)
     excluded = None
@@ -403,6 +487,8 @@ def _excluded_profile(
         {
             "variable": smd["variable"],
             "level": smd["level"],
+            "n_kept": level_counts(smd["kind"], smd["mean_reference"], smd["n_reference"]),
+            "n_excluded": level_counts(smd["kind"], smd["mean_other"], smd["n_other"]),
             "mean_kept": smd["mean_reference"],
             "mean_excluded": smd["mean_other"],
             "smd": smd["smd"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_conf_level, check_data, check_numbers
 from evalkit.comparison._design import outcome_values
+from evalkit.reporting.disclosure import PublicationSpec
 
 if TYPE_CHECKING:
     from evalkit.comparison.matching import MatchResult
@@ -158,6 +159,16 @@ class RosenbaumResult(TableResult):
     table: pd.DataFrame
     gamma_critical: float
     alpha: float
+
+    #: How the table is published: the pair counts below the threshold suppressed, with
+    #: the bounds computed from them; p-values rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_discordant", "n_treated_better"),
+            derived=("p_upper",),
+            decimals={"p_upper": 3},
+        ),
+    }
 
     def plot(self, ax=None):
         """Upper p-value bound against gamma, with ``alpha``; returns the Axes."""

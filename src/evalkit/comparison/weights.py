@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from evalkit._plotting import axes
+from evalkit._plotting import axes, merged_bins
 from evalkit._results import TableResult
 from evalkit._validation import check_one_of, check_truncate
 from evalkit.comparison._design import ESTIMANDS
 from evalkit.comparison.propensity import PropensityResult
+from evalkit.reporting.disclosure import (
+    ACROSS_COUNTS,
+    DEFAULT_THRESHOLD,
+    PublicationSpec,
+    check_threshold,
+)
 
 __all__ = ["WeightsResult", "effective_sample_size", "propensity_weights"]
 
@@ -99,19 +106,57 @@ class WeightsResult(TableResult):
     weights: np.ndarray = field(repr=False)
     treated: np.ndarray = field(repr=False)
 
-    def plot(self, ax=None, *, bins: int = 30):
-        """Histogram of the weights by group (log scale); returns the Axes."""
+    #: How the table is published: group sizes and truncated counts suppressed below
+    #: the threshold (the total over the groups is known), the weights' summaries of a
+    #: suppressed group blanked, all rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n", "n_truncated"),
+            derived={c: ("n",) for c in ("sum_weights", "min", "max", "mean", "effective_n")},
+            margins=((ACROSS_COUNTS,),),
+            decimals={"sum_weights": 1, "min": 2, "max": 2, "mean": 2, "effective_n": 1},
+            dimensions=("group",),
+        ),
+    }
+
+    def plot(self, ax=None, *, bins: int = 30, threshold: int = DEFAULT_THRESHOLD):
+        """Histograms of the weights by group on a log scale; returns the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        bins : int, default=30
+            Bins of equal width in log weight before merging.
+        threshold : int, default=10
+            No bar shows fewer people: adjacent bins are merged (for both groups at
+            once) until each bar holds 0 or at least ``threshold`` people
+            (:func:`evalkit._plotting.merged_bins`); heights are people per
+            ``1/bins`` of the log range, so a merged bar is not taller for its width.
+            The largest weights, the ones to watch, stay visible as a bar of real
+            people rather than the tail of a smoothed density.
+
+        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
+        """
+        threshold = check_threshold(threshold)
         ax = axes(ax, (6, 3.5))
         positive = self.weights[self.weights > 0]
-        edges = np.geomspace(positive.min(), positive.max() * 1.0001, bins + 1)
+        log_edges = np.linspace(np.log(positive.min()), np.log(positive.max() * 1.0001), bins + 1)
         groups = ((self.table["group"].iloc[0], self.treated), ("comparison", ~self.treated))
-        for (label, member), color in zip(groups, ("C0", "C1"), strict=True):
-            ax.hist(self.weights[member], edges, alpha=0.6, color=color, label=str(label))
+        edges, counts = merged_bins(
+            [np.log(self.weights[member & (self.weights > 0)]) for _, member in groups],
+            log_edges,
+            threshold,
+        )
+        scale = (log_edges[1] - log_edges[0]) / np.diff(edges)
+        for (label, _), count, color in zip(groups, counts, ("C0", "C1"), strict=True):
+            ax.bar(np.exp(edges[:-1]), count * scale, np.diff(np.exp(edges)), align="edge",
+                   alpha=0.6, color=color, label=str(label))
         ax.set_xscale("log")
         if self.cap is not None:
             ax.axvline(self.cap, color="grey", linestyle="--", linewidth=1)
         ax.set_xlabel(f"{self.estimand} weight")
-        ax.set_ylabel("participants")
+        ax.set_ylabel(f"participants per 1/{bins} of the range")
         ax.legend(frameon=False)
         return ax
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_quantile
 from evalkit._stats.logistic import expit
 from evalkit._validation import check_conf_level, check_scores
+from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = ["AUCResult", "delong_auc"]
 
@@ -52,6 +54,16 @@ class AUCResult(TableResult):
     conf_level: float
     auc: np.ndarray = field(repr=False)
     cov: np.ndarray = field(repr=False)
+
+    #: How the table is published: an AUC of fewer than the threshold people (or
+    #: events) is blanked with its counts; rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n", "n_events"),
+            derived=("estimate", "std_error", "ci_low", "ci_high"),
+            decimals=dict.fromkeys(("estimate", "std_error", "ci_low", "ci_high"), 3),
+        ),
+    }
 
 
 def delong_auc(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from scipy import stats
 
 from evalkit._plotting import axes
 from evalkit._results import TableResult
+from evalkit._stats.arrays import indicator_counts
 from evalkit._stats.intervals import normal_p_value, normal_quantile
 from evalkit._validation import (
     check_cluster,
@@ -25,7 +27,7 @@ from evalkit._validation import (
     check_data,
     check_one_of,
 )
-from evalkit.errors import EvalkitWarning
+from evalkit.errors import DisclosureWarning, EvalkitWarning
 from evalkit.predictors.intake import check_predictors
 from evalkit.predictors.marginal_effects import _average_marginal_effects
 from evalkit.predictors.model_frame import (
@@ -37,7 +39,13 @@ from evalkit.predictors.model_frame import (
     _term_labels,
     _wrapped_in_c,
 )
-from evalkit.reporting.disclosure import rare_indicators
+from evalkit.reporting.disclosure import (
+    DEFAULT_THRESHOLD,
+    PublicationSpec,
+    check_threshold,
+    publish,
+    rare_indicators,
+)
 
 __all__ = ["MIN_CLUSTERS", "MIN_EVENTS_PER_VARIABLE", "OddsRatioResult", "odds_ratios"]
 
@@ -47,6 +55,21 @@ MIN_EVENTS_PER_VARIABLE = 10
 MIN_CLUSTERS = 20
 #: Fitted probabilities this close to 0 or 1 signal (quasi-)complete separation.
 _SEPARATION_EPS = 1e-8
+_OR_ESTIMATES = ("estimate", "ci_low", "ci_high", "log_odds_ratio", "std_error", "p_value",
+                 "p_value_holm")
+_AME_ESTIMATES = ("estimate", "std_error", "ci_low", "ci_high", "p_value")
+_LEVEL_COUNTS = ("n_with", "n_without")
+
+
+def _published_estimates(columns: tuple[str, ...]) -> PublicationSpec:
+    """A model table whose rows are blanked where few people have (or lack) the level."""
+    return PublicationSpec(
+        counts=_LEVEL_COUNTS,
+        derived=columns,
+        margins=(("variable", "level"),),
+        decimals={**dict.fromkeys(columns, 3), **{p: 4 for p in columns if p.startswith("p_")}},
+        dimensions=("variable", "level"),
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +81,9 @@ class OddsRatioResult(TableResult):
     table : pandas.DataFrame
         One row per coefficient (intercept excluded): ``term`` (design column),
         ``variable``, ``level`` and ``reference`` (for categorical terms: the level
-        compared and the reference level; missing for numeric terms), ``estimate``
+        compared and the reference level; missing for numeric terms), ``n_with`` and
+        ``n_without`` (people with and without a 0/1 term's level; all people and 0
+        for other terms: :func:`evalkit._stats.arrays.indicator_counts`), ``estimate``
         (odds ratio), ``ci_low``, ``ci_high`` (of the odds ratio), ``log_odds_ratio``
         and its ``std_error``, ``p_value`` and ``p_value_holm`` (Holm-adjusted over the
         rows of the table).
@@ -66,7 +91,8 @@ class OddsRatioResult(TableResult):
         Average marginal effects in percentage points, one row per numeric variable and
         per non-reference level of each categorical variable: ``variable``, ``level``,
         ``reference``, ``kind`` (``"contrast"``: everyone at ``level`` vs everyone at
-        ``reference``; ``"derivative"``: per unit of a numeric variable), ``estimate``,
+        ``reference``; ``"derivative"``: per unit of a numeric variable), ``n_with``,
+        ``n_without`` (as in ``table``, of the level's design column), ``estimate``,
         ``std_error``, ``ci_low``, ``ci_high``, ``p_value``.
     terms : pandas.DataFrame
         Joint Wald test of each model term (all levels of a categorical at once):
@@ -103,7 +129,17 @@ class OddsRatioResult(TableResult):
     conf_level: float
     cov_type: str
 
-    def plot(self, ax=None, *, scale: str = "odds_ratio"):
+    #: How the tables are published: the estimates of a level that fewer than the
+    #: threshold people have (or lack) are blanked with its counts (the two add up to
+    #: ``n``: both go), as :func:`evalkit.reporting.disclosure.rare_indicators`; rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": _published_estimates(_OR_ESTIMATES),
+        "marginal_effects": _published_estimates(_AME_ESTIMATES),
+    }
+
+    def plot(
+        self, ax=None, *, scale: str = "odds_ratio", threshold: int = DEFAULT_THRESHOLD
+    ):
         """Forest plot; returns the Axes.
 
         Parameters
@@ -112,14 +148,24 @@ class OddsRatioResult(TableResult):
         scale : {"odds_ratio", "marginal_effect"}, default="odds_ratio"
             Odds ratios on a log axis (reference line at 1), or average marginal
             effects in percentage points (reference line at 0).
+        threshold : int, default=10
+            Levels that fewer people have (or lack) are listed without an estimate.
 
         Raises
         ------
         ValueError
-            For another ``scale``.
+            For another ``scale``, or ``threshold`` below 5.
+
+        Warns
+        -----
+        DisclosureWarning
+            If ``threshold`` is below 10.
         """
         check_one_of(scale, ["odds_ratio", "marginal_effect"], name="scale")
-        rows = self.table if scale == "odds_ratio" else self.marginal_effects
+        part = "table" if scale == "odds_ratio" else "marginal_effects"
+        shown = publish(self, part, threshold=threshold).table["estimate"].notna()
+        rows = getattr(self, part)
+        rows = rows.assign(**{c: rows[c].where(shown) for c in ("estimate", "ci_low", "ci_high")})
         labels = [
             f"{v}: {lv} vs {rf}"
             if isinstance(lv, str) and isinstance(rf, str)
@@ -201,7 +247,9 @@ def odds_ratios(
         Disclosure control for published tables: the odds ratio and marginal effect
         of a level that fewer than ``min_count`` people have (or lack) are blanked and
         flagged ``suppressed`` (:func:`evalkit.reporting.disclosure.rare_indicators`); the model
-        itself is unchanged. E.g. the report's threshold, 10.
+        itself is unchanged. E.g. the report's threshold, 10 (5 at the least). The
+        published tables (``publish(result, "table")``) blank the same levels at the
+        publication threshold from ``n_with`` and ``n_without``.
 
     Returns
     -------
@@ -219,7 +267,7 @@ def odds_ratios(
         columns or the cluster column), a non-binary outcome, an unknown reference
         level, collinear terms, ``conf_level`` outside (0, 1), or (quasi-)complete
         separation, i.e. a level or combination that predicts the outcome perfectly (the
-        message names it).
+        message names it), or ``min_count`` below 5.
 
     Warns
     -----
@@ -227,6 +275,8 @@ def odds_ratios(
         When there are fewer than 10 events (or non-events) per coefficient (odds ratios
         are then biased away from 1 and CIs too narrow), and when cluster-robust
         standard errors rest on fewer than 20 clusters.
+    DisclosureWarning
+        If ``min_count`` is below 10.
 
     Notes
     -----
@@ -282,6 +332,8 @@ def odds_ratios(
     """
     check_data(data)
     conf_level = check_conf_level(conf_level)
+    if min_count is not None:
+        min_count = check_threshold(min_count, name="min_count")
     outcome, rhs = _split_formula(formula)
     check_columns(data, [outcome])
     check_cluster(data, cluster)
@@ -306,7 +358,12 @@ def odds_ratios(
     table = _odds_ratio_table(_term_labels(spec, frame), names, beta, cov, z)
     terms = _term_tests(spec, names, beta, cov)
     marginal = _average_marginal_effects(spec, frame, variables, x, names, beta, cov, z)
-    rare = [] if min_count is None else rare_indicators(x, names, min_count)
+    table, marginal = _with_level_counts(table, marginal, x, names)
+    rare = []
+    if min_count is not None:
+        with warnings.catch_warnings():  # checked (and warned about) above
+            warnings.simplefilter("ignore", DisclosureWarning)
+            rare = rare_indicators(x, names, min_count)
     table, marginal = _blank_rare_levels(table, marginal, rare)
     return OddsRatioResult(
         table=table,
@@ -427,6 +484,33 @@ def _term_tests(spec, names: list[str], beta: np.ndarray, cov: np.ndarray) -> pd
     terms = pd.DataFrame(rows)
     terms["p_value_holm"] = _holm(terms["p_value"].to_numpy())
     return terms
+
+
+def _with_level_counts(
+    table: pd.DataFrame, marginal: pd.DataFrame, x: np.ndarray, names: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n_with`` and ``n_without`` of each row's design column (after ``reference``, and
+    after ``kind`` in the marginal effects).
+
+    A marginal effect takes the counts of its level's column (of the variable's own
+    column for a 0/1 numeric variable); a derivative those of a numeric term, all rows.
+    """
+    n_with, n_without = indicator_counts(x)
+    counts = dict(zip(names, zip(n_with.tolist(), n_without.tolist(), strict=True), strict=True))
+    rows = [counts[term] for term in table["term"]]
+    by_level = {
+        (v, str(lvl)): c for v, lvl, c in zip(table["variable"], table["level"], rows, strict=True)
+    }
+    everyone = (len(x), 0)
+    effects = [
+        by_level.get((v, str(lvl)), by_level.get((v, "None"), everyone))
+        for v, lvl in zip(marginal["variable"], marginal["level"], strict=True)
+    ]
+    for out, values, after in ((table, rows, "reference"), (marginal, effects, "kind")):
+        position = out.columns.get_loc(after) + 1
+        for j, name in enumerate(_LEVEL_COUNTS):
+            out.insert(position + j, name, [c[j] for c in values])
+    return table, marginal
 
 
 def _blank_rare_levels(

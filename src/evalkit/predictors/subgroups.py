@@ -6,11 +6,13 @@ one group's members much worse.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from evalkit.errors import DisclosureWarning
 from evalkit.predictors.discrimination import _auc_ci, _delong_auc
 
 _SUBGROUP_COLUMNS = [
@@ -19,6 +21,7 @@ _SUBGROUP_COLUMNS = [
     "level",
     "n",
     "n_events",
+    "n_non_events",
     "observed",
     "predicted",
     "observed_minus_predicted",
@@ -99,6 +102,7 @@ def _subgroup_row(
     return {
         "n": len(yy),
         "n_events": int(yy.sum()),
+        "n_non_events": int(len(yy) - yy.sum()),
         "observed": float(yy.mean()),
         "predicted": predicted,
         "observed_minus_predicted": float(yy.mean()) - predicted,
@@ -127,10 +131,13 @@ def _suppress_small_subgroups(table: pd.DataFrame, min_size: int) -> pd.DataFram
 
     if table.empty:
         return table.assign(suppression=pd.Series(dtype=object))
-    return suppress_small_counts(
-        table,
-        "n",
-        threshold=min_size,
-        margins=[["model", "variable"]],
-        derived=list(_SUBGROUP_COLUMNS[4:]),
-    ).table.astype({"n": "Int64", "n_events": "Int64"})
+    with warnings.catch_warnings():  # min_size was checked (and warned about) already
+        warnings.simplefilter("ignore", DisclosureWarning)
+        suppressed = suppress_small_counts(
+            table,
+            "n",
+            threshold=min_size,
+            margins=[["model", "variable"]],
+            derived=list(_SUBGROUP_COLUMNS[4:]),
+        )
+    return suppressed.table.astype({c: "Int64" for c in _SUBGROUP_COLUMNS[3:6]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -36,11 +37,23 @@ from evalkit.predictors.intake import check_predictors
 from evalkit.predictors.learners import _pipelines, _predictor_frame
 from evalkit.predictors.partial_dependence import _top_partial_dependence
 from evalkit.predictors.subgroups import _check_subgroups, _subgroup_table
+from evalkit.reporting.disclosure import (
+    ACROSS_COUNTS,
+    DEFAULT_THRESHOLD,
+    PublicationSpec,
+    check_threshold,
+    publish,
+)
 
 __all__ = ["CrossValidationResult", "cross_validate_models"]
 
 #: Order of the metrics of a model in the table (the AUC difference last).
 _METRIC_ORDER = {"auc": 0, "calibration_slope": 1, "calibration_intercept": 2, "brier": 3}
+_METRIC_STATISTICS = ("estimate", "std_error", "ci_low", "ci_high", "sd_repeats")
+_CALIBRATION_STATISTICS = ("n_effective", "predicted", "observed", "observed_ci_low",
+                           "observed_ci_high")
+_SUBGROUP_STATISTICS = ("observed", "predicted", "observed_minus_predicted", "auc",
+                        "auc_ci_low", "auc_ci_high", "brier")
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,8 @@ class CrossValidationResult(TableResult):
         (estimate ± z SE, within 0 and 1; see :func:`cross_validate_models`).
     subgroups : pandas.DataFrame
         Performance by subgroup: ``model``, ``variable``, ``level``, ``n``,
-        ``n_events``, ``observed``, ``predicted``, ``observed_minus_predicted``,
+        ``n_events``, ``n_non_events``, ``observed``, ``predicted``,
+        ``observed_minus_predicted``,
         ``auc``, ``auc_ci_low``, ``auc_ci_high``, ``brier``, ``suppression``. Subgroups
         smaller than ``min_subgroup_size`` are suppressed (with secondary suppression,
         :func:`evalkit.reporting.disclosure.suppress_small_counts`).
@@ -117,11 +131,45 @@ class CrossValidationResult(TableResult):
     seed: int
     oof: pd.DataFrame = field(repr=False)
 
-    def plot(self, ax=None):
+    #: How the tables are published. ``subgroups``: the events and non-events of a
+    #: subgroup below the threshold are suppressed, with a partner among the levels of
+    #: the same variable (their totals are the sample's events and non-events); the
+    #: subgroup's size and statistics go with them. ``calibration``: tenths of fewer
+    #: than the threshold people blanked. All rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n",), derived=_METRIC_STATISTICS,
+            decimals=dict.fromkeys(_METRIC_STATISTICS, 3),
+        ),
+        "calibration": PublicationSpec(
+            counts=("n",), derived=_CALIBRATION_STATISTICS,
+            decimals={"n_effective": 1, **dict.fromkeys(_CALIBRATION_STATISTICS[1:], 3)},
+        ),
+        "subgroups": PublicationSpec(
+            counts=("n_events", "n_non_events"),
+            derived=("n", *_SUBGROUP_STATISTICS),
+            margins=(("model", "variable", ACROSS_COUNTS),),
+            decimals=dict.fromkeys(_SUBGROUP_STATISTICS, 3),
+            dimensions=("variable", "level"),
+        ),
+        "folds": PublicationSpec(
+            counts=("n", "n_events"), derived=("auc", "brier"),
+            decimals={"auc": 3, "brier": 3},
+        ),
+    }
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
         """Calibration curves (out of fold, with the observed proportions' intervals) and the
-        diagonal; returns the Axes."""
+        diagonal; returns the Axes.
+
+        Tenths of predicted risk with fewer than ``threshold`` people are not drawn.
+        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
+        """
+        shown = publish(self, "calibration", threshold=threshold).table["n"].notna()
+        calibration = self.calibration[shown]
         ax = axes(ax, (4.5, 4.5))
-        for i, (model, curve) in enumerate(self.calibration.groupby("model", sort=False)):
+        for i, (model, curve) in enumerate(calibration.groupby("model", sort=False)):
             ax.errorbar(
                 curve["predicted"],
                 curve["observed"],
@@ -247,7 +295,7 @@ def cross_validate_models(
     cluster: str | None = None,
     subgroups: Sequence[str] = (),
     subgroup_bins: Mapping[str, Sequence[float]] | None = None,
-    min_subgroup_size: int = 10,
+    min_subgroup_size: int = DEFAULT_THRESHOLD,
     n_permutations: int = 5,
     n_partial_dependence: int = 3,
     conf_level: float = 0.95,
@@ -287,7 +335,9 @@ def cross_validate_models(
         Band edges (left-closed) for numeric subgroup columns, e.g.
         ``{"age": [16, 26, 34, 46, 71]}``.
     min_subgroup_size : int, default=10
-        Smaller subgroups are suppressed in the subgroup table.
+        Smaller subgroups are suppressed in the subgroup table (5 at the least); the
+        published table (``publish(result, "subgroups")``) also suppresses small
+        numbers of events or non-events.
     n_permutations : int, default=5
         Shuffles per predictor and held-out fold for permutation importance (0: none).
     n_partial_dependence : int, default=3
@@ -319,8 +369,13 @@ def cross_validate_models(
         values in ``fold_group`` or ``cluster``, fewer groups than folds, ``n_splits`` below
         2, ``n_repeats`` below 1, a negative ``n_permutations`` or
         ``n_partial_dependence``, ``conf_level`` outside (0, 1), a date predictor, a
-        numeric subgroup column with many values and no bands, or a fold without both
-        outcomes.
+        numeric subgroup column with many values and no bands, a fold without both
+        outcomes, or ``min_subgroup_size`` below 5.
+
+    Warns
+    -----
+    DisclosureWarning
+        If ``min_subgroup_size`` is below 10.
 
     Notes
     -----
@@ -420,6 +475,7 @@ def cross_validate_models(
     n_repeats = check_integer(n_repeats, name="n_repeats", minimum=1)
     check_integer(n_permutations, name="n_permutations", minimum=0, fix="0 for none.")
     check_integer(n_partial_dependence, name="n_partial_dependence", minimum=0, fix="0 for none.")
+    min_subgroup_size = check_threshold(min_subgroup_size, name="min_subgroup_size")
     check_binary_outcome(data, outcome)
     check_fold_group(data, fold_group, n_splits=n_splits)
     check_cluster(data, cluster)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from scipy import stats
 
 from evalkit._plotting import axes
 from evalkit._results import TableResult
+from evalkit._stats.arrays import level_counts
 from evalkit._stats.intervals import normal_quantile
 from evalkit._stats.logistic import expit
 from evalkit._stats.mestimation import sandwich
@@ -38,10 +40,19 @@ from evalkit._validation import (
 )
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.questionnaire._columns import coded_covariates, score_values
+from evalkit.reporting.disclosure import (
+    ACROSS_COUNTS,
+    DEFAULT_THRESHOLD,
+    PUBLICATION_DECIMALS,
+    PublicationSpec,
+    publish,
+)
 
 __all__ = ["AttritionResult", "attrition_analysis"]
 
 ATTRITION_METHODS = ("complete_case", "ipw", "multiple_imputation")
+_ESTIMATES = ("estimate", "std_error", "ci_low", "ci_high")
+_SMD_COUNTS = ("n_reference", "n_other", "n_non_completers", "n_completers")
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,9 @@ class AttritionResult(TableResult):
     smd : pandas.DataFrame
         Completers vs non-completers at baseline
         (:func:`evalkit.descriptives.standardized_mean_difference`, completers minus
-        non-completers); with ``group``, within each group (column ``group``).
+        non-completers), within each group (column ``group``; ``"all"`` without
+        ``group``), with ``n_non_completers`` and ``n_completers``: the people with
+        the level (with a value of a numeric variable) among each.
     response_model : pandas.DataFrame
         Logistic model of answering the post questionnaire: ``term``, ``estimate``
         (log-odds), ``std_error``, ``p_value``.
@@ -88,10 +101,50 @@ class AttritionResult(TableResult):
     response_rate: float
     max_weight: float
 
-    def plot(self, ax=None):
-        """Estimates of the mean change by method (and group), with intervals; return the Axes."""
+    #: How the tables are published. ``table``: estimates about fewer than the threshold
+    #: people (or responders) blanked; the groups of a method add up to the whole
+    #: sample, so a suppressed count hides a partner among them. ``smd``: the SMD and
+    #: means of a level that fewer than the threshold completers or non-completers have
+    #: are blanked (the levels of a variable within a group are a margin); SMDs to 2
+    #: decimals, so that none gives a suppressed count back.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n", "n_responded"),
+            derived=(*_ESTIMATES, "df"),
+            margins=(("method", ACROSS_COUNTS),),
+            decimals={**dict.fromkeys(_ESTIMATES, 3), "df": 1},
+        ),
+        "smd": PublicationSpec(
+            counts=_SMD_COUNTS,
+            derived={
+                "mean_reference": ("n_non_completers",),
+                "sd_reference": ("n_non_completers",),
+                "mean_other": ("n_completers",),
+                "sd_other": ("n_completers",),
+                "smd": ("n_non_completers", "n_completers"),
+                "variance_ratio": ("n_non_completers", "n_completers"),
+            },
+            margins=(("group", "variable", ACROSS_COUNTS),),
+            decimals={
+                "mean_reference": 3, "mean_other": 3, "sd_reference": 3, "sd_other": 3,
+                "smd": PUBLICATION_DECIMALS["smd"], "variance_ratio": PUBLICATION_DECIMALS["ratio"],
+            },
+            dimensions=("group", "variable", "level"),
+        ),
+    }
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+        """Estimates of the mean change by method (and group), with intervals; return the Axes.
+
+        Estimates about fewer than ``threshold`` people (or responders) are not drawn.
+        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
+        """
+        shown = publish(self, "table", threshold=threshold).table["estimate"].notna()
         ax = axes(ax, (5, 2.5))
-        t = self.table
+        t = self.table.assign(
+            **{c: self.table[c].where(shown) for c in ("estimate", "ci_low", "ci_high")}
+        )
         methods = list(dict.fromkeys(t["method"]))
         levels = list(dict.fromkeys(t["group"])) if "group" in t else [None]
         step = 0.5 / len(levels)
@@ -289,7 +342,7 @@ def attrition_analysis(
     return AttritionResult(
         table=pd.DataFrame([row for rows, _ in estimates for row in rows]),
         difference=None if group is None else _difference_table(estimates, sample.labels),
-        smd=_completer_smd(sample, pre, baseline, group),
+        smd=_completer_smd(sample, pre, baseline),
         response_model=response_model,
         conf_level=conf_level,
         n_imputations=int(n_imputations),
@@ -367,9 +420,7 @@ def _check_completers(
             )
 
 
-def _completer_smd(
-    sample: _Sample, pre: str, baseline: list[str], group: str | None
-) -> pd.DataFrame:
+def _completer_smd(sample: _Sample, pre: str, baseline: list[str]) -> pd.DataFrame:
     """SMDs of completers vs non-completers at baseline (within each group)."""
     smd_frame = sample.frame[[*baseline]].copy()
     smd_frame[pre] = sample.pre
@@ -380,11 +431,14 @@ def _completer_smd(
             smd_frame[sample.member[:, j] == 1], [pre, *baseline], "_completer",
             reference="non-completer",
         ).table
-        smds.append(part if label is None else part.assign(group=label))
-    smd = pd.concat(smds, ignore_index=True)
-    if group is not None:
-        smd = smd[["group", *smd.columns[:-1]]]
-    return smd
+        part.insert(0, "group", "all" if label is None else label)
+        at = part.columns.get_loc("n_other") + 1
+        part.insert(at, "n_non_completers",
+                    level_counts(part["kind"], part["mean_reference"], part["n_reference"]))
+        part.insert(at + 1, "n_completers",
+                    level_counts(part["kind"], part["mean_other"], part["n_other"]))
+        smds.append(part)
+    return pd.concat(smds, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from scipy import stats
 
 from evalkit._plotting import axes
 from evalkit._results import TableResult
+from evalkit._stats.arrays import indicator_counts
 from evalkit._stats.intervals import normal_quantile
 from evalkit._validation import (
     check_columns,
@@ -32,6 +33,10 @@ from evalkit._validation import (
     check_weights,
 )
 from evalkit.questionnaire._columns import coded_covariates, score_values
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
+
+_TESTS = ("estimate", "std_error", "ci_low", "ci_high", "statistic", "p_value")
+_TEST_DECIMALS = {**dict.fromkeys(_TESTS[:4], 3), "statistic": 2, "p_value": 4}
 
 __all__ = ["AncovaResult", "PairedChangeResult", "ancova", "paired_change"]
 
@@ -79,10 +84,32 @@ class PairedChangeResult(TableResult):
     reliability: float | None
     rci_threshold: float
 
-    def plot(self, ax=None):
-        """Effect sizes d_z, d_av and g_av with their intervals; return the Axes."""
+    #: How the tables are published: the change of fewer than the threshold pairs is
+    #: blanked (``df`` gives ``n`` back, so it goes too); the reliable change categories
+    #: below the threshold are suppressed with a partner (they add up to ``n``), their
+    #: shares with them; all rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n",), derived=(*_TESTS, "df"), decimals=_TEST_DECIMALS,
+        ),
+        "reliable_change": PublicationSpec(
+            counts=("n",),
+            derived=("share",),
+            margins=((),),
+            decimals={"share": 3},
+            dimensions=("category",),
+        ),
+    }
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+        """Effect sizes d_z, d_av and g_av with their intervals; return the Axes.
+
+        Nothing is drawn for fewer than ``threshold`` pairs. Raises ``ValueError`` if
+        ``threshold`` is below 5; warns (``DisclosureWarning``) below 10.
+        """
+        shown = publish(self, "table", threshold=threshold).table["n"].notna()
         ax = axes(ax, (5, 2.2))
-        t = self.table[self.table["term"].isin(["d_z", "d_av", "g_av"])]
+        t = self.table[self.table["term"].isin(["d_z", "d_av", "g_av"]) & shown]
         y = np.arange(len(t))
         ax.errorbar(
             t["estimate"],
@@ -399,9 +426,11 @@ class AncovaResult(TableResult):
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per coefficient: ``term``, ``estimate``, ``std_error``, ``ci_low``,
-        ``ci_high``, ``statistic``, ``p_value``, ``n``. The group term is named
-        ``"<group>[<other>]"``: the adjusted difference other − reference.
+        One row per coefficient: ``term``, ``n_with`` and ``n_without`` (people with
+        and without a 0/1 term's level; all and 0 for other terms:
+        :func:`evalkit._stats.arrays.indicator_counts`), ``estimate``, ``std_error``,
+        ``ci_low``, ``ci_high``, ``statistic``, ``p_value``, ``n``. The group term is
+        named ``"<group>[<other>]"``: the adjusted difference other − reference.
     difference : float
         Adjusted mean difference of the post score, other − reference group.
     reference, other : object
@@ -424,6 +453,20 @@ class AncovaResult(TableResult):
     conf_level: float
     n: int
     n_clusters: int | None
+
+    #: How the table is published: a term that fewer than the threshold people have (or
+    #: lack), e.g. a gender level of 5 people, is blanked with its counts (they add up
+    #: to ``n``: both go), as :func:`evalkit.reporting.disclosure.rare_indicators`;
+    #: rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n_with", "n_without"),
+            derived=(*_TESTS, "n"),
+            margins=(("term",),),
+            decimals=_TEST_DECIMALS,
+            dimensions=("term",),
+        ),
+    }
 
 
 def ancova(
@@ -586,9 +629,12 @@ def _fit_ols(
 def _coefficient_table(fit, terms: pd.Index, conf_level: float, n: int) -> pd.DataFrame:
     """One row per coefficient with its standard error, interval, test and ``n``."""
     ci = np.asarray(fit.conf_int(alpha=1.0 - conf_level))
+    n_with, n_without = indicator_counts(np.asarray(fit.model.exog))
     return pd.DataFrame(
         {
             "term": list(terms),
+            "n_with": n_with,
+            "n_without": n_without,
             "estimate": np.asarray(fit.params),
             "std_error": np.asarray(fit.bse),
             "ci_low": ci[:, 0],

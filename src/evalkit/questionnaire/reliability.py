@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,14 @@ from evalkit._validation import (
 )
 from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire.scales import Scale
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
+
+_INTERVAL = ("estimate", "ci_low", "ci_high")
+#: A reliability coefficient as published: blank when fewer than the threshold people
+#: answered every item, rounded.
+_COEFFICIENT = PublicationSpec(counts=("n",), derived=_INTERVAL,
+                               decimals=dict.fromkeys(_INTERVAL, 3))
+_ITEM_STATISTICS = ("mean", "sd", "item_total_r", "alpha_if_deleted")
 
 __all__ = [
     "AlphaResult",
@@ -100,6 +109,8 @@ class AlphaResult(TableResult):
     table: pd.DataFrame
     estimate: float
     conf_level: float
+
+    publication: ClassVar[dict[str, PublicationSpec]] = {"table": _COEFFICIENT}
 
 
 def cronbach_alpha(
@@ -205,6 +216,8 @@ class OmegaResult(TableResult):
     loadings: pd.DataFrame
     estimate: float
     conf_level: float
+
+    publication: ClassVar[dict[str, PublicationSpec]] = {"table": _COEFFICIENT}
 
 
 def _one_factor_ml(
@@ -425,11 +438,28 @@ class ItemAnalysisResult(TableResult):
     table: pd.DataFrame
     alpha: float
 
-    def plot(self, ax=None):
-        """Corrected item-total correlation per item; return the Axes."""
+    #: Item statistics as published: blank for an item fewer than the threshold people
+    #: answered, rounded.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=("n",),
+            derived=_ITEM_STATISTICS,
+            decimals={"mean": 2, "sd": 2, "item_total_r": 3, "alpha_if_deleted": 3},
+            dimensions=("item",),
+        ),
+    }
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+        """Corrected item-total correlation per item; return the Axes.
+
+        Items that fewer than ``threshold`` people answered have no bar. Raises
+        ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``) below
+        10.
+        """
+        shown = publish(self, "table", threshold=threshold).table["n"].notna()
         ax = axes(ax, (5, 0.3 * len(self.table) + 1))
         y = np.arange(len(self.table))
-        ax.barh(y, self.table["item_total_r"], color="C0")
+        ax.barh(y, self.table["item_total_r"].where(shown), color="C0")
         ax.axvline(0, color="grey", linewidth=1)
         ax.set_yticks(y, self.table["item"])
         ax.invert_yaxis()

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit._plotting import axes
+from evalkit._plotting import axes, merged_bins
 from evalkit._results import TableResult
 from evalkit._validation import (
     check_columns,
@@ -26,6 +27,16 @@ from evalkit._validation import (
 )
 from evalkit.data.schema import EXIT_GROUPS
 from evalkit.errors import DataError
+from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
+
+#: The summary of scored questionnaires as published: the scored and unscored counts
+#: below the threshold suppressed (their sum ``n`` goes with either), the statistics
+#: of a suppressed number of scores blanked, rounded.
+_SCORE_SUMMARY = PublicationSpec(
+    counts=("n_scored", "n_unscored"),
+    derived={"n": ("n_scored", "n_unscored"), "mean": ("n_scored",), "sd": ("n_scored",)},
+    decimals={"mean": 2, "sd": 2},
+)
 
 __all__ = [
     "PrePostResult",
@@ -289,12 +300,35 @@ class ScaleScoreResult(TableResult):
     table: pd.DataFrame
     scale: Scale
 
-    def plot(self, ax=None):
-        """Histogram of the scores; return the Axes."""
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=_SCORE_SUMMARY.counts,
+            derived={**_SCORE_SUMMARY.derived_from(), "min": ("n_scored",),
+                     "max": ("n_scored",)},
+            decimals={**_SCORE_SUMMARY.decimals, "min": 2, "max": 2},
+        ),
+    }
+
+    def plot(self, ax=None, *, bins: int = 20, threshold: int = DEFAULT_THRESHOLD):
+        """Histogram of the scores; return the Axes.
+
+        Adjacent bins are merged until every bar holds 0 or at least ``threshold``
+        questionnaires (:func:`evalkit._plotting.merged_bins`), with heights per
+        ``1/bins`` of the range so a merged bar is not taller for its width. Raises
+        ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
+        below 10.
+        """
+        threshold = check_threshold(threshold)
+        scores = self.scores["score"].dropna().to_numpy()
+        low, high = (scores.min(), scores.max()) if scores.size else (0.0, 1.0)
+        start = np.linspace(low, high if high > low else low + 1.0, bins + 1)
+        edges, (counts,) = merged_bins([scores], start, threshold)
+        width = np.diff(edges)
         ax = axes(ax, (5, 3))
-        ax.hist(self.scores["score"].dropna(), bins=20, color="C0")
+        ax.bar(edges[:-1], counts * (start[1] - start[0]) / width, width, align="edge",
+               color="C0")
         ax.set_xlabel(f"{self.scale.name} score ({self.scale.scoring})")
-        ax.set_ylabel("questionnaires")
+        ax.set_ylabel(f"questionnaires per 1/{bins} of the range")
         return ax
 
 
@@ -392,7 +426,8 @@ class PrePostResult(TableResult):
         answered), the participants' columns when given, and ``job_within_6_months``
         (first exit a job within 183 days of intake) when they have exit columns.
     table : pandas.DataFrame
-        One row per wave: ``wave``, ``n`` questionnaires, ``n_scored``, ``mean``, ``sd``.
+        One row per wave: ``wave``, ``n`` questionnaires, ``n_scored``,
+        ``n_unscored``, ``mean``, ``sd``.
     scale : Scale
         The scale definition used.
     """
@@ -401,25 +436,43 @@ class PrePostResult(TableResult):
     table: pd.DataFrame
     scale: Scale
 
-    def plot(self, ax=None):
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=_SCORE_SUMMARY.counts,
+            derived=_SCORE_SUMMARY.derived_from(),
+            decimals=_SCORE_SUMMARY.decimals,
+            dimensions=("wave",),
+        ),
+    }
+
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
         """Paired distributions: pre and post scores of the people with both; return the Axes.
 
         Violins of the pre and the post scores of the same participants (complete
         pairs only, so the two shapes are comparable), with the quartiles marked and
         the mean of each wave (95% t interval) joined by a line: the paired mean
-        change. Individual trajectories are not drawn (row-level data).
+        change. Individual trajectories are not drawn (row-level data), nor
+        distributions of fewer than ``threshold`` people.
 
         Raises
         ------
         ValueError
-            If fewer than 2 participants have both a pre and a post score.
+            If fewer than 2 participants, or fewer than ``threshold``, have both a pre
+            and a post score; if ``threshold`` is below 5.
+
+        Warns
+        -----
+        DisclosureWarning
+            If ``threshold`` is below 10.
         """
+        threshold = check_threshold(threshold)
         both = self.data[["score_pre", "score_post"]].dropna()
         n = len(both)
-        if n < 2:
+        if n < max(2, threshold):
             raise ValueError(
-                f"need at least 2 participants with both a pre and a post score to plot, "
-                f"but got {n}."
+                f"need at least {max(2, threshold)} participants with both a pre and a post "
+                "score to plot (the disclosure threshold): a distribution of fewer people "
+                "shows individuals' scores; report the table instead."
             )
         ax = axes(ax, (4.5, 3.5))
         values = [both["score_pre"].to_numpy(), both["score_post"].to_numpy()]
@@ -563,6 +616,7 @@ def _side_by_side(
                 "wave": label,
                 "n": len(part),
                 "n_scored": int(part["score"].notna().sum()),
+                "n_unscored": int(part["score"].isna().sum()),
                 "mean": part["score"].mean(),
                 "sd": part["score"].std(),
             }

@@ -182,7 +182,8 @@ def suppress_small_counts(
     primary = (counts >= low) & (counts < threshold)
     forced = np.zeros_like(primary) if hidden is None else np.asarray(hidden, bool) & ~primary
     codes = [
-        table.groupby(list(margin), sort=False, observed=True).ngroup().to_numpy()
+        table.groupby(list(margin), sort=False, observed=True, dropna=False)
+        .ngroup().to_numpy()
         if margin
         else np.zeros(len(table), dtype=int)
         for margin in margins

@@ -51,7 +51,8 @@ class PublicationSpec:
     Attributes
     ----------
     counts : tuple of str
-        Columns holding numbers of people; each cell is suppressed on its own.
+        Columns holding numbers of people; each cell is suppressed on its own. A
+        missing count (suppressed by the analysis already) stays suppressed.
     derived : mapping or sequence of str, default=()
         Statistics computed from the counts (percentages, means, SMDs, estimates of a
         curve): blanked where a count they come from is suppressed. A sequence means
@@ -283,9 +284,15 @@ def _suppress(
 ) -> pd.DataFrame:
     """Suppression status (``""``, ``"secondary"``, ``"primary"``) of every count cell."""
     long = _long_cells(table, spec)
+    # A count already missing was suppressed by the analysis (e.g. a subgroup below
+    # ``min_subgroup_size``): it stays hidden and counts as hidden in its margins.
+    missing = long[_N].isna().to_numpy()
+    long[_N] = long[_N].fillna(0.0)
     hidden = locked = None
     if ledger is not None and spec.dimensions:
         hidden, locked = ledger.status(_cell_keys(table, spec, population))
+    if missing.any():
+        hidden = missing if hidden is None else hidden | missing
     result = suppress_small_counts(
         long, _N, threshold=threshold, margins=[list(m) for m in spec.margins],
         hidden=hidden, locked=locked,
