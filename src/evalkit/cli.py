@@ -34,6 +34,7 @@ _TABLES = ("participants", "questionnaire", "costs")  # = evalkit.data.TABLES, c
 
 def _validate(args: argparse.Namespace) -> int:
     from evalkit.data import guess_table, load_table
+    from evalkit.data.identifiers import HIDDEN
 
     path = Path(args.path)
     table = args.table or guess_table(path, sheet=args.sheet)
@@ -55,7 +56,9 @@ def _validate(args: argparse.Namespace) -> int:
         shown = min(SHOWN_REJECTED, len(result.rejected))
         print(f"\nFirst {shown} of {len(result.rejected)} rejected entries (file row, column):")
         for row in result.rejected.head(SHOWN_REJECTED).itertuples(index=False):
-            if row.column:
+            if row.value == HIDDEN:  # ids and identifier-like values are never printed
+                print(f"  row {row.row}: {row.column} (value hidden): {row.reason}")
+            elif row.column:
                 print(f"  row {row.row}: {row.column} = {row.value!r}: {row.reason}")
             else:
                 print(f"  row {row.row}: {row.reason}")

@@ -44,12 +44,12 @@ ROW_PROBLEMS = {
         (5, "exit_type", "expected one of ['job_permanent'"),
     ],
     "duplicate_ids.csv": [
-        (3, "participant_id", "duplicate key (participant_id=P00002) also on row(s) 7, 11"),
+        (3, "participant_id", "duplicate key (participant_id) also on row(s) 7, 11"),
         (7, "participant_id", "also on row(s) 3, 11"),
         (11, "participant_id", "also on row(s) 3, 7"),
     ],
     "duplicate_ids_and_bad_age.csv": [
-        (2, "participant_id", "duplicate key (participant_id=P00001) also on row(s) 6"),
+        (2, "participant_id", "duplicate key (participant_id) also on row(s) 6"),
         (6, "age", "whole number from 16 to 70"),
         (6, "participant_id", "also on row(s) 2"),
     ],
