@@ -75,6 +75,13 @@ ROW_PROBLEMS = {
         (5, "exit_date", "on or before the intake date"),
     ],
     "excel_blank_row.xlsx": [(5, "", "empty row")],
+    "duplicate_ids_case.csv": [  # " p00002 " is P00002: ids ignore case and spaces
+        (3, "participant_id", "duplicate key (participant_id) also on row(s) 5"),
+        (5, "participant_id", "duplicate key (participant_id) also on row(s) 3"),
+    ],
+    "id_is_an_email.csv": [
+        (4, "participant_id", "participant_id looks like an e-mail address, not a pseudonym"),
+    ],
 }
 
 FILE_ERRORS = {
@@ -89,12 +96,17 @@ FILE_ERRORS = {
     "not_utf8.csv": "not UTF-8 text .* re-export the file as CSV UTF-8",
     "duplicate_column.csv": r"column\(s\) \['age'\] appear more than once",
     "header_not_on_row_1.xlsx": "The header does not seem to be on row 1",
+    "no_header.csv": r"line 1 looks like a data row, not a header: \d+ of its 18 cells",
+    "ids_are_emails.csv": r"12 of the 12 distinct values of column 'participant_id' look like "
+    r"an e-mail address, not a pseudonym .* evalkit pseudonymise ids_are_emails.csv OUT "
+    "--key-file KEY",
 }
 
 # Every file of the corpus that loads: (table, sheet, warning expected)
 CORPUS = {
     **{name: ("participants", None, None) for name in ROW_PROBLEMS},
     "identifiers.csv": ("participants", None, IdentifierWarning),
+    "identifiers_by_content.csv": ("participants", None, IdentifierWarning),
     "extra_column_and_name_variant.csv": ("participants", None, EvalkitWarning),
     "excel_export.xlsx": ("participants", "participants", None),
     "questionnaire_problems.csv": ("questionnaire", None, None),

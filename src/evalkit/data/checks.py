@@ -133,7 +133,7 @@ def _identifier_id_problems(
             problems.add(
                 rows.index.to_numpy(),
                 column,
-                None,
+                text[column],  # shown as "(hidden: identifier)" in the rejected table
                 f"{column} looks like {_with_article(IDENTIFIER_KINDS[kind])}, not a pseudonym; "
                 "replace the ids with keyed pseudonyms (evalkit pseudonymise)",
             )
