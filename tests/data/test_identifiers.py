@@ -22,7 +22,6 @@ from evalkit.data.identifiers import (
     normalised_name,
     value_kind,
 )
-from evalkit.data.outcomes import job_within
 from tests.data.corpus import BAD, GOOD
 from tests.data.make_bad_files import national_number
 
@@ -262,17 +261,6 @@ def test_orphan_questionnaire_ids_are_hidden():
     result = load_questionnaire(BAD / "questionnaire_problems.csv", participants=participants)
     ids = result.rejected[result.rejected["column"].str.startswith("participant_id")]
     assert len(ids) == 3 and ids["value"].eq(HIDDEN).all()
-
-
-def test_unknown_exit_types_that_may_be_identifiers_are_not_shown():
-    data = load_participants(GOOD / "participants.csv").data.astype({"exit_type": object})
-    data.loc[0, "exit_type"] = "job"
-    with pytest.raises(ValueError, match=r"has values \['job'\] that are not exit types"):
-        job_within(data, 12)
-    data.loc[0, "exit_type"] = "someone@example.org"
-    with pytest.raises(ValueError, match=r"has 1 distinct values \(not shown\)") as info:
-        job_within(data, 12)
-    assert "someone" not in str(info.value)
 
 
 # --------------------------------------------------------------------------- property
