@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evalkit.data.identifiers import _with_article, value_kind
+from evalkit.data.identifiers import _value_kinds, _with_article
 from evalkit.data.rejected import _lines_text, _Problems
 from evalkit.data.schema import IDENTIFIER_KINDS, PARTICIPANTS, Column, Table
 
@@ -127,9 +127,8 @@ def _identifier_id_problems(
     """Rows whose id looks like an e-mail, phone or national number or a name (a column
     mostly made of them refuses the whole file, in :mod:`evalkit.data.header`)."""
     for column in (c.name for c in table.columns if c.kind == "id"):
-        ids = text.loc[parsed.index, column].dropna()
-        kinds = ids.map(dict(_id_kinds(ids.unique())))
-        for kind, rows in kinds.dropna().groupby(kinds.dropna(), sort=False):
+        kinds = _value_kinds(text.loc[parsed.index, column], person_names=True).dropna()
+        for kind, rows in kinds.groupby(kinds, sort=False):
             problems.add(
                 rows.index.to_numpy(),
                 column,
@@ -137,11 +136,6 @@ def _identifier_id_problems(
                 f"{column} looks like {_with_article(IDENTIFIER_KINDS[kind])}, not a pseudonym; "
                 "replace the ids with keyed pseudonyms (evalkit pseudonymise)",
             )
-
-
-def _id_kinds(values) -> list[tuple[str, str | None]]:
-    """(id, kind of identifier it looks like or None) for distinct ids."""
-    return [(v, value_kind(v, person_names=True)) for v in values]
 
 
 def _participant_rules(parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems) -> None:
