@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from evalkit import DataError, IdentifierWarning
@@ -305,8 +305,10 @@ def test_no_planted_identifier_appears_anywhere_in_a_load_result(headers, plante
         try:
             result = load_participants(io.StringIO(text))
         except DataError as exc:
+            event("refused")
             outputs = [str(exc)]
         else:
+            event(f"loaded, {result.n_rejected} rows rejected")
             assert result.n_valid + result.n_rejected == result.n_read == 12
             outputs = [
                 repr(result), result._repr_html_(), result.data.to_csv(),
