@@ -117,8 +117,8 @@ def _refuse_identifier_ids(where: str, raw: pd.DataFrame, spec: Table) -> None:
             raise DataError(
                 f"{where}: {n_match} of the {n_values} distinct values of column "
                 f"{column.name!r} look like {_with_article(IDENTIFIER_KINDS[kind])}, not a "
-                "pseudonym (values not "
-                "shown); evalkit does not load direct identifiers as ids. Replace them with "
+                "pseudonym (values not shown); evalkit does not load direct identifiers as "
+                "ids. Replace them with "
                 f"keyed pseudonyms first: evalkit pseudonymise {Path(where).name} OUT "
                 "--key-file KEY (keep KEY apart from the data; --new-key creates one), "
                 "then load OUT."

@@ -103,7 +103,8 @@ class IdentifierColumn:
     Attributes
     ----------
     column : str
-        The column's name as normalised at load (``e_mail``).
+        The column's name: as normalised by the loader (``e_mail``); as in the file for
+        :func:`evalkit.data.pseudonymise.pseudonymise` (``E-mail``).
     kind : str
         A key of :data:`evalkit.data.schema.IDENTIFIER_KINDS` (``"email"``).
     found_by : {"name", "content"}
