@@ -116,3 +116,70 @@ def test_synth_writes_the_shipped_files(tmp_path, capsys):
         written = hashlib.sha256((tmp_path / f"{name}.csv").read_bytes()).hexdigest()
         shipped = hashlib.sha256((ROOT / "evaldata" / f"{name}.csv").read_bytes()).hexdigest()
         assert written == shipped
+
+
+def test_validate_hides_ids_and_refuses_ids_that_are_identifiers(capsys):
+    assert main(["validate", str(BAD / "duplicate_ids_case.csv")]) == 0
+    out = capsys.readouterr().out
+    hidden = "row 3: participant_id (value hidden): duplicate key (participant_id) also on row(s) 5"
+    assert hidden in out
+    assert "p00002" not in out.lower()
+    assert main(["validate", str(BAD / "ids_are_emails.csv")]) == 2
+    captured = capsys.readouterr()
+    assert "evalkit pseudonymise ids_are_emails.csv OUT --key-file KEY" in captured.err
+    assert "example.org" not in captured.err + captured.out
+    argv = ["validate", str(BAD / "no_header.csv"), "--table", "participants"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "line 1 looks like a data row" in err and "P00001" not in err
+
+
+def test_validate_names_identifier_columns_found_by_content(capsys):
+    assert main(["validate", str(BAD / "identifiers_by_content.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "contact: e-mail address (by content)" in out
+    assert "@" not in out and "0470" not in out
+
+
+def test_pseudonymise_with_a_new_key_then_the_same_key(tmp_path, capsys):
+    key, out = tmp_path / "key", tmp_path / "shared.csv"
+    argv = ["pseudonymise", str(BAD / "identifiers.csv"), str(out), "--key-file", str(key)]
+    assert main([*argv, "--new-key"]) == 0
+    printed = capsys.readouterr().out
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert "pseudonymised  participant_id, mentor_id (HMAC-SHA-256" in printed
+    assert "dropped        E-mail: e-mail address (by name)" in printed
+    assert "new key" in printed
+    secret = key.read_bytes().strip()
+    for leak in (secret.decode(), "example.org", "Someone", "P00001", "M0279"):
+        assert leak not in printed and leak.encode() not in out.read_bytes()
+    first = out.read_bytes()
+    assert main(argv) == 0 and out.read_bytes() == first  # same key, same pseudonyms
+    capsys.readouterr()
+    assert main([*argv, "--new-key"]) == 2  # a key is never overwritten
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_pseudonymise_key_file_errors_and_notes(tmp_path, capsys):
+    out = tmp_path / "shared.csv"
+    argv = ["pseudonymise", str(GOOD / "participants.csv"), str(out), "--key-file"]
+    assert main([*argv, str(tmp_path / "missing")]) == 2
+    assert "key file not found; create one with --new-key" in capsys.readouterr().err
+    short = tmp_path / "short"
+    short.write_text("not a key\n")
+    assert main([*argv, str(short)]) == 2
+    err = capsys.readouterr().err
+    assert "holds 9 bytes; a key needs at least 32" in err and "not a key" not in err
+    shared = tmp_path / "shared_key"
+    shared.write_text("x" * 40)
+    shared.chmod(0o644)
+    assert main([*argv, str(shared), "--columns", "participant_id"]) == 0
+    printed = capsys.readouterr().out
+    assert "is readable by other users; chmod 600" in printed
+    assert "pseudonymised  participant_id (" in printed and "M0279" in out.read_text()
+
+
+def test_pseudonymise_is_listed_in_the_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "pseudonymise" in capsys.readouterr().out

@@ -29,6 +29,7 @@ __all__ = [
     "check_probability_range",
     "check_rng",
     "check_scores",
+    "check_secret_key",
     "check_subset",
     "check_truncate",
     "check_two_groups",
@@ -329,6 +330,20 @@ def check_scores(
                 "clusters=None for independent people."
             )
     return y, scores
+
+
+def check_secret_key(key: object, *, minimum: int, fix: str) -> bytes:
+    """Return ``key`` as bytes if it is bytes (or str, UTF-8 encoded) of ``minimum`` bytes
+    or more; else raise ``TypeError``/``ValueError`` naming its length, never the key."""
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    if not isinstance(key, bytes | bytearray):
+        raise TypeError(f"key must be bytes, but was a {type(key).__name__}; {fix}")
+    if len(key) < minimum:
+        raise ValueError(
+            f"key must be at least {minimum} bytes, but has {len(key)} (not shown); {fix}"
+        )
+    return bytes(key)
 
 
 def check_subset(values: Sequence[object], allowed: Sequence[object], *, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate``, ``evalkit synth``, ``evalkit report``.
+"""Command line: ``evalkit validate``, ``pseudonymise``, ``synth`` and ``report``.
 
 A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic` and
 :mod:`evalkit.reporting.runner`. Exit status 0 on success, 2 on a data or usage error
@@ -34,6 +34,7 @@ _TABLES = ("participants", "questionnaire", "costs")  # = evalkit.data.TABLES, c
 
 def _validate(args: argparse.Namespace) -> int:
     from evalkit.data import guess_table, load_table
+    from evalkit.data.identifiers import HIDDEN
 
     path = Path(args.path)
     table = args.table or guess_table(path, sheet=args.sheet)
@@ -55,7 +56,9 @@ def _validate(args: argparse.Namespace) -> int:
         shown = min(SHOWN_REJECTED, len(result.rejected))
         print(f"\nFirst {shown} of {len(result.rejected)} rejected entries (file row, column):")
         for row in result.rejected.head(SHOWN_REJECTED).itertuples(index=False):
-            if row.column:
+            if row.value == HIDDEN:  # ids and identifier-like values are never printed
+                print(f"  row {row.row}: {row.column} (value hidden): {row.reason}")
+            elif row.column:
                 print(f"  row {row.row}: {row.column} = {row.value!r}: {row.reason}")
             else:
                 print(f"  row {row.row}: {row.reason}")
@@ -78,6 +81,67 @@ def _add_validate(commands) -> None:
     )
     validate.add_argument("--sheet", help="Excel sheet (default: the first)")
     validate.set_defaults(run=_validate)
+
+
+# --------------------------------------------------------------------------- pseudonymise
+
+
+def _pseudonymise(args: argparse.Namespace) -> int:
+    from evalkit.data.pseudonymise import PSEUDONYM_DIGITS, new_key, pseudonymise, read_key
+
+    if args.new_key:
+        new_key(args.key_file)
+    done = pseudonymise(
+        args.input, args.output, key=read_key(args.key_file), columns=args.columns,
+        sheet=args.sheet,
+    )  # fmt: skip
+    print(f"{done.output} ({done.n_rows} rows)")
+    print(
+        f"  pseudonymised  {', '.join(done.pseudonymised)} (HMAC-SHA-256 with the key in "
+        f"{args.key_file}, {PSEUDONYM_DIGITS} hex digits)"
+    )
+    for column in done.identifier_columns:  # names only: values never reach the terminal
+        print(f"  dropped        {column.column}: {column.reason}")
+    if args.new_key:
+        print(
+            f"  new key        {args.key_file} (owner-only): keep it apart from the data and "
+            "from the output; the same key gives the same pseudonyms next time."
+        )
+    elif Path(args.key_file).stat().st_mode & 0o077:
+        print(f"  note: {args.key_file} is readable by other users; chmod 600 {args.key_file}")
+    if done.unknown_columns:
+        print(
+            f"  note: kept column(s) {list(done.unknown_columns)} are in no table of the data "
+            "dictionary: check that they hold no personal data before sharing."
+        )
+    return 0
+
+
+def _add_pseudonymise(commands) -> None:
+    command = commands.add_parser(
+        "pseudonymise",
+        help="replace ids by keyed pseudonyms and drop identifier columns, before sharing",
+        description="Write a copy of a data file in which participant_id and mentor_id are "
+        "keyed pseudonyms (HMAC-SHA-256 of the id, case and surrounding spaces ignored) and "
+        "columns that are direct identifiers (by name or content) are dropped. The key is "
+        "read from --key-file and never written anywhere else.",
+    )
+    command.add_argument("input", help="a .csv, .xlsx or .parquet file")
+    command.add_argument("output", help="the file to write (.csv, .xlsx or .parquet)")
+    command.add_argument("--key-file", required=True, help="file holding the secret key")
+    command.add_argument(
+        "--new-key",
+        action="store_true",
+        help="create --key-file with a new random key first (refused if it exists)",
+    )
+    command.add_argument(
+        "--columns",
+        nargs="+",
+        metavar="COLUMN",
+        help="id columns to pseudonymise (default: participant_id and mentor_id, if present)",
+    )
+    command.add_argument("--sheet", help="Excel sheet (default: the first)")
+    command.set_defaults(run=_pseudonymise)
 
 
 # --------------------------------------------------------------------------- synth
@@ -122,7 +186,7 @@ def _add_report(commands) -> None:
 # --------------------------------------------------------------------------- main
 
 #: Subcommands, in the order ``evalkit --help`` lists them.
-_COMMANDS = (_add_validate, _add_synth, _add_report)
+_COMMANDS = (_add_validate, _add_pseudonymise, _add_synth, _add_report)
 
 
 def _parser() -> argparse.ArgumentParser:

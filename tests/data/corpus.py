@@ -48,12 +48,12 @@ ROW_PROBLEMS = {
         (5, "exit_type", "expected one of ['job_permanent'"),
     ],
     "duplicate_ids.csv": [
-        (3, "participant_id", "duplicate key (participant_id=P00002) also on row(s) 7, 11"),
+        (3, "participant_id", "duplicate key (participant_id) also on row(s) 7, 11"),
         (7, "participant_id", "also on row(s) 3, 11"),
         (11, "participant_id", "also on row(s) 3, 7"),
     ],
     "duplicate_ids_and_bad_age.csv": [
-        (2, "participant_id", "duplicate key (participant_id=P00001) also on row(s) 6"),
+        (2, "participant_id", "duplicate key (participant_id) also on row(s) 6"),
         (6, "age", "whole number from 16 to 70"),
         (6, "participant_id", "also on row(s) 2"),
     ],
@@ -104,6 +104,13 @@ ROW_PROBLEMS = {
         (3, "follow_up_end", ZERO_DATE_REASON),  # 0 formatted as a date
         (4, "intake_date", EARLY_REASON),  # a date cell of 1985
     ],
+    "duplicate_ids_case.csv": [  # " p00002 " is P00002: ids ignore case and spaces
+        (3, "participant_id", "duplicate key (participant_id) also on row(s) 5"),
+        (5, "participant_id", "duplicate key (participant_id) also on row(s) 3"),
+    ],
+    "id_is_an_email.csv": [
+        (4, "participant_id", "participant_id looks like an e-mail address, not a pseudonym"),
+    ],
 }
 
 FILE_ERRORS = {
@@ -120,12 +127,17 @@ FILE_ERRORS = {
     "header_not_on_row_1.xlsx": "The header does not seem to be on row 1",
     "nested_column.parquet": r"column\(s\) \['mentor_id'\] hold nested values \(lists, structs "
     r"or maps\); expected flat columns with one text, number, boolean or date value per cell",
+    "no_header.csv": r"line 1 looks like a data row, not a header: \d+ of its 18 cells",
+    "ids_are_emails.csv": r"12 of the 12 distinct values of column 'participant_id' look like "
+    r"an e-mail address, not a pseudonym .* evalkit pseudonymise ids_are_emails.csv OUT "
+    "--key-file KEY",
 }
 
 # Every file of the corpus that loads: (table, sheet, warning expected)
 CORPUS = {
     **{name: ("participants", None, None) for name in ROW_PROBLEMS},
     "identifiers.csv": ("participants", None, IdentifierWarning),
+    "identifiers_by_content.csv": ("participants", None, IdentifierWarning),
     "extra_column_and_name_variant.csv": ("participants", None, EvalkitWarning),
     "excel_export.xlsx": ("participants", "participants", None),
     "questionnaire_problems.csv": ("questionnaire", None, None),

@@ -255,10 +255,45 @@ def write_all() -> None:
     rows = _typed(_base())
     _write_xlsx(bad / "excel_blank_row.xlsx", rows, blank_after=3)
     _write_xlsx(bad / "header_not_on_row_1.xlsx", rows, leading_blank=True)
-
+    write_identifier_files(bad)
     _write_line_files(bad, good)
     _write_typed_files(bad, good)
     _write_1904_files(bad, good)
+
+
+def national_number(birth: str, serial: int) -> str:
+    """A valid Belgian national register number, ``YY.MM.DD-XXX.CC``, for a birth date
+    ``YYYY-MM-DD`` (check digits: 97 - number mod 97, with 2 prepended from 2000)."""
+    year, month, day = birth.split("-")
+    base = int(f"{year[2:]}{month}{day}{serial:03d}")
+    check = 97 - ((2_000_000_000 + base) if year >= "2000" else base) % 97
+    return f"{year[2:]}.{month}.{day}-{serial:03d}.{check:02d}"
+
+
+def write_identifier_files(bad: Path) -> None:
+    """Identifiers in values: columns found by content, ids that are not pseudonyms, a
+    file without its header row, ids that differ only by case and spaces."""
+    df = _base()
+    df.insert(1, "Contact", [f"person{i}@example.org" for i in range(len(df))])
+    phones = ["0470 12 34 56", "+32 2 123 45 67", "0032 9/234.56.78", "04/123.45.67"]
+    df.insert(2, "Extra", phones * 3)
+    births = [f"19{80 + i}-0{1 + i}-1{i}" for i in range(6)] + [f"200{i}-1{i % 3}-2{i}" for i in range(6)]
+    df.insert(3, "Ref", [national_number(b, 11 + 2 * i) for i, b in enumerate(births)])
+    df.to_csv(bad / "identifiers_by_content.csv", index=False)
+
+    df = _base()
+    df["participant_id"] = [f"person{i}@example.org" for i in range(len(df))]
+    df.to_csv(bad / "ids_are_emails.csv", index=False)
+
+    df = _base()
+    df.loc[2, "participant_id"] = "someone@example.org"  # one id only: the row is rejected
+    df.to_csv(bad / "id_is_an_email.csv", index=False)
+
+    df = _base()
+    df.loc[3, "participant_id"] = " " + df.loc[1, "participant_id"].lower() + " "
+    df.to_csv(bad / "duplicate_ids_case.csv", index=False)
+
+    _base().to_csv(bad / "no_header.csv", index=False, header=False)
 
 
 def _write_line_files(bad: Path, good: Path) -> None:

@@ -2,8 +2,10 @@
 
 import pytest
 
+from evalkit.data import load_participants
 from evalkit.data.outcomes import job_within
 from evalkit.data.synthetic import simulate_participants, true_effects
+from tests.data.corpus import GOOD
 
 
 def test_job_within_is_unbiased_and_reports_exclusions():
@@ -19,3 +21,14 @@ def test_job_within_is_unbiased_and_reports_exclusions():
     assert list(out.table["programme"]) == ["DUO for a JOB", "Team4Job"]
     with pytest.raises(ValueError, match="horizon_months must be a positive number"):
         job_within(df, 0)
+
+
+def test_unknown_exit_types_that_may_be_identifiers_are_not_shown():
+    data = load_participants(GOOD / "participants.csv").data.astype({"exit_type": object})
+    data.loc[0, "exit_type"] = "job"
+    with pytest.raises(ValueError, match=r"has values \['job'\] that are not exit types"):
+        job_within(data, 12)
+    data.loc[0, "exit_type"] = "someone@example.org"
+    with pytest.raises(ValueError, match=r"has 1 distinct values \(not shown\)") as info:
+        job_within(data, 12)
+    assert "someone" not in str(info.value)

@@ -2,7 +2,7 @@
 
 Loading is the only place raw files are touched; after it every table has known columns
 and types, rejected rows are kept aside with their reasons, and direct identifiers have
-been dropped.
+been dropped (by name or by content) and named, never shown.
 
 Modules
 -------
@@ -12,11 +12,18 @@ Modules
   names, identifiers), :mod:`~evalkit.data.parsing` (cells to types),
   :mod:`~evalkit.data.checks` (row rules) and :mod:`~evalkit.data.rejected` (the
   rejected table).
+- :mod:`~evalkit.data.identifiers`: direct identifiers recognised by column name
+  (English, French, Dutch) and by content (e-mails, Belgian phone and national register
+  numbers); :class:`IdentifierColumn`.
+- :mod:`~evalkit.data.pseudonymise`: keyed pseudonyms for ids before a file is shared
+  (``from evalkit.data.pseudonymise import pseudonymise``; the module keeps its name,
+  so it is not re-exported here; ``evalkit pseudonymise`` on the command line).
 - :mod:`~evalkit.data.outcomes`: outcomes at a horizon (:func:`job_within`).
 - :mod:`~evalkit.data.synthetic`: the synthetic evaluation data and its true effects
   (imported on its own: ``from evalkit.data.synthetic import simulate_participants``).
 """
 
+from evalkit.data.identifiers import IdentifierColumn
 from evalkit.data.loading import (
     TABLES,
     LoadResult,
@@ -31,6 +38,7 @@ from evalkit.data.reading import file_sha256
 
 __all__ = [
     "TABLES",
+    "IdentifierColumn",
     "LoadResult",
     "OutcomeResult",
     "file_sha256",

@@ -5,8 +5,8 @@ The range and completeness checks are declared with pandera, built from
 ``required`` becomes ``nullable``); its lazy validation reports every failing cell by
 index, which is what the ``rejected`` table needs. pandera is imported when a file is
 checked, not with :mod:`evalkit.data`. The participants' date and programme rules,
-orphan questionnaire rows and duplicated keys are checked here with pandas, vectorised
-over the column.
+orphan questionnaire rows, ids that look like direct identifiers and duplicated keys
+(ids compared ignoring case) are checked here with pandas, vectorised over the column.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evalkit.data.identifiers import _value_kinds, _with_article
 from evalkit.data.rejected import _Problems
-from evalkit.data.schema import PARTICIPANTS, Column, Table
+from evalkit.data.schema import IDENTIFIER_KINDS, PARTICIPANTS, Column, Table
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -94,9 +95,16 @@ def _duplicate_problems(
     candidates: np.ndarray,
     problems: _Problems,
 ) -> None:
-    """Reject every row whose key is shared with another (non-empty) row."""
+    """Reject every row whose key is shared with another (non-empty) row.
+
+    Ids are compared ignoring case (they are already stripped): ``p00001`` and
+    ``P00001`` are the same participant. The reason shows the other key values but
+    never an id.
+    """
     key = list(table.key)
+    ids = [c for c in key if table[c].kind == "id"]
     keyed = parsed.loc[candidates & parsed[key].notna().all(axis=1).to_numpy(), key]
+    keyed = keyed.assign(**{c: keyed[c].astype("string").str.casefold() for c in ids})
     keyed = keyed[keyed.duplicated(keep=False)]
     if keyed.empty:
         return
@@ -105,10 +113,29 @@ def _duplicate_problems(
     for values, index in keyed.groupby(key, sort=False).indices.items():
         positions = keyed.index.to_numpy()[index]
         values = values if isinstance(values, tuple) else (values,)
-        label = ", ".join(f"{k}={_show(v)}" for k, v in zip(key, values, strict=True))
+        label = ", ".join(
+            k if k in ids else f"{k}={_show(v)}" for k, v in zip(key, values, strict=True)
+        )
         for p in positions:
             others = problems.lines_text(positions[positions != p])
             problems.add([p], column, shown, f"duplicate key ({label}) also on row(s) {others}")
+
+
+def _identifier_id_problems(
+    table: Table, parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems
+) -> None:
+    """Rows whose id looks like an e-mail, phone or national number or a name (a column
+    mostly made of them refuses the whole file, in :mod:`evalkit.data.header`)."""
+    for column in (c.name for c in table.columns if c.kind == "id"):
+        kinds = _value_kinds(text.loc[parsed.index, column], person_names=True).dropna()
+        for kind, rows in kinds.groupby(kinds, sort=False):
+            problems.add(
+                rows.index.to_numpy(),
+                column,
+                text[column],  # shown as "(hidden: identifier)" in the rejected table
+                f"{column} looks like {_with_article(IDENTIFIER_KINDS[kind])}, not a pseudonym; "
+                "replace the ids with keyed pseudonyms (evalkit pseudonymise)",
+            )
 
 
 def _participant_rules(parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems) -> None:
@@ -164,10 +191,12 @@ def _check_rows(
     participant_ids,
     problems: _Problems,
 ) -> None:
-    """The row checks in order: ranges and required values, participants' rules, orphans
-    (with ``participant_ids``), duplicated keys over all non-empty rows."""
+    """The row checks in order: ranges and required values, ids that look like direct
+    identifiers, participants' rules, orphans (with ``participant_ids``), duplicated
+    keys over all non-empty rows."""
     parsed_ok = parsed[~empty]
     _schema_problems(spec, parsed_ok, text, problems)
+    _identifier_id_problems(spec, parsed_ok, text, problems)
     if spec is PARTICIPANTS:
         _participant_rules(parsed_ok, text, problems)
     if participant_ids is not None and "participant_id" in spec.names:

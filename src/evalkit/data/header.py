@@ -2,9 +2,11 @@
 
 Column names are stripped, folded to ASCII lower case, and runs of spaces and hyphens
 become ``_`` (``" Intake Date"`` is ``intake_date``, ``Prénom`` is ``prenom``). Direct
-identifiers (:data:`evalkit.data.schema.DIRECT_IDENTIFIERS`) and columns not in the
-table's dictionary are dropped with a warning that names the columns, never their
-values; the dictionary's columns are required.
+identifiers, by name or by content (:mod:`evalkit.data.identifiers`), and columns not
+in the table's dictionary are dropped with a warning that names the columns, never
+their values; the dictionary's columns are required. An id column that holds
+e-mails, phone or national register numbers or names refuses the file, and a first
+line that looks like data (no header row) is refused without showing its cells.
 """
 
 from __future__ import annotations
@@ -16,8 +18,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit.data.identifiers import (
+    HIDDEN,
+    IdentifierColumn,
+    _content_match,
+    _enough,
+    _with_article,
+    content_kind,
+    name_kind,
+    value_kind,
+)
+from evalkit.data.parsing import _FALSE, _TRUE
 from evalkit.data.reading import _Source
-from evalkit.data.schema import DIRECT_IDENTIFIERS, Table
+from evalkit.data.schema import IDENTIFIER_KINDS, Table
 from evalkit.errors import DataError, EvalkitWarning, IdentifierWarning
 
 __all__: list[str] = []
@@ -36,12 +49,15 @@ def _normalise_name(name: object) -> str:
 
 def _check_header(
     source: _Source, raw: pd.DataFrame, spec: Table
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Normalise names (in place); return (identifiers, extra columns) after file-level checks."""
+) -> tuple[tuple[IdentifierColumn, ...], tuple[str, ...]]:
+    """Normalise names (in place); return (identifier columns, extra columns) after the
+    file-level checks."""
     where = source.label
     if raw.shape[1] == 0:
         raise DataError(f"{where}: the sheet is empty; expected a header row (row 1) and data.")
-    names = [_normalise_name(c) for c in raw.columns]
+    labels = list(raw.columns)
+    names = [_normalise_name(c) for c in labels]
+    _refuse_headerless(where, labels, names, spec)
     seen, twice = set(), []
     for name in names:
         if name in seen and name not in twice:
@@ -49,20 +65,23 @@ def _check_header(
         seen.add(name)
     if twice:
         raise DataError(
-            f"{where}: column(s) {twice} appear more than once (after normalising names to "
-            "snake_case); keep one of each."
+            f"{where}: column(s) {_shown(twice)} appear more than once (after normalising "
+            "names to snake_case); keep one of each."
         )
     raw.columns = names
-    identifiers = tuple(c for c in names if c in DIRECT_IDENTIFIERS)
+    identifiers = _find_identifiers(raw, labels, spec)
+    dropped = tuple(i.column for i in identifiers)
     _warn_dropped(
         where,
-        identifiers,
-        f"dropped direct-identifier column(s) {list(identifiers)}; they are never used by "
-        "evalkit. Remove them from exports to avoid handling them.",
+        dropped,
+        f"dropped direct-identifier column(s) {list(dropped)} "
+        f"({'; '.join(f'{i.column}: {i.reason}' for i in identifiers)}); they are never "
+        "used by evalkit. Remove them from exports to avoid handling them.",
         IdentifierWarning,
     )
-    _require_columns(where, names, identifiers, spec)
-    extra = tuple(c for c in names if c not in spec.names and c not in identifiers)
+    _require_columns(where, names, dropped, spec)
+    _refuse_identifier_ids(where, raw, spec)
+    extra = tuple(c for c in names if c not in spec.names and c not in dropped)
     _warn_dropped(
         where,
         extra,
@@ -70,6 +89,75 @@ def _check_header(
         EvalkitWarning,
     )
     return identifiers, extra
+
+
+def _find_identifiers(
+    raw: pd.DataFrame, labels: list[object], spec: Table
+) -> tuple[IdentifierColumn, ...]:
+    """Columns outside the dictionary that are direct identifiers, by name or by content."""
+    found = []
+    for label, name in zip(labels, raw.columns, strict=True):
+        if name in spec.names:
+            continue
+        if (kind := name_kind(label)) is not None:
+            found.append(IdentifierColumn(name, kind, "name"))
+        elif (kind := content_kind(raw[name])) is not None:
+            found.append(IdentifierColumn(name, kind, "content"))
+    return tuple(found)
+
+
+def _refuse_identifier_ids(where: str, raw: pd.DataFrame, spec: Table) -> None:
+    """Raise ``DataError`` if an id column mostly holds e-mails, phones, national numbers
+    or names instead of pseudonyms (single such ids are rejected row by row)."""
+    for column in spec.columns:
+        if column.kind != "id":
+            continue
+        kind, n_match, n_values = _content_match(raw[column.name], person_names=True)
+        if _enough(n_match, n_values):
+            raise DataError(
+                f"{where}: {n_match} of the {n_values} distinct values of column "
+                f"{column.name!r} look like {_with_article(IDENTIFIER_KINDS[kind])}, not a "
+                "pseudonym (values not shown); evalkit does not load direct identifiers as "
+                "ids. Replace them with "
+                f"keyed pseudonyms first: evalkit pseudonymise {Path(where).name} OUT "
+                "--key-file KEY (keep KEY apart from the data; --new-key creates one), "
+                "then load OUT."
+            )
+
+
+def _looks_like_value(label: object, spec: Table) -> bool:
+    """Whether a header cell looks like a data value: a number, date, yes/no, a label of
+    the dictionary or an identifier (Excel gives numbers and dates as such)."""
+    if not isinstance(label, str):
+        return True
+    text = label.strip()
+    labels = {a.casefold() for c in spec.columns for a in (c.allowed or ())}
+    return bool(
+        re.fullmatch(r"[+\-]?[\d\s.,/:\-]*\d[\d\s.,/:\-]*", text)
+        or text.casefold() in _TRUE | _FALSE | labels
+        or value_kind(text) is not None
+    )
+
+
+def _refuse_headerless(where: str, labels: list[object], names: list[str], spec: Table) -> None:
+    """Raise ``DataError`` (without the cells: they may be personal data) if line 1 looks
+    like a data row rather than a header."""
+    if set(names) & set(spec.names):
+        return
+    n_values = sum(_looks_like_value(label, spec) for label in labels)
+    if n_values and 2 * n_values >= len(labels):
+        raise DataError(
+            f"{where}: line 1 looks like a data row, not a header: {n_values} of its "
+            f"{len(labels)} cells are numbers, dates, yes/no, labels or identifiers, and "
+            f"none is a column of the {spec.name} table (the cells are not shown: they may "
+            "be personal data). Insert a header row with the column names "
+            f"({', '.join(spec.names[:3])}, ...; see evaldata/README.md) as line 1."
+        )
+
+
+def _shown(names: list[str]) -> list[str]:
+    """Column names for a message, those that look like an identifier value hidden."""
+    return [HIDDEN if value_kind(n.replace("_", " ")) else n for n in names]
 
 
 def _warn_dropped(
@@ -86,7 +174,7 @@ def _require_columns(
     """Raise ``DataError`` naming the dictionary columns the header lacks."""
     missing = [c for c in spec.names if c not in names]
     if missing:
-        found = [c for c in names if c not in identifiers]
+        found = _shown([c for c in names if c not in identifiers])
         hint = (
             " The header does not seem to be on row 1: remove the rows above it."
             if sum(c.startswith("unnamed") for c in found) * 2 >= len(found)

@@ -12,11 +12,26 @@ What real exports contain, and what happens to it:
 - **column names** are normalised: stripped, lower case, runs of spaces and hyphens
   become ``_`` (``" Intake Date"`` is ``intake_date``). A name that appears twice after
   normalising is a file-level error.
-- **direct identifiers** (any column whose normalised name is in
-  :data:`evalkit.data.schema.DIRECT_IDENTIFIERS`: name, e-mail, phone, national register
-  number, address, date of birth, ...) are dropped with an
-  :class:`~evalkit.errors.IdentifierWarning` naming the columns (never their values),
-  and recorded in ``dropped_identifiers``; they never reach an analysis.
+- **direct identifiers** are dropped with an :class:`~evalkit.errors.IdentifierWarning`
+  naming the columns and what they hold (never their values), and recorded in
+  ``dropped_identifiers`` and ``identifier_columns``; they never reach an analysis. A
+  column is one by **name** (:func:`evalkit.data.identifiers.name_kind`: name, e-mail,
+  phone, national register number, address, date of birth, in English, French and
+  Dutch, ignoring case, accents and punctuation, from the vocabulary
+  :data:`evalkit.data.schema.IDENTIFIER_NAMES`) or by **content**, whatever its name
+  (:func:`evalkit.data.identifiers.content_kind`: at least half of its distinct values
+  are e-mail addresses, Belgian phone numbers or national register numbers with valid
+  check digits). A postcode alone is not a direct identifier; it is dropped as an
+  unknown column.
+- **ids must be pseudonyms**: a ``participant_id`` or ``mentor_id`` column whose values
+  mostly look like e-mails, phone or national register numbers or people's names
+  refuses the file (:class:`~evalkit.errors.DataError`, saying how to pseudonymise:
+  ``evalkit pseudonymise``, :func:`evalkit.data.pseudonymise.pseudonymise`); single
+  such ids reject their row. Ids that differ only by case or surrounding spaces are
+  the same id (duplicates).
+- **no values of identifiers in outputs**: in the ``rejected`` table the value of an id
+  column, and any value that looks like an e-mail, phone or national register number,
+  is shown as ``"(hidden: identifier)"``; reasons name rows and columns, never ids.
 - **unknown columns** (not in the table's dictionary) are dropped with an
   :class:`~evalkit.errors.EvalkitWarning` naming them, and recorded in
   ``dropped_columns``. They are dropped rather than kept so that a free-text column
@@ -72,7 +87,8 @@ What real exports contain, and what happens to it:
   ``n_read``).
 - **duplicated keys** (``participant_id``; ``participant_id, wave`` in a
   questionnaire; ``programme, site, year, cost_item`` in costs): every row sharing the
-  key is rejected, whatever else is wrong with it, and the reason names the other rows.
+  key is rejected, whatever else is wrong with it, and the reason names the other rows
+  (and the key's values other than ids).
 - **participants' dates**: an exit date on or before the intake date (time to exit
   must be positive), after ``follow_up_end``, an end of follow-up before intake, an
   exit date on a ``censored`` row, or none on another exit, are rejected; so is a
@@ -83,8 +99,10 @@ What real exports contain, and what happens to it:
 File-level problems raise :class:`~evalkit.errors.DataError` naming the file, the
 column(s), what was expected and the fix: missing file, unsupported extension,
 unreadable or corrupt file, text that is not UTF-8, unknown sheet (the sheets found
-are listed), empty file, a header without data rows, required columns missing (the
-missing and the found columns are listed), a column twice, a nested Parquet column.
+are listed), empty file, a first line that looks like data (no header row; its cells
+are not shown), a header without data rows, required columns missing (the missing
+and the found columns are listed), a column twice, a nested Parquet column, ids that
+are direct identifiers.
 
 The steps live in their own modules: :mod:`~evalkit.data.reading` (files and
 streams), :mod:`~evalkit.data.header` (column names, identifiers, unknown and missing
@@ -108,6 +126,7 @@ import pandas as pd
 from evalkit._validation import check_columns, check_date, check_one_of
 from evalkit.data.checks import _check_rows
 from evalkit.data.header import _check_header, _normalise_name
+from evalkit.data.identifiers import IdentifierColumn, _hide_values
 from evalkit.data.parsing import _DateRules, _parse_table, _typed
 from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
 from evalkit.data.rejected import _Problems
@@ -148,8 +167,10 @@ class LoadResult:
         a spreadsheet shows it: the header is line 1, the first data row line 2; in a
         CSV whose quoted values hold line breaks, the line on which the row starts),
         ``column`` (``""`` for a whole row), ``value`` (the cell as read, stripped, as
-        ``str``; ``""`` if empty or for a whole line) and ``reason`` (what was
-        expected). A row with several problems has several entries and counts once.
+        ``str``; ``""`` if empty or for a whole line; ``"(hidden: identifier)"`` for an id
+        and for anything that looks like an e-mail, phone or national register number)
+        and ``reason`` (what was expected). A row with several problems has several
+        entries and counts once.
     n_read : int
         Data rows read from the file (below the header), empty rows and CSV lines that
         could not be split into columns included.
@@ -163,9 +184,13 @@ class LoadResult:
         works, with a ``DeprecationWarning`` (``.table`` of other results is a
         DataFrame).
     dropped_identifiers : tuple of str
-        Direct-identifier columns dropped at load (normalised names; never values).
+        Direct-identifier columns dropped at load, by name or by content (normalised
+        names; never values).
     dropped_columns : tuple of str
-        Columns not in the dictionary, dropped at load.
+        Other columns not in the dictionary, dropped at load.
+    identifier_columns : tuple of IdentifierColumn
+        The same identifier columns with what they hold and how they were found
+        (``column``, ``kind``, ``found_by``, ``reason``), for a report's data notes.
 
     Notes
     -----
@@ -181,6 +206,7 @@ class LoadResult:
     table_name: str
     dropped_identifiers: tuple[str, ...]
     dropped_columns: tuple[str, ...]
+    identifier_columns: tuple[IdentifierColumn, ...] = ()
 
     @property
     def n_valid(self) -> int:
@@ -278,22 +304,26 @@ def load_table(
     LoadResult
         ``data`` (valid rows, typed), ``rejected`` (row, column, value, reason),
         ``n_read``, ``source``, ``sha256``, ``table_name``, ``dropped_identifiers``,
-        ``dropped_columns``; properties ``n_valid``, ``n_rejected``, ``summary``.
+        ``dropped_columns``, ``identifier_columns``; properties ``n_valid``,
+        ``n_rejected``, ``summary``.
 
     Raises
     ------
     DataError
         If the file cannot be used as a whole: missing, unreadable or corrupt, not
-        UTF-8, unsupported type, unknown sheet, empty, no data rows, a column twice,
-        required columns missing, or a dictionary column that is nested (Parquet lists,
-        structs or maps).
+        UTF-8, unsupported type, unknown sheet, empty, no header row, no data rows, a
+        column twice, required columns missing, a dictionary column that is nested
+        (Parquet lists, structs or maps), or an id column (``participant_id``,
+        ``mentor_id``) holding e-mails, phone or national numbers or names rather than
+        pseudonyms.
     ValueError
         If ``table`` is not a dictionary table, or ``extraction_date`` is not a date.
 
     Warns
     -----
     IdentifierWarning
-        When direct-identifier columns were dropped (names only, never values).
+        When direct-identifier columns were dropped, by name or content (column names
+        and what they hold, never values).
     EvalkitWarning
         When columns not in the dictionary were dropped.
 
@@ -303,7 +333,8 @@ def load_table(
     empty rows; parsing each column to its type (see the module documentation for the
     accepted spellings), dates outside 1990-01-01 to ``extraction_date`` and Excel's
     zero date included; ranges and required values (pandera,
-    from :mod:`evalkit.data.schema`); participants' date and programme rules; orphans
+    from :mod:`evalkit.data.schema`); ids that look like direct identifiers;
+    participants' date and programme rules; orphans
     (``participant_ids``); duplicated keys over all non-empty rows. Every check is
     vectorised over the column (text parsing runs once per distinct value), so a
     million-row participants file loads in seconds.
@@ -337,6 +368,7 @@ def load_table(
     raw = _read(source, sheet)
     identifiers, extra = _check_header(source, raw.frame, spec)
     _check_flat(source, raw, spec)
+    ids = [c.name for c in spec.columns if c.kind == "id"]
     frame = raw.frame[list(spec.names)].reset_index(drop=True)
     if raw.n_read == 0:
         raise DataError(
@@ -353,13 +385,14 @@ def load_table(
     valid[problems.positions()] = False
     return LoadResult(
         data=_typed(spec, parsed[valid].reset_index(drop=True)),
-        rejected=problems.frame(),
+        rejected=_hide_values(problems.frame(), ids),
         n_read=raw.n_read,
         source=source.path,
         sha256=source.sha256(),
         table_name=table,
-        dropped_identifiers=identifiers,
+        dropped_identifiers=tuple(i.column for i in identifiers),
         dropped_columns=extra,
+        identifier_columns=identifiers,
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of, check_positive
+from evalkit.data.identifiers import value_kind
 from evalkit.data.schema import EXIT_GROUPS
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
@@ -195,10 +196,14 @@ def _exit_groups(data: pd.DataFrame, exit_type: str) -> pd.Series:
     group = data[exit_type].astype(object).map(EXIT_GROUPS)
     unknown = group.isna() & data[exit_type].notna()
     if unknown.any():
+        values = sorted(data.loc[unknown, exit_type].astype(str).unique())
+        # A few short labels are shown; anything that may be an identifier is not.
+        private = len(values) > 5 or any(value_kind(v, person_names=True) for v in values)
+        shown = f"{len(values)} distinct values (not shown)" if private else f"values {values}"
         raise ValueError(
-            f"{exit_type!r} has values {sorted(data.loc[unknown, exit_type].astype(str).unique())} "
-            f"that are not exit types; allowed are {list(EXIT_GROUPS)}. Load the data with "
-            "evalkit.data.load_participants, which validates them."
+            f"{exit_type!r} has {shown} that are not exit types; allowed are "
+            f"{list(EXIT_GROUPS)}. Load the data with evalkit.data.load_participants, which "
+            "validates them."
         )
     return group
 

@@ -15,6 +15,9 @@ __all__ = [
     "DIRECT_IDENTIFIERS",
     "EXIT_GROUPS",
     "EXIT_TYPES",
+    "IDENTIFIER_KINDS",
+    "IDENTIFIER_NAMES",
+    "IDENTIFIER_QUALIFIERS",
     "MISSING_MARKERS",
     "PARTICIPANTS",
     "PROGRAMMES",
@@ -62,70 +65,168 @@ RSE_REVERSED = ("rse_02", "rse_05", "rse_06", "rse_08", "rse_09")
 #: Excel write for "no value". ("none" is not one: it is a migration background.)
 MISSING_MARKERS = frozenset({"na", "n/a", "nan", "null", "#n/a"})
 
-#: Column names that are direct identifiers. They are dropped at load with an
-#: :class:`~evalkit.errors.IdentifierWarning` and never reach an analysis.
-DIRECT_IDENTIFIERS = frozenset(
-    {
-        "name",
-        "first_name",
-        "firstname",
-        "last_name",
-        "lastname",
-        "surname",
-        "full_name",
-        "email",
-        "e-mail",
-        "e_mail",
-        "mail",
-        "phone",
-        "phone_number",
-        "telephone",
-        "mobile",
-        "gsm",
-        "national_number",
-        "national_register_number",
+#: The kinds of direct identifier evalkit recognises, most specific first (when a column
+#: name holds two, e.g. ``adresse e-mail``, the first kind listed here names it), with the
+#: words used for them in messages.
+IDENTIFIER_KINDS = {
+    "national_number": "national register number",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "birth_date": "date of birth",
+    "name": "person's name",
+    "address": "postal address",
+}
+
+#: Column names of direct identifiers, by kind, in English, French and Dutch. They are
+#: compared after folding accents and case and turning punctuation, spaces, ``_``, ``-``
+#: and ``.`` into word breaks (:func:`evalkit.data.identifiers.normalised_name`); spaces
+#: inside a phrase do not matter (``e-mail`` = ``email``, ``first name`` = ``firstname``),
+#: number words (``number``, ``nummer``, ``numéro``, ``no``, ``nr``, ``n°``) are one word,
+#: and ``of``/``de``/``van`` are left out. A column is an identifier when its whole name is
+#: made of these phrases and :data:`IDENTIFIER_QUALIFIERS`, with at least one phrase:
+#: ``email_address``, ``tel_gsm``, ``gsm-nummer``, ``participant e-mail``. A postcode, a
+#: municipality or a year of birth alone is quasi-identifying, not direct: such columns
+#: are not in this list (they are not in the dictionary either, so they are dropped at
+#: load as unknown columns).
+IDENTIFIER_NAMES = {
+    "national_number": (
+        "rijksregister",
         "rijksregisternummer",
-        "niss",
         "insz",
+        "insz nummer",
+        "bis nummer",
+        "national number",
+        "national register",
+        "national registry",
+        "national register number",
+        "social security number",
         "ssn",
-        "address",
-        "street",
-        "date_of_birth",
-        "birth_date",
-        # Dutch (Flanders, Brussels)
+        "rrn",
+        "nrn",
+        "numéro national",
+        "registre national",
+        "numéro de registre national",
+        "niss",
+        "sécurité sociale",
+        "sociale zekerheid",
+    ),
+    "email": ("email", "mail", "courriel", "mailadres", "emailadres", "mél"),
+    "phone": (
+        "phone",
+        "telephone",
+        "tel",
+        "cellphone",
+        "mobile",
+        "fax",
+        "telefoon",
+        "telefoonnummer",
+        "gsm",
+        "mobiel",
+        "portable",
+        "téléphone",
+    ),
+    "birth_date": (
+        "date of birth",
+        "birth date",
+        "birthdate",
+        "birthday",
+        "dob",
+        "geboortedatum",
+        "geboortedag",
+        "date de naissance",
+        "naissance",
+    ),
+    "name": (
+        "name",
+        "first name",
+        "last name",
+        "surname",
+        "full name",
+        "given name",
+        "family name",
+        "middle name",
+        "maiden name",
         "naam",
         "voornaam",
         "achternaam",
         "familienaam",
         "roepnaam",
+        "meisjesnaam",
+        "nom",
+        "prénom",
+        "nom de famille",
+        "nom complet",
+    ),
+    "address": (
+        "address",
+        "street",
+        "house number",
         "adres",
         "straat",
         "straatnaam",
         "huisnummer",
-        "telefoon",
-        "telefoonnummer",
-        "gsm_nummer",
-        "mobiel",
-        "emailadres",
-        "e_mailadres",
-        "geboortedatum",
-        "rijksregister",
-        "insz_nummer",
-        # French (Wallonia, Brussels); accents are folded before comparing
-        "nom",
-        "prenom",
-        "nom_de_famille",
         "adresse",
         "rue",
-        "portable",
-        "numero_de_telephone",
-        "courriel",
-        "adresse_email",
-        "date_de_naissance",
-        "numero_national",
-        "registre_national",
+        "domicile",
+    ),
+}
+
+#: Words that may stand beside an identifier phrase in a column name without changing
+#: what it holds (``participant_email``, ``mentor name``, ``tel_prive``, ``email 2``);
+#: alone they are no identifier (``participant_id`` is not one).
+IDENTIFIER_QUALIFIERS = frozenset(
+    {
+        "number",
+        "participant",
+        "deelnemer",
+        "client",
+        "klant",
+        "person",
+        "persoon",
+        "personne",
+        "personal",
+        "persoonlijk",
+        "personnel",
+        "private",
+        "prive",
+        "privee",
+        "contact",
+        "mentor",
+        "coach",
+        "parent",
+        "home",
+        "thuis",
+        "woon",
+        "work",
+        "werk",
+        "main",
+        "primary",
+        "secondary",
+        "other",
+        "alt",
+        "post",
+        "postal",
+        "postale",
+        "official",
+        "officiel",
+        "current",
+        "huidig",
+        "huidige",
+        "actuel",
+        "actuelle",
+        "full",
+        "complete",
+        "volledig",
+        "volledige",
+        "1",
+        "2",
+        "3",
     }
 )
+
+#: Every phrase of :data:`IDENTIFIER_NAMES` (kept for code that used the former flat list;
+#: the loader matches names with :func:`evalkit.data.identifiers.name_kind`).
+DIRECT_IDENTIFIERS = frozenset(p for phrases in IDENTIFIER_NAMES.values() for p in phrases)
 
 
 @dataclass(frozen=True)
