@@ -1,8 +1,9 @@
-"""Command line: ``evalkit validate``, ``pseudonymise``, ``synth`` and ``report``.
+"""Command line: ``evalkit validate``, ``pseudonymise``, ``synth``, ``report`` and ``audit``.
 
-A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic` and
-:mod:`evalkit.reporting.runner`. Exit status 0 on success, 2 on a data or usage error
-(with a one-line message on standard error).
+A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic`,
+:mod:`evalkit.reporting.runner` and :mod:`evalkit.reporting.audit`. Exit status 0 on
+success, 2 on a data or usage error (with a one-line message on standard error);
+``audit`` exits with 1 when it finds something.
 
 Adding a subcommand: write ``_add_<name>(commands)`` that creates its parser with
 ``commands.add_parser``, declares its arguments and sets ``run=`` to a function
@@ -183,10 +184,35 @@ def _add_report(commands) -> None:
     report.set_defaults(run=_report)
 
 
+# --------------------------------------------------------------------------- audit
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from evalkit.reporting.audit import audit
+
+    result = audit(args.path, threshold=args.threshold)
+    print(f"{args.path}: {result.n_files} file(s) read, {len(result.table)} finding(s)")
+    for row in result.table.itertuples(index=False):
+        place = f"{row.file} {row.location}"
+        if row.column is not None:
+            place += f" row {row.row} column {row.column}"
+        print(f"  {place}: {row.kind}")  # where and what kind, never the string found
+    return 0 if result.clean else 1
+
+
+def _add_audit(commands) -> None:
+    audit = commands.add_parser(
+        "audit", help="check rendered reports for small counts and identifier-like strings"
+    )
+    audit.add_argument("path", help="a report (.html, .ipynb) or a directory of reports")
+    audit.add_argument("--threshold", type=int, default=10, help="smallest count published")
+    audit.set_defaults(run=_audit)
+
+
 # --------------------------------------------------------------------------- main
 
 #: Subcommands, in the order ``evalkit --help`` lists them.
-_COMMANDS = (_add_validate, _add_pseudonymise, _add_synth, _add_report)
+_COMMANDS = (_add_validate, _add_pseudonymise, _add_synth, _add_report, _add_audit)
 
 
 def _parser() -> argparse.ArgumentParser:

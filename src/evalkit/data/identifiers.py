@@ -312,17 +312,25 @@ def value_kind(value: object, *, person_names: bool = False) -> str | None:
     return None
 
 
-#: Runs of digits and phone separators that stand alone (not inside a word or a hash).
-_NUMBER_RUN = re.compile(r"(?<![\w.,@])\+?\d[\d\s./()\-]{6,}\d(?![\w@])")
+#: Digits in groups joined by one separator each (``0470 12 34 56``, ``85.07.30-033.28``,
+#: ``+32 (0)2 123 45 67``), standing alone: not inside a word, a hash or a decimal.
+_NUMBER_RUN = re.compile(
+    r"(?<![\w.,@+])\+?\d+(?:(?:[ ./\-]|\s?\(0\)\s?)\d+)+(?![\w@]|[.,]\d)"
+)
 _DECIMAL = re.compile(r"\d+[.,]\d+")
+#: What separates the pieces of running text: line breaks, tabs, two or more spaces
+#: (columns of a printed table).
+_PIECES = re.compile(r"\n|\t|\s{2,}")
 
 
 def identifier_kinds(text: str) -> list[str]:
     """The kinds of direct identifier found anywhere in running text (each kind once).
 
     For audits of rendered reports: e-mail addresses, Belgian phone numbers and national
-    register numbers inside text; a plain decimal number (``0.12345678``) is not a
-    phone number. The strings found are never returned.
+    register numbers inside text. Numbers are read piece by piece (pieces are separated
+    by line breaks, tabs or runs of spaces, as the columns of a printed table are), so
+    the numbers of neighbouring table cells never join into a phone number; a decimal
+    number (``0.12345678``) is not one either. The strings found are never returned.
 
     Examples
     --------
@@ -330,12 +338,16 @@ def identifier_kinds(text: str) -> list[str]:
     ['email', 'phone']
     >>> identifier_kinds("NN 85.07.30-033.28, sha 3f0470123456a9")
     ['national_number']
+    >>> identifier_kinds("0       4.39   1    0.036  logrank  1500.0")
+    []
     """
-    kinds = []
-    if _EMAIL.search(text):
-        kinds.append("email")
-    runs = [m.group(0).strip() for m in _NUMBER_RUN.finditer(text)]
-    runs = [r for r in runs if not _DECIMAL.fullmatch(r)]
+    kinds = ["email"] if _EMAIL.search(text) else []
+    runs = [
+        m.group(0)
+        for piece in _PIECES.split(text)
+        for m in _NUMBER_RUN.finditer(piece)
+        if not _DECIMAL.fullmatch(m.group(0))
+    ]
     if any(is_belgian_phone(r) for r in runs):
         kinds.append("phone")
     if any(is_national_number(r) for r in runs):
