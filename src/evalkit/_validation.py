@@ -24,6 +24,7 @@ __all__ = [
     "check_integer",
     "check_numbers",
     "check_numeric",
+    "check_observed",
     "check_one_of",
     "check_positive",
     "check_probability_range",
@@ -35,6 +36,7 @@ __all__ = [
     "check_two_groups",
     "check_unit_interval",
     "check_weights",
+    "flagged_rows",
 ]
 
 
@@ -89,7 +91,9 @@ def check_cluster(data: pd.DataFrame, cluster: str | None) -> None:
     """Raise ``ValueError`` unless ``cluster`` is ``None`` or a column without missing values.
 
     Cluster columns (mentors, sites) group people for cluster-robust variances and
-    cluster bootstraps; a person without a cluster has no place in either.
+    cluster bootstraps; a person without a cluster has no place in either, and one
+    cluster alone gives a variance of about 0 (its scores sum to 0), so at least 2
+    distinct clusters are required.
     """
     if cluster is None:
         return
@@ -100,6 +104,12 @@ def check_cluster(data: pd.DataFrame, cluster: str | None) -> None:
         fix="every person needs a cluster (give people without a mentor their own id, or "
         "drop them).",
     )
+    if data[cluster].nunique() < 2:
+        raise ValueError(
+            f"cluster column {cluster!r} has a single value: a cluster-robust variance (or "
+            "a cluster bootstrap) needs at least 2 clusters, and 20 or more to be reliable; "
+            "pass cluster=None, or cluster by a finer unit (e.g. mentor_id)."
+        )
 
 
 def _check_complete(data: pd.DataFrame, column: str, *, role: str, fix: str) -> None:
@@ -254,6 +264,23 @@ def check_numeric(
             raise ValueError(f"{what} {column!r} must be numeric, but has dtype {dtype}; {fix}")
 
 
+def check_observed(
+    data: pd.DataFrame, columns: Iterable[str], *, what: str = "column", fix: str = ""
+) -> None:
+    """Raise ``ValueError`` naming the ``columns`` that are missing in every row.
+
+    A column nobody has a value for carries no information: a model or a score cannot
+    use it (imputation has nothing to impute from). ``fix`` ends the message.
+    """
+    empty = [c for c in columns if not data[c].notna().any()]
+    if empty:
+        raise ValueError(
+            f"{what}(s) {empty} are missing in all {len(data)} rows, so they cannot be used; "
+            + (fix or "drop them, or check the merge or the column mapping that should fill "
+               "them.")
+        )
+
+
 def check_one_of(value: object, allowed: Sequence[object], *, name: str) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
@@ -402,23 +429,47 @@ def check_two_groups(
     return reference, other
 
 
-def check_weights(data: pd.DataFrame, weights: str | None) -> np.ndarray | None:
+def check_weights(
+    data: pd.DataFrame, weights: str | None, *, group: str | None = None
+) -> np.ndarray | None:
     """Return the ``weights`` column as floats, or ``None`` when ``weights`` is ``None``.
 
     Raise ``ValueError`` when a weight is missing, infinite or negative, naming how many
-    rows and the first of them (index labels, never values); weights are case or
+    rows and the first of them (index labels, never values), and when the weights sum
+    to zero (in all, or within a level of the ``group`` column): nobody would then
+    count, and an estimate from no one is undefined. Weights are case or
     inverse-probability weights.
     """
     if weights is None:
         return None
-    check_columns(data, [weights])
+    check_columns(data, [weights, group])
     w = data[weights].to_numpy(dtype="float64", na_value=np.nan)
     bad = ~(np.isfinite(w) & (w >= 0))
     if bad.any():
-        rows = data.index[bad][:5].tolist()
         raise ValueError(
-            f"weights column {weights!r} must be finite and non-negative, but {int(bad.sum())} "
-            f"row(s) are not (first: {rows}); fix or drop those rows (e.g. trim extreme "
-            "inverse-probability weights)."
+            f"weights column {weights!r} must be finite and non-negative, but "
+            f"{flagged_rows(data.index, bad)} are not; fix or drop those rows (e.g. trim "
+            "extreme inverse-probability weights)."
         )
+    if not w.sum() > 0:
+        raise ValueError(
+            f"weights column {weights!r} is zero for all {w.size} rows, so nobody counts and "
+            "every estimate would be undefined; pass positive weights (or weights=None)."
+        )
+    if group is not None:
+        totals = pd.Series(w).groupby(data[group].to_numpy(), observed=True, sort=True).sum()
+        empty = totals.index[totals.to_numpy() <= 0].tolist()
+        if empty:
+            raise ValueError(
+                f"weights column {weights!r} is zero for everyone in group(s) {empty} of "
+                f"{group!r}, so those groups have no estimate; drop them from the data or "
+                "fix their weights."
+            )
     return w
+
+
+def flagged_rows(index: pd.Index, mask: np.ndarray, *, limit: int = 5) -> str:
+    """``"<n> row(s) (first: [labels])"``: how many rows ``mask`` flags, and the first
+    ``limit`` index labels (row numbers, never values)."""
+    rows = index[np.asarray(mask, dtype=bool)][:limit].tolist()
+    return f"{int(np.count_nonzero(mask))} row(s) (first: {rows})"

@@ -86,3 +86,16 @@ def test_large_logistic_fit_survives_a_separated_subsample(n, seed, intercept):
     beta, information, _ = fit_logistic(x, t)
     assert_allclose(beta, logit.params, rtol=ITERATIVE_RTOL)
     assert_allclose(np.sqrt(np.diag(np.linalg.inv(information))), logit.bse, rtol=SE_RTOL)
+
+
+def test_separating_terms_flags_the_infinite_coefficients_only():
+    from evalkit._stats.logistic import separating_terms
+
+    rng = np.random.default_rng(1)
+    x = np.column_stack([np.ones(300), rng.normal(size=300)])
+    y = (rng.random(300) < 1 / (1 + np.exp(-x[:, 1]))).astype(float)
+    assert not separating_terms(x, y).any()
+    assert separating_terms(x, (x[:, 1] > 0).astype(float)).all()  # complete separation
+    rare = (rng.random(300) < 0.05).astype(float)  # a level without events: quasi-complete
+    flags = separating_terms(np.column_stack([x, rare]), np.where(rare == 1, 0.0, y))
+    assert flags.tolist() == [False, False, True]

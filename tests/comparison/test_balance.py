@@ -60,3 +60,14 @@ def test_balance_threshold_must_be_positive_and_the_plot_takes_axes(sample, ps):
     _, ax = plt.subplots()
     assert balance(sample, ["age"], ps).plot(ax=ax) is ax
     plt.close("all")
+
+
+def test_balance_of_a_constant_covariate_is_undefined_with_one_warning(sample, ps):
+    from evalkit.errors import EvalkitWarning
+
+    with pytest.warns(EvalkitWarning, match=r"\['constant'\] do not vary") as caught:
+        b = balance(sample.assign(constant=0.1), ["age", "constant"], ps)
+    assert len(caught) == 1
+    row = b.table.set_index("variable").loc["constant"]
+    assert np.isnan(row["smd_before"]) and np.isnan(row["smd_after"]) and row["balanced"] is None
+    assert b.all_balanced == bool(b.table.set_index("variable").loc["age", "balanced"])

@@ -333,3 +333,29 @@ def test_forest_plot_draws_on_the_axes_given(sample, ps):
     assert fit.plot(ax=ax, measure="risk_ratio") is ax
     assert ax.get_xscale() == "log"
     plt.close("all")
+
+
+def test_an_arm_without_events_gives_a_nan_risk_ratio_and_a_warning():
+    from evalkit.comparison import bootstrap_effect, match, matched_effect
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=300)})
+    df["g"] = np.where(rng.random(300) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    df["y"] = np.where(df.g == "a", 0.0, (rng.random(300) < 0.3) * 1.0)  # none in "a"
+    ps = propensity_score(df, "g ~ x", treated="a")
+    for estimand in ("ATE", "ATT", "ATO"):  # AIPW's ratio CI was (1e-27, 4e25)
+        with pytest.warns(EvalkitWarning, match="outcome 'y' has no events in the 'a' group"):
+            fit = programme_effect(df, "y", ps, estimand=estimand)
+        ratio = fit.table[fit.table["measure"] == "risk_ratio"]
+        assert ratio[["estimate", "std_error", "ci_low", "ci_high", "p_value"]].isna().all().all()
+        diff = fit.table[fit.table["measure"] == "risk_difference"].set_index("method")
+        assert np.isfinite(diff[["estimate", "ci_low", "ci_high"]]).all().all()
+        assert (diff["mean_treated"] == 0).all()  # exactly: the arm's model predicts 0
+    with pytest.raises(ValueError, match="the risk ratio is undefined"):
+        fit.e_values()
+    with pytest.warns(EvalkitWarning, match="no events in the 'a' group"):
+        boot = bootstrap_effect(df, "y", ps, n_boot=20, rng=1)
+    assert boot.table.loc[boot.table["measure"] == "risk_ratio", "ci_low"].isna().all()
+    with pytest.warns(EvalkitWarning, match="no events in the 'treated' group"):
+        matched = matched_effect(df, "y", match(df, ps, rng=1))
+    assert matched.table["estimate"].isna().tolist() == [False, True]

@@ -1,6 +1,7 @@
 """The propensity model (statsmodels Logit), its overlap diagnostics and trimming."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
@@ -27,7 +28,11 @@ def test_propensity_model_is_statsmodels_logit(sample, ps):
 
 def test_positivity_violation_warns():
     df = simulate_participants(1500, rng=2)
-    with pytest.warns(EvalkitWarning, match="positivity violation"):
+    # four of the five sites enrol in one programme only: also (quasi-)separation
+    with (
+        pytest.warns(EvalkitWarning, match="positivity violation"),
+        pytest.warns(EvalkitWarning, match=r"separated: the coefficient\(s\) of .*C\(site\)"),
+    ):
         propensity_score(
             df, "programme ~ age + C(migration_background) + C(site)", treated="DUO for a JOB"
         )
@@ -76,3 +81,16 @@ def test_logistic_frequency_weights_equal_repeated_rows(sample, ps):
     repeated = fit_logistic(np.repeat(x, reps, axis=0), np.repeat(t, reps))
     assert_allclose(weighted[0], repeated[0], rtol=1e-9)
     assert_allclose(weighted[1], repeated[1], rtol=1e-9)
+
+
+def test_separated_groups_give_nan_coefficients_and_a_warning():
+    from evalkit import EvalkitWarning
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=300)})
+    df["g"] = np.where(df["x"] > 0, "a", "b")  # x separates the programmes: beta was 8340
+    with pytest.warns(EvalkitWarning) as caught:
+        ps = propensity_score(df, "g ~ x", treated="a")
+    assert any("coefficient(s) of ['Intercept', 'x'] are infinite" in str(w.message)
+               for w in caught)
+    assert ps.table[["estimate", "std_error", "ci_low", "ci_high"]].isna().all().all()

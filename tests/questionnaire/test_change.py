@@ -9,6 +9,7 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 from scipy import stats
 
+from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire import (
     ancova,
     paired_change,
@@ -115,8 +116,23 @@ def test_paired_change_drops_incomplete_pairs_and_checks_arguments():
         paired_change(df.iloc[3:], "pre", "post")
     with pytest.raises(ValueError, match="must be numeric"):
         paired_change(df.assign(pre="x"), "pre", "post")
-    with pytest.raises(ValueError, match="every pair has the same change"):
-        paired_change(df.assign(post=df["pre"] + 1), "pre", "post")
+    with pytest.warns(EvalkitWarning, match="every pair has the same change"):
+        same = paired_change(df.assign(post=df["pre"] + 1), "pre", "post")
+    assert np.isnan(same.table.set_index("term").loc["d_z", "estimate"])
+
+
+def test_paired_change_without_variance_gives_nan_not_a_huge_d_z():
+    # post = pre + 0.3 differs from pre by 0.3 up to rounding: d_z was 2e15
+    pre = np.random.default_rng(1).normal(3, 1, 20)
+    df = pd.DataFrame({"pre": pre, "post": pre + 0.3})
+    with pytest.warns(EvalkitWarning, match="same change from 'pre' to 'post'"):
+        r = paired_change(df, "pre", "post")
+    t = r.table.set_index("term")
+    assert t.loc["d_z"].drop(["df", "n", "ci_method"]).isna().all()
+    assert t.loc["mean_difference", ["std_error", "ci_low", "ci_high", "p_value"]].isna().all()
+    assert_allclose(t.loc["mean_difference", "estimate"], 0.3, rtol=1e-12)
+    assert np.isfinite(t.loc["d_av", "estimate"]) and np.isnan(t.loc["d_av", "ci_low"])
+    assert np.isnan(t.loc["wilcoxon", "p_value"])
 
 
 # ---------------------------------------------------------------------------- ANCOVA
@@ -211,3 +227,16 @@ def test_ancova_rejects_bad_arguments(anorexia):
         ancova(anorexia, "Postwt", "Prewt", "Treat", cov_type="HC0")
 
 
+
+
+def test_ancova_refuses_a_constant_covariate_and_a_single_cluster():
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"pre": rng.normal(3, 1, 60), "g": rng.choice(["a", "b"], 60),
+                       "k": 1.0, "mentor": "m1"})
+    df["post"] = df["pre"] + rng.normal(0.3, 0.5, 60)
+    # a constant covariate was split with the intercept under a rank-deficiency warning
+    with pytest.raises(ValueError, match=r"ANCOVA terms \['k'\] do not vary"):
+        ancova(df, "post", "pre", "g", covariates=["k"])
+    # one cluster: statsmodels divided by zero
+    with pytest.raises(ValueError, match="cluster column 'mentor' has a single value"):
+        ancova(df, "post", "pre", "g", cluster="mentor")

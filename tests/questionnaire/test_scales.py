@@ -5,12 +5,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from evalkit import DataError
+from evalkit import DataError, EvalkitWarning
 from evalkit.data.schema import RSE_ITEMS, RSE_REVERSED
 from evalkit.data.synthetic.questionnaire import _job_within as generator_job_within
 from evalkit.questionnaire import (
     Scale,
     attrition_analysis,
+    cronbach_alpha,
     item_analysis,
     load_scale,
     paired_change,
@@ -92,6 +93,20 @@ def test_score_scale_missing_item_column(rse):
     df = pd.DataFrame({"rse_01": [1]})
     with pytest.raises(ValueError, match=r"has no column\(s\) \['rse_02'"):
         score_scale(df, rse)
+
+
+def test_an_item_nobody_answered_is_refused_and_a_mostly_blank_one_named(rse):
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    match = r"item\(s\) \['rse_03'\] are missing in all .* cannot be scored as defined"
+    with pytest.raises(ValueError, match=match):
+        score_scale(q.assign(rse_03=np.nan), rse)
+    with pytest.raises(ValueError, match=match):
+        pre_post_scores(q.assign(rse_03=np.nan), rse)
+    with pytest.raises(ValueError, match=r"item\(s\) \['rse_03'\] are missing in all"):
+        cronbach_alpha(q.assign(rse_03=np.nan), list(rse.items))
+    blank = q.assign(rse_05=q["rse_05"].where(q.index % 4 == 0))
+    with pytest.warns(EvalkitWarning, match=r"item\(s\) \['rse_05'\] of scale .* missing in 7"):
+        score_scale(blank, rse)
 
 
 def test_shipped_questionnaire_scores_match_the_generator_rule(rse):

@@ -15,6 +15,7 @@ from lifelines.statistics import proportional_hazard_test
 from numpy.testing import assert_allclose
 from statsmodels.duration.hazard_regression import PHReg
 
+from evalkit.errors import EvalkitWarning
 from evalkit.survival import cox_model, fine_gray_model, time_to_event
 from evalkit.survival.cox import cox_design
 
@@ -142,7 +143,8 @@ def test_time_event_and_formula_come_first_and_are_required(rossi):
 
 
 def test_cox_design_drops_the_intercept_and_constant_columns(rossi):
-    x, names = cox_design(rossi.assign(one=1.0), "arrest ~ fin + one + C(race)")
+    with pytest.warns(EvalkitWarning, match=r"covariate\(s\) \['one'\] take a single value"):
+        x, names = cox_design(rossi.assign(one=1.0), "arrest ~ fin + one + C(race)")
     assert names == ["fin", "C(race)[T.1]"]
     assert x.shape == (len(rossi), 2) and x.flags.f_contiguous
     with pytest.raises(ValueError, match="formula must name covariates"):
@@ -175,3 +177,89 @@ def test_plot_returns_axes(unempdur):
     one_term = cox_model(unempdur, "spell", "exit", "age", cause="full_time")
     assert one_term.plot().get_yticklabels()[0].get_text() == "age"
     plt.close("all")
+
+
+# ------------------------------------------- degenerate data: refuse or warn, never a huge HR
+
+
+def _small_data(seed: int = 1, n: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "time": rng.exponential(5, n).round(1) + 0.1,
+        "event": rng.choice(["job", "training", "censored"], n),
+        "programme": rng.choice(["A", "B"], n),
+        "age": rng.normal(30, 5, n),
+    })
+
+
+def test_cox_refuses_negative_durations_naming_rows():
+    df = _small_data()
+    df.loc[[3, 7], "time"] = -1.0
+    match = r"time column 'time' has negative values in 2 row\(s\) \(first: \[3, 7\]\)"
+    with pytest.raises(ValueError, match=match):
+        cox_model(df, "time", "event", "programme")
+    with pytest.raises(ValueError, match=match):
+        fine_gray_model(df, "time", "event", "programme", cause="job")
+
+
+def test_cox_allows_time_zero_and_names_rows_entering_at_or_after_exit():
+    df = _small_data()
+    df.loc[0, "time"] = 0.0  # an exit on the day follow-up starts (as R's Surv)
+    assert np.isfinite(cox_model(df, "time", "event", "age").table["log_hr"]).all()
+    late = df.assign(entry=np.where(df.index == 5, df["time"], 0.0))
+    late.loc[0, "entry"] = 0.0  # entry 0 and exit 0: not at risk
+    with pytest.raises(ValueError, match=r"but 2 row\(s\) \(first: \[0, 5\]\) have 'entry'"):
+        cox_model(late, "time", "event", "age", entry="entry")
+
+
+def test_cox_separation_gives_nan_and_a_warning_not_a_huge_hazard_ratio():
+    df = _small_data()
+    df["event"] = np.where(df["programme"] == "A", "censored", df["event"])  # no exits in A
+    with pytest.warns(EvalkitWarning, match=r"coefficient\(s\) of \['programme\[T.B\]'\]"):
+        fit = cox_model(df, "time", "event", "programme + age")
+    row = fit.table.set_index("term").loc["programme[T.B]"]
+    assert row[["estimate", "log_hr", "std_error", "ci_low", "ci_high", "p_value"]].isna().all()
+    assert np.isfinite(fit.table.set_index("term").loc["age", "std_error"])
+    assert fit.ph_test.set_index("term").loc[["programme[T.B]", "GLOBAL"], "p_value"].isna().all()
+    with pytest.warns(EvalkitWarning, match=r"Fine-Gray log-likelihood converged before"):
+        fg = fine_gray_model(df, "time", "event", "programme + age", cause="job")
+    assert np.isnan(fg.table["estimate"].iloc[0]) and np.isfinite(fg.table["estimate"].iloc[1])
+
+
+def test_cox_warns_when_a_covariate_has_one_level():
+    df = _small_data().assign(programme="A")
+    with pytest.warns(EvalkitWarning, match=r"covariate\(s\) \['programme'\] take a single"):
+        fit = cox_model(df, "time", "event", "programme + age")
+    assert fit.table["term"].tolist() == ["age"]
+
+
+def test_cox_refuses_weights_that_are_all_zero():
+    df = _small_data().assign(w=0.0)
+    with pytest.raises(ValueError, match="weights column 'w' is zero for all 60 rows"):
+        cox_model(df, "time", "event", "programme", weights="w")
+
+
+def test_cox_monotone_in_a_continuous_covariate_warns_instead_of_nan_or_overflow():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"x": rng.normal(size=50), "level": rng.random(50) < 0.3})
+    df["time"] = df["x"].rank()  # a larger x always exits later: beta_x is -infinity
+    df["event"] = rng.random(50) < 0.7
+    with pytest.warns(EvalkitWarning, match=r"fit stopped before the coefficient\(s\) of \['x'"):
+        fit = cox_model(df, "time", "event", "x + level")
+    assert np.isnan(fit.table.set_index("term").loc["x", "estimate"])
+
+
+def test_cox_refuses_a_single_cluster():
+    # the cluster-robust SE of one cluster was 5e-18: its score residuals sum to 0
+    with pytest.raises(ValueError, match="cluster column 'mentor' has a single value"):
+        cox_model(_small_data().assign(mentor="m1"), "time", "event", "age", cluster="mentor")
+
+
+def test_cox_leaves_out_rows_of_weight_zero():
+    df = _small_data()
+    df["w"] = np.where(df["programme"] == "B", 0.0, 1.0)  # gave HR 1.0 with SE NaN
+    with pytest.warns(EvalkitWarning, match=r"covariate\(s\) \['programme'\] take a single"):
+        fit = cox_model(df, "time", "event", "programme + age", weights="w", robust=True)
+    alone = cox_model(df[df["programme"] == "A"], "time", "event", "age", robust=True)
+    assert_allclose(fit.table["log_hr"], alone.table["log_hr"], rtol=1e-12)
+    assert fit.n == alone.n

@@ -7,12 +7,18 @@ Greenwood's covariance (variance), on the Rossi and UnempDur data (see conftest.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from lifelines import KaplanMeierFitter
 from lifelines.utils import restricted_mean_survival_time
 from numpy.testing import assert_allclose
 
-from evalkit.survival import kaplan_meier, restricted_mean_time
+from evalkit.survival import (
+    cumulative_incidence,
+    kaplan_meier,
+    restricted_mean_time,
+    survival_difference,
+)
 
 CLOSED_FORM = 1e-10  # same formula, same data: floating point only
 
@@ -88,3 +94,22 @@ def test_restricted_mean_beyond_follow_up_raises(rossi):
 def test_restricted_mean_horizon_must_be_positive(rossi):
     with pytest.raises(ValueError, match="horizons must be positive"):
         restricted_mean_time(rossi, "week", "arrest", horizon=-1)
+
+
+def test_weights_that_are_zero_in_all_or_in_a_group_are_refused():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"time": rng.integers(1, 12, 80).astype(float),
+                       "event": rng.choice(["job", "censored"], 80),
+                       "programme": rng.choice(["A", "B"], 80)})
+    with pytest.raises(ValueError, match="weights column 'w' is zero for all 80 rows"):
+        restricted_mean_time(df.assign(w=0.0), horizon=6, weights="w")
+    in_a = df.assign(w=np.where(df["programme"] == "A", 0.0, 1.0))
+    match = r"weights column 'w' is zero for everyone in group\(s\) \['A'\] of 'programme'"
+    with pytest.raises(ValueError, match=match):
+        restricted_mean_time(in_a, horizon=6, weights="w", group="programme")
+    with pytest.raises(ValueError, match=match):
+        kaplan_meier(in_a, weights="w", group="programme")
+    with pytest.raises(ValueError, match=match):
+        cumulative_incidence(in_a, weights="w", group="programme")
+    with pytest.raises(ValueError, match=match):
+        survival_difference(in_a, group="programme", cause="job", horizons=[3], weights="w")

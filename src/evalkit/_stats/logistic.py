@@ -6,7 +6,7 @@ import numpy as np
 
 from evalkit._stats.mestimation import weighted_gram
 
-__all__ = ["bernoulli_variance", "expit", "fit_logistic"]
+__all__ = ["bernoulli_variance", "expit", "fit_logistic", "separating_terms"]
 
 # Larger logistic fits without a start first fit every tenth row (recursively).
 _CASCADE = 50_000
@@ -128,3 +128,33 @@ def bernoulli_variance(
     if weights is not None:
         out *= weights
     return out
+
+
+def separating_terms(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which coefficients of a logistic model of ``y`` on ``x`` are infinite (separation).
+
+    The data are (quasi-)completely separated when some direction ``b != 0`` of the
+    coefficients has ``x_i b >= 0`` for every ``y_i = 1`` and ``x_i b <= 0`` for every
+    ``y_i = 0``: the likelihood then keeps growing along ``b`` and the maximum
+    likelihood estimate does not exist. One linear programme (Konis 2007; R's
+    ``detectseparation``) finds such a direction, within the box ``|b_j| <= 1`` on
+    columns scaled to at most 1, that maximises ``sum_i s_i x_i b`` (``s = 2y - 1``);
+    the coefficients it moves are flagged. A full-rank design without separation
+    gives ``b = 0`` and no flag.
+    """
+    from scipy.optimize import linprog
+
+    scale = np.abs(x).max(axis=0)
+    scale[scale == 0] = 1.0
+    signed = (x / scale) * np.where(y > 0, 1.0, -1.0)[:, None]
+    fit = linprog(
+        -signed.sum(axis=0),
+        A_ub=-signed,
+        b_ub=np.zeros(len(y)),
+        bounds=[(-1.0, 1.0)] * x.shape[1],
+        method="highs",
+    )
+    if fit.status != 0 or -fit.fun <= 1e-6:
+        return np.zeros(x.shape[1], dtype=bool)
+    return np.abs(fit.x) > 1e-6
+

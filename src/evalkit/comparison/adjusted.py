@@ -241,7 +241,7 @@ def adjusted_cumulative_incidence(
         If ``cause`` is not a value of ``event``; ``horizons`` are not positive finite
         numbers; ``n_boot`` is not an integer of at least 2; ``estimand`` or
         ``conf_level`` is not one allowed; ``time``, ``event`` or ``cluster`` is not a
-        column, or the cluster column has missing values; ``data`` is empty or has
+        column, or the cluster column has missing values or a single value; ``data`` is empty or has
         another number of rows than the model was fitted on; the curves cannot be
         estimated (as :func:`evalkit.survival.cumulative_incidence`, e.g. follow-up
         ending before the last horizon).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -23,6 +24,7 @@ from evalkit.comparison.matching import MatchResult
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
 from evalkit.descriptives import standardized_mean_difference
+from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -74,8 +76,10 @@ class BalanceResult(TableResult):
 
     @property
     def all_balanced(self) -> bool:
-        """Whether every covariate shown (not suppressed) meets the threshold after weighting."""
-        return bool(self.table.loc[~self.table["suppressed"], "balanced"].all())
+        """Whether every covariate shown (not suppressed, SMD defined) meets the threshold
+        after weighting."""
+        shown = ~self.table["suppressed"] & self.table["balanced"].notna()
+        return bool(self.table.loc[shown, "balanced"].all())
 
     def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
         """Love plot: |SMD| before and after weighting; returns the Axes.
@@ -164,6 +168,13 @@ def balance(
     DisclosureWarning
         If ``min_count`` is below 10.
 
+    Warns
+    -----
+    EvalkitWarning
+        Once per covariate set whose SMD is undefined (it does not vary: a constant
+        column): its SMDs are NaN and ``balanced`` is ``None``; ``all_balanced``
+        leaves it out.
+
     Notes
     -----
     SMDs come from :func:`evalkit.descriptives.standardized_mean_difference` with the
@@ -201,15 +212,18 @@ def balance(
     w, att = _adjustment_weights(weights, ps, estimand, len(data))
     denominator = "other" if att else "pooled"
     frame = data[list(covariates)].assign(_group=ps.treated, _w=w)
-    before = standardized_mean_difference(
-        frame, covariates, "_group", reference=False, denominator=denominator
-    ).table
-    after = standardized_mean_difference(
-        frame, covariates, "_group", reference=False, weights="_w", denominator=denominator
-    ).table
+    with warnings.catch_warnings():  # warned once below, for the rows shown
+        warnings.simplefilter("ignore", EvalkitWarning)
+        before = standardized_mean_difference(
+            frame, covariates, "_group", reference=False, denominator=denominator
+        ).table
+        after = standardized_mean_difference(
+            frame, covariates, "_group", reference=False, weights="_w", denominator=denominator
+        ).table
     table = _balance_table(before, after, threshold)
     if min_count is not None:
         _suppress_small_levels(table, before, min_count)
+    _warn_undefined(table)
     return BalanceResult(
         table=table,
         threshold=threshold,
@@ -260,6 +274,9 @@ def _balance_table(before: pd.DataFrame, after: pd.DataFrame, threshold: float) 
         }
     )
     table["balanced"] = table["smd_after"].abs() < threshold
+    undefined = table["smd_after"].isna()  # no spread to standardise by: neither
+    if undefined.any():
+        table["balanced"] = table["balanced"].astype(object).where(~undefined, None)
     table["suppressed"] = False
     return table
 
@@ -274,3 +291,18 @@ def _suppress_small_levels(table: pd.DataFrame, before: pd.DataFrame, min_count:
     table["suppressed"] = small
     table.loc[small, ["smd_before", "smd_after"]] = np.nan
     table["balanced"] = table["balanced"].astype(object).where(~small, None)
+
+
+def _warn_undefined(table: pd.DataFrame) -> None:
+    """Warn, naming them, about the covariates shown whose SMD is undefined (no spread)."""
+    undefined = ~table["suppressed"] & table[["smd_before", "smd_after"]].isna().any(axis=1)
+    if undefined.any():
+        warnings.warn(
+            f"covariate(s) {list(dict.fromkeys(table.loc[undefined, 'variable']))} do not vary "
+            "(the standard deviation of the SMD is 0: a constant column, or a level nobody or "
+            "everybody has), so their SMD is undefined: NaN, balanced None, and left out of "
+            "all_balanced. Compare their means directly, or drop them.",
+            EvalkitWarning,
+            stacklevel=3,
+        )
+

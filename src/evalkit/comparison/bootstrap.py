@@ -181,7 +181,8 @@ def _replicate_scores(
     information; scores are kept 1e-12 away from 0 and 1.
     """
     e = fit_logistic(
-        x, t, weights=counts, start=ps.coefficients, hessian=ps.information, exact=False
+        x, t, weights=counts, start=np.nan_to_num(ps.coefficients), hessian=ps.information,
+        exact=False
     )[2]
     return np.clip(e, 1e-12, 1 - 1e-12)
 
@@ -224,10 +225,12 @@ def _replicate_effects(ps, y, binary, x_out, estimand, truncate, columns):
                 binary, starts=starts, weights=c, with_cov=False, warn=False,
             )[:2],
         }
-        return [
-            means[m][0] - means[m][1] if measure != "risk_ratio" else means[m][0] / means[m][1]
-            for m, measure in columns
-        ]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a ratio 0 / 0 fails
+            return [
+                means[m][0] - means[m][1] if measure != "risk_ratio"
+                else np.float64(means[m][0]) / means[m][1]
+                for m, measure in columns
+            ]
 
     return statistic
 
@@ -242,10 +245,15 @@ def _bootstrap_table(full: pd.DataFrame, draws: np.ndarray, conf_level: float) -
     """Full-data estimates with the replicates' SD (of the log for ratios) and percentiles."""
     good, ok = _usable(draws)
     is_ratio = (full["measure"] == "risk_ratio").to_numpy()
-    spread = np.where(is_ratio, np.log(np.where(is_ratio, good, 1.0)), good)
+    with np.errstate(divide="ignore", invalid="ignore"):  # ratios of 0 or inf: SE NaN
+        spread = np.where(is_ratio, np.log(np.where(is_ratio, good, 1.0)), good)
+        std_error = spread.std(axis=0, ddof=1)
     low, high = percentile_interval(good, conf_level)
+    undefined = full["estimate"].isna().to_numpy()  # e.g. the ratio of an arm without events
+    std_error, low, high = (np.where(undefined | ~np.isfinite(v), np.nan, v)
+                            for v in (std_error, low, high))
     return full[["method", "estimand", "measure", "estimate"]].assign(
-        std_error=spread.std(axis=0, ddof=1),
+        std_error=std_error,
         ci_low=low,
         ci_high=high,
         n_boot=int(ok.sum()),

@@ -96,6 +96,11 @@ class EffectResult(TableResult):
         Raises ``ValueError`` when the result has no risk ratio (continuous outcome).
         """
         rows = self.table[self.table["measure"] == "risk_ratio"]
+        if rows["estimate"].isna().any():
+            raise ValueError(
+                "E-values need risk ratios, but the risk ratio is undefined (NaN) for "
+                f"{list(rows.loc[rows['estimate'].isna(), 'method'])}: an arm has no events."
+            )
         if rows.empty:
             raise ValueError(
                 "E-values need a risk ratio; this result has none (continuous outcome). "
@@ -287,6 +292,11 @@ def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=Tru
     space = np.empty((max(map(len, members)), x.shape[1]), order="F")
     for arm, member in zip((1, 0), members, strict=True):
         xm, ym = take_rows(x, member, out=space[: len(member)]), y[member]
+        if binary and ym.size and ym.min() == ym.max():
+            # no events (or only events) in the arm: the fit's limit predicts that risk
+            # for everyone (a logistic fit would run its coefficients off to infinity)
+            preds.append(np.full(len(y), ym[0]))
+            continue
         wm = None if weights is None else weights[member]
         # A dummy that is all zero within a group (a level nobody in that group has)
         # cannot be estimated there; the group's model leaves it out.
@@ -411,7 +421,11 @@ def _effect_rows(method, estimand, mu1, mu0, cov, binary, z, n):
             **common,
         }
     ]
-    if binary:
+    if binary and not min(mu1, mu0) > 0:  # no events in an arm: the ratio is 0 or infinite
+        nan = np.nan
+        rows.append({**rows[0], "measure": "risk_ratio", "estimate": nan, "std_error": nan,
+                     "ci_low": nan, "ci_high": nan, "p_value": nan})
+    elif binary:
         grad = np.array([1 / mu1, -1 / mu0])
         se_log = float(np.sqrt(grad @ cov @ grad))
         log_rr = np.log(mu1 / mu0)
@@ -429,6 +443,25 @@ def _effect_rows(method, estimand, mu1, mu0, cov, binary, z, n):
             }
         )
     return rows
+
+
+def warn_undefined_ratio(table: pd.DataFrame, outcome: str, treated: object) -> None:
+    """Warn, naming the arm, when a risk ratio is NaN because an arm has no events."""
+    ratio = table[table["measure"] == "risk_ratio"]
+    undefined = ratio[ratio["estimate"].isna()]
+    if undefined.empty:
+        return
+    arms = [label for label, column in ((treated, "mean_treated"),
+                                        ("comparison", "mean_comparison"))
+            if (undefined[column] <= 0).any()]
+    warnings.warn(
+        f"outcome {outcome!r} has no events in the {' and the '.join(map(repr, arms))} "
+        f"group ({list(undefined['method'])}), so the risk ratio is 0 or infinite: it and "
+        "its CI are reported as NaN. The risk difference is still estimated; for a ratio, "
+        "use a longer horizon or a more common outcome.",
+        EvalkitWarning,
+        stacklevel=3,
+    )
 
 
 def programme_effect(
@@ -482,14 +515,18 @@ def programme_effect(
     ValueError
         If ``data`` is empty or has another number of rows than the model was fitted
         on; ``outcome`` or ``cluster`` is not a column, the outcome has missing values
-        or is not numeric, the cluster column has missing values; ``estimand``,
+        or is not numeric, the cluster column has missing values or a single value; ``estimand``,
         ``methods``, ``truncate`` or ``conf_level`` is not one allowed; the outcome
         formula cannot be evaluated; an outcome model does not converge.
 
     Warns
     -----
     EvalkitWarning
-        When a covariate level is absent in one group (its outcome model leaves it out).
+        When a covariate level is absent in one group (its outcome model leaves it out);
+        when an arm has no events (its risk ratio is 0 or infinite: the ratio and its CI
+        are NaN, never bounds like (1e-27, 4e25); the risk difference is given). An arm
+        with no events (or only events) gets that risk from its outcome model, the limit
+        of the logistic fit.
 
     Notes
     -----
@@ -567,8 +604,10 @@ def programme_effect(
             clusters, x_ps=ps.design, information=ps.information,
         )
         rows += _effect_rows("aipw", estimand, *aipw, binary, z, n)
+    table = pd.DataFrame(rows)
+    warn_undefined_ratio(table, outcome, ps.treated_label)
     return EffectResult(
-        table=pd.DataFrame(rows),
+        table=table,
         estimand=estimand,
         outcome=outcome,
         n=n,

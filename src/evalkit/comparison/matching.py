@@ -20,7 +20,7 @@ from evalkit._validation import (
     check_rng,
 )
 from evalkit.comparison._design import outcome_values
-from evalkit.comparison.effects import EffectResult, _effect_rows
+from evalkit.comparison.effects import EffectResult, _effect_rows, warn_undefined_ratio
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.reporting.disclosure import PublicationSpec
 
@@ -359,8 +359,10 @@ def matched_effect(
     rows = _effect_rows(
         "matching", "ATT", y1.mean(), y0.mean(), cov, binary, normal_quantile(conf_level), 2 * n1
     )
+    table = pd.DataFrame(rows)
+    warn_undefined_ratio(table, outcome, "treated")
     return EffectResult(
-        table=pd.DataFrame(rows),
+        table=table,
         estimand="ATT",
         outcome=outcome,
         n=len(np.unique(matched.pairs[["treated_row", "control_row"]].to_numpy())),

@@ -14,7 +14,7 @@ from evalkit._plotting import axes, merged_bins
 from evalkit._results import TableResult
 from evalkit._stats.arrays import level_counts
 from evalkit._stats.intervals import normal_p_value, normal_quantile
-from evalkit._stats.logistic import fit_logistic
+from evalkit._stats.logistic import fit_logistic, separating_terms
 from evalkit._validation import (
     check_columns,
     check_conf_level,
@@ -192,7 +192,9 @@ def propensity_score(
     Warns
     -----
     EvalkitWarning
-        When scores lie within 1e-6 of 0 or 1 (a positivity violation).
+        When scores lie within 1e-6 of 0 or 1 (a positivity violation); when the
+        groups are (quasi-)completely separated, naming the infinite coefficients,
+        which the table reports as NaN (never a huge finite number such as 8340).
 
     Notes
     -----
@@ -222,8 +224,10 @@ def propensity_score(
     beta, information, scores = fit_logistic(x, t.astype(float))
     support, overlap = _common_support(scores, t, treated)
     _warn_positivity(scores)
+    table = _coefficient_table(terms, beta, information, conf_level)
+    _blank_infinite(table, x, t, scores)
     return PropensityResult(
-        table=_coefficient_table(terms, beta, information, conf_level),
+        table=table,
         overlap=overlap,
         support=support,
         treated_label=treated,
@@ -270,6 +274,29 @@ def _coefficient_table(
             "ci_high": beta + z * se,
             "p_value": normal_p_value(beta / se),
         }
+    )
+
+
+def _blank_infinite(table: pd.DataFrame, x: np.ndarray, t: np.ndarray, scores: np.ndarray) -> None:
+    """NaN (in place), with a warning, for coefficients that separation makes infinite.
+
+    Only fits whose scores come within 1e-10 of 0 or 1 (where a separated fit ends)
+    are checked, by the linear programme of :func:`evalkit._stats.logistic.separating_terms`.
+    """
+    if not ((scores < 1e-10) | (scores > 1 - 1e-10)).any():
+        return
+    infinite = separating_terms(x, t.astype(float))
+    if not infinite.any():
+        return
+    table.loc[infinite, ["estimate", "std_error", "ci_low", "ci_high", "p_value"]] = np.nan
+    warnings.warn(
+        f"the groups are (quasi-)completely separated: the coefficient(s) of "
+        f"{table.loc[infinite, 'term'].tolist()} are infinite (their estimates keep growing "
+        "with the iterations), so they are reported as NaN and the scores of the separated "
+        "people are 0 or 1. Restrict the data to people both programmes could enrol, or "
+        "merge the levels that only one programme has.",
+        EvalkitWarning,
+        stacklevel=3,
     )
 
 

@@ -8,6 +8,7 @@ matching) and in the attrition analysis of the questionnaire family.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -24,6 +25,7 @@ from evalkit._validation import (
     check_two_groups,
     check_weights,
 )
+from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PUBLICATION_DECIMALS,
@@ -224,7 +226,15 @@ def standardized_mean_difference(
     ValueError
         If ``data`` is empty or lacks a named column, ``group`` does not have exactly
         two values, ``reference`` is not one of them, ``denominator`` is not one of the
-        three, or a weight is missing, infinite or negative.
+        three, or a weight is missing, infinite or negative, or the weights are all zero.
+
+    Warns
+    -----
+    EvalkitWarning
+        Naming the covariates whose SMD is undefined because the standard deviation
+        that standardises it is 0 (up to rounding: a constant column, a level nobody
+        or everybody has): their ``smd`` is NaN, never ±inf or a difference of
+        rounding errors divided by one.
 
     Notes
     -----
@@ -264,8 +274,10 @@ def standardized_mean_difference(
         _smd_row(variable, level, kind, x, members, (w_mean, w_sd), denominator)
         for variable, level, kind, x in _indicator_columns(data, columns)
     ]
+    table = pd.DataFrame(rows)
+    _warn_undefined(table, denominator)
     return SMDResult(
-        table=pd.DataFrame(rows),
+        table=table,
         group=group,
         reference=reference,
         other=other,
@@ -303,7 +315,9 @@ def _smd_row(
     n0, m0, v0, s0, k0 = stats["reference"]
     n1, m1, v1, s1, k1 = stats["other"]
     scale = np.sqrt({"pooled": (s0 + s1) / 2.0, "reference": s0, "other": s1}[denominator])
-    smd = (m1 - m0) / scale if scale > 0 else (0.0 if m1 == m0 else np.inf * np.sign(m1 - m0))
+    # an SD within rounding of 0 (a constant 0.1 has SD 3e-17) standardises nothing
+    rounding = 64 * np.finfo(float).eps * float(np.abs(values[ok]).max(initial=0.0))
+    smd = (m1 - m0) / scale if scale > rounding else np.nan
     return {
         "variable": variable,
         "level": level,
@@ -319,3 +333,20 @@ def _smd_row(
         "smd": float(smd),
         "variance_ratio": v1 / v0 if kind == "continuous" and v0 > 0 else np.nan,
     }
+
+
+def _warn_undefined(table: pd.DataFrame, denominator: str) -> None:
+    """Warn, naming the variables, when an SMD is undefined (no spread to standardise by)."""
+    if table.empty or not table["smd"].isna().any():
+        return
+    undefined = list(dict.fromkeys(table.loc[table["smd"].isna(), "variable"]))
+    sd = "the pooled standard deviation" if denominator == "pooled" else (
+        f"the standard deviation of the {denominator} group"
+    )
+    warnings.warn(
+        f"covariate(s) {undefined} do not vary ({sd} is 0, e.g. a constant column or a "
+        "level nobody or everybody has), so their standardized mean difference is "
+        "undefined and reported as NaN; compare their means directly, or drop them.",
+        EvalkitWarning,
+        stacklevel=3,
+    )

@@ -264,10 +264,11 @@ def odds_ratios(
         When ``data`` is not a DataFrame.
     ValueError
         For post-intake predictors, unknown columns, missing values (in the model's
-        columns or the cluster column), a non-binary outcome, an unknown reference
-        level, collinear terms, ``conf_level`` outside (0, 1), or (quasi-)complete
-        separation, i.e. a level or combination that predicts the outcome perfectly (the
-        message names it), or ``min_count`` below 5.
+        columns or the cluster column; a column missing in every row is named as
+        such), a non-binary outcome, an unknown reference level, collinear terms,
+        ``conf_level`` outside (0, 1), (quasi-)complete separation, i.e. a level or
+        combination that predicts the outcome perfectly (the message names it), or
+        ``min_count`` below 5.
 
     Warns
     -----

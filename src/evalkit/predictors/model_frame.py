@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from evalkit._validation import check_binary_outcome
+from evalkit._validation import check_binary_outcome, check_observed
 
 
 def _split_formula(formula: str) -> tuple[str, str]:
@@ -88,6 +88,8 @@ def _model_frame(
 
 def _check_complete_rows(frame: pd.DataFrame) -> None:
     """Raise if a column of the model has missing values (naming the columns and counts)."""
+    check_observed(frame, frame.columns, fix="drop them from the formula, or check the merge "
+                   "or the column mapping that should fill them.")
     nas = frame.isna().sum()
     if nas.any():
         bad = {k: int(v) for k, v in nas.items() if v}

@@ -26,6 +26,7 @@ from evalkit._validation import (
     check_data,
     check_fold_group,
     check_integer,
+    check_observed,
     check_one_of,
     check_rng,
 )
@@ -365,8 +366,9 @@ def cross_validate_models(
     TypeError
         When ``data`` is not a DataFrame or ``rng`` is neither a seed nor a Generator.
     ValueError
-        For post-intake or no predictors, unknown columns, a non-binary outcome, missing
-        values in ``fold_group`` or ``cluster``, fewer groups than folds, ``n_splits`` below
+        For post-intake or no predictors, unknown columns, a predictor missing in every
+        row (named before any fitting), a non-binary outcome, missing values in
+        ``fold_group`` or ``cluster``, fewer groups than folds, ``n_splits`` below
         2, ``n_repeats`` below 1, a negative ``n_permutations`` or
         ``n_partial_dependence``, ``conf_level`` outside (0, 1), a date predictor, a
         numeric subgroup column with many values and no bands, a fold without both
@@ -470,6 +472,8 @@ def cross_validate_models(
     predictors = list(predictors)
     check_columns(data, [outcome, *predictors, *subgroups])
     check_predictors(predictors, outcome=outcome, intake_columns=intake_columns)
+    check_observed(data, predictors, what="predictor", fix="drop them from predictors, or "
+                   "check the merge or the column mapping that should fill them.")
     conf_level = check_conf_level(conf_level)
     n_splits = check_integer(n_splits, name="n_splits", minimum=2)
     n_repeats = check_integer(n_repeats, name="n_repeats", minimum=1)

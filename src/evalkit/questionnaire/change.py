@@ -11,6 +11,7 @@ F = t^2 of pingouin ``ancova``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
@@ -24,6 +25,7 @@ from evalkit._results import TableResult
 from evalkit._stats.arrays import indicator_counts
 from evalkit._stats.intervals import normal_quantile
 from evalkit._validation import (
+    check_cluster,
     check_columns,
     check_conf_level,
     check_data,
@@ -32,6 +34,7 @@ from evalkit._validation import (
     check_unit_interval,
     check_weights,
 )
+from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire._columns import coded_covariates, score_values
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
 
@@ -172,8 +175,15 @@ def paired_change(
         If ``data`` is not a DataFrame.
     ValueError
         If a column is missing or not numeric, ``conf_level`` is not in (0, 1),
-        ``reliability`` is not in (0, 1), fewer than 3 rows have both scores, or every
-        pair has the same change.
+        ``reliability`` is not in (0, 1), or fewer than 3 rows have both scores.
+
+    Warns
+    -----
+    EvalkitWarning
+        If every pair has the same change (the differences have no variance, up to
+        rounding): d_z, the tests and every interval of the change are undefined and
+        reported as NaN, never as a huge number; the means, the mean change and d_av /
+        g_av (standardised by the scores' SDs) are still given.
 
     Notes
     -----
@@ -243,15 +253,27 @@ def paired_change(
         )
     x0, x1 = _complete_pairs(data, pre, post)
     d = x1 - x0
-    t = _paired_t(d, conf_level)
     s0, s1 = float(x0.std(ddof=1)), float(x1.std(ddof=1))
-    rows = [
-        *_wave_mean_rows(x0, x1, s0, s1, t),
-        _change_row("mean_difference", t.mean, t.std_error, t.mean - t.quantile * t.std_error,
-                    t.mean + t.quantile * t.std_error, t.statistic, t.df, t.p_value, t.n, "t"),
-        *_effect_size_rows(t, s0, s1, conf_level),
-        _wilcoxon_row(d),
-    ]
+    if _same_change(d, x0, x1):
+        warnings.warn(
+            f"every pair has the same change from {pre!r} to {post!r} (the differences have "
+            "no variance), so d_z, the tests and the intervals of the change are undefined "
+            "and reported as NaN; check that the two columns are different measurements.",
+            EvalkitWarning,
+            stacklevel=2,
+        )
+        t = _paired_t(d, conf_level, degenerate=True)
+        rows = [*_wave_mean_rows(x0, x1, s0, s1, t), *_same_change_rows(t, s0, s1)]
+    else:
+        t = _paired_t(d, conf_level)
+        rows = [
+            *_wave_mean_rows(x0, x1, s0, s1, t),
+            _change_row("mean_difference", t.mean, t.std_error,
+                        t.mean - t.quantile * t.std_error, t.mean + t.quantile * t.std_error,
+                        t.statistic, t.df, t.p_value, t.n, "t"),
+            *_effect_size_rows(t, s0, s1, conf_level),
+            _wilcoxon_row(d),
+        ]
     threshold, reliable = _reliable_change(d, s0, reliability, conf_level)
     return PairedChangeResult(
         table=pd.DataFrame(rows),
@@ -277,21 +299,40 @@ def _complete_pairs(data: pd.DataFrame, pre: str, post: str) -> tuple[np.ndarray
     return x0[ok], x1[ok]
 
 
-def _paired_t(d: np.ndarray, conf_level: float) -> _PairedT:
-    """Paired t-test of the differences ``d`` (raises if they are all equal)."""
+def _same_change(d: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> bool:
+    """Whether the differences have no variance beyond rounding (post = pre + c)."""
+    scale = max(float(np.abs(x0).max()), float(np.abs(x1).max()))
+    return float(d.std(ddof=1)) <= 64 * np.finfo(float).eps * scale
+
+
+def _paired_t(d: np.ndarray, conf_level: float, *, degenerate: bool = False) -> _PairedT:
+    """Paired t-test of the differences ``d``; all NaN but the mean when ``degenerate``."""
     n = d.size
     df = n - 1
     mean_d, sd_d = float(d.mean()), float(d.std(ddof=1))
-    if sd_d == 0:
-        raise ValueError(
-            f"every pair has the same change ({mean_d!r}), so standardized effect sizes and "
-            "tests are undefined; check that pre and post are different columns."
-        )
+    q = stats.t.isf((1.0 - conf_level) / 2.0, df)
+    if degenerate:
+        return _PairedT(n, df, mean_d, np.nan, np.nan, np.nan, np.nan, q)
     se = sd_d / np.sqrt(n)
     t_obs = mean_d / se
-    q = stats.t.isf((1.0 - conf_level) / 2.0, df)
     p_t = float(2.0 * stats.t.sf(abs(t_obs), df))
     return _PairedT(n, df, mean_d, sd_d, se, t_obs, p_t, q)
+
+
+def _same_change_rows(t: _PairedT, s0: float, s1: float) -> list[dict]:
+    """Rows of a change without variance: the mean change and d_av, g_av (defined when the
+    scores vary); d_z, every interval and test NaN."""
+    nan = np.nan
+    s_av = np.sqrt((s0**2 + s1**2) / 2.0)
+    d_av = t.mean / s_av if s_av > 0 else nan
+    j = 1.0 - 3.0 / (4.0 * (2 * t.n) - 9.0)
+    rows = [
+        ("mean_difference", t.mean, "t"), ("d_z", nan, "noncentral_t"),
+        ("d_av", d_av, "algina_keselman"), ("g_av", j * d_av, "algina_keselman"),
+        ("wilcoxon", t.mean, "none"),
+    ]
+    return [_change_row(term, est, nan, nan, nan, nan, t.df if m != "none" else nan, nan, t.n, m)
+            for term, est, m in rows]
 
 
 def _change_row(
@@ -518,8 +559,9 @@ def ancova(
     ValueError
         If a column is missing, ``conf_level`` is not in (0, 1), ``cov_type`` is
         unknown, ``group`` does not have exactly two values on the complete rows (or
-        ``reference`` is not one of them), too few rows are complete, or a weight is
-        negative or infinite.
+        ``reference`` is not one of them), too few rows are complete, a term does not
+        vary (a constant covariate), the cluster column has a single value, or a weight
+        is negative or infinite (or all weights are zero).
 
     Notes
     -----
@@ -562,8 +604,10 @@ def ancova(
     check_one_of(cov_type, COV_TYPES, name="cov_type")
     used = [post, pre, group, *covariates] + [c for c in (weights, cluster) if c is not None]
     frame = _complete_rows(data, used, minimum=3 + len(covariates))
+    check_cluster(frame, cluster)
     reference, other = check_two_groups(frame[group], reference, column=group)
     x = _ancova_design(frame, pre, group, other, covariates)
+    _check_varying(x)
     fit, used_cov, n_clusters = _fit_ols(
         frame[post].astype("float64"),
         x,
@@ -581,6 +625,17 @@ def ancova(
         n=len(frame),
         n_clusters=n_clusters,
     )
+
+
+def _check_varying(x: pd.DataFrame) -> None:
+    """Raise naming the design columns (but the intercept) that do not vary."""
+    constant = [c for c in x.columns[1:] if not (x[c] != x[c].iloc[0]).any()]
+    if constant:
+        raise ValueError(
+            f"ANCOVA terms {constant} do not vary among the complete rows, so their "
+            "coefficients (and the intercept) cannot be estimated; drop those covariates, or "
+            "check the rows selected."
+        )
 
 
 def _complete_rows(data: pd.DataFrame, used: list[str], *, minimum: int) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from evalkit._validation import (
     check_data,
     check_integer,
     check_numeric,
+    check_observed,
     check_rng,
 )
 from evalkit.errors import EvalkitWarning
@@ -69,6 +70,8 @@ def _item_frame(data: pd.DataFrame, items: Sequence[str] | Scale) -> pd.DataFram
         check_numeric(
             data, items, boolean=True, what="item", fix="convert the answers to numbers."
         )
+        check_observed(data, items, what="item", fix="nobody answered them; check the "
+                       "column mapping, or leave them out of the items.")
         x = data[items].astype("float64")
     x = x.dropna(axis=0, how="any")
     if len(x) < 3:
@@ -138,8 +141,8 @@ def cronbach_alpha(
         If ``data`` is not a DataFrame.
     ValueError
         If ``conf_level`` is not in (0, 1), ``items`` names fewer than 2 columns, a
-        column is missing or not numeric, an answer is out of a Scale's range, or
-        fewer than 3 rows have every item answered.
+        column is missing, not numeric or missing in every row, an answer is out of a
+        Scale's range, or fewer than 3 rows have every item answered.
 
     Notes
     -----
@@ -307,9 +310,9 @@ def mcdonald_omega(
         If ``data`` is not a DataFrame or ``rng`` neither a seed nor a Generator.
     ValueError
         If ``conf_level`` is not in (0, 1), ``n_boot`` is not an integer of at least 2,
-        ``items`` names fewer than 2 columns, a column is missing or not numeric, an
-        answer is out of a Scale's range, fewer than 3 rows have every item answered, or
-        the factor model cannot be fitted in a bootstrap replicate.
+        ``items`` names fewer than 2 columns, a column is missing, not numeric or
+        missing in every row, an answer is out of a Scale's range, fewer than 3 rows
+        have every item answered, or the factor model cannot be fitted in a bootstrap replicate.
 
     Notes
     -----
@@ -486,9 +489,9 @@ def item_analysis(data: pd.DataFrame, items: Sequence[str] | Scale) -> ItemAnaly
     TypeError
         If ``data`` is not a DataFrame.
     ValueError
-        If ``items`` names fewer than 2 columns, a column is missing or not numeric,
-        an answer is out of a Scale's range, or fewer than 3 rows have every item
-        answered.
+        If ``items`` names fewer than 2 columns, a column is missing, not numeric or
+        missing in every row, an answer is out of a Scale's range, or fewer than 3 rows
+        have every item answered.
 
     Warns
     -----

@@ -7,6 +7,7 @@ schema; scores on the shipped questionnaire equal the generator's rule; the deri
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +24,11 @@ from evalkit._validation import (
     check_data,
     check_integer,
     check_numeric,
+    check_observed,
     check_one_of,
 )
 from evalkit.data.schema import EXIT_GROUPS
-from evalkit.errors import DataError
+from evalkit.errors import DataError, EvalkitWarning
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 
 #: The summary of scored questionnaires as published: the scored and unscored counts
@@ -48,6 +50,8 @@ __all__ = [
 ]
 
 SCORING_METHODS = ("mean", "sum")
+#: An item missing in more than this share of the rows is named in a warning.
+MOSTLY_MISSING = 0.5
 _SCALE_KEYS = (
     "name",
     "description",
@@ -132,11 +136,19 @@ class Scale:
         Raises
         ------
         ValueError
-            If an item column is missing, not numeric, or holds an answer outside
-            ``[response_min, response_max]`` or not a whole number (naming row and item).
+            If an item column is missing, not numeric, missing in every row (nobody
+            answered it: the scale cannot be scored as defined), or holds an answer
+            outside ``[response_min, response_max]`` or not a whole number (naming row
+            and item).
+
+        Warns
+        -----
+        EvalkitWarning
+            Naming the items missing in more than half of the rows.
         """
         check_columns(data, self.items)
         check_numeric(data, self.items, what="item", fix="convert the answers to numbers first.")
+        self._check_answered(data)
         out = pd.DataFrame(index=data.index)
         for item in self.items:
             x = data[item].astype("float64")
@@ -145,6 +157,26 @@ class Scale:
                 x = (self.response_min + self.response_max) - x
             out[item] = x
         return out
+
+    def _check_answered(self, data: pd.DataFrame) -> None:
+        """Raise naming items nobody answered; warn naming items most people left blank."""
+        check_observed(
+            data, self.items, what="item",
+            fix=f"nobody answered them, so scale {self.name!r} cannot be scored as defined. "
+            "Check the column mapping (the item may be named differently in this file), or "
+            "define the scale without them and say so in the report.",
+        )
+        share = data[list(self.items)].isna().mean()
+        mostly = share[share > MOSTLY_MISSING]
+        if not mostly.empty:
+            warnings.warn(
+                f"item(s) {list(mostly.index)} of scale {self.name!r} are missing in "
+                f"{', '.join(f'{v:.0%}' for v in mostly)} of the {len(data)} rows: their "
+                "scores rest mostly on the other items. Check the column mapping, and "
+                "report how many answered each item.",
+                EvalkitWarning,
+                stacklevel=4,
+            )
 
     def _check_answers(self, x: pd.Series, item: str) -> None:
         """Raise naming the first row whose answer is outside the range or not whole."""
@@ -361,10 +393,17 @@ def score_scale(data: pd.DataFrame, scale: Scale | str | Path) -> ScaleScoreResu
     TypeError
         If ``data`` is not a DataFrame or ``scale`` neither a Scale nor a path.
     ValueError
-        If an item column is missing or not numeric, or an answer lies outside the
-        response range (the message names the row and the item).
+        If an item column is missing, not numeric or missing in every row (nobody
+        answered it), or an answer lies outside the response range (the message names
+        the row and the item).
     DataError
         If ``scale`` is a path to a missing or invalid scale file.
+
+    Warns
+    -----
+    EvalkitWarning
+        Naming the items missing in more than half of the rows (their scores rest
+        mostly on the other items).
 
     Notes
     -----
@@ -538,11 +577,16 @@ def pre_post_scores(
         neither a Scale nor a path.
     ValueError
         If a column is missing, the wave column holds other labels than ``pre`` and
-        ``post``, a participant answered a wave twice, an answer is out of range (see
-        :func:`score_scale`), or the questionnaire names participants that are not in
-        ``participants``.
+        ``post``, a participant answered a wave twice, an item is missing in every
+        questionnaire or an answer is out of range (see :func:`score_scale`), or the
+        questionnaire names participants that are not in ``participants``.
     DataError
         If ``scale`` is a path to a missing or invalid scale file.
+
+    Warns
+    -----
+    EvalkitWarning
+        Naming the items missing in more than half of the questionnaires.
 
     Notes
     -----

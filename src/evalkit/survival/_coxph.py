@@ -15,7 +15,7 @@ the Fine–Gray model are supported through the same sums.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -234,10 +234,23 @@ class CoxFit:
     converged: bool
     layout: _Layout
     sums: _Sums
+    # (p,) bool: coefficients that may be infinite (monotone likelihood); none by default
+    diverging: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def __post_init__(self) -> None:
+        if self.diverging.size != self.beta.size:
+            self.diverging = np.zeros(self.beta.size, dtype=bool)
 
     @property
     def covariance(self) -> np.ndarray:
-        return np.linalg.inv(self.information)
+        """Inverse information; with diverging coefficients, that of the others given
+        them (their own rows and columns 0: the information there is gone)."""
+        if not self.diverging.any():
+            return np.linalg.inv(self.information)
+        keep = np.flatnonzero(~self.diverging)
+        cov = np.zeros_like(self.information)
+        cov[np.ix_(keep, keep)] = np.linalg.inv(self.information[np.ix_(keep, keep)])
+        return cov
 
     def score_residuals(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Per-row score residuals (Efron-adjusted, as R's ``residuals(fit, "score")``).
@@ -309,10 +322,33 @@ def fit_cox(
     beta = np.zeros(p)
     s = _sums(beta, x, w, lay)
     loglik_null = s.loglik
-    converged = False
-    it = 0
+    with np.errstate(all="ignore"):  # only far-out (diverging) steps under- or overflow
+        beta, s, it, converged, diverging = _newton(beta, s, x, w, lay, tol, max_iter)
+    return CoxFit(beta, s.info, s.loglik, loglik_null, it, converged, lay, s, diverging)
+
+
+def _newton(beta, s, x, w, lay, tol, max_iter):
+    """Newton–Raphson with step halving from ``beta`` (sums ``s``): the estimate, its
+    sums, the iterations, whether it converged and which coefficients diverge.
+
+    A coefficient diverges (R's coxph check, "Loglik converged before variable") when its
+    Newton step stays large once the log-likelihood no longer changes, or when the fit
+    stops without converging on a large step (or on sums that overflow, far out).
+    """
+    span = np.ptp(x, axis=0) if x.shape[0] else np.zeros(x.shape[1])
+
+    def large(step):
+        return np.abs(step) * span > 1e-3 * np.maximum(1.0, np.abs(beta) * span)
+
+    plateau, converged, it = False, False, 0
+    diverging = np.zeros(beta.size, dtype=bool)
+    last = np.zeros(beta.size)
     for it in range(1, max_iter + 1):  # noqa: B007
-        step = np.linalg.solve(s.info, s.grad)
+        step = _newton_step(s.info, s.grad)
+        if not np.isfinite(step).all():
+            break
+        if plateau:
+            diverging |= large(step)
         new = beta + step
         s_new = _sums(new, x, w, lay)
         halvings = 0
@@ -323,9 +359,23 @@ def fit_cox(
             halvings += 1
             if halvings > 30:
                 break
+        if not np.isfinite(s_new.loglik):
+            break
         change = abs(s_new.loglik - s.loglik)
-        beta, s = new, s_new
-        if change < tol * (abs(s.loglik) + 1) and np.max(np.abs(step)) < 1e-7:
+        beta, s, last = new, s_new, step
+        plateau = change < tol * (abs(s.loglik) + 1)
+        if plateau and np.max(np.abs(step)) < 1e-7:
             converged = True
             break
-    return CoxFit(beta, s.info, s.loglik, loglik_null, it, converged, lay, s)
+    if not converged:
+        diverging |= large(last)
+    return beta, s, it, converged, diverging
+
+
+def _newton_step(info: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """``info⁻¹ grad``; least squares when the information is singular (a coefficient
+    gone to infinity leaves no information in its direction)."""
+    try:
+        return np.linalg.solve(info, grad)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(info, grad, rcond=None)[0]

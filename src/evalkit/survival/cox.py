@@ -43,9 +43,9 @@ from evalkit.reporting.disclosure import (
 from evalkit.survival._coxph import fit_cox
 from evalkit.survival.risktable import (
     CENSORED,
+    durations,
     entry_times,
     event_codes,
-    numeric_column,
     weights_column,
 )
 
@@ -64,8 +64,11 @@ def cox_design(data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[str]]
     """Design matrix (no intercept, column-major) of a right-hand-side formula.
 
     A plain sum of numeric columns is read directly, anything else goes through
-    formulaic (:func:`evalkit._stats.formula.model_matrix`); covariates that do not vary
-    are dropped.
+    formulaic (:func:`evalkit._stats.formula.model_matrix`). Columns that do not vary
+    are left out: silently for a level nobody in the data has (an unused category),
+    with an :class:`~evalkit.errors.EvalkitWarning` naming them otherwise (a covariate
+    with one value, e.g. one programme in the data). Raises ``ValueError`` when no
+    covariate varies.
     """
     rhs = formula.split("~", 1)[-1].strip()
     if not rhs:
@@ -76,9 +79,44 @@ def cox_design(data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[str]]
     x, names = model_matrix(data, rhs)
     x, names = x[:, 1:], names[1:]  # the intercept is absorbed in the baseline hazard
     used = np.array([np.any(x[:, j] != x[0, j]) for j in range(x.shape[1])], dtype=bool)
+    unused_level = np.array([x[0, j] == 0 and "[" in n for j, n in enumerate(names)], bool)
+    single = _single_valued(data, rhs)
+    constant = [
+        n for n, u, z in zip(names, used, unused_level, strict=True)
+        if not (u or z or n in single)
+    ]
+    if not used.any():
+        why = f": {single} take(s) a single value" if single else ""
+        raise ValueError(
+            f"formula {formula!r} gives no covariate that varies in the data{why}; check the "
+            "rows selected (e.g. both programmes present) or the formula."
+        )
+    if single or constant:
+        what = [f"covariate(s) {single} take a single value"] if single else []
+        what += [f"design column(s) {constant} are constant"] if constant else []
+        warnings.warn(
+            f"{' and '.join(what)} in the data, so the model cannot estimate their effect "
+            "and leaves them out (e.g. a programme that is the only one in the data); drop "
+            "them from the formula, or check the rows selected.",
+            EvalkitWarning,
+            stacklevel=4,
+        )
     if used.all():
         return x, names
     return x[:, used], [n for n, u in zip(names, used, strict=True) if u]
+
+
+def _single_valued(data: pd.DataFrame, rhs: str) -> list[str]:
+    """The data columns a formula uses that hold one value only."""
+    from formulaic import Formula
+
+    variables = [str(v) for v in Formula(rhs).required_variables if str(v) in data.columns]
+    single = []
+    for v in sorted(variables, key=list(data.columns).index):
+        values = data[v]
+        if not (values != values.iloc[0]).any():
+            single.append(v)
+    return single
 
 
 @dataclass(frozen=True)
@@ -209,6 +247,7 @@ def _km_transform(time, death, kind, w=None):
 def _ph_test(fit, x, time, death, names, transform, cov, w=None):
     """Schoenfeld-residual test of proportional hazards, by term and GLOBAL."""
     resid = fit.schoenfeld(x)
+    resid[:, fit.diverging] = 0.0  # their test is undefined (blanked by the caller)
     g = _km_transform(time, death, transform, w)[death]
     if w is None:
         n_d = resid.shape[0]
@@ -223,7 +262,8 @@ def _ph_test(fit, x, time, death, names, transform, cov, w=None):
     ss = np.sum(wg * g)  # Σ w g̃²
     var_model = cov
     scaled = n_d * (var_model @ u)
-    stat = scaled**2 / (n_d * np.diag(var_model) * ss)
+    with np.errstate(invalid="ignore"):  # 0 / 0 for an infinite coefficient
+        stat = scaled**2 / (n_d * np.diag(var_model) * ss)
     glob = float(n_d * u @ var_model @ u / ss)
     rows = [
         {"term": n, "statistic": float(s), "df": 1, "p_value": float(stats.chi2.sf(s, 1)),
@@ -252,10 +292,12 @@ def event_indicator(data, event, cause, censored):
     return np.isin(codes, ids), "+".join(selected), codes, causes
 
 
-def hazard_ratio_table(beta, cov, names, z, x, min_count):
-    """Hazard ratio table; with ``min_count``, rows of rare levels blanked (disclosure)."""
-    se = np.sqrt(np.diag(cov))
-    zz = beta / se
+def hazard_ratio_table(beta, cov, names, z, x, min_count, diverging=None):
+    """Hazard ratio table; with ``min_count``, rows of rare levels blanked (disclosure);
+    rows of ``diverging`` coefficients (infinite: monotone likelihood) are NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN rows of infinite terms
+        se = np.sqrt(np.diag(cov))
+        zz = beta / se
     table = pd.DataFrame(
         {
             "term": names,
@@ -269,6 +311,8 @@ def hazard_ratio_table(beta, cov, names, z, x, min_count):
             "n_smaller": _smaller_sides(x),
         }
     )
+    if diverging is not None and diverging.any():
+        table.loc[diverging, table.columns[1:]] = np.nan
     rare = [] if min_count is None else rare_indicators(x, names, min_count)
     table["suppressed"] = table["term"].isin(rare)
     table.loc[table["suppressed"], list(TERM_STATISTICS)] = np.nan
@@ -301,20 +345,59 @@ def model_data(data, time, event, formula, entry, weights, cluster):
     check_data(data)
     check_columns(data, [time, event, entry, weights, cluster])
     check_cluster(data, cluster)
-    t = numeric_column(data, time, what="time")
+    t = durations(data, time)[0]
     e = None if entry is None else entry_times(data, entry, time, t)
     w = None if weights is None else weights_column(data, weights)
     x, names = cox_design(data, formula)
-    if not names:
-        raise ValueError(f"formula {formula!r} gives no covariate that varies in the data.")
     return t, e, w, x, names
+
+
+def _weighted_rows(data, weights):
+    """``data`` without its rows of weight 0 (they add nothing to the partial likelihood,
+    but a death time or risk set of such rows alone would make its sums 0 / 0)."""
+    if weights is None:
+        return data
+    check_data(data)
+    check_columns(data, [weights])
+    w = weights_column(data, weights)
+    return data[w > 0] if (w == 0).any() else data
+
+
+def warn_fit(fit, names, model: str) -> None:
+    """Warn about coefficients that may be infinite, or about a fit that did not converge."""
+    if fit.diverging.any():
+        terms = [n for n, d in zip(names, fit.diverging, strict=True) if d]
+        how = "log-likelihood converged before" if fit.converged else "fit stopped before"
+        warnings.warn(
+            f"the {model} {how} the coefficient(s) of {terms} did: they may be infinite "
+            "(monotone likelihood, e.g. no events, or only events, in "
+            "one level or beyond some value of the covariate), so their hazard ratio, "
+            "standard error, CI and p-value are reported as NaN. Merge the level with "
+            "another, or drop the term.",
+            EvalkitWarning,
+            stacklevel=3,
+        )
+    elif not fit.converged:
+        warnings.warn(
+            f"the {model} model did not converge (a covariate may separate the events, e.g. "
+            "no events in a group); its estimates are unreliable. Drop or merge that "
+            "covariate.",
+            EvalkitWarning,
+            stacklevel=3,
+        )
 
 
 def cox_result(fit, x, names, death, cov, variance, *, model, cause, ties, ph_test, conf_level,
                min_count) -> CoxResult:
-    """The result of a fitted model: its hazard ratio table (rare levels blanked) and fit."""
+    """The result of a fitted model: its hazard ratio table (rare levels blanked, infinite
+    coefficients NaN) and fit."""
+    z = normal_quantile(conf_level)
+    if fit.diverging.any():
+        cov = cov.copy()
+        cov[fit.diverging] = np.nan
+        cov[:, fit.diverging] = np.nan
     return CoxResult(
-        table=hazard_ratio_table(fit.beta, cov, names, normal_quantile(conf_level), x, min_count),
+        table=hazard_ratio_table(fit.beta, cov, names, z, x, min_count, fit.diverging),
         ph_test=ph_test,
         model=model,
         cause=cause,
@@ -364,7 +447,8 @@ def cox_model(
     entry : str, optional
         Late-entry times.
     weights : str, optional
-        Case or inverse-probability weights (use ``robust=True`` or ``cluster``).
+        Case or inverse-probability weights (use ``robust=True`` or ``cluster``). Rows
+        of weight 0 are left out (``n`` counts the others).
     cluster : str, optional
         Column of clusters (mentor, site) for a cluster-robust sandwich variance.
     robust : bool, default=False
@@ -389,17 +473,21 @@ def cox_model(
     TypeError
         If ``data`` is not a DataFrame.
     ValueError
-        On missing columns; non-numeric or missing times; an entry at or after the
-        exit; negative or infinite weights; a cluster column with missing values; a
-        formula without covariates that vary or that cannot be evaluated; an unknown
-        ``cause``, ``ties`` or ``ph_transform``; a ``conf_level`` outside (0, 1); no
-        events of the cause.
+        On missing columns; non-numeric, missing or negative times (naming how many
+        rows and the first of them; time 0 is allowed); an entry at or after the exit;
+        negative or infinite weights, or weights that are all zero; a cluster column
+        with missing values or a single value; a formula without covariates that vary
+        or that cannot be evaluated; an unknown ``cause``, ``ties`` or
+        ``ph_transform``; a ``conf_level`` outside (0, 1); no events of the cause.
 
     Warns
     -----
     EvalkitWarning
-        If the Newton iterations do not converge (e.g. a covariate separates the
-        events).
+        If a coefficient may be infinite (monotone likelihood: e.g. no events, or only
+        events, in one level): its row of the table (and of ``ph_test``, with
+        ``GLOBAL``) is NaN, never a huge finite hazard ratio. If a covariate of the
+        formula takes a single value in the data (e.g. one programme): the model
+        leaves it out. If the Newton iterations do not converge otherwise.
 
     Notes
     -----
@@ -417,7 +505,9 @@ def cox_model(
     ``ties="breslow"``; Efron handles a weighted death and its replicates' ties
     differently); with inverse-probability weights the test uses the model-based
     variance and is approximate. A small p-value means the hazard ratio changes over
-    time: then report RMST or the curves rather than one HR.
+    time: then report RMST or the curves rather than one HR. Monotone likelihood is
+    detected as R's ``coxph`` does ("Loglik converged before variable"): a Newton step
+    that stays large once the log-likelihood no longer changes.
 
     References
     ----------
@@ -441,24 +531,22 @@ def cox_model(
     conf_level = check_conf_level(conf_level)
     check_one_of(ties, ["efron", "breslow"], name="ties")
     check_one_of(ph_transform, ["km", "rank", "identity", "log"], name="ph_transform")
+    data = _weighted_rows(data, weights)
     t, e, w, x, names = model_data(data, time, event, formula, entry, weights, cluster)
     death, cause_name, _, _ = event_indicator(data, event, cause, censored)
     if not death.any():
         raise ValueError(f"there are no events of {cause_name!r}: the model cannot be fitted.")
     fit = fit_cox(x, t, death, entry=e, weights=w, ties=ties)
-    if not fit.converged:
-        warnings.warn(
-            "the Cox model did not converge (a covariate may separate the events, e.g. no "
-            "events in a group); its estimates are unreliable. Drop or merge that covariate.",
-            EvalkitWarning,
-            stacklevel=2,
-        )
+    warn_fit(fit, names, "Cox")
     cov = fit.covariance
     variance = "model"
     if robust or cluster is not None:
         ones = np.ones(t.size) if w is None else w
         cov, variance = robust_covariance(fit, x, ones, data, cluster)
     ph = _ph_test(fit, x, t, death, names, ph_transform, fit.covariance, w)
+    if fit.diverging.any():  # the test of an infinite coefficient is undefined, so is GLOBAL
+        blank = np.r_[fit.diverging, True]
+        ph.loc[blank, ["statistic", "p_value"]] = np.nan
     return cox_result(fit, x, names, death, cov, variance, model="cause-specific Cox",
                       cause=cause_name, ties=ties, ph_test=ph, conf_level=conf_level,
                       min_count=min_count)

@@ -21,6 +21,7 @@ from evalkit.survival.cox import (
     event_indicator,
     model_data,
     robust_covariance,
+    warn_fit,
 )
 from evalkit.survival.risktable import CENSORED
 
@@ -87,9 +88,17 @@ def fine_gray_model(
     TypeError
         If ``data`` is not a DataFrame.
     ValueError
-        On missing columns; non-numeric or missing times; a cluster column with
-        missing values; a formula without covariates that vary or that cannot be
-        evaluated; an unknown ``cause``; a ``conf_level`` outside (0, 1).
+        On missing columns; non-numeric, missing or negative times (naming the rows);
+        a cluster column with missing values or a single value; a formula without
+        covariates that vary or that cannot be evaluated; an unknown ``cause``; a
+        ``conf_level`` outside (0, 1).
+
+    Warns
+    -----
+    EvalkitWarning
+        If a coefficient may be infinite (e.g. no exits of the cause in one level):
+        its row is NaN; if a covariate takes a single value (it is left out); if the
+        fit does not converge.
 
     Notes
     -----
@@ -123,6 +132,7 @@ def fine_gray_model(
     rows = np.flatnonzero(competing)
     fit = fit_cox(x, t, death, ties="breslow",
                   fine_gray=(rows, g_minus(t[rows]), g_minus))
+    warn_fit(fit, names, "Fine-Gray")
     cov, variance = robust_covariance(fit, x, np.ones(t.size), data, cluster)
     return cox_result(fit, x, names, death, cov, variance, model="Fine-Gray", cause=cause_name,
                       ties="breslow", ph_test=None, conf_level=conf_level, min_count=min_count)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
-from evalkit._validation import check_columns, check_data, check_weights
+from evalkit._validation import check_columns, check_data, check_weights, flagged_rows
 from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = [
@@ -438,29 +438,35 @@ def _count_cells(
 def entry_times(data: pd.DataFrame, entry: str, time: str, t: np.ndarray) -> np.ndarray:
     """Late-entry times of column ``entry``, checked to lie before the times ``t``."""
     e = numeric_column(data, entry, what="entry")
-    if (e >= t).any():
-        bad = int((e >= t).sum())
+    late = e >= t
+    if late.any():
         raise ValueError(
-            f"entry times must be before exit times, but {bad} row(s) have {entry!r} >= "
-            f"{time!r}. Drop rows that leave before they enter, or correct the dates."
+            f"entry times must be before exit times, but {flagged_rows(data.index, late)} "
+            f"have {entry!r} >= {time!r}. Drop rows that leave before they enter, or correct "
+            "the dates."
         )
     return e
 
 
-def weights_column(data: pd.DataFrame, weights: str) -> np.ndarray:
+def weights_column(data: pd.DataFrame, weights: str, group: str | None = None) -> np.ndarray:
     """Case or inverse-probability weights of column ``weights`` (numeric, finite,
-    non-negative)."""
+    non-negative, not all zero in all or within a level of ``group``)."""
     numeric_column(data, weights, what="weights")  # numeric, no missing values
-    return check_weights(data, weights)
+    return check_weights(data, weights, group=group)
 
 
-def _durations(data: pd.DataFrame, time: str) -> tuple[np.ndarray, float, float]:
-    """Times of column ``time`` (non-negative numbers), a lower bound and their maximum."""
+def durations(data: pd.DataFrame, time: str) -> tuple[np.ndarray, float, float]:
+    """Times of column ``time`` (non-negative numbers), a lower bound and their maximum.
+
+    Time 0 is allowed (an exit on the day follow-up starts, as R's ``Surv``); negative
+    times raise ``ValueError`` naming how many rows and the first of them.
+    """
     t, lo, hi = _numeric_range(data, time, what="time")
     if lo < 0:
         raise ValueError(
-            f"time column {time!r} has negative values (min {lo:g}); times are durations "
-            "since the start of follow-up. Check the start and end dates."
+            f"time column {time!r} has negative values in {flagged_rows(data.index, t < 0)}; "
+            "times are durations since the start of follow-up (0 or more). Check the start "
+            "and end dates of those rows."
         )
     return t, lo, hi
 
@@ -549,7 +555,8 @@ def risk_table(
     ValueError
         On missing columns; non-numeric, missing or negative times; an event column
         without event types, with missing values or negative codes; a group column with
-        missing values; negative or infinite weights; an entry at or after the exit.
+        missing values; negative or infinite weights, or weights that sum to zero (in
+        all, or within a group); an entry at or after the exit. Time 0 is allowed.
 
     Examples
     --------
@@ -561,10 +568,10 @@ def risk_table(
     """
     check_data(data)
     check_columns(data, [time, event, group, entry, weights])
-    t, lo, hi = _durations(data, time)
+    t, lo, hi = durations(data, time)
     codes, causes = _event_types(data, event, censored)
     gcodes, groups = _group_codes(data, group)
-    w = None if weights is None else weights_column(data, weights)
+    w = None if weights is None else weights_column(data, weights, group)
     counts, sq, grid, gcodes, kept = _count_cells(
         t, lo, hi, codes, gcodes, len(groups), len(causes) + 1, w
     )
