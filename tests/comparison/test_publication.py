@@ -22,7 +22,7 @@ from evalkit.comparison import (
     rosenbaum_bounds,
     trim,
 )
-from evalkit.errors import DisclosureWarning
+from evalkit.errors import DisclosureWarning, EvalkitWarning
 from evalkit.reporting.disclosure import DisclosureLedger, publish
 from evalkit.survival import time_to_event
 from tests.published import assert_safely_published, bar_counts
@@ -43,7 +43,10 @@ def test_the_trimming_table_of_report_03_hides_its_one_excluded_person():
 
 def test_one_person_trimmed_away_is_never_published(sample, ps):
     scores = np.sort(ps.scores[~ps.treated])
-    trimmed = trim(sample, ps, bounds=((scores[0] + scores[1]) / 2, 1.0), describe=COVARIATES)
+    # One person excluded: the SMD of a covariate between them and the rest is undefined.
+    with pytest.warns(EvalkitWarning, match="standardized mean difference is undefined"):
+        trimmed = trim(sample, ps, bounds=((scores[0] + scores[1]) / 2, 1.0),
+                       describe=COVARIATES)
     assert trimmed.table["n_excluded"].iloc[1] == 1
     out = assert_safely_published(trimmed)
     assert np.isnan(out.loc[1, "n_excluded"]) and np.isnan(out.loc[1, "n_after"])

@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from evalkit.data.schema import (
@@ -390,7 +391,12 @@ def _content_match(values: Iterable, *, person_names: bool = False) -> tuple[str
     seen: set[str] = set()
     kinds: Counter[str] = Counter()
     column = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    for value in pd.unique(column.iloc[:CONTENT_ROWS].to_numpy(dtype=object)):
+    head = column.iloc[:CONTENT_ROWS].to_numpy(dtype=object)
+    # Nested cells (Parquet lists, structs, maps) are no identifier by content; the
+    # loader refuses them in dictionary columns and drops them elsewhere.
+    flat = np.array([v for v in head if not isinstance(v, list | tuple | dict | np.ndarray)],
+                    dtype=object)
+    for value in pd.unique(flat):
         text = _cell_text(value)
         if text is None or text in seen:
             continue

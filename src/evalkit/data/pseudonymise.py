@@ -276,7 +276,7 @@ def pseudonymise(
     key = check_secret_key(key, minimum=KEY_BYTES, fix=_KEY_FIX)
     source, out = _Source.of(path), Path(out)
     _check_output(source, out)
-    frame = _read(source, sheet).reset_index(drop=True)
+    frame = _read(source, sheet).frame.reset_index(drop=True)
     ids = _id_columns(source.label, list(frame.columns), columns)
     dropped = tuple(
         IdentifierColumn(str(c), kind, how)
