@@ -94,3 +94,12 @@ def test_threshold_arguments_are_checked_before_fitting(data):
                               min_subgroup_size=4)
     with pytest.raises(ValueError, match="threshold must be an integer of at least 5"):
         publish(odds_ratios(data, FORMULA), threshold=1)
+
+
+def test_an_auc_with_few_non_events_is_blank_though_its_n_and_events_are_large():
+    # 40 people, 33 with the event: the 7 without it are n - n_events.
+    rng = np.random.default_rng(3)
+    y = np.r_[np.ones(33), np.zeros(7)]
+    out = publish(delong_auc(y, rng.normal(size=(1, 40)) + y)).table
+    assert out["n"].tolist() == [40]
+    assert out[["n_events", "estimate", "ci_low", "ci_high"]].isna().all().all()

@@ -140,3 +140,15 @@ def test_no_small_count_is_published_and_no_margin_gives_one_back(n_rows, n_cols
     for margin in ("r", "c"):
         per_group = hidden.groupby(out[margin]).sum()
         assert not (per_group == 1).any()
+
+
+def test_a_small_complement_hides_its_part_but_not_the_total():
+    # n = 40 people, 33 events: the 7 without an event are n - n_events.
+    spec = PublicationSpec(counts=("n", "n_events"), derived=("auc",),
+                           complements=(("n", "n_events"),))
+    table = pd.DataFrame({"model": ["a", "b"], "n": [40, 40], "n_events": [33, 20],
+                          "auc": [0.71, 0.66]})
+    out = publish(table, spec=spec).table
+    assert out["n"].tolist() == [40, 40]
+    assert np.isnan(out.loc[0, "n_events"]) and out.loc[1, "n_events"] == 20
+    assert np.isnan(out.loc[0, "auc"]) and out["suppression"].tolist() == ["secondary", ""]

@@ -55,11 +55,12 @@ class AUCResult(TableResult):
     auc: np.ndarray = field(repr=False)
     cov: np.ndarray = field(repr=False)
 
-    #: How the table is published: an AUC of fewer than the threshold people (or
-    #: events) is blanked with its counts; rounded.
+    #: How the table is published: an AUC of fewer than the threshold people, events
+    #: or non-events (``n - n_events``) is blanked with its counts; rounded.
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
             counts=("n", "n_events"),
+            complements=(("n", "n_events"),),
             derived=("estimate", "std_error", "ci_low", "ci_high"),
             decimals=dict.fromkeys(("estimate", "std_error", "ci_low", "ci_high"), 3),
         ),

@@ -154,7 +154,7 @@ class CrossValidationResult(TableResult):
             dimensions=("variable", "level"),
         ),
         "folds": PublicationSpec(
-            counts=("n", "n_events"), derived=("auc", "brier"),
+            counts=("n", "n_events"), complements=(("n", "n_events"),), derived=("auc", "brier"),
             decimals={"auc": 3, "brier": 3},
         ),
     }

@@ -72,6 +72,11 @@ class PublicationSpec:
         Columns whose values define a cell (``programme``, ``gender``…), so that a
         :class:`~evalkit.reporting.disclosure.DisclosureLedger` can recognise the
         same cell in other tables of the report.
+    complements : tuple of (str, str), default=()
+        ``(total, part)`` pairs of count columns: ``total - part`` people (the
+        non-events of ``n`` and ``n_events``) are a count too, never shown but
+        recoverable; where it is 1 to ``threshold - 1`` the part is hidden (the total
+        stays).
     """
 
     counts: tuple[str, ...]
@@ -80,6 +85,7 @@ class PublicationSpec:
     decimals: Mapping[str, int] = field(default_factory=dict)
     curve: tuple[str, tuple[str, ...]] | None = None
     dimensions: tuple[str, ...] = ()
+    complements: tuple[tuple[str, str], ...] = ()
 
     def derived_from(self) -> dict[str, tuple[str, ...]]:
         """Each derived column and the counts it is computed from."""
@@ -293,12 +299,35 @@ def _suppress(
         hidden, locked = ledger.status(_cell_keys(table, spec, population))
     if missing.any():
         hidden = missing if hidden is None else hidden | missing
-    result = suppress_small_counts(
-        long, _N, threshold=threshold, margins=[list(m) for m in spec.margins],
-        hidden=hidden, locked=locked,
-    )
-    status = result.table["suppression"].to_numpy().reshape(len(spec.counts), len(table)).T
+    while True:
+        result = suppress_small_counts(
+            long, _N, threshold=threshold, margins=[list(m) for m in spec.margins],
+            hidden=hidden, locked=locked,
+        )
+        status = result.table["suppression"].to_numpy()
+        leaks = _complement_leaks(long[_N].to_numpy(), status, spec, len(table), threshold)
+        if not leaks.any():
+            break
+        hidden = leaks if hidden is None else hidden | leaks
+    status = status.reshape(len(spec.counts), len(table)).T
     return pd.DataFrame(status, index=table.index, columns=list(spec.counts))
+
+
+def _complement_leaks(
+    counts: np.ndarray, status: np.ndarray, spec: PublicationSpec, n_rows: int, threshold: int
+) -> np.ndarray:
+    """Part cells to hide because their total minus them is 1 to ``threshold - 1`` people.
+
+    ``counts`` and ``status`` are in the long order of :func:`_long_cells`.
+    """
+    leaks = np.zeros(len(counts), dtype=bool)
+    shown = status == ""
+    for total, part in spec.complements:
+        t = slice(spec.counts.index(total) * n_rows, (spec.counts.index(total) + 1) * n_rows)
+        k = slice(spec.counts.index(part) * n_rows, (spec.counts.index(part) + 1) * n_rows)
+        rest = counts[t] - counts[k]
+        leaks[k] = shown[t] & shown[k] & (rest >= 1) & (rest < threshold)
+    return leaks
 
 
 def _cell_keys(table: pd.DataFrame, spec: PublicationSpec, population: str) -> list[tuple]:
