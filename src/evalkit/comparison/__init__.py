@@ -19,7 +19,9 @@ Modules:
   their sandwich variances) and :func:`combine_effects`;
 - :mod:`~evalkit.comparison.bootstrap`: :func:`bootstrap_effect`;
 - :mod:`~evalkit.comparison.matching`: :func:`match` and :func:`matched_effect`;
-- :mod:`~evalkit.comparison.sensitivity`: :func:`e_value` and :func:`rosenbaum_bounds`;
+- :mod:`~evalkit.comparison.sensitivity`: :func:`e_value` (risk, odds and hazard ratios,
+  mean differences), :func:`e_value_risk_difference` and :func:`rosenbaum_bounds`
+  (McNemar or Wilcoxon signed rank);
 - :mod:`~evalkit.comparison.adjusted`: :func:`adjusted_cumulative_incidence` (weighted
   curves of an exit and restricted mean time lost);
 - ``_design`` (private): design matrices of formulas, outcome columns.
@@ -46,6 +48,7 @@ from evalkit.comparison.sensitivity import (
     EValueResult,
     RosenbaumResult,
     e_value,
+    e_value_risk_difference,
     rosenbaum_bounds,
 )
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
@@ -66,6 +69,7 @@ __all__ = [
     "bootstrap_effect",
     "combine_effects",
     "e_value",
+    "e_value_risk_difference",
     "effective_sample_size",
     "match",
     "matched_effect",
