@@ -84,11 +84,36 @@ def greedy_nearest(sorted_values: np.ndarray, queries: np.ndarray, width: float)
     """Greedy nearest-neighbour matching without replacement on a sorted scale.
 
     Each query in turn takes the nearest still-free value (ties: the lowest index)
-    if it lies within ``width``; returns the index taken, or -1.
+    if it lies within ``width``; returns the index taken, or -1. The one-round case of
+    :func:`greedy_rounds`, written out for speed (it is the default matching).
     """
     values = sorted_values.tolist()
-    free = _FreeControls(len(values))
-    return [_take_nearest(values, free, x, width) for x in queries.tolist()]
+    m = len(values)
+    right = list(range(m + 1))  # right[i]: smallest free index >= i (m: none)
+    left = list(range(m + 1))  # left[i]: 1 + largest free index < i (0: none)
+    find = _FreeControls._find
+    taken = []
+    remaining = m
+    for x in queries.tolist():
+        if remaining == 0:
+            taken.append(-1)
+            continue
+        pos = bisect.bisect_left(values, x)
+        r = find(right, pos)
+        lo = find(left, pos) - 1
+        if lo >= 0:  # the first free index among values equal to values[lo]
+            lo = find(right, bisect.bisect_left(values, values[lo]))
+        if r == m or (lo >= 0 and x - values[lo] <= values[r] - x):
+            best = lo
+        else:
+            best = r
+        if abs(values[best] - x) <= width:
+            right[best], left[best + 1] = best + 1, best
+            remaining -= 1
+            taken.append(best)
+        else:
+            taken.append(-1)
+    return taken
 
 
 def greedy_rounds(

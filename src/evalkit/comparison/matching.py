@@ -21,9 +21,7 @@ from evalkit._validation import (
     check_rng,
 )
 from evalkit.comparison._design import outcome_values
-from evalkit.comparison._nearest import (
-    greedy_nearest as _greedy_nearest,  # noqa: F401  (tested under this name)
-)
+from evalkit.comparison._nearest import greedy_nearest as _greedy_nearest
 from evalkit.comparison._nearest import (
     greedy_rounds,
     nearest_k,
@@ -205,8 +203,10 @@ def match(
     dist = _distance(ps, distance)
     width = np.inf if caliper is None else caliper * dist.std(ddof=1)
     strata = _exact_strata(data, exact)
-    place = np.empty(len(dist), dtype=np.intp)
-    place[np.argsort(dist, kind="stable")] = np.arange(len(dist))
+    place = None  # each unit's place in the stable sort of all distances (MatchIt's walk)
+    if m_order != "random" or (replace and ratio > 1):
+        place = np.empty(len(dist), dtype=np.intp)
+        place[np.argsort(dist, kind="stable")] = np.arange(len(dist))
     turn = _turn_order(dist, ps.treated, m_order)
     treated_rows, control_rows = [], []
     for stratum in np.unique(strata):
@@ -271,8 +271,11 @@ def _match_random(dist, place, t_rows, c_rows, width, replace, ratio, rng):
     if replace:
         return _match_walk(dist, place, t_rows, c_rows, width, replace, ratio)
     turn = rng.permutation(t_rows)
-    taken = greedy_rounds(c_dist, dist[turn], width, ratio)
-    return _flatten(turn, taken, c_sorted)
+    if ratio == 1:
+        taken = np.asarray(_greedy_nearest(c_dist, dist[turn], width), dtype=np.intp)
+        ok = taken >= 0
+        return turn[ok], c_sorted[taken[ok]]
+    return _flatten(turn, greedy_rounds(c_dist, dist[turn], width, ratio), c_sorted)
 
 
 def _match_walk(dist, place, t_rows, c_rows, width, replace, ratio):
