@@ -322,3 +322,49 @@ def test_k_to_one_with_replacement_takes_the_k_nearest_and_random_rounds_share_n
         assert shared.pairs["control_row"].is_unique
         per_treated = shared.pairs.groupby("treated_row").size()
         assert per_treated.max() <= ratio
+
+
+def test_exact_matching_takes_the_pairs_worked_out_by_hand():
+    """Three treated (sites A, B, C) and four controls (A, A, B, B), scores chosen so that
+    exact matching changes who is matched to whom; site C has no control."""
+    from evalkit.comparison import match
+    from tests.comparison.test_publication import _propensity
+
+    #                  t_A   t_B   t_C   c_A   c_B   c_A   c_B
+    scores = np.array([0.50, 0.52, 0.60, 0.58, 0.51, 0.30, 0.49])
+    treated = np.array([True, True, True, False, False, False, False])
+    data = pd.DataFrame({"site": list("ABCABAB")})
+    ps = _propensity(scores, treated)
+
+    def pairs(m):
+        return sorted(zip(m.pairs["treated_row"], m.pairs["control_row"], strict=True))
+
+    # Largest first without strata: t_C takes c_A (0.58), t_B c_B (0.51), t_A c_B (0.49).
+    free = match(data, ps, caliper=None, m_order="largest", distance="ps")
+    assert pairs(free) == [(0, 6), (1, 4), (2, 3)]
+    # Within sites: t_C has no control, t_B takes c_B (0.51), t_A c_A (0.58, not 0.30).
+    for m_order in ("largest", "random", "data"):
+        m = match(data, ps, caliper=None, exact=["site"], m_order=m_order, distance="ps")
+        assert pairs(m) == [(0, 3), (1, 4)], m_order
+        counts = m.table.iloc[0]
+        assert (counts["n_matched"], counts["n_unmatched"]) == (2, 1)
+    # A caliper of 0.05 / SD leaves t_A without its site's controls (0.08 and 0.20 away).
+    narrow = match(data, ps, caliper=0.05 / scores.std(ddof=1), exact=["site"], distance="ps")
+    assert pairs(narrow) == [(1, 4)]
+    # Strata are combinations of values, not of their text: "x|y" + "z" is not "x" + "y|z".
+    joined = pd.DataFrame({"a": ["x|y", "x", "x|y", "x"], "b": ["z", "y|z", "z", "y|z"]})
+    two = _propensity(np.array([0.5, 0.5, 0.4, 0.6]), np.array([True, True, False, False]))
+    m = match(joined, two, caliper=None, exact=["a", "b"], distance="ps")
+    assert pairs(m) == [(0, 2), (1, 3)]
+
+
+def test_exact_columns_must_be_complete(sample, ps):
+    from evalkit.comparison import match
+
+    holes = sample.assign(site=np.where(np.arange(len(sample)) % 500 == 0, None, "north"))
+    n_missing = holes["site"].isna().sum()
+    with pytest.raises(ValueError, match=rf"exact column 'site' has missing values in {n_missing} "
+                       r"rows; exact matching needs every person's value"):
+        match(holes, ps, exact=["gender", "site"])
+    with pytest.raises(ValueError, match=r"data has no column\(s\) \['branch'\]"):
+        match(sample, ps, exact=["branch"])

@@ -13,6 +13,7 @@ from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_quantile
 from evalkit._validation import (
     check_columns,
+    check_complete,
     check_conf_level,
     check_data,
     check_integer,
@@ -120,7 +121,10 @@ def match(
         everyone's distance, treated and comparison together (MatchIt's
         ``std.caliper = TRUE``: ``sd(distance)``, not a pooled within-group SD).
     exact : sequence of str, default=()
-        Columns that must be equal within a matched set (e.g. ``["site"]``).
+        Columns that must be equal within a matched set (e.g. ``["site"]``; MatchIt's
+        ``exact = ~ site``): people are matched within each combination of their
+        values, and a treated person whose stratum has no free control within the
+        caliper stays unmatched. The caliper is still in SDs of everyone's distance.
     replace : bool, default=False
         Whether a comparison person may be matched to several treated people.
     rng : int or numpy.random.Generator, default=0
@@ -146,7 +150,8 @@ def match(
     ValueError
         If ``caliper`` is neither positive nor ``None``; ``ratio`` is not a whole
         number of at least 1; ``m_order`` or ``distance`` is not one allowed; an
-        ``exact`` column is missing; ``data`` is empty or has another number of rows
+        ``exact`` column is absent or has missing values (the message names the column
+        and how many rows); ``data`` is empty or has another number of rows
         than the model was fitted on.
     TypeError
         If ``data`` is not a DataFrame, or ``rng`` neither a seed nor a Generator.
@@ -188,7 +193,12 @@ def match(
     True
     """
     check_data(data)
-    check_columns(data, list(exact))
+    check_complete(
+        data, list(exact), role="exact",
+        fix="exact matching needs every person's value (MatchIt refuses missing values "
+        "too); give the missing ones a level of their own (e.g. 'unknown') or drop those "
+        "rows.",
+    )
     rng = check_rng(rng)
     _check_same_rows(data, ps)
     ratio = check_integer(ratio, name="ratio", minimum=1, fix="pass the controls per treated.")
@@ -252,10 +262,16 @@ def _turn_order(dist: np.ndarray, treated: np.ndarray, m_order: str) -> np.ndarr
 
 
 def _exact_strata(data: pd.DataFrame, exact: Sequence[str]) -> np.ndarray:
-    """A key per row joining its ``exact`` columns (one stratum for all without them)."""
+    """A stratum number per row: one per combination of the ``exact`` columns' values
+    (0 for all without them), numbered in the order of the values joined as text."""
     if not exact:
         return np.zeros(len(data), dtype=int)
-    return data[list(exact)].astype(str).agg("|".join, axis=1).to_numpy()
+    group = data.groupby(list(exact), sort=False, observed=True).ngroup().to_numpy()
+    joined = data[list(exact)].astype(str).agg("|".join, axis=1).to_numpy(dtype=str)
+    first = np.unique(group, return_index=True)[1]  # a row of each group, by group number
+    rank = np.empty(len(first), dtype=int)
+    rank[np.lexsort((np.arange(len(first)), joined[first]))] = np.arange(len(first))
+    return rank[group]
 
 
 def _match_random(dist, place, t_rows, c_rows, width, replace, ratio, rng):
