@@ -13,6 +13,7 @@ import pandas as pd
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.arrays import level_counts
+from evalkit._stats.covariates import indicator_columns
 from evalkit._validation import (
     check_columns,
     check_data,
@@ -24,7 +25,6 @@ from evalkit.comparison.matching import MatchResult
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
 from evalkit.descriptives import standardized_mean_difference
-from evalkit.descriptives.smd import _indicator_columns
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
@@ -230,7 +230,10 @@ def balance(
     lalonde this reproduces the cobalt 4.2.4 vignette's ``bal.tab`` with ATT weights
     (means, differences, variance ratios, effective sample size) and the MatchIt
     4.7.2 vignette's ``summary`` before and after nearest-neighbour matching (eCDF
-    mean and max too), to their printed 4 decimals.
+    mean and max too), to their printed 4 decimals. Elsewhere: R
+    ``cobalt::bal.tab(x, un = TRUE, disp = "means", stats = c("m", "v", "ks"))``
+    and ``summary(matchit_object)``; Stata ``tebalance summarize`` (standardised
+    differences and variance ratios).
 
     Examples
     --------
@@ -361,7 +364,7 @@ def _cobalt_columns(
     (unit weights) and after (``w``) adjustment; variance ratios of binary rows blanked
     by the caller's table."""
     rows = []
-    for variable, level, kind, x in _indicator_columns(data, covariates):
+    for variable, level, kind, x in indicator_columns(data, covariates):
         values = x.to_numpy(dtype="float64")
         binary = kind == "binary" or np.unique(values[~np.isnan(values)]).size == 2
         if binary and kind != "binary":  # cobalt's binarize: 0 if present, else the lower value

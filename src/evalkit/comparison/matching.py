@@ -178,7 +178,9 @@ def match(
     inference. *J. Stat. Software*, 42(8). With ``m_order="largest", distance="ps",
     caliper=None`` this is R ``MatchIt::matchit(method = "nearest")`` (4.7): on its
     lalonde example the same 185 pairs (the vignette's matched means to its 4
-    decimals).
+    decimals). Elsewhere: R ``MatchIt::matchit(method = "nearest", ratio, replace,
+    m.order, caliper, exact, distance)``; Stata ``teffects psmatch`` (with
+    replacement, ``nneighbor(k)``, ``caliper()``) and ``psmatch2``.
 
     Examples
     --------
@@ -422,7 +424,9 @@ def matched_effect(
     Small, D. S. (2014). The use of bootstrapping when using propensity-score
     matching without replacement. *Statistics in Medicine*, 33, 4306-4319. Without
     replacement the SE equals ``scipy.stats.ttest_rel``'s (1:1) and statsmodels
-    ``WLS`` with cluster-robust covariance by matched set (k:1; 1e-7).
+    ``WLS`` with cluster-robust covariance by matched set (k:1; 1e-7). Elsewhere: R
+    ``lm(y ~ treat, weights)`` on ``MatchIt::match_data`` with ``vcov = ~subclass``;
+    Stata ``teffects psmatch`` (Abadie-Imbens SE, with replacement).
 
     Examples
     --------

@@ -221,7 +221,9 @@ def e_value(
     (``evalues.RR``, ``evalues.OR``, ``evalues.HR``, ``evalues.MD``) on its
     documented examples to the 7 digits they print: the paper's RR 3.9 (1.8, 8.7)
     gives 7.26 and 3.00; HR 0.56 (0.46, 0.69) of a common outcome 2.349531 and
-    1.908004.
+    1.908004. Elsewhere: R ``EValue::evalues.HR(est, lo, hi, rare = FALSE)`` (and
+    ``evalues.RR``, ``evalues.OR``, ``evalues.MD``); Stata ``evalue`` (Linden, Mathur
+    & VanderWeele 2020, *Stata Journal* 20(4)).
 
     Examples
     --------
@@ -486,7 +488,9 @@ def rosenbaum_bounds(
     :math:`\\Gamma` = 2, 3, 4, 5; at gamma 1 equal to ``scipy.stats.wilcoxon(d,
     zero_method="pratt", method="approx", correction=False)`` (1e-7). R
     ``rbounds::psens`` lets zero differences' ranks into the mean and variance: the
-    same bounds without zero differences.
+    same bounds without zero differences. Elsewhere: R ``rbounds::psens(x, y,
+    Gamma)`` and ``rbounds::binarysens``; Stata ``rbounds`` (DiPrete & Gangl 2004)
+    and ``mhbounds`` (Becker & Caliendo 2007, 0/1 outcomes).
 
     Examples
     --------
