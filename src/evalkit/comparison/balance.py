@@ -177,8 +177,9 @@ def balance(
         :class:`WeightsResult` nor a :class:`MatchResult`.
     ValueError
         If ``data`` is empty, lacks a covariate or has another number of rows than
-        the model or the weights; ``estimand`` is not ATE, ATT or ATO; ``threshold``
-        is not positive; ``min_count`` is not an integer of at least 5.
+        the model or the weights; the weights of a group sum to 0 (a matching
+        without pairs); ``estimand`` is not ATE, ATT or ATO; ``threshold`` is not
+        positive; ``min_count`` is not an integer of at least 5.
 
     Warns
     -----
@@ -301,6 +302,14 @@ def _adjustment_weights(
         raise ValueError(
             f"weights has {len(w)} entries but data has {n} rows; compute the "
             "weights or the matching on the same data."
+        )
+    groups = (("treated", ps.treated), ("comparison", ~ps.treated))
+    empty = [name for name, rows in groups if not w[rows].sum() > 0]
+    if empty:
+        raise ValueError(
+            f"the adjustment gives the {' and the '.join(empty)} group a total weight of 0 "
+            "(e.g. a matching without pairs), so there is nothing to compare after it; "
+            "widen the caliper or drop exact columns, or check the weights."
         )
     return w, att
 
