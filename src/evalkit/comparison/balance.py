@@ -185,9 +185,6 @@ def balance(
     -----
     DisclosureWarning
         If ``min_count`` is below 10.
-
-    Warns
-    -----
     EvalkitWarning
         Once per covariate set whose SMD is undefined (it does not vary: a constant
         column): its SMDs are NaN and ``balanced`` is ``None``; ``all_balanced``
