@@ -73,7 +73,8 @@ def test_every_survival_table_publishes_no_small_count(events):
         (survival_difference(events, group="programme", cause="job", horizons=[3, 12, 24]),
          ("table", "differences")),
         (restricted_mean_time(events, horizon=20, group="programme"), ("table", "contrasts")),
-        (cox_model(events, "time", "event", "programme", cause="job"), ("table", "summary")),
+        (cox_model(events, "time", "event", "programme", cause="job"),
+         ("table", "summary", "global_tests")),
         (tte, ("table",)),
     ]
     for result, parts in results:
