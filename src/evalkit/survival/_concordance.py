@@ -15,45 +15,61 @@ import numpy as np
 __all__ = ["concordance"]
 
 
+def _before_in_runs(block: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Σ ``values`` of the elements before each one within its run of equal ``block``
+    (runs contiguous)."""
+    before = np.cumsum(values) - values
+    first = np.r_[True, block[1:] != block[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(block.size), 0))
+    return before - before[start]
+
+
+def _split_positions(block: np.ndarray, bit: np.ndarray) -> np.ndarray:
+    """New position of each element when every run of equal ``block`` (contiguous) is
+    split stably into its elements with ``bit`` 0, then those with ``bit`` 1."""
+    zero = 1 - bit
+    first = np.r_[True, block[1:] != block[:-1]]
+    starts = np.flatnonzero(first)
+    run = np.cumsum(first) - 1
+    start = starts[run]
+    zeros_before = np.cumsum(zero) - zero
+    zeros_before -= zeros_before[start]
+    n_zeros = np.add.reduceat(zero, starts)[run]
+    ones_before = np.arange(block.size) - start - zeros_before
+    return start + np.where(bit == 0, zeros_before, n_zeros + ones_before)
+
+
 def _counts_above(q_key, q_rank, p_key, p_rank, p_w, n_levels):
     """For each query: the weight of the points with a larger key (strictly), split by
     rank: ``(smaller rank, equal rank, all)``.
 
-    One sort by key (queries before points of the same key, so those are not counted),
-    then for each bit of the ranks, from the highest, the points before a query in the
-    same block of higher bits whose bit is 0 where the query's is 1: each point of a
-    smaller rank is counted once, at the highest bit where the two ranks differ.
+    One sort by key (queries before points of the same key, so those are not counted).
+    Then, from the highest bit of the ranks down, the elements are kept in order of
+    their higher bits, key order within (each step splits every block by one bit, a
+    stable O(n) partition): at bit ``b`` a query whose bit is 1 counts the points
+    before it in its block whose bit is 0. Each point of a smaller rank is counted
+    once, at the highest bit where the two ranks differ.
     """
     nq = q_key.size
-    key = np.r_[q_key, p_key]
-    rank = np.r_[q_rank, p_rank]
-    weight = np.r_[np.zeros(nq), p_w]
-    is_query = np.r_[np.ones(nq, bool), np.zeros(p_key.size, bool)]
-    order = np.lexsort((~is_query, -key))
-    rank, weight, is_query = rank[order], weight[order], is_query[order]
-    position = np.empty(order.size, np.int64)  # where each query sits in ``order``
-    position[order] = np.arange(order.size)
-    at = position[:nq]
-
-    def before_in_block(block, values):
-        """Σ values of the elements before each one (in ``order``) in its block."""
-        by_block = np.argsort(block, kind="stable")
-        sums = np.cumsum(values[by_block]) - values[by_block]
-        sorted_block = block[by_block]
-        first = np.r_[True, sorted_block[1:] != sorted_block[:-1]]
-        start = np.maximum.accumulate(np.where(first, np.arange(block.size), 0))
-        out = np.empty(block.size)
-        out[by_block] = sums - sums[start]
-        return out
-
-    total = (np.cumsum(weight) - weight)[at]
-    equal = before_in_block(rank, weight)[at]
-    smaller = np.zeros(nq)
-    for b in range(n_levels):
-        bit = (rank >> b) & 1
-        count = before_in_block(rank >> (b + 1), np.where(bit == 0, weight, 0.0))[at]
-        smaller += np.where(bit[at] == 1, count, 0.0)
-    return smaller, equal, total
+    is_point = np.r_[np.zeros(nq, bool), np.ones(p_key.size, bool)]
+    order = np.lexsort((is_point, -np.r_[q_key, p_key]))
+    rank = np.r_[q_rank, p_rank][order]
+    weight = np.r_[np.zeros(nq), p_w][order]
+    query = np.r_[np.arange(nq), np.full(p_key.size, -1)][order]
+    total = np.empty(nq)
+    total[query[query >= 0]] = (np.cumsum(weight) - weight)[query >= 0]
+    smaller = np.zeros(order.size)
+    for b in range(n_levels - 1, -1, -1):  # in order of rank >> (b + 1), then key
+        block, bit = rank >> (b + 1), (rank >> b) & 1
+        smaller += bit * _before_in_runs(block, np.where(bit == 0, weight, 0.0))
+        moved = _split_positions(block, bit)
+        for values in (rank, weight, query, smaller):
+            values[moved] = values.copy()
+    equal = _before_in_runs(rank, weight)
+    keep = query >= 0
+    out = np.empty((2, nq))
+    out[:, query[keep]] = np.vstack([smaller[keep], equal[keep]])
+    return out[0], out[1], total
 
 
 def concordance(time, death, score, *, entry=None, weights=None, cluster=None):
