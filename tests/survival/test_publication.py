@@ -22,6 +22,7 @@ from evalkit.survival import (
     gray_test,
     kaplan_meier,
     logrank_test,
+    nelson_aalen,
     restricted_mean_time,
     survival_difference,
     time_to_event,
@@ -67,6 +68,7 @@ def test_every_survival_table_publishes_no_small_count(events):
     results = [
         (kaplan_meier(events, group="programme", cause="job"), ("table", "quantiles")),
         (cumulative_incidence(events, group="programme"), ("table",)),
+        (nelson_aalen(events, group="programme", cause="job"), ("table",)),
         (cumulative_incidence(events, group="programme").risk_table, ("table",)),
         (logrank_test(events, group="programme", cause="dropout"), ("table", "group_table")),
         (gray_test(events, group="programme"), ("table", "scores")),
