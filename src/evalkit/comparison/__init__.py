@@ -22,6 +22,9 @@ Modules:
 - :mod:`~evalkit.comparison.sensitivity`: :func:`e_value` and :func:`rosenbaum_bounds`;
 - :mod:`~evalkit.comparison.adjusted`: :func:`adjusted_cumulative_incidence` (weighted
   curves of an exit and restricted mean time lost);
+- :mod:`~evalkit.comparison.adjusted_survival`: :func:`adjusted_kaplan_meier` and
+  :func:`adjusted_restricted_mean_time` (IPW-adjusted survival and RMST difference, with
+  sandwich variances that include the propensity model);
 - ``_design`` (private): design matrices of formulas, outcome columns.
 
 Typical use::
@@ -37,6 +40,12 @@ Typical use::
 """
 
 from evalkit.comparison.adjusted import AdjustedCurvesResult, adjusted_cumulative_incidence
+from evalkit.comparison.adjusted_survival import (
+    AdjustedRestrictedMeanResult,
+    AdjustedSurvivalResult,
+    adjusted_kaplan_meier,
+    adjusted_restricted_mean_time,
+)
 from evalkit.comparison.balance import BalanceResult, balance
 from evalkit.comparison.bootstrap import BootstrapResult, bootstrap_effect
 from evalkit.comparison.effects import EffectResult, combine_effects, programme_effect
@@ -52,6 +61,8 @@ from evalkit.comparison.weights import WeightsResult, effective_sample_size, pro
 
 __all__ = [
     "AdjustedCurvesResult",
+    "AdjustedRestrictedMeanResult",
+    "AdjustedSurvivalResult",
     "BalanceResult",
     "BootstrapResult",
     "EValueResult",
@@ -62,6 +73,8 @@ __all__ = [
     "TrimResult",
     "WeightsResult",
     "adjusted_cumulative_incidence",
+    "adjusted_kaplan_meier",
+    "adjusted_restricted_mean_time",
     "balance",
     "bootstrap_effect",
     "combine_effects",
