@@ -25,6 +25,8 @@ Modules:
 - :mod:`~evalkit.comparison.adjusted_survival`: :func:`adjusted_kaplan_meier` and
   :func:`adjusted_restricted_mean_time` (IPW-adjusted survival and RMST difference, with
   sandwich variances that include the propensity model);
+- :mod:`~evalkit.comparison.exits`: :func:`compare_exits` (weights, balance, weighted
+  cumulative incidence of every exit and their differences at the horizons, one call);
 - ``_design`` (private): design matrices of formulas, outcome columns.
 
 Typical use::
@@ -49,6 +51,7 @@ from evalkit.comparison.adjusted_survival import (
 from evalkit.comparison.balance import BalanceResult, balance
 from evalkit.comparison.bootstrap import BootstrapResult, bootstrap_effect
 from evalkit.comparison.effects import EffectResult, combine_effects, programme_effect
+from evalkit.comparison.exits import ExitComparisonResult, compare_exits
 from evalkit.comparison.matching import MatchResult, match, matched_effect
 from evalkit.comparison.propensity import PropensityResult, TrimResult, propensity_score, trim
 from evalkit.comparison.sensitivity import (
@@ -67,6 +70,7 @@ __all__ = [
     "BootstrapResult",
     "EValueResult",
     "EffectResult",
+    "ExitComparisonResult",
     "MatchResult",
     "PropensityResult",
     "RosenbaumResult",
@@ -78,6 +82,7 @@ __all__ = [
     "balance",
     "bootstrap_effect",
     "combine_effects",
+    "compare_exits",
     "e_value",
     "effective_sample_size",
     "match",
