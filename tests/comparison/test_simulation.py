@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from evalkit.comparison import (
+    adjusted_kaplan_meier,
     adjusted_restricted_mean_time,
     programme_effect,
     propensity_score,
@@ -92,10 +93,12 @@ def test_simulation_strong_confounding_and_limited_overlap():
 
 
 def _rmst_truth(tau, base_rate, beta_x, beta_a, a):
-    """True RMST ∫₀^τ E_x exp(-λ(x, a) t) dt, x ~ N(0, 1), by Gauss–Hermite (exact to 1e-12)."""
+    """True RMST ∫₀^τ E_x exp(-λ(x, a) t) dt, x ~ N(0, 1), by Gauss–Hermite (exact to 1e-12),
+    and the true marginal survival E_x exp(-λ(x, a) t) at t = 6."""
     nodes, weights = np.polynomial.hermite_e.hermegauss(80)
     rate = base_rate * np.exp(beta_x * nodes + beta_a * a)
-    return float(np.dot(weights, (1 - np.exp(-rate * tau)) / rate) / np.sqrt(2 * np.pi))
+    rmst = float(np.dot(weights, (1 - np.exp(-rate * tau)) / rate) / np.sqrt(2 * np.pi))
+    return rmst, float(np.dot(weights, np.exp(-rate * 6.0)) / np.sqrt(2 * np.pi))
 
 
 def test_simulation_adjusted_rmst_difference_covers_the_truth():
@@ -108,7 +111,9 @@ def test_simulation_adjusted_rmst_difference_covers_the_truth():
     months, bias -0.001, coverage 0.958, mean SE / SD of the estimates 1.05.
     """
     base, bx, ba, tau = 1 / 10, 0.5, np.log(1.5), 12.0
-    truth = _rmst_truth(tau, base, bx, ba, 1) - _rmst_truth(tau, base, bx, ba, 0)
+    (rmst1, s1), (rmst0, s0) = (_rmst_truth(tau, base, bx, ba, a) for a in (1, 0))
+    truth = rmst1 - rmst0
+    km_covered = []
     rng = np.random.default_rng(1717)
     reps, n = 400, 400
     estimates, errors, covered = [], [], []
@@ -125,10 +130,16 @@ def test_simulation_adjusted_rmst_difference_covers_the_truth():
         estimates.append(row.estimate)
         errors.append(row.std_error)
         covered.append(row.ci_low <= truth <= row.ci_high)
+        if len(covered) % 4 == 0:
+            at = adjusted_kaplan_meier(df, ps).at(6).set_index("group")
+            km_covered += [at.ci_low[g] <= s <= at.ci_high[g] for g, s in (("T", s1),
+                                                                           ("comparison", s0))]
     coverage = np.mean(covered)
     ratio = np.mean(errors) / np.std(estimates, ddof=1)
     print(f"adjusted RMST difference: truth {truth:.4f}, bias {np.mean(estimates) - truth:.4f}, "
           f"coverage {coverage:.3f}, mean SE / SD {ratio:.3f}")
+    print(f"adjusted KM at 6 months: coverage {np.mean(km_covered):.3f} of {len(km_covered)}")
     assert 0.92 <= coverage <= 0.98
+    assert 0.91 <= np.mean(km_covered) <= 0.99
     assert abs(np.mean(estimates) - truth) < 3 * np.std(estimates) / np.sqrt(reps)
     assert 0.9 < ratio < 1.1

@@ -330,6 +330,12 @@ def kaplan_meier(
         table grouped by another column than ``group``, and on the data errors of
         :func:`~evalkit.survival.risk_table`.
 
+    See Also
+    --------
+    evalkit.comparison.adjusted_kaplan_meier : propensity-weighted curves whose
+        intervals include the estimation of the weights (the variance here treats
+        weights as known).
+
     Notes
     -----
     ``S(t) = Π_{t_j ≤ t} (1 − d_j / n_j)`` over distinct times ``t_j`` with ``d_j``
