@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 from lifelines.exceptions import StatisticalWarning
 from numpy.testing import assert_allclose
@@ -172,3 +174,21 @@ def test_adjusted_survival_arguments_are_checked(small):
         adjusted_kaplan_meier(df, ps).at(0)
     with pytest.raises(ValueError, match="rows"):
         adjusted_kaplan_meier(df.iloc[:10], ps)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(20, 60),
+       estimand=st.sampled_from(["ATE", "ATT", "ATO"]))
+def test_constant_weights_give_greenwood(seed, n, estimand):
+    """An intercept-only propensity model weighs each arm by a constant: the adjusted
+    curves are the unweighted Kaplan–Meier curves and the stacked sandwich is Greenwood's
+    variance (the infinitesimal jackknife of the product limit, the score term vanishing)."""
+    rng = np.random.default_rng(seed)
+    g = np.where(np.arange(n) < n // 3, "T", "C")
+    df = pd.DataFrame({"g": g, "time": rng.integers(1, 8, n).astype(float),
+                       "event": np.where(rng.random(n) < 0.7, "job", "censored")})
+    ps = propensity_score(df, "g ~ 1", treated="T")
+    ours = adjusted_kaplan_meier(df, ps, estimand=estimand).table
+    plain = kaplan_meier(df.assign(arm=np.where(g == "T", "T", "comparison")), group="arm").table
+    assert_allclose(ours["estimate"], plain["estimate"], rtol=1e-12)
+    assert_allclose(ours["std_error"], plain["std_error"], rtol=1e-9, atol=1e-12)

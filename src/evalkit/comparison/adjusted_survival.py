@@ -400,6 +400,8 @@ def adjusted_kaplan_meier(
     ``_log_survival_influence``), summed over rows or clusters: the infinitesimal
     jackknife of R's ``survfit(weights=, robust=TRUE)`` plus the term for the
     estimated weights, which for ATE weights usually makes the interval narrower.
+    With weights constant within each group (an intercept-only model) the curves are
+    the unweighted Kaplan–Meier curves and the variance is Greenwood's (tested).
     The pointwise interval is log-log (``S^{exp(± z σ / log S)}``) as
     :func:`~evalkit.survival.kaplan_meier`. Memory grows with rows × steps.
 
