@@ -18,7 +18,7 @@ MAX_FILE_LINES = 800
 MAX_BODY_LINES = 60
 FAMILIES = (
     "survival", "comparison", "predictors", "questionnaire", "data", "descriptives", "reporting",
-    "planning",
+    "planning", "economics",
 )
 
 

@@ -65,6 +65,12 @@ class CostsResult(TableResult):
         return float(self.unit_costs.loc[programme].sum())
 
 
+def _where(key: tuple) -> str:
+    """``programme=..., site=..., year=...`` of a site-year (plain values, no numpy reprs)."""
+    return ", ".join(f"{k}={getattr(v, 'item', lambda v=v: v)()}"
+                     for k, v in zip(_KEY, key, strict=True))
+
+
 def _result(table: pd.DataFrame, source: str) -> CostsResult:
     table = table.assign(cost_per_duo=table["amount_eur"] / table["duos_formed"])
     unit = table.pivot_table(index="programme", columns="cost_item", values="cost_per_duo",
@@ -126,13 +132,13 @@ def programme_costs(costs: pd.DataFrame, *, years: Sequence[int] | None = None) 
         if frozenset(rows["cost_item"]) != items[key[0]]:
             missing = sorted(items[key[0]] - frozenset(rows["cost_item"]))
             raise ValueError(
-                f"costs of {dict(zip(_KEY, key, strict=True))} lack the item(s) {missing} that "
+                f"costs of {_where(key)} lack the item(s) {missing} that "
                 "other years or sites of the programme have; a missing row is an error, not "
                 "'no cost': add the rows (with amount_eur 0 where nothing was spent)."
             )
         if (rows["duos_formed"] != rows["duos_formed"].iloc[0]).any():
             raise ValueError(
-                f"costs of {dict(zip(_KEY, key, strict=True))} give different duos_formed on "
+                f"costs of {_where(key)} give different duos_formed on "
                 "their item rows; each row repeats the site-year's number of duos: correct them."
             )
     duos = costs.drop_duplicates(_KEY).groupby("programme", observed=True)["duos_formed"].sum()

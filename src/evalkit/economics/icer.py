@@ -210,10 +210,12 @@ def _fieller(d_cost, d_effect, draws, conf_level):
             "bounded": f.kind == "bounded"}
 
 
-def _note(status, table, treated, comparison):
+def _note(status, table, treated, comparison, n_draws):
     """The result in words, and whether to warn."""
     note = f"{treated} vs {comparison}: {STATUSES[status]}."
-    unbounded = status == "icer" and not table["bounded"].iloc[2:].all()
+    if not n_draws:
+        note += " No interval (n_boot=0)."
+    unbounded = status == "icer" and n_draws > 0 and not table["bounded"].iloc[2:].all()
     if unbounded:
         note += (" The effect's confidence interval includes 0 (or nearly so): the ICER's "
                  "interval is unbounded and is not reported; read the acceptability curve.")
@@ -343,7 +345,7 @@ def cost_effectiveness(
           "incremental_effect": float(effect["std_error"].iloc[0])}
     table = _table(d_cost, d_effect, se, draws, conf_level, len(data))
     status = _status(d_cost, d_effect)
-    note, warn = _note(status, table, treated, comparison)
+    note, warn = _note(status, table, treated, comparison, len(draws))
     if warn:
         warnings.warn(note, EvalkitWarning, stacklevel=2)
     return CostEffectivenessResult(
