@@ -63,24 +63,29 @@ def test_costs_from_a_total_and_a_count():
 
 def test_cost_per_outcome_itt_and_per_completer_by_hand(sample):
     costs = costs_from_totals({"A": 10_000.0, "B": 6_000.0}, {"A": 20, "B": 20})
-    table = cost_per_outcome(sample, costs).table.set_index(["programme", "unit", "analysis"])
+    table = cost_per_outcome(sample, costs).table.set_index("programme")
     a = sample[sample.programme == "A"]
     total = 500.0 * a.duo_formed.sum()
-    assert_allclose(table.loc[("A", "participant", "itt"), "cost_per_unit"], total / len(a))
-    assert_allclose(table.loc[("A", "job", "itt"), "cost_per_unit"], total / a.job.sum())
+    assert_allclose(table.loc["A", "cost_per_participant"], total / len(a))
+    assert_allclose(table.loc["A", "cost_per_duo_formed"], 500.0)
+    assert_allclose(table.loc["A", "cost_per_job"], total / a.job.sum())
     completers = a[a.duo_completed]
-    assert_allclose(table.loc[("A", "job", "per_completer"), "cost_per_unit"],
+    assert_allclose(table.loc["A", "cost_per_job_completer"],
                     500.0 * len(completers) / completers.job.sum())
+    assert table.loc["B", "n_participants"] == (sample.programme == "B").sum()
 
 
-def test_published_unit_costs_hide_small_counts():
-    df = pd.DataFrame({"programme": ["A"] * 30 + ["B"] * 4, "duo_formed": 1,
-                       "duo_completed": [1] * 30 + [1, 0, 0, 0], "job": [1] * 12 + [0] * 22})
+def test_published_unit_costs_hide_small_counts_and_what_gives_them_back():
+    # Programme "B": 24 participants, one duo formed: that count (1)
+    # would come back from the cost of its duos, so every cost of B is blank.
+    df = pd.DataFrame({"programme": ["A"] * 30 + ["B"] * 24,
+                       "duo_formed": [1] * 31 + [0] * 23,
+                       "duo_completed": [1] * 31 + [0] * 23, "job": [1] * 12 + [0] * 42})
     costs = costs_from_totals({"A": 3000.0, "B": 400.0}, {"A": 10, "B": 4})
-    out = assert_safely_published(cost_per_outcome(df, costs))
-    assert out.loc[out.programme == "B", "cost_per_unit"].isna().all()
-    b_participants = out[(out.programme == "B") & (out.unit == "participant")]
-    assert np.isnan(b_participants["n_units"].iloc[0])
+    out = assert_safely_published(cost_per_outcome(df, costs)).set_index("programme")
+    assert np.isnan(out.loc["B", "n_duos_formed"]) and np.isnan(out.loc["B", "cost_eur"])
+    assert np.isnan(out.loc["B", "cost_per_participant"])
+    assert out.loc["A", "cost_per_duo_formed"] == 300
 
 
 def test_published_costs_round_euros(shipped):

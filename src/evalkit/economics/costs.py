@@ -194,6 +194,21 @@ def costs_from_totals(
     return _result(pd.DataFrame(rows).astype({"duos_formed": "int64"}), "totals")
 
 
+#: The published table's counts and what each cost is computed from (a cost per unit
+#: gives the count back from the costs per duo, so it is blank with every count in it).
+_UNIT_DERIVED = {
+    "cost_eur": ("n_duos_formed",),
+    "cost_completers_eur": ("n_duos_completed",),
+    "cost_per_participant": ("n_participants", "n_duos_formed"),
+    "cost_per_duo_formed": ("n_duos_formed",),
+    "cost_per_duo_completed": ("n_duos_completed", "n_duos_formed"),
+    "cost_per_job": ("n_jobs", "n_duos_formed"),
+    "cost_per_job_completer": ("n_jobs_completers", "n_duos_completed"),
+}
+_UNIT_COUNTS = ("n_participants", "n_duos_formed", "n_duos_completed", "n_jobs",
+                "n_jobs_completers")
+
+
 @dataclass(frozen=True)
 class UnitCostResult(TableResult):
     """Cost per participant, duo formed, completed duo and job, by programme.
@@ -201,11 +216,13 @@ class UnitCostResult(TableResult):
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per programme, unit and analysis: ``programme``, ``unit``
-        (``participant``, ``duo_formed``, ``duo_completed``, ``job``), ``analysis``
-        (``itt``: the cost of every duo formed over all the programme's participants'
-        units; ``per_completer``: the cost of the completed duos over the jobs of
-        their participants), ``n_units``, ``cost_eur`` and ``cost_per_unit``.
+        One row per programme: the counts ``n_participants``, ``n_duos_formed``,
+        ``n_duos_completed``, ``n_jobs`` (all participants) and ``n_jobs_completers``
+        (participants whose duo completed); ``cost_eur`` (every duo formed) and
+        ``cost_completers_eur`` (the completed duos); intention to treat
+        ``cost_per_participant``, ``cost_per_duo_formed``, ``cost_per_duo_completed``,
+        ``cost_per_job`` (``cost_eur`` over each count); per completer
+        ``cost_per_job_completer`` (``cost_completers_eur / n_jobs_completers``).
     outcome : str
         The job outcome column.
     """
@@ -213,12 +230,17 @@ class UnitCostResult(TableResult):
     table: pd.DataFrame
     outcome: str
 
-    #: Published: units counted in people; the costs of a blanked count blank with it.
+    #: Published: counts of people suppressed below the threshold with the differences a
+    #: reader could take (dropouts at the first meeting, duos not completed, no job);
+    #: each cost blank with the counts it is computed from; euros to the unit.
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
-            counts=("n_units",), derived=("cost_eur", "cost_per_unit"),
-            decimals={"cost_eur": 0, "cost_per_unit": 0},
-            dimensions=("programme", "unit", "analysis"),
+            counts=_UNIT_COUNTS, derived=_UNIT_DERIVED,
+            decimals=dict.fromkeys(_UNIT_DERIVED, 0), dimensions=("programme",),
+            complements=(("n_participants", "n_duos_formed"),
+                         ("n_duos_formed", "n_duos_completed"),
+                         ("n_participants", "n_jobs"),
+                         ("n_duos_completed", "n_jobs_completers")),
         ),
     }
 
@@ -263,18 +285,19 @@ def cost_per_outcome(
     -----
     The cost of the people evaluated is ``cost per duo formed x duos formed`` among
     them (the costs scale with duos: a participant who leaves at the first meeting
-    costs nothing in the costs file). ITT divides it by every participant, duo,
-    completed duo or job; per completer divides the cost of the completed duos by the
-    jobs of their participants. A unit count of 0 gives a NaN cost per unit.
+    costs nothing in the costs file). Intention to treat divides it by every
+    participant, duo, completed duo or job; per completer divides the cost of the
+    completed duos by the jobs of their participants. A count of 0 gives a NaN cost.
+    In R: ``aggregate`` the counts by programme, then divide; Stata ``collapse (sum)``.
 
     Examples
     --------
     >>> df = pd.DataFrame({"programme": ["A"] * 4, "duo_formed": [1, 1, 1, 0],
     ...                    "duo_completed": [1, 1, 0, 0], "job": [1, 0, 1, 0]})
     >>> costs = costs_from_totals({"A": 3000.0}, {"A": 10})
-    >>> t = cost_per_outcome(df, costs).table
-    >>> t.loc[t.unit == "job", "cost_per_unit"].tolist()
-    [450.0, 600.0]
+    >>> cost_per_outcome(df, costs).table[["cost_per_job", "cost_per_job_completer"]]
+       cost_per_job  cost_per_job_completer
+    0         450.0                   600.0
     """
     check_data(data)
     check_columns(data, [group, formed, completed, outcome])
@@ -284,14 +307,17 @@ def cost_per_outcome(
     for programme, part in data.groupby(group, sort=True, observed=True):
         unit = costs.per_duo(programme)
         f, c, y = (part[col].astype(float).to_numpy() for col in (formed, completed, outcome))
-        total, completers = unit * f.sum(), unit * c.sum()
-        for name, analysis, n, cost in (
-            ("participant", "itt", len(part), total), ("duo_formed", "itt", f.sum(), total),
-            ("duo_completed", "itt", c.sum(), total), ("job", "itt", y.sum(), total),
-            ("job", "per_completer", (y * c).sum(), completers),
-        ):
-            rows.append({group: programme, "unit": name, "analysis": analysis,
-                         "n_units": int(n), "cost_eur": cost,
-                         "cost_per_unit": cost / n if n else np.nan})
-    table = pd.DataFrame(rows).rename(columns={group: "programme"})
-    return UnitCostResult(table=table, outcome=outcome)
+        counts = dict(zip(_UNIT_COUNTS, (len(part), f.sum(), c.sum(), y.sum(), (y * c).sum()),
+                          strict=True))
+        total, completers = unit * counts["n_duos_formed"], unit * counts["n_duos_completed"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per = {f"cost_per_{name}": np.float64(cost) / counts[count] if counts[count]
+                   else np.nan for name, count, cost in (
+                       ("participant", "n_participants", total),
+                       ("duo_formed", "n_duos_formed", total),
+                       ("duo_completed", "n_duos_completed", total),
+                       ("job", "n_jobs", total),
+                       ("job_completer", "n_jobs_completers", completers))}
+        rows.append({"programme": programme, **{k: int(v) for k, v in counts.items()},
+                     "cost_eur": total, "cost_completers_eur": completers, **per})
+    return UnitCostResult(table=pd.DataFrame(rows), outcome=outcome)

@@ -86,8 +86,8 @@ class CostEffectivenessResult(TableResult):
     unit_costs: pd.DataFrame = field(repr=False)
     draws: pd.DataFrame = field(repr=False)
 
-    #: Published: built from every participant of the comparison (``n``); euros to the
-    #: unit, the effect to 3 decimals.
+    #: Published: blank if built from fewer than the threshold (``n``); 3 decimals (the
+    #: rows mix euros and risk differences, which need them).
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
             counts=("n",), derived=_STATISTICS,
