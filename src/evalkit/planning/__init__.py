@@ -12,7 +12,9 @@ effect a given size detects, and how much clustering by mentor or site costs:
 - :mod:`~evalkit.planning.paired`: :func:`sample_size_paired` and :func:`detectable_d_z`
   (pre/post change, paired t-test);
 - :mod:`~evalkit.planning.clustering`: :func:`intraclass_correlation` (ICC(1) with its
-  F-based CI) and :func:`design_effect`.
+  F-based CI) and :func:`design_effect`;
+- :mod:`~evalkit.planning.summary`: :func:`compare_plans` (several questions in one table
+  and chart).
 
 Every function returns a frozen result whose ``value`` is the answer and whose
 ``table`` has it with its inputs; :class:`PlanResult` draws its power curve with
@@ -36,6 +38,7 @@ from evalkit.planning.proportions import (
     detectable_difference_proportions,
     sample_size_proportions,
 )
+from evalkit.planning.summary import PlanSummaryResult, compare_plans
 from evalkit.planning.survival import (
     detectable_hazard_ratio,
     detectable_rmst_difference,
@@ -48,6 +51,8 @@ __all__ = [
     "DesignEffectResult",
     "ICCResult",
     "PlanResult",
+    "PlanSummaryResult",
+    "compare_plans",
     "design_effect",
     "detectable_d_z",
     "detectable_difference_proportions",
