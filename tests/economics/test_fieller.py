@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import stats
 
@@ -55,3 +57,15 @@ def test_an_effect_not_different_from_zero_gives_an_unbounded_set_never_a_number
 def test_an_impossible_covariance_is_refused():
     with pytest.raises(ValueError, match="not a covariance matrix"):
         fieller_interval(1.0, 1.0, 1.0, 1.0, 2.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-500, 500), st.floats(0.01, 0.5), st.floats(10, 5e4), st.floats(1e-5, 1e-2),
+       st.floats(-0.9, 0.9))
+def test_a_bounded_fieller_interval_contains_the_ratio(dc, de, vc, ve, rho):
+    f = fieller_interval(dc, de, vc, ve, rho * math.sqrt(vc * ve))
+    if f.kind == "bounded":
+        low, high = f.table[["ci_low", "ci_high"]].iloc[0]
+        assert low <= f.value <= high
+    else:  # the effect is not significant: no interval is given
+        assert de**2 <= Z**2 * ve * (1 + 1e-9)
