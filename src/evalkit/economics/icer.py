@@ -331,9 +331,8 @@ def cost_effectiveness(
     conf_level, rng = check_conf_level(conf_level), check_rng(rng)
     treated = ps.treated_label
     comparison = data.loc[~ps.treated, ps.group].iloc[0] if (~ps.treated).any() else None
-    unit = costs.unit_costs.loc[[treated, comparison]] if comparison in costs.unit_costs.index \
-        else None
     per_duo = np.where(ps.treated, costs.per_duo(treated), costs.per_duo(comparison))
+    unit = costs.unit_costs.loc[[treated, comparison]]
     work = data.assign(**{_COST: per_duo * data[formed].astype(float).to_numpy()})
     options = {"estimand": estimand, "outcome_formula": outcome_formula, "cluster": cluster,
                "conf_level": conf_level}
