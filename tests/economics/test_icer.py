@@ -105,3 +105,11 @@ def test_published_table_is_rounded(sample, ps):
         ce = cost_effectiveness(sample, "job", ps, COSTS, n_boot=20, rng=0)
     out = assert_safely_published(ce)
     assert out["n"].iloc[0] == len(sample)
+
+
+def test_cluster_bootstrap_resamples_mentors(sample, ps):
+    data = sample.assign(mentor=np.arange(len(sample)) // 5)
+    ce = cost_effectiveness(data, "job", ps, COSTS, cluster="mentor", n_boot=30, rng=3)
+    people = cost_effectiveness(data, "job", ps, COSTS, n_boot=30, rng=3)
+    assert_allclose(ce.estimate("icer"), people.estimate("icer"), rtol=CLOSED_FORM)
+    assert not np.allclose(ce.draws, people.draws)

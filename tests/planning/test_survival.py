@@ -121,3 +121,13 @@ def test_rmst_of_identical_curves_and_bad_curves_are_refused():
         sample_size_rmst((t, 0.9**t), (t, 0.9**t), tau=4)
     with pytest.raises(ValueError, match="non-increasing values"):
         rmst_variance((t, [0.5, 0.6, 0.4, 0.3]), tau=4)
+
+
+def test_power_curve_draws_on_the_axes_given():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    plan = events_needed(1.3)
+    assert plan.plot(ax=ax, sizes=np.arange(10.0, 800.0, 10.0)) is ax
+    assert_allclose(ax.lines[0].get_ydata()[-1], float(plan.power_at(790.0)))
+    plt.close(fig)
