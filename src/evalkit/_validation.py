@@ -6,7 +6,7 @@ what was got, and how to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,8 @@ __all__ = [
     "check_fold_group",
     "check_horizons",
     "check_integer",
+    "check_name_list",
+    "check_name_map",
     "check_numbers",
     "check_numeric",
     "check_observed",
@@ -226,6 +228,42 @@ def check_integer(
             f"{name} must be an integer{allowed}, but was {value!r}" + (f"; {fix}" if fix else ".")
         )
     return int(value)
+
+
+def check_name_list(
+    value: object, *, key: str, allow_empty: bool = False, fix: str = ""
+) -> tuple[str, ...]:
+    """A configuration's list of distinct non-empty names (strings), as a tuple.
+
+    Messages start with the configuration ``key`` (``"programmes: must be a non-empty
+    list of names, but was 'DUO'"``), the way a study file's keys are named.
+    """
+    what = "a list of names" if allow_empty else "a non-empty list of names"
+    if (
+        isinstance(value, str | bytes)
+        or not isinstance(value, Sequence)
+        or not (value or allow_empty)
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        raise ValueError(f"{key}: must be {what}, but was {value!r}. {fix}".rstrip())
+    twice = sorted({v for v in value if list(value).count(v) > 1})
+    if twice:
+        raise ValueError(f"{key}: names must be distinct, but {twice} appear more than once.")
+    return tuple(value)
+
+
+def check_name_map(value: object, *, key: str, what: str) -> dict[str, str]:
+    """A configuration's mapping of non-empty names to non-empty names, as a dict.
+
+    ``what`` says what it maps (``"each exit type to its exit group"``); messages start
+    with the configuration ``key``.
+    """
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in value.items()
+    ):
+        raise ValueError(f"{key}: must map {what} (names to names), but was {value!r}.")
+    return dict(value)
 
 
 def check_numbers(
