@@ -223,6 +223,14 @@ def check_eligibility(
     check_data(data)
     model = DataModel.shipped() if model is None else model
     check_columns(data, [programme, *(r.column for r in model.eligibility)])
+    return _count_outside(data, model, programme)
+
+
+def _count_outside(
+    data: pd.DataFrame, model: DataModel, programme: str = "programme"
+) -> EligibilityResult:
+    """The counts of :func:`check_eligibility`, without the argument checks (for the
+    loader, whose data have the columns and may have no rows)."""
     eligible = np.ones(len(data), dtype=bool)
     rows = []
     for rule in model.eligibility:
