@@ -7,7 +7,7 @@ schema; scores on the shipped questionnaire equal the generator's rule; the deri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -19,8 +19,8 @@ from scipy import stats
 from evalkit._plotting import axes, merged_bins
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data
+from evalkit.data.model import DataModel
 from evalkit.data.scale import Scale
-from evalkit.data.schema import EXIT_GROUPS
 from evalkit.errors import DataError
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 
@@ -344,6 +344,7 @@ def pre_post_scores(
     wave_column: str = "wave",
     pre: str = "pre",
     post: str = "post",
+    model: DataModel | None = None,
 ) -> PrePostResult:
     """Score a long-format questionnaire and put the pre and post scores side by side.
 
@@ -360,6 +361,9 @@ def pre_post_scores(
         Participant id and wave columns.
     pre, post : str
         Labels of the two waves.
+    model : DataModel, optional
+        The data model whose ``job_exits`` define ``job_within_6_months`` (default:
+        the shipped data's).
 
     Returns
     -------
@@ -368,8 +372,8 @@ def pre_post_scores(
     Raises
     ------
     TypeError
-        If ``questionnaire`` or ``participants`` is not a DataFrame, or ``scale``
-        neither a Scale nor a path.
+        If ``questionnaire`` or ``participants`` is not a DataFrame, ``scale``
+        neither a Scale nor a path, or ``model`` not a DataModel.
     ValueError
         If a column is missing, the wave column holds other labels than ``pre`` and
         ``post``, a participant answered a wave twice, an item is missing in every
@@ -386,8 +390,10 @@ def pre_post_scores(
     Notes
     -----
     ``job_within_6_months`` is derived when ``participants`` has ``exit_type``,
-    ``exit_date`` and ``intake_date``: the first exit is a job (the ``"job"`` exits of
-    :data:`evalkit.data.schema.EXIT_GROUPS`) at most 183 days after intake. It predicts
+    ``exit_date`` and ``intake_date``: the first exit is a job (the ``job_exits`` of
+    ``model``; by default ``job_permanent``, ``job_temporary`` and ``self_employed``, the
+    ``"job"`` exits of :data:`evalkit.data.schema.EXIT_GROUPS`) at most 183 days after
+    intake. It predicts
     answering the post questionnaire (see :func:`attrition_analysis`).
 
     Examples
@@ -408,8 +414,11 @@ def pre_post_scores(
     scored[id_column] = questionnaire[id_column].to_numpy()
     scored["wave"] = waves.to_numpy()
     wide, summary = _side_by_side(scored, id_column, pre, post)
+    if model is not None and not isinstance(model, DataModel):
+        raise TypeError(f"model must be a DataModel or None, but got {type(model).__name__}.")
     if participants is not None:
-        wide = _with_participants(wide, participants, id_column)
+        job_exits = (DataModel.shipped() if model is None else model).job_exits
+        wide = _with_participants(wide, participants, id_column, job_exits)
     for c in ("n_items_pre", "n_items_post"):
         wide[c] = wide[c].fillna(0).astype("int64")
     wide["change"] = wide["score_post"] - wide["score_pre"]
@@ -468,7 +477,7 @@ def _side_by_side(
 
 
 def _with_participants(
-    wide: pd.DataFrame, participants: pd.DataFrame, id_column: str
+    wide: pd.DataFrame, participants: pd.DataFrame, id_column: str, job_exits: tuple[str, ...]
 ) -> pd.DataFrame:
     """One row per participant: their columns after the scores (and ``job_within_6_months``)."""
     check_data(participants, name="participants")
@@ -484,13 +493,12 @@ def _with_participants(
     front = [id_column, *_WIDE_FRONT]
     wide = wide[front + [c for c in wide.columns if c not in front]]
     if {"exit_type", "exit_date", "intake_date"} <= set(participants.columns):
-        wide["job_within_6_months"] = _job_within_6_months(wide, EXIT_GROUPS)
+        wide["job_within_6_months"] = _job_within_6_months(wide, job_exits)
     return wide
 
 
-def _job_within_6_months(wide: pd.DataFrame, exit_groups: Mapping[str, str]) -> np.ndarray:
-    """Whether the first exit is one of the ``"job"`` exits of ``exit_groups`` within 183 days."""
-    job_exits = [k for k, v in exit_groups.items() if v == "job"]
+def _job_within_6_months(wide: pd.DataFrame, job_exits: Sequence[str]) -> np.ndarray:
+    """Whether the first exit is one of ``job_exits`` within 183 days."""
     job = wide["exit_type"].astype("object").isin(job_exits)
     days = (wide["exit_date"] - wide["intake_date"]).dt.days
     return (job & (days <= _SIX_MONTHS)).to_numpy()
