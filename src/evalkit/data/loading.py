@@ -2,16 +2,24 @@
 
 Loading is the only place where raw files are touched. Every loader reads CSV, Excel
 (``.xlsx``) or Parquet, checks the file against the data dictionary
-(:mod:`evalkit.data.schema`) and returns a :class:`LoadResult`: the valid rows with known
-types, and a ``rejected`` table with one entry per problem (file row, column, value,
-reason). Nothing is dropped silently: ``n_valid + n_rejected == n_read`` always holds,
-where ``n_rejected`` counts distinct rejected rows.
+(:mod:`evalkit.data.schema`) as a study's data model sets it
+(:class:`~evalkit.data.model.DataModel`, ``model=``; the shipped data's by default:
+programmes, levels, exit types, the questionnaire's items, ranges, eligibility rules,
+aliases) and returns a :class:`LoadResult`: the valid rows with known types, and a
+``rejected`` table with one entry per problem (file row, column, value, reason).
+Nothing is dropped silently: ``n_valid + n_rejected == n_read`` always holds, where
+``n_rejected`` counts distinct rejected rows; eligibility rules are counted
+(``eligibility``), never applied.
 
 What real exports contain, and what happens to it:
 
 - **column names** are normalised: stripped, lower case, runs of spaces and hyphens
-  become ``_`` (``" Intake Date"`` is ``intake_date``). A name that appears twice after
-  normalising is a file-level error.
+  become ``_`` (``" Intake Date"`` is ``intake_date``), and names that are aliases of a
+  dictionary column in the model are renamed to it (:mod:`evalkit.data.aliases`:
+  ``Date d'entrée`` and ``datum intake`` are ``intake_date``, ``Leeftijd`` is ``age``;
+  case, accents and punctuation ignored; a study's own in its model). Every renaming
+  is in ``mapped_columns`` (names, never values). A name that appears twice after
+  normalising and mapping is a file-level error.
 - **direct identifiers** are dropped with an :class:`~evalkit.errors.IdentifierWarning`
   naming the columns and what they hold (never their values), and recorded in
   ``dropped_identifiers`` and ``identifier_columns``; they never reach an analysis. A
@@ -80,9 +88,16 @@ What real exports contain, and what happens to it:
   dictionary is a file-level error naming it: evalkit reads flat columns only.
 - **booleans** are accepted as (any case) ``true/false``, ``yes/no``, ``y/n``,
   ``ja/nee``, ``waar/onwaar``, ``oui/non``, ``vrai/faux``, ``1/0``.
-- **category labels** are matched ignoring case and runs of white space:
-  ``" duo for a job "`` is ``DUO for a JOB``. Nothing else is mapped: ``Duo4Job``,
-  ``Team 4 Job`` or ``Liege`` are rejected, naming the allowed labels.
+- **category labels** are matched to the model's levels ignoring case, accents,
+  spaces and punctuation (:func:`evalkit.data.aliases.label_key`): ``" duo for a job "``
+  is ``DUO for a JOB``, ``Liege`` is ``Liège``, ``Job-Permanent`` is
+  ``job_permanent``; and through the model's label aliases in English, French and Dutch
+  (``Bruxelles``/``Brussel`` is ``Brussels``, ``vrouw``/``femme`` is ``female``,
+  ``CDI`` is ``job_permanent``, ``stage`` is ``internship`` where the model has that
+  exit type), each recorded in ``mapped_labels``. Word breaks count and nothing is
+  guessed: ``Duo4Job`` or ``Team 4 Job`` are rejected, naming the allowed labels. An
+  open column (``site`` of a study model without a site list) keeps any label,
+  spellings that differ by case or accents made one.
 - **fully empty rows** are rejected with reason ``"empty row"`` (counted in
   ``n_read``).
 - **duplicated keys** (``participant_id``; ``participant_id, wave`` in a
@@ -91,10 +106,12 @@ What real exports contain, and what happens to it:
   (and the key's values other than ids).
 - **participants' dates**: an exit date on or before the intake date (time to exit
   must be positive), after ``follow_up_end``, an end of follow-up before intake, an
-  exit date on a ``censored`` row, or none on another exit, are rejected; so is a
+  exit date on a censored row (an exit type of the model's ``censored`` group), or
+  none on another exit, are rejected; so is a
   completed duo after a first-meeting dropout.
-- **questionnaire**: items must be whole numbers from 1 to 4 or missing; with
-  ``participants=``, rows of unknown participants are rejected.
+- **questionnaire**: the items (the model scale's) must be whole numbers in its
+  response range (1 to 4 for the shipped scale) or missing; with ``participants=``,
+  rows of unknown participants are rejected.
 
 File-level problems raise :class:`~evalkit.errors.DataError` naming the file, the
 column(s), what was expected and the fix: missing file, unsupported extension,

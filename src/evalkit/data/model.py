@@ -214,8 +214,19 @@ class DataModel:
         ``job_permanent``, ``job_temporary``, ``self_employed``, positive exits those
         and ``training``, the 10-item self-confidence scale (``rse_01`` ..
         ``rse_10``, answers 1 to 4, items 2, 5, 6, 8, 9 reverse-keyed, scored when 8
-        are answered), no eligibility rule, the packaged aliases. Its tables are the
-        data dictionary's (:data:`~evalkit.data.schema.PARTICIPANTS`...).
+        are answered), the programmes' eligibility (DUO for a JOB: ages 18 to 33 and a
+        non-EU background; Team4Job: the Brussels site; the shipped data keep to them),
+        the packaged aliases. Its tables are the data dictionary's
+        (:data:`~evalkit.data.schema.PARTICIPANTS`...), and the constants of
+        :mod:`evalkit.data.schema` its values.
+
+        Examples
+        --------
+        >>> model = DataModel.shipped()
+        >>> model.programmes, model.reference
+        (('DUO for a JOB', 'Team4Job'), 'Team4Job')
+        >>> [rule.label for rule in model.eligibility]
+        ['age from 18 to 33', "migration_background in ['non-EU']", "site in ['Brussels']"]
         """
         return _shipped()
 
@@ -370,6 +381,11 @@ def _shipped() -> DataModel:
             min_items=8, scoring="mean", name="self_confidence",
             description="Rosenberg-type self-confidence scale, 10 items, 1 = strongly "
             "disagree ... 4 = strongly agree",
+        ),
+        eligibility=(
+            EligibilityRule("age", PROGRAMMES[0], minimum=18, maximum=33),
+            EligibilityRule("migration_background", PROGRAMMES[0], values=("non-EU",)),
+            EligibilityRule("site", PROGRAMMES[1], values=("Brussels",)),
         ),
     )
 

@@ -7,7 +7,10 @@ are parsed from their values, not their text; the text is kept to show in the
 rejected table. Parsing runs once per distinct value of a column, vectorised, so a
 million-row file parses in seconds. A cell that cannot be parsed becomes missing and a
 problem saying which spellings are accepted (see :mod:`evalkit.data.loading` for the
-list); so does a date outside the plausible window (:class:`_DateRules`). Parsing is
+list); so does a date outside the plausible window (:class:`_DateRules`). Category
+labels are matched to the levels of the table's column (the data model's), ignoring
+case, accents and punctuation and through the model's label aliases
+(:class:`_Labels`), once per distinct label. Parsing is
 done here rather than by pandera's coercion, which rejects a whole column or accepts
 it and cannot say which format was expected.
 """
