@@ -22,12 +22,14 @@ __all__ = [
     "check_fold_group",
     "check_horizons",
     "check_integer",
+    "check_keys",
     "check_name_list",
     "check_name_map",
     "check_numbers",
     "check_numeric",
     "check_observed",
     "check_one_of",
+    "check_optional_text",
     "check_positive",
     "check_probability_range",
     "check_rng",
@@ -264,6 +266,41 @@ def check_name_map(value: object, *, key: str, what: str) -> dict[str, str]:
     ):
         raise ValueError(f"{key}: must map {what} (names to names), but was {value!r}.")
     return dict(value)
+
+
+def check_keys(
+    value: object, allowed: Sequence[str], *, what: str, required: Sequence[str] = ()
+) -> Mapping:
+    """A configuration mapping whose keys are among ``allowed``, with every ``required``.
+
+    ``what`` names the mapping (``"a study file"``). Messages start with the first
+    offending key (``"horizon: unknown key; a study file's keys are [...]"``), the way a
+    study file's keys are named.
+    """
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"{what} must be a mapping with keys {list(allowed)}, but was a "
+            f"{type(value).__name__}."
+        )
+    unknown = [str(k) for k in value if k not in allowed]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]}: unknown key; {what}'s keys are {list(allowed)}. Fix the spelling "
+            "or remove it."
+        )
+    missing = [k for k in required if value.get(k) is None]
+    if missing:
+        raise ValueError(f"{missing[0]}: missing; {what} must give {list(required)}.")
+    return value
+
+
+def check_optional_text(value: object, *, key: str) -> str | None:
+    """A configuration's optional text: a non-empty string (stripped) or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key}: must be a non-empty text or null, but was {value!r}.")
+    return value.strip()
 
 
 def check_numbers(
