@@ -56,8 +56,6 @@ _QUESTIONNAIRE = replace(
     columns=tuple(c for c in QUESTIONNAIRE.columns if c.name in {
         "participant_id", "wave", "response_date"}),
 )
-#: Category columns with closed levels by default (their labels are checked).
-_CLOSED = [c for c, levels in DEFAULT_LEVELS.items() if levels is not None]
 
 
 @dataclass(frozen=True)
@@ -172,9 +170,9 @@ def init_study(
             )
     model_kwargs = _programmes(frame["programme"], notes)
     model_kwargs |= _exits(frame["exit_type"], aliases, notes)
-    for column in _CLOSED:
+    for column, levels in DEFAULT_LEVELS.items():
         if column in frame:
-            _check_labels(column, frame[column], DEFAULT_LEVELS[column], aliases, notes)
+            _check_labels(column, frame[column], levels, aliases, notes)
     if questionnaire is not None:
         model_kwargs["scale"] = _scale(questionnaire, sheet, aliases, notes)
     if costs is not None:
@@ -285,17 +283,18 @@ def _exits(cells: pd.Series, aliases: Aliases, notes: _Notes) -> dict:
 
 def _check_labels(column: str, cells: pd.Series, levels, aliases: Aliases, notes: _Notes,
                   table: str = "participants") -> None:
-    """Note the labels of a closed category column that an alias maps, and those that
-    match no level (rejected at load)."""
+    """Note the labels of a category column that an alias maps, and those that match no
+    level (rejected at load; an open column, ``levels`` None, keeps any label)."""
     counts = count_labels(cells)
-    if len(counts) > MAX_LABELS:
+    if levels is not None and len(counts) > MAX_LABELS:
         notes.unmapped.append(
             f"{table}: column {column!r} has {len(counts)} distinct labels (not listed: too "
             "many for a category; is it free text?)."
         )
         return
-    known = {label_key(level) for level in levels}
-    by_alias = {k: v for k, v in aliases.labels_of(column).items() if v[0] in levels}
+    known = set() if levels is None else {label_key(level) for level in levels}
+    by_alias = {k: v for k, v in aliases.labels_of(column).items()
+                if levels is None or v[0] in levels}
     unknown = []
     for label in sorted(counts):
         key = label_key(label)
@@ -303,11 +302,13 @@ def _check_labels(column: str, cells: pd.Series, levels, aliases: Aliases, notes
             continue
         if key in by_alias:
             level, how = by_alias[key]
+            if label_key(level) == key:
+                continue
             notes.mapped.append(f"{column} label {label!r} -> {level} ({how} alias)")
             notes.languages[how] += 1
         else:
             unknown.append(HIDDEN if value_kind(label) else label)
-    if unknown:
+    if unknown and levels is not None:
         notes.unmapped.append(
             f"{table}: {column} label(s) {unknown} match no level {list(levels)}; rows with "
             f"them are rejected at load: map them under model: labels: {column}: {{label: "
