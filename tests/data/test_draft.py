@@ -68,6 +68,8 @@ def test_the_guesses_are_as_expected(initialised):
     model, expected = study.model, made.expected
     assert set(model.programmes) == set(expected["programmes"])
     assert study.language == expected["language"]
+    assert study.period == "2021-2022"
+    assert draft.guessed["period"] == "the years of the intake dates"
     if len(model.programmes) == 1:
         assert "model.reference" not in draft.guessed  # nothing to guess
     else:
@@ -153,3 +155,32 @@ def test_a_study_whose_files_lack_columns_says_so(tmp_path):
         warnings.simplefilter("ignore", EvalkitWarning)
         warnings.simplefilter("ignore", IdentifierWarning)
         study.load()
+
+
+def test_a_costs_file_is_checked_against_the_programmes_and_widens_the_years(tmp_path):
+    made = dutch_csv(tmp_path)
+    costs = tmp_path / "kosten.csv"
+    costs.write_text(
+        "Programma;Locatie;Jaar;Kostenpost;Bedrag;Aantal duo's\n"
+        "Werkmaatje;Gent;2025;zaalhuur;1200,50;12\n"
+        "Duo Plus;Brussel;2025;zaalhuur;800;4\n", encoding="utf-8")
+    draft = init_study(made.participants, costs=costs)
+    assert draft.study.model.ranges["year"] == (2019, 2025)
+    assert draft.guessed["model.ranges"].startswith("years widened to those of the costs file")
+    assert any("costs: programme label(s) ['Duo Plus'] match no level" in line
+               for line in draft.unmapped)
+    study = Study.from_yaml(draft.write(tmp_path / "study.yaml"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EvalkitWarning)
+        loaded = study.load().costs
+    assert (loaded.n_read, loaded.n_valid, loaded.n_rejected) == (2, 1, 1)
+
+
+def test_a_free_text_exit_column_is_refused_without_showing_it(tmp_path):
+    path = tmp_path / "p.csv"
+    rows = "".join(f"P{i},A,found a job via Mrs Janssens {i}\n" for i in range(40))
+    path.write_text("participant_id,programme,exit_type\n" + rows, encoding="utf-8")
+    with pytest.raises(DataError, match=r"exit_type column has 40 distinct labels \(more "
+                       r"than 30; not shown\)") as caught:
+        init_study(path)
+    assert "Janssens" not in str(caught.value)

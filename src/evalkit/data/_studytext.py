@@ -43,8 +43,8 @@ _ABOUT_MODEL = {
     "levels": "Levels of the category columns (open: any label kept).",
     "ranges": "Valid ranges of numbers [min, max] (null: no bound).",
     "scale": "The questionnaire's scale (null: no questionnaire).",
-    "eligibility": "Eligibility rules, checked and reported, never used to filter; e.g. "
-    "- {programme: X, column: age, min: 18, max: 33}",
+    "eligibility": "Eligibility rules, checked and reported, never used to filter, e.g. "
+    "[{programme: X, column: age, min: 18, max: 33}].",
     "languages": "Packaged aliases used for column names and labels.",
     "columns": "The study's own column names: {name in the file: evalkit column}.",
     "labels": "The study's own labels: {column: {label in the file: evalkit label}}.",

@@ -176,17 +176,14 @@ def init_study(
     if questionnaire is not None:
         model_kwargs["scale"] = _scale(questionnaire, sheet, aliases, notes)
     if costs is not None:
-        cost_frame = _frame(costs, sheet, COSTS, aliases, notes)
-        if "programme" in cost_frame:
-            _check_labels("programme", cost_frame["programme"], model_kwargs["programmes"],
-                          aliases, notes, table="costs")
+        model_kwargs["ranges"] = _costs(costs, sheet, model_kwargs["programmes"], aliases, notes)
     language = _language(notes)
     study = Study(
         participants=Path(participants).absolute(),
         questionnaire=None if questionnaire is None else Path(questionnaire).absolute(),
         costs=None if costs is None else Path(costs).absolute(),
         model=DataModel(**model_kwargs), sheet=sheet, language=language,
-        guessed=notes.guessed,
+        period=_period(frame.get("intake_date"), notes), guessed=notes.guessed,
     )
     return StudyDraft(study, tuple(notes.mapped), tuple(notes.unmapped))
 
@@ -195,8 +192,49 @@ def _frame(path: str | Path, sheet: str | None, spec: Table, aliases: Aliases,
            notes: _Notes) -> pd.DataFrame:
     """A file's dictionary columns under evalkit's names (cells as read); the header's
     mapping noted."""
-    return _map_header(_read(_Source.of(path), sheet).frame, Path(path).name, spec, aliases,
-                       notes)
+    return _map_header(_raw(path, sheet), Path(path).name, spec, aliases, notes)
+
+
+def _raw(path: str | Path, sheet: str | None) -> pd.DataFrame:
+    """A file's cells as read (``sheet`` only for Excel files, as :class:`Study` reads)."""
+    excel = Path(path).suffix.lower() == ".xlsx"
+    return _read(_Source.of(path), sheet if excel else None).frame
+
+
+def _period(cells: pd.Series | None, notes: _Notes) -> str | None:
+    """The study period, ``"2021-2023"``: the years of the intake dates (guessed)."""
+    if cells is None:
+        return None
+    dates = pd.to_datetime(cells.astype(object).where(cells.notna()), errors="coerce",
+                           dayfirst=True, format="mixed")
+    years = dates.dt.year.dropna()
+    years = years[(years >= 1990) & (years <= pd.Timestamp.today().year)]
+    if years.empty:
+        return None
+    first, last = int(years.min()), int(years.max())
+    notes.guessed["period"] = "the years of the intake dates"
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _costs(path: str | Path, sheet: str | None, programmes: tuple[str, ...],
+           aliases: Aliases, notes: _Notes) -> dict:
+    """Check the costs file's header and programmes; the range of years widened to
+    those in the file (the data dictionary's is the shipped data's, 2019 to 2024)."""
+    frame = _frame(path, sheet, COSTS, aliases, notes)
+    if "programme" in frame:
+        _check_labels("programme", frame["programme"], programmes, aliases, notes,
+                      table="costs")
+    if "year" not in frame:
+        return {}
+    years = pd.to_numeric(frame["year"], errors="coerce").dropna()
+    low, high = COSTS["year"].minimum, COSTS["year"].maximum
+    if years.empty or (years.min() >= low and years.max() <= high):
+        return {}
+    notes.guessed["model.ranges"] = (
+        f"years widened to those of the costs file (the data dictionary's are {low:g} to "
+        f"{high:g})"
+    )
+    return {"year": (int(min(low, years.min())), int(max(high, years.max())))}
 
 
 def _map_header(raw: pd.DataFrame, name: str, spec: Table, aliases: Aliases,
@@ -237,7 +275,7 @@ def _map_header(raw: pd.DataFrame, name: str, spec: Table, aliases: Aliases,
 
 def _programmes(cells: pd.Series, notes: _Notes) -> dict:
     """The programmes (most participants first) and the reference, guessed if several."""
-    counts = count_labels(cells)
+    counts = _few_labels(cells, "programme")
     if not counts:
         raise DataError("the programme column is empty; every participant needs a programme.")
     reference, rule = guess_reference(counts)
@@ -250,9 +288,25 @@ def _programmes(cells: pd.Series, notes: _Notes) -> dict:
     return {"programmes": tuple(programmes), "reference": reference}
 
 
+def _few_labels(cells: pd.Series, column: str) -> Counter:
+    """Rows per label of a column whose labels become names of the data model; raise
+    ``DataError`` (without the labels) if they are too many or look like identifiers."""
+    counts = count_labels(cells)
+    personal = sum(value_kind(label) is not None for label in counts)
+    if len(counts) > MAX_LABELS or personal:
+        why = (f"{personal} look like e-mails, phone or national numbers" if personal
+               else f"more than {MAX_LABELS}")
+        raise DataError(
+            f"the participants' {column} column has {len(counts)} distinct labels ({why}; "
+            f"not shown): it does not look like the {column}. Check which column maps to "
+            f"it (rename that column {column!r} in the file), then run evalkit init again."
+        )
+    return counts
+
+
 def _exits(cells: pd.Series, aliases: Aliases, notes: _Notes) -> dict:
     """Exit types, groups, job and positive exits guessed from the exit labels."""
-    counts = count_labels(cells)
+    counts = _few_labels(cells, "exit_type")
     guess = guess_exits(sorted(counts), aliases)
     for label, (exit_type, how) in guess.mapped.items():
         if how != "name":
@@ -312,13 +366,13 @@ def _check_labels(column: str, cells: pd.Series, levels, aliases: Aliases, notes
         notes.unmapped.append(
             f"{table}: {column} label(s) {unknown} match no level {list(levels)}; rows with "
             f"them are rejected at load: map them under model: labels: {column}: {{label: "
-            "level}}."
+            "level}."
         )
 
 
 def _scale(path: str | Path, sheet: str | None, aliases: Aliases, notes: _Notes) -> Scale:
     """The questionnaire's scale: items, response range, reverse keys guessed."""
-    raw = _read(_Source.of(path), sheet).frame
+    raw = _raw(path, sheet)
     names = {_normalise_name(label): label for label in raw.columns
              if _column_name(label, _QUESTIONNAIRE, aliases)[1] is None}
     items, stem = guess_items(list(names))
