@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evalkit.data.schema import PARTICIPANTS
+
 SEED = 20261203
 
 
@@ -42,58 +44,79 @@ def _participants(rng: np.random.Generator, n: int, exits: dict[str, float]) -> 
     exit_type = rng.choice(list(exits), size=n, p=np.array(list(exits.values())))
     months = rng.integers(1, 18, n)
     exit_date = intake + pd.to_timedelta(months * 30, unit="D")
-    follow_up = intake + pd.to_timedelta(700, unit="D")
     return pd.DataFrame({
         "participant_id": [f"TM{i:04d}" for i in range(1, n + 1)],
         "intake_date": intake,
         "age": rng.integers(18, 60, n),
+        "gender": rng.choice(["female", "male"], n, p=[.7, .3]),
+        "migration_background": rng.choice(["non-EU", "EU", "none"], n),
+        "education": rng.choice(["primary", "lower secondary", "upper secondary", "tertiary"],
+                                n),
         "language_level": rng.choice(["A1", "A2", "B1", "B2", "C1"], n),
         "months_unemployed": rng.integers(0, 60, n),
+        "single_parent": rng.random(n) < 0.4,
         "mentor_id": [f"MT{k:03d}" for k in rng.integers(1, 40, n)],
         "mentor_age": rng.integers(25, 70, n),
         "first_meeting_dropout": dropout,
         "duo_completed": ~dropout & (rng.random(n) < 0.7),
         "exit_type": exit_type,
         "exit_date": exit_date.where(exit_type != "censored"),
-        "follow_up_end": follow_up,
+        "follow_up_end": intake + pd.to_timedelta(700, unit="D"),
     })
+
+
+def _export(frame: pd.DataFrame, names: dict[str, str], words: dict[str, dict],
+            date_format: str | None = None) -> pd.DataFrame:
+    """``frame`` as an export writes it: evalkit's columns renamed (``names``, in
+    order), labels and booleans in the export's words, dates as text if a format is
+    given."""
+    out = frame.copy()
+    for column, mapping in words.items():
+        out[column] = out[column].map(lambda v, m=mapping: m.get(v, v))
+    if date_format is not None:
+        for column in ("intake_date", "exit_date", "follow_up_end"):
+            out[column] = out[column].dt.strftime(date_format)
+    return out[list(names)].rename(columns=names)
+
+
+#: evalkit's participants' columns in French and Dutch (the packaged aliases' words).
+FRENCH = dict(zip(PARTICIPANTS.names, (
+    "Identifiant participant", "Dispositif", "Antenne", "Date d'entrée", "Âge", "Sexe",
+    "Origine migratoire", "Niveau d'études", "Niveau de langue", "Mois de chômage",
+    "Parent isolé", "Code mentor", "Âge du mentor", "Abandon au premier rendez-vous",
+    "Parcours terminé", "Type de sortie", "Date de sortie", "Fin du suivi"), strict=True))
+DUTCH = dict(zip(PARTICIPANTS.names, (
+    "Deelnemer ID", "Programma", "Locatie", "Intakedatum", "Leeftijd", "Geslacht",
+    "Migratieachtergrond", "Opleiding", "Taalniveau", "Maanden werkloos",
+    "Alleenstaande ouder", "Mentorcode", "Leeftijd mentor", "Uitval eerste gesprek",
+    "Traject afgerond", "Uitstroom", "Datum uitstroom", "Einde opvolging"), strict=True))
+BOOLEANS = ("single_parent", "first_meeting_dropout", "duo_completed")
 
 
 def french_xlsx(directory: Path) -> "TestStudy":
-    """A French XLSX export: one programme, composite exits, 120 rows, 2 of them wrong."""
+    """A French XLSX export: one programme, composite exits, 120 rows, 2 of them wrong;
+    a first-name column and a free-text remarks column."""
     rng = np.random.default_rng(SEED)
     n = 120
-    labels = {"CDI": "job_permanent", "CDD": "job_temporary", "formation": "training",
-              "stage": "internship", "études": "studies", "abandon": "dropout",
-              "en recherche": "censored"}
-    frame = _participants(rng, n, dict(zip(labels.values(), (.15, .2, .15, .1, .05, .15, .2),
+    exits = {"CDI": "job_permanent", "CDD": "job_temporary", "formation": "training",
+             "stage": "internship", "études": "studies", "abandon": "dropout",
+             "en recherche": "censored"}
+    frame = _participants(rng, n, dict(zip(exits.values(), (.15, .2, .15, .1, .05, .15, .2),
                                            strict=True)))
-    frame["exit_type"] = frame["exit_type"].map({v: k for k, v in labels.items()})
-    yes_no = {True: "oui", False: "non"}
+    frame = frame.assign(programme="Tremplin Mentorat",
+                         site=rng.choice(["Bruxelles", "Namur", "Liège"], n))
+    words = {
+        "exit_type": {v: k for k, v in exits.items()},
+        "gender": {"female": "femme", "male": "homme"},
+        "migration_background": {"non-EU": "hors UE", "EU": "UE", "none": "aucune"},
+        "education": {"primary": "primaire", "lower secondary": "secondaire inférieur",
+                      "upper secondary": "secondaire supérieur", "tertiary": "supérieur"},
+        **{column: {True: "oui", False: "non"} for column in BOOLEANS},
+    }
+    out = _export(frame, FRENCH, words)
     first_names = rng.choice(["Fatima", "Amina", "Nadia", "Sofia", "Leila"], n)
-    out = pd.DataFrame({
-        "Identifiant participant": frame["participant_id"],
-        "Prénom": first_names,
-        "Dispositif": "Tremplin Mentorat",
-        "Antenne": rng.choice(["Bruxelles", "Namur", "Liège"], n),
-        "Date d'entrée": frame["intake_date"],
-        "Âge": frame["age"],
-        "Sexe": rng.choice(["femme", "homme"], n, p=[.8, .2]),
-        "Origine migratoire": rng.choice(["hors UE", "UE", "aucune"], n),
-        "Niveau d'études": rng.choice(["primaire", "secondaire inférieur",
-                                       "secondaire supérieur", "supérieur"], n),
-        "Niveau de langue": frame["language_level"],
-        "Mois de chômage": frame["months_unemployed"],
-        "Parent isolé": rng.choice(["oui", "non"], n),
-        "Code mentor": frame["mentor_id"],
-        "Âge du mentor": frame["mentor_age"],
-        "Abandon au premier rendez-vous": frame["first_meeting_dropout"].map(yes_no),
-        "Parcours terminé": frame["duo_completed"].map(yes_no),
-        "Type de sortie": frame["exit_type"],
-        "Date de sortie": frame["exit_date"],
-        "Fin du suivi": frame["follow_up_end"],
-        "Remarques": [f"appelée le {d}/03, suivi par Mme Dupont" for d in rng.integers(1, 28, n)],
-    })
+    out.insert(1, "Prénom", first_names)
+    out["Remarques"] = [f"appelée le {d}/03, suivi par Mme Dupont" for d in rng.integers(1, 28, n)]
     out.loc[4, "Âge"] = 150  # outside 16-70: rejected
     out.loc[9, "Fin du suivi"] = out.loc[9, "Date d'entrée"] - pd.Timedelta(days=3)  # rejected
     path = directory / "export_tremplin.xlsx"
@@ -112,36 +135,25 @@ def french_xlsx(directory: Path) -> "TestStudy":
 
 
 def dutch_csv(directory: Path) -> "TestStudy":
-    """A Dutch CSV: two programmes (90 and 60 rows), Brussel/Gent, vrouw/man, one row
-    with a gender label no alias maps."""
+    """A Dutch CSV: two programmes (90 and 60 rows), Brussel/Gent, vrouw/man, day-first
+    dates, one row with a gender label no alias maps."""
     rng = np.random.default_rng(SEED + 1)
     n = 150
-    exits = {"vast contract": .2, "tijdelijk contract": .2, "opleiding": .15, "uitval": .2,
-             "nog zoekend": .25}
-    frame = _participants(rng, n, {k: v for k, v in exits.items()})
-    frame["exit_date"] = frame["exit_date"].where(frame["exit_type"] != "nog zoekend")
-    yes_no = {True: "ja", False: "nee"}
-    out = pd.DataFrame({
-        "Deelnemer ID": [f"W-{i:05d}" for i in range(1, n + 1)],
-        "Programma": ["Werkmaatje"] * 90 + ["JobCoach Plus"] * 60,
-        "Locatie": rng.choice(["Brussel", "Gent"], n),
-        "Intakedatum": frame["intake_date"].dt.strftime("%d/%m/%Y"),
-        "Leeftijd": frame["age"],
-        "Geslacht": rng.choice(["vrouw", "man"], n),
-        "Migratieachtergrond": rng.choice(["niet-EU", "EU", "geen"], n),
-        "Opleiding": rng.choice(["lager onderwijs", "lager secundair", "hoger secundair",
-                                 "hoger onderwijs"], n),
-        "Taalniveau": frame["language_level"],
-        "Maanden werkloos": frame["months_unemployed"],
-        "Alleenstaande ouder": rng.choice(["ja", "nee"], n),
-        "Mentorcode": frame["mentor_id"],
-        "Leeftijd mentor": frame["mentor_age"],
-        "Uitval eerste gesprek": frame["first_meeting_dropout"].map(yes_no),
-        "Traject afgerond": frame["duo_completed"].map(yes_no),
-        "Uitstroom": frame["exit_type"],
-        "Datum uitstroom": frame["exit_date"].dt.strftime("%d/%m/%Y"),
-        "Einde opvolging": frame["follow_up_end"].dt.strftime("%d/%m/%Y"),
-    })
+    frame = _participants(rng, n, {"job_permanent": .2, "job_temporary": .2, "training": .15,
+                                   "dropout": .2, "censored": .25})
+    frame = frame.assign(participant_id=[f"W-{i:05d}" for i in range(1, n + 1)],
+                         programme=["Werkmaatje"] * 90 + ["JobCoach Plus"] * 60,
+                         site=rng.choice(["Brussel", "Gent"], n))
+    words = {
+        "exit_type": {"job_permanent": "vast contract", "job_temporary": "tijdelijk contract",
+                      "training": "opleiding", "dropout": "uitval", "censored": "nog zoekend"},
+        "gender": {"female": "vrouw", "male": "man"},
+        "migration_background": {"non-EU": "niet-EU", "none": "geen"},
+        "education": {"primary": "lager onderwijs", "lower secondary": "lager secundair",
+                      "upper secondary": "hoger secundair", "tertiary": "hoger onderwijs"},
+        **{column: {True: "ja", False: "nee"} for column in BOOLEANS},
+    }
+    out = _export(frame, DUTCH, words, date_format="%d/%m/%Y")
     out.loc[7, "Geslacht"] = "onbekend"  # no alias: rejected at load, named by init
     path = directory / "uitstroom.csv"
     out.to_csv(path, sep=";", index=False, encoding="utf-8")
@@ -151,7 +163,7 @@ def dutch_csv(directory: Path) -> "TestStudy":
         "positive_exits": ("job_permanent", "job_temporary", "training"),
         "sites": {"Brussels", "Ghent"}, "genders": {"female", "male"},
     }
-    secrets = (*out["Deelnemer ID"], *frame["mentor_id"])
+    secrets = (*frame["participant_id"], *frame["mentor_id"])
     return TestStudy(path, n_participants=n, n_rejected=1, secrets=tuple(secrets),
                      expected=expected)
 
@@ -162,23 +174,16 @@ def questionnaire_study(directory: Path) -> "TestStudy":
     rng = np.random.default_rng(SEED + 2)
     n = 80
     frame = _participants(rng, n, {"job": .4, "training": .2, "dropout": .1, "censored": .3})
-    yes_no = {True: "yes", False: "no"}
-    participants = pd.DataFrame({
-        "Participant": frame["participant_id"], "Program": "Feeling Better at Work",
-        "Location": "Leuven", "Start date": frame["intake_date"].dt.strftime("%Y-%m-%d"),
-        "Age": frame["age"], "Sex": rng.choice(["F", "M"], n),
-        "Migration background": rng.choice(["non-EU", "EU", "none"], n),
-        "Education level": rng.choice(["primary", "tertiary"], n),
-        "Language level": frame["language_level"],
-        "Months unemployed": frame["months_unemployed"],
-        "Single parent": rng.choice(["yes", "no"], n), "Mentor": frame["mentor_id"],
-        "Mentor age": frame["mentor_age"],
-        "First meeting dropout": frame["first_meeting_dropout"].map(yes_no),
-        "Duo completed": frame["duo_completed"].map(yes_no),
-        "Exit": frame["exit_type"].replace({"censored": "still searching"}),
-        "Exit date": frame["exit_date"].dt.strftime("%Y-%m-%d"),
-        "Follow-up end": frame["follow_up_end"].dt.strftime("%Y-%m-%d"),
-    })
+    frame = frame.assign(programme="Feeling Better at Work", site="Leuven")
+    names = dict(zip(PARTICIPANTS.names, (
+        "Participant", "Program", "Location", "Start date", "Age", "Sex",
+        "Migration background", "Education level", "Language level", "Months unemployed",
+        "Single parent", "Mentor", "Mentor age", "First meeting dropout", "Duo completed",
+        "Exit", "Exit date", "Follow-up end"), strict=True))
+    words = {"gender": {"female": "F", "male": "M"},
+             "exit_type": {"censored": "still searching"},
+             **{column: {True: "yes", False: "no"} for column in BOOLEANS}}
+    participants = _export(frame, names, words, date_format="%Y-%m-%d")
     participants_path = directory / "participants.csv"
     participants.to_csv(participants_path, index=False)
     answers = _answers(rng, frame, reversed_items=(3, 7, 11))

@@ -145,7 +145,7 @@ from evalkit.data.checks import _check_rows
 from evalkit.data.eligibility import EligibilityResult, _count_outside
 from evalkit.data.header import _check_header, _column_name
 from evalkit.data.identifiers import IdentifierColumn, _hide_values
-from evalkit.data.model import DataModel
+from evalkit.data.model import DataModel, check_model
 from evalkit.data.parsing import _MAPPED_LABELS, _DateRules, _Labels, _parse_table, _typed
 from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
 from evalkit.data.rejected import _Problems
@@ -461,13 +461,7 @@ def load_table(
 
 def _model(model: DataModel | None, table: str) -> DataModel:
     """The data model of a load (the shipped one by default), checked."""
-    if model is None:
-        return DataModel.shipped()
-    if not isinstance(model, DataModel):
-        raise TypeError(
-            f"model must be a DataModel (evalkit.data.model.DataModel.from_mapping(...)) or "
-            f"None for the shipped data's, but got {type(model).__name__}."
-        )
+    model = check_model(model)
     if table == "questionnaire" and model.scale is None:
         raise ValueError(
             "model has no questionnaire scale (model.scale is None), so the questionnaire's "

@@ -50,6 +50,7 @@ __all__ = [
     "MODEL_KEYS",
     "POSITIVE_GROUPS",
     "DataModel",
+    "check_model",
 ]
 
 #: The exit group of people still searching at the end of follow-up (no exit observed).
@@ -366,6 +367,30 @@ class DataModel:
             f"exit_types={self.exit_types!r}, scale={scale!r}, "
             f"eligibility={[r.label for r in self.eligibility]!r})"
         )
+
+
+def check_model(model: object) -> DataModel:
+    """``model`` if it is a DataModel, the shipped data's for None.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is anything else.
+
+    Examples
+    --------
+    >>> check_model(None).reference
+    'Team4Job'
+    """
+    if model is None:
+        return DataModel.shipped()
+    if not isinstance(model, DataModel):
+        raise TypeError(
+            f"model must be a DataModel (evalkit.data.DataModel.from_mapping(...), or a "
+            f"study's: Study.from_yaml(...).model) or None for the shipped data's, but got "
+            f"{type(model).__name__}."
+        )
+    return model
 
 
 @cache

@@ -18,7 +18,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of, check_positive
 from evalkit.data.identifiers import value_kind
-from evalkit.data.model import DataModel
+from evalkit.data.model import DataModel, check_model
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PublicationSpec,
@@ -182,7 +182,7 @@ def job_within(
     """
     check_data(data)
     check_columns(data, [start, exit_date, end, exit_type, by])
-    model = _model(model)
+    model = check_model(model)
     events = _event_exits(model)
     check_one_of(event, list(events), name="event")
     check_positive(horizon_months, name="horizon_months", fix="e.g. horizon_months=12.")
@@ -199,18 +199,6 @@ def job_within(
     table = _suppressed_table(counts, by, threshold)
     return OutcomeResult(table=table, data=used, column=column, horizon_days=days, by=by,
                          counts=counts)
-
-
-def _model(model: DataModel | None) -> DataModel:
-    """The data model of an outcome (the shipped one by default)."""
-    if model is None:
-        return DataModel.shipped()
-    if not isinstance(model, DataModel):
-        raise TypeError(
-            f"model must be a DataModel or None (the shipped data's), but got "
-            f"{type(model).__name__}."
-        )
-    return model
 
 
 def _event_exits(model: DataModel) -> dict[str, tuple[str, ...]]:
