@@ -15,6 +15,12 @@ Modules
   (packaged vocabularies in ``vocabulary/``) and a study's own (:class:`Aliases`).
 - :mod:`~evalkit.data.eligibility`: eligibility rules, counted and reported, never
   used to filter (:func:`check_eligibility`).
+- :mod:`~evalkit.data.study`: the study file (:class:`Study`: the files, the data
+  model, title page, language, horizons, threshold, guesses; ``Study.from_yaml``,
+  ``to_yaml``, ``load``); ``params/example.yaml`` is the shipped study.
+- :mod:`~evalkit.data.draft`: ``evalkit init`` (:func:`init_study` drafts a commented
+  study file from a study's files), with the guesses and their rules in
+  :mod:`~evalkit.data.guessing`.
 - :mod:`~evalkit.data.loading`: :func:`load_table` and the per-table loaders, built from
   :mod:`~evalkit.data.reading` (files, SHA-256), :mod:`~evalkit.data.header` (column
   names, identifiers), :mod:`~evalkit.data.parsing` (cells to types),
@@ -32,6 +38,7 @@ Modules
 """
 
 from evalkit.data.aliases import Aliases
+from evalkit.data.draft import StudyDraft, init_study
 from evalkit.data.eligibility import EligibilityResult, EligibilityRule, check_eligibility
 from evalkit.data.identifiers import IdentifierColumn
 from evalkit.data.loading import (
@@ -47,6 +54,7 @@ from evalkit.data.model import DataModel
 from evalkit.data.outcomes import OutcomeResult, job_within
 from evalkit.data.reading import file_sha256
 from evalkit.data.scale import Scale
+from evalkit.data.study import Study, StudyData
 
 __all__ = [
     "TABLES",
@@ -58,9 +66,13 @@ __all__ = [
     "LoadResult",
     "OutcomeResult",
     "Scale",
+    "Study",
+    "StudyData",
+    "StudyDraft",
     "check_eligibility",
     "file_sha256",
     "guess_table",
+    "init_study",
     "job_within",
     "load_costs",
     "load_participants",

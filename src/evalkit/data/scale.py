@@ -117,6 +117,7 @@ class Scale:
         Returns
         -------
         Scale
+            The checked scale.
 
         Raises
         ------

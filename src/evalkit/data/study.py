@@ -212,6 +212,7 @@ class Study:
         Returns
         -------
         Study
+            With absolute file paths.
 
         Raises
         ------
