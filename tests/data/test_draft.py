@@ -21,11 +21,17 @@ from tests.data.studies import dutch_csv, french_xlsx, questionnaire_study
 MAKERS = {"french": french_xlsx, "dutch": dutch_csv, "questionnaire": questionnaire_study}
 
 
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory):
+    """The three test studies' files, written once for the module."""
+    return {name: make(tmp_path_factory.mktemp(name)) for name, make in MAKERS.items()}
+
+
 @pytest.fixture(scope="module", params=sorted(MAKERS))
-def initialised(request, tmp_path_factory):
+def initialised(request, studies):
     """A test study, its draft, the study file written and read back, its files loaded."""
-    directory = tmp_path_factory.mktemp(request.param)
-    made = MAKERS[request.param](directory)
+    made = studies[request.param]
+    directory = made.participants.parent
     draft = init_study(made.participants, questionnaire=made.questionnaire,
                        sheet="Participants" if request.param == "french" else None)
     (directory / "out").mkdir()
@@ -91,8 +97,8 @@ def test_the_guesses_are_as_expected(initialised):
         assert scale.min_items == expected["min_items"]
 
 
-def test_the_french_export_maps_its_composite_exits(tmp_path):
-    made = french_xlsx(tmp_path)
+def test_the_french_export_maps_its_composite_exits(studies):
+    made = studies["french"]
     draft = init_study(made.participants, sheet="Participants")
     assert "exit label 'stage' -> internship (fr alias)" in draft.mapped
     assert "exit label 'CDI' -> job_permanent (fr alias)" in draft.mapped
@@ -101,8 +107,8 @@ def test_the_french_export_maps_its_composite_exits(tmp_path):
     assert "'Remarques'" in dropped
 
 
-def test_the_dutch_file_names_the_label_it_could_not_map(tmp_path):
-    made = dutch_csv(tmp_path)
+def test_the_dutch_file_names_the_label_it_could_not_map(studies):
+    made = studies["dutch"]
     draft = init_study(made.participants)
     assert any("gender label(s) ['onbekend'] match no level" in line for line in draft.unmapped)
     assert "site label 'Brussel' -> Brussels (nl alias)" in draft.mapped  # open, aliases apply
@@ -119,8 +125,8 @@ def test_messages_never_echo_identifier_values(initialised):
     assert not leaked
 
 
-def test_the_command_line_writes_loads_and_refuses_to_overwrite(tmp_path):
-    made = questionnaire_study(tmp_path)
+def test_the_command_line_writes_loads_and_refuses_to_overwrite(studies, tmp_path):
+    made = studies["questionnaire"]
     out = tmp_path / "study.yaml"
     args = ["init", str(made.participants), "--questionnaire", str(made.questionnaire),
             "-o", str(out)]
@@ -157,8 +163,8 @@ def test_a_study_whose_files_lack_columns_says_so(tmp_path):
         study.load()
 
 
-def test_a_costs_file_is_checked_against_the_programmes_and_widens_the_years(tmp_path):
-    made = dutch_csv(tmp_path)
+def test_a_costs_file_is_checked_against_the_programmes_and_widens_the_years(studies, tmp_path):
+    made = studies["dutch"]
     costs = tmp_path / "kosten.csv"
     costs.write_text(
         "Programma;Locatie;Jaar;Kostenpost;Bedrag;Aantal duo's\n"
