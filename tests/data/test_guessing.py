@@ -107,3 +107,12 @@ def test_no_whole_number_answer_is_an_error_naming_the_items():
 def test_labels_are_counted_as_one_spelling_per_label():
     counts = count_labels(pd.Series(["Gent", "GENT", "gent ", "Brussel", "n/a", ""]))
     assert counts == {"Gent": 3, "Brussel": 1}  # the first spelling of the most frequent
+
+
+def test_a_missing_code_apart_from_the_answers_is_left_out_of_the_range():
+    answers = _answers(200, (1, -1, 1, 1))
+    answers.iloc[:7, 0] = 9  # "no answer" coded 9
+    guess = guess_scale(answers)
+    assert (guess.response_min, guess.response_max) == (1, 4)
+    assert guess.reversed == ("q2",)
+    assert "answers [9] lie apart from that run" in guess.rules["response_max"]

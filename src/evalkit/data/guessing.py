@@ -17,7 +17,9 @@ the study file's ``# guessed:`` comments and the report's front page:
 - :func:`guess_items`: the questionnaire's items are the columns named by one stem and
   a number (``q01``, ``item_7``, ``vraag 3``), the largest such family.
 - :func:`guess_scale`: the response range is the observed minimum to maximum of the
-  whole-number answers; the reverse-keyed items are those correlating negatively with
+  whole-number answers, within the run of consecutive numbers that holds most of
+  them (answers apart from it, such as a missing code 9 or 99, are left out and named
+  in the rule); the reverse-keyed items are those correlating negatively with
   the rest score (the sum of the other items, keyed as the first principal component
   of the items' correlations suggests); at least 80% of the items must be answered
   for a score (the shipped scale's rule, 8 of 10).
@@ -282,13 +284,29 @@ def guess_scale(answers: pd.DataFrame) -> ScaleGuess:
             f"the items {list(answers.columns)} hold no whole-number answers; the response "
             "range cannot be guessed."
         )
-    low, high = int(values.min()), int(values.max())
-    reversed_, rule = _reversed(numbers)
+    low, high, outside = _answer_range(values)
+    reversed_, rule = _reversed(numbers.where((numbers >= low) & (numbers <= high)))
     span = RULE_RANGE.format(low=low, high=high)
+    if outside:
+        span += (
+            f"; answers {outside} lie apart from that run of whole numbers and are "
+            "taken as invalid (missing-value codes?): rejected at load"
+        )
     rules = {"reversed": rule, "response_min": span, "response_max": span,
              "min_items": RULE_MIN_ITEMS}
     min_items = max(1, math.ceil(MIN_ANSWERED * numbers.shape[1]))
     return ScaleGuess(low, high, reversed_, min_items, rules)
+
+
+def _answer_range(values: np.ndarray) -> tuple[int, int, list[int]]:
+    """The run of consecutive whole numbers holding most answers, and the answers apart
+    from it (``1..5`` and ``[9]`` for answers 1 to 5 with a missing code 9)."""
+    answers, counts = np.unique(values.astype(np.int64), return_counts=True)
+    breaks = np.flatnonzero(np.diff(answers) > 1) + 1
+    runs = np.split(np.arange(len(answers)), breaks)
+    best = max(runs, key=lambda run: counts[run].sum())
+    outside = [int(a) for k, a in enumerate(answers) if k not in set(best)]
+    return int(answers[best[0]]), int(answers[best[-1]]), outside
 
 
 def _whole_numbers(cells: pd.Series) -> pd.Series:
