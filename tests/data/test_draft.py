@@ -8,11 +8,13 @@ programmes, a single programme with its own 12-item pre/post questionnaire.
 import contextlib
 import io
 import warnings
+from pathlib import Path
 
 import pytest
 
 from evalkit import IdentifierWarning
 from evalkit.cli import main
+from evalkit.data import DataModel
 from evalkit.data.draft import init_study
 from evalkit.data.study import Study
 from evalkit.errors import DataError, EvalkitWarning
@@ -190,3 +192,18 @@ def test_a_free_text_exit_column_is_refused_without_showing_it(tmp_path):
                        r"than 30; not shown\)") as caught:
         init_study(path)
     assert "Janssens" not in str(caught.value)
+
+
+def test_init_on_the_shipped_data_finds_the_shipped_scale():
+    """The shipped questionnaire's scale is known (Rosenberg-type, items 2, 5, 6, 8 and 9
+    reverse-keyed, answers 1 to 4): the guesses must find it."""
+    root = Path(__file__).resolve().parents[2] / "evaldata"
+    draft = init_study(root / "participants.csv", questionnaire=root / "questionnaire.csv")
+    shipped, guessed = DataModel.shipped(), draft.study.model
+    assert guessed.scale.items == shipped.scale.items
+    assert guessed.scale.reversed == shipped.scale.reversed
+    assert (guessed.scale.response_min, guessed.scale.response_max) == (1, 4)
+    assert guessed.scale.min_items == shipped.scale.min_items == 8
+    assert guessed.job_exits == shipped.job_exits
+    assert guessed.positive_exits == shipped.positive_exits
+    assert draft.unmapped == ()
