@@ -67,15 +67,15 @@ class StudyDraft:
     study : Study
         The study (``study.guessed``: each guessed key and its rule).
     mapped : tuple of str
-        What was mapped, one line each (``"participants: 'Date d'entrée' -> intake_date
-        (fr)"``).
+        What was mapped, one line each (``"export.xlsx: column 'Dispositif' ->
+        programme (fr alias)"``, ``"exit label 'CDI' -> job_permanent (fr alias)"``).
     unmapped : tuple of str
         What could not be mapped, with the fix, one line each.
     """
 
     study: Study
     mapped: tuple[str, ...] = ()
-    unmapped: tuple[str, ...] = field(default_factory=tuple)
+    unmapped: tuple[str, ...] = ()
 
     @property
     def guessed(self) -> dict[str, str]:
@@ -158,6 +158,26 @@ def init_study(
     that are no evalkit column are dropped at load (direct identifiers included:
     never read); required columns not found are listed in ``unmapped``: map them under
     ``model: columns:`` before running the study.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> header = ("Deelnemer;Programma;Locatie;Intakedatum;Leeftijd;Geslacht;"
+    ...           "Migratieachtergrond;Opleiding;Taalniveau;Maanden werkloos;"
+    ...           "Alleenstaande ouder;Mentorcode;Leeftijd mentor;Uitval eerste gesprek;"
+    ...           "Traject afgerond;Uitstroom;Datum uitstroom;Einde opvolging\\n")
+    >>> rows = ("D01;Werkmaatje;Gent;01/02/2022;25;vrouw;EU;hoger onderwijs;B1;4;nee;"
+    ...         "M1;50;nee;ja;vast contract;01/06/2022;01/12/2022\\n"
+    ...         "D02;Werkmaatje;Brussel;03/02/2022;31;man;geen;lager secundair;B2;9;ja;"
+    ...         "M2;61;nee;nee;nog zoekend;;01/12/2022\\n")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp, "export.csv")
+    ...     _ = path.write_text(header + rows, encoding="utf-8")
+    ...     draft = init_study(path)
+    >>> draft.study.model.exit_groups, draft.study.language, draft.study.period
+    ({'job_permanent': 'job', 'censored': 'censored'}, 'nl', '2022')
+    >>> [line for line in draft.mapped if line.startswith("gender")]
+    ["gender label 'man' -> male (nl alias)", "gender label 'vrouw' -> female (nl alias)"]
     """
     notes = _Notes()
     aliases = Aliases()
