@@ -177,7 +177,7 @@ def init_study(
     >>> draft.study.model.exit_groups, draft.study.language, draft.study.period
     ({'job_permanent': 'job', 'censored': 'censored'}, 'nl', '2022')
     >>> [line for line in draft.mapped if line.startswith("gender")]
-    ["gender label 'man' -> male (nl alias)", "gender label 'vrouw' -> female (nl alias)"]
+    ["gender label 'man' -> male (en alias)", "gender label 'vrouw' -> female (nl alias)"]
     """
     notes = _Notes()
     aliases = Aliases()
