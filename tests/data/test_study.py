@@ -98,3 +98,12 @@ def test_a_wrong_study_file_is_one_line_naming_the_key(tmp_path, text, message):
 def test_a_missing_study_file_says_how_to_write_one(tmp_path):
     with pytest.raises(DataError, match=r"study file not found; write one with evalkit init"):
         Study.from_yaml(tmp_path / "study.yaml")
+
+
+def test_a_study_built_in_code_checks_its_language_and_model():
+    study = Study.from_yaml(EXAMPLE)
+    assert dataclasses.replace(study, language="nl").language == "nl"
+    with pytest.raises(ValueError, match=r"language must be one of \['en', 'fr', 'nl'\]"):
+        dataclasses.replace(study, language="de")
+    with pytest.raises(TypeError, match=r"model must be a DataModel, but got dict"):
+        dataclasses.replace(study, model={"programmes": ["A"]})

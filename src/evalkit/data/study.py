@@ -120,6 +120,13 @@ class Study:
     path : Path, optional
         The study file it was read from (None if built in code).
 
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a DataModel.
+    ValueError
+        If ``language`` is not ``"en"``, ``"fr"`` or ``"nl"``.
+
     Examples
     --------
     >>> study = Study.from_mapping({"participants": "evaldata/participants.csv",
@@ -146,6 +153,12 @@ class Study:
     extraction_date: datetime.date | None = None
     guessed: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
+
+    def __post_init__(self) -> None:
+        """Check what code may set directly (a study file is checked key by key)."""
+        if not isinstance(self.model, DataModel):
+            raise TypeError(f"model must be a DataModel, but got {type(self.model).__name__}.")
+        check_one_of(self.language, LANGUAGES, name="language")
 
     # ------------------------------------------------------------------ reading
 
