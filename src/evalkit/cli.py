@@ -218,10 +218,10 @@ def _add_init(commands) -> None:
 
     def run(args: argparse.Namespace) -> int:
         from evalkit.data.draft import init_study
-        from evalkit.data.study import Study
+        from evalkit.data.study import Study, available_parts
 
         draft = init_study(args.participants, questionnaire=args.questionnaire,
-                           costs=args.costs, sheet=args.sheet)
+                           costs=args.costs, sheet=args.sheet, programme=args.programme)
         path = draft.write(args.output, overwrite=args.force)
         print(f"wrote {path}: {len(draft.mapped)} mapped, {len(draft.guessed)} guessed, "
               f"{len(draft.unmapped)} could not be mapped")
@@ -239,6 +239,9 @@ def _add_init(commands) -> None:
             if (result := getattr(data, name)) is not None:
                 print(f"{name}: {result.n_read} rows read, {result.n_valid} valid, "
                       f"{result.n_rejected} rejected")
+        for part in available_parts(data):
+            if not part.runnable:
+                print(f"  part skipped: {part.part}: {part.reason}")
         for warning in caught:  # column names only, never values
             print(f"  note: {warning.message}")
         print(f"next: check the lines marked '# guessed:' in {path}, then run "
@@ -252,6 +255,9 @@ def _add_init(commands) -> None:
     init.add_argument("--questionnaire", help="questionnaire file (one row per person and wave)")
     init.add_argument("--costs", help="costs file")
     init.add_argument("--sheet", help="Excel sheet to read (default: the first)")
+    init.add_argument("--programme", metavar="NAME",
+                      help="the programme of a single-programme file without a programme "
+                      "column (default: named after the file, marked guessed)")
     init.add_argument("-o", "--output", default="study.yaml", help="study file to write")
     init.add_argument("--force", action="store_true", help="replace an existing study file")
     init.set_defaults(run=run)

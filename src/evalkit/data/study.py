@@ -24,6 +24,11 @@ values ``evalkit init`` guessed (``guessed:``, shown on the report's front page)
     guessed:
       model.positive_exits: "exit types of the groups job, internship, training, studies"
 
+A file may lack the optional columns (mentor, first-meeting dropout, duo completed,
+site, covariates; the programme column of a single-programme study): it loads without
+them, and :func:`available_parts` (from :mod:`evalkit.data.availability`) says which
+parts of the report its data allow, and why not.
+
 ``model: shipped`` is the shipped data's model (:meth:`DataModel.shipped`);
 ``params/example.yaml`` is the shipped study. :meth:`Study.from_yaml` checks the whole
 file before anything runs: an unknown key, a value of the wrong type or a missing file
@@ -49,11 +54,14 @@ from evalkit._validation import (
     check_optional_text,
 )
 from evalkit.data.aliases import LANGUAGES
+from evalkit.data.availability import PartAvailability, available_parts
 from evalkit.data.loading import LoadResult, load_costs, load_participants, load_questionnaire
 from evalkit.data.model import DataModel
 from evalkit.errors import DataError
 
-__all__ = ["SHIPPED", "STUDY_KEYS", "Study", "StudyData"]
+__all__ = [
+    "SHIPPED", "STUDY_KEYS", "PartAvailability", "Study", "StudyData", "available_parts",
+]
 
 #: The keys of a study file, in the order written.
 STUDY_KEYS = (
