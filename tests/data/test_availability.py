@@ -14,8 +14,16 @@ import warnings
 import pandas as pd
 import pytest
 
+from evalkit.cli import main
 from evalkit.comparison import propensity_score
-from evalkit.data import DataModel, EligibilityRule, job_within, load_participants
+from evalkit.data import (
+    DataModel,
+    EligibilityRule,
+    guess_table,
+    job_within,
+    load_costs,
+    load_participants,
+)
 from evalkit.data.availability import PARTS, available_parts
 from evalkit.data.draft import init_study
 from evalkit.data.study import Study, StudyData
@@ -229,3 +237,29 @@ def test_without_valid_rows_no_part_runs():
 def test_available_parts_wants_a_loaded_study():
     with pytest.raises(TypeError, match="study_data must be a StudyData"):
         available_parts(pd.DataFrame())
+
+
+def test_a_file_with_the_core_columns_only_is_recognised_as_participants():
+    assert guess_table(io.StringIO(HEADER)) == "participants"  # 5 of 18 columns, 5 of 6 core
+
+
+def test_a_single_programme_costs_file_may_have_no_programme_column():
+    text = "site,year,cost_item,amount_eur,duos_formed\nNamur,2021,overhead,1500.25,17\n"
+    result = load_costs(io.StringIO(text), model=DataModel(programmes=("Solo",),
+                                                           levels={"cost_item": None}))
+    assert result.n_valid == 1 and result.missing_optional == ("programme",)
+    assert result.data.columns[0] == "programme" and result.data["programme"][0] == "Solo"
+    assert result.constant_programme == "Solo"
+
+
+def test_init_on_the_command_line_says_which_parts_are_skipped(lean, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["init", str(lean.participants), "--sheet", "Participants",
+                     "--programme", "Tremplin Mentorat", "-o", str(tmp_path / "s.yaml")])
+    printed = out.getvalue()
+    assert code == 0, err.getvalue()
+    assert ("part skipped: programme_comparison: one programme ('Tremplin Mentorat') has "
+            "valid rows: a comparison needs two.") in printed
+    assert "could not map: the participants file has no column(s) ['mentor_id']" in printed
+    assert not {s for s in lean.secrets if s in printed + err.getvalue()}

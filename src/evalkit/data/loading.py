@@ -535,7 +535,9 @@ def guess_table(
     """Name the dictionary table whose columns a file's header matches best.
 
     Only the header is read. Column names are normalised and mapped by the model's
-    aliases as by :func:`load_table`.
+    aliases as by :func:`load_table`. The best table has the largest share of its
+    required columns in the header (ties: of all its columns), as optional columns may
+    be absent.
 
     Parameters
     ----------
@@ -555,8 +557,8 @@ def guess_table(
     Raises
     ------
     DataError
-        If the file cannot be read, or no table has at least half of its columns in
-        the header.
+        If the file cannot be read, or no table has at least half of its required
+        columns in the header.
     TypeError
         If ``model`` is not a DataModel.
 
@@ -576,9 +578,11 @@ def guess_table(
             continue
         spec = model.table(name)
         found = {_column_name(c, spec, model.aliases)[0] for c in labels}
-        overlap[name] = len(found & set(spec.names)) / len(spec.names)
+        required = set(model.required_columns(name))  # optional columns may be absent
+        overlap[name] = (len(found & required) / len(required),
+                         len(found & set(spec.names)) / len(spec.names))
     best = max(overlap, key=overlap.get)
-    if overlap[best] < 0.5:
+    if overlap[best][0] < 0.5:
         raise DataError(
             f"{source.label}: its columns match no table of the data dictionary; pass the "
             f"table ({', '.join(TABLES)}; --table on the command line) to see which columns "
