@@ -208,7 +208,9 @@ def main() -> None:
         return _child(args.child, args.path, args.n)
     if args.quick:
         args.n, args.n_rows, args.n_peer = 3_000, 2_000, 1_000
-    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {load} (other work on the machine)")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "register.parquet"
         start = time.perf_counter()
