@@ -9,7 +9,6 @@ test_gray and test_rmst; here the table counted by DuckDB must give the same num
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -32,14 +31,8 @@ SAME = 1e-12  # the same counts through the same formulas: floating point only
 
 
 @pytest.fixture(scope="module")
-def spells(unempdur) -> pd.DataFrame:
-    """UnempDur with a programme (unemployment insurance), a site and positive weights."""
-    rng = np.random.default_rng(18)
-    return unempdur.assign(
-        programme=np.where(unempdur["ui"] == "yes", "insured", "uninsured"),
-        site=(unempdur["age"] // 15).astype(np.int64),
-        w=rng.uniform(0.5, 2.0, len(unempdur)),
-    )[["spell", "exit", "programme", "site", "w"]]
+def spells(register_spells) -> pd.DataFrame:
+    return register_spells
 
 
 @pytest.fixture(scope="module")

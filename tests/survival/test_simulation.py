@@ -200,19 +200,9 @@ def spark():
     session.stop()
 
 
-@pytest.fixture(scope="module")
-def spark_spells(unempdur):
-    rng = np.random.default_rng(18)
-    return unempdur.assign(
-        programme=np.where(unempdur["ui"] == "yes", "insured", "uninsured"),
-        site=(unempdur["age"] // 15).astype(np.int64),
-        w=rng.uniform(0.5, 2.0, len(unempdur)),
-    )[["spell", "exit", "programme", "site", "w"]]
-
-
 @pytest.mark.spark
-def test_risk_table_from_a_spark_dataframe(spark, spark_spells):
-    spells = spark_spells
+def test_risk_table_from_a_spark_dataframe(spark, register_spells):
+    spells = register_spells
     frame = spark.createDataFrame(spells)
     a = risk_table(spells, "spell", "exit", group="programme", by="site", weights="w")
     b = risk_table(frame, "spell", "exit", group="programme", by="site", weights="w")
@@ -230,8 +220,8 @@ def test_risk_table_from_a_spark_dataframe(spark, spark_spells):
 
 
 @pytest.mark.spark
-def test_cox_from_spark_counts(spark, spark_spells):
-    spells = spark_spells
+def test_cox_from_spark_counts(spark, register_spells):
+    spells = register_spells
     frame = spark.createDataFrame(spells)
     a = pattern_table(spells, "spell", "exit", ["programme", "site"])
     b = pattern_table(frame, "spell", "exit", ["programme", "site"])
