@@ -120,6 +120,13 @@ def _check_complete(data: pd.DataFrame, column: str, *, role: str, fix: str) -> 
         raise ValueError(f"{role} column {column!r} has missing values in {missing} rows; {fix}")
 
 
+def check_complete(data: pd.DataFrame, columns: Iterable[str], *, role: str, fix: str) -> None:
+    """Raise ``ValueError`` naming the first of ``columns`` (``role`` columns) that is absent
+    or has missing values, and in how many rows (never the values)."""
+    for column in columns:
+        _check_complete(data, column, role=role, fix=fix)
+
+
 def check_conf_level(conf_level: float) -> float:
     """Return ``conf_level`` if it lies in (0, 1), else raise ``ValueError``."""
     if not isinstance(conf_level, (int, float)) or not 0.0 < float(conf_level) < 1.0:

@@ -101,6 +101,33 @@ def test_naive_matches_the_two_sample_formula(sample, ps):
     assert_allclose(naive["std_error"], se, rtol=CLOSED_FORM_RTOL)
 
 
+def test_naive_se_pooled_or_welch_as_ols_ttest_and_dehejia_wahba():
+    """NSW experiment (causaldata 0.1.5 ``nsw_mixtape``: 185 treated, 260 controls).
+
+    Dehejia & Wahba (1999, JASA, Table 3, "NSW" row) report the experimental estimate
+    1,794 with SE 633: the pooled-variance (OLS, Stata ``ttest``) SE; R ``t.test``'s
+    Welch SE would be 671.
+    """
+    from scipy import stats
+
+    nsw = causaldata.nsw_mixtape.load_pandas().data
+    nsw = nsw.astype({"treat": "float64", "age": "float64", "educ": "float64",
+                      "re78": "float64"})  # int8 / float32 in the package
+    ps = propensity_score(nsw, "treat ~ age + educ", treated=1.0)
+    y1, y0 = nsw.re78[nsw.treat == 1], nsw.re78[nsw.treat == 0]
+    ols = sm.OLS(nsw.re78, sm.add_constant(nsw.treat)).fit()
+    for naive_se, equal_var in (("welch", False), ("pooled", True)):
+        row = programme_effect(nsw, "re78", ps, methods=["naive"], naive_se=naive_se).table
+        t = stats.ttest_ind(y1, y0, equal_var=equal_var)
+        assert_allclose(row["std_error"].iloc[0], (y1.mean() - y0.mean()) / t.statistic,
+                        rtol=CLOSED_FORM_RTOL)
+    assert_allclose(row["estimate"].iloc[0], ols.params["treat"], rtol=CLOSED_FORM_RTOL)
+    assert_allclose(row["std_error"].iloc[0], ols.bse["treat"], rtol=CLOSED_FORM_RTOL)
+    assert round(row["estimate"].iloc[0]) == 1794 and round(row["std_error"].iloc[0]) == 633
+    with pytest.raises(ValueError, match=r"naive_se must be one of \['welch', 'pooled'\]"):
+        programme_effect(nsw, "re78", ps, naive_se="student")
+
+
 def test_nsw_adjustment_moves_toward_the_experimental_benchmark():
     """Lalonde's NSW treated vs CPS controls (Dehejia-Wahba sample, causaldata)."""
     nsw = causaldata.nsw_mixtape.load_pandas().data

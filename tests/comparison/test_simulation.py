@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalkit.comparison import programme_effect, propensity_score
+from evalkit.comparison import (
+    adjusted_kaplan_meier,
+    adjusted_restricted_mean_time,
+    programme_effect,
+    propensity_score,
+)
 from evalkit.data.synthetic import true_effects
 from tests.comparison.samples import TRUE_PS_FORMULA, hard_sample, hard_truth, overlap_sample
 
@@ -85,3 +90,59 @@ def test_simulation_strong_confounding_and_limited_overlap():
             # MC SE of the bias ~0.0015 (SD 0.034 / sqrt(500)); of the coverage ~0.01.
             assert abs(row["bias"]) < 0.006, (estimand, method, row)
             assert 0.93 <= row["coverage"] <= 0.97, (estimand, method, row)
+
+
+def _rmst_truth(tau, base_rate, beta_x, beta_a, a):
+    """True RMST ∫₀^τ E_x exp(-λ(x, a) t) dt, x ~ N(0, 1), by Gauss–Hermite (exact to 1e-12),
+    and the true marginal survival E_x exp(-λ(x, a) t) at t = 6."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    rate = base_rate * np.exp(beta_x * nodes + beta_a * a)
+    rmst = float(np.dot(weights, (1 - np.exp(-rate * tau)) / rate) / np.sqrt(2 * np.pi))
+    return rmst, float(np.dot(weights, np.exp(-rate * 6.0)) / np.sqrt(2 * np.pi))
+
+
+def test_simulation_adjusted_rmst_difference_covers_the_truth():
+    """IPW-adjusted RMST difference (ATE) at 12 months, 400 replicates of 400 people:
+    confounding by x (propensity expit(0.8 x), hazard exp(0.5 x)), a true hazard ratio
+    of 1.5 for the programme, uniform censoring over 4-30 months. The stacked sandwich
+    (propensity model included) must cover in the binomial 99% band of a 95% coverage
+    over 400 replicates, (0.92, 0.98). One person per arm is followed to 40 months so
+    that the horizon is always inside the follow-up. Seeded run (31 s): truth -1.316
+    months, bias -0.001, coverage 0.958, mean SE / SD of the estimates 1.05.
+    The pointwise log-log intervals of adjusted_kaplan_meier at 6 months (every 4th
+    replicate, both arms: 200 intervals) must cover in that band for 200, (0.91, 0.99);
+    seeded run 0.945.
+    """
+    base, bx, ba, tau = 1 / 10, 0.5, np.log(1.5), 12.0
+    (rmst1, s1), (rmst0, s0) = (_rmst_truth(tau, base, bx, ba, a) for a in (1, 0))
+    truth = rmst1 - rmst0
+    km_covered = []
+    rng = np.random.default_rng(1717)
+    reps, n = 400, 400
+    estimates, errors, covered = [], [], []
+    for _ in range(reps):
+        x = rng.normal(size=n)
+        a = rng.random(n) < 1 / (1 + np.exp(-0.8 * x))
+        t = rng.exponential(1 / (base * np.exp(bx * x + ba * a)))
+        c = rng.uniform(4, 30, n)
+        c[np.argmax(np.where(a, c, -1))] = c[np.argmax(np.where(~a, c, -1))] = 40.0
+        df = pd.DataFrame({"x": x, "g": np.where(a, "T", "C"), "time": np.minimum(t, c),
+                           "event": np.where(t <= c, "job", "censored")})
+        ps = propensity_score(df, "g ~ x", treated="T")
+        row = adjusted_restricted_mean_time(df, ps, horizon=tau).table.iloc[2]
+        estimates.append(row.estimate)
+        errors.append(row.std_error)
+        covered.append(row.ci_low <= truth <= row.ci_high)
+        if len(covered) % 4 == 0:
+            at = adjusted_kaplan_meier(df, ps).at(6).set_index("group")
+            km_covered += [at.ci_low[g] <= s <= at.ci_high[g] for g, s in (("T", s1),
+                                                                           ("comparison", s0))]
+    coverage = np.mean(covered)
+    ratio = np.mean(errors) / np.std(estimates, ddof=1)
+    print(f"adjusted RMST difference: truth {truth:.4f}, bias {np.mean(estimates) - truth:.4f}, "
+          f"coverage {coverage:.3f}, mean SE / SD {ratio:.3f}")
+    print(f"adjusted KM at 6 months: coverage {np.mean(km_covered):.3f} of {len(km_covered)}")
+    assert 0.92 <= coverage <= 0.98
+    assert 0.91 <= np.mean(km_covered) <= 0.99
+    assert abs(np.mean(estimates) - truth) < 3 * np.std(estimates) / np.sqrt(reps)
+    assert 0.9 < ratio < 1.1

@@ -24,7 +24,7 @@ def _glm(formula, frame, **fit_kw):
 def test_wooldridge_example_17_1_logit(mroz):
     """Published: Wooldridge, Introductory Econometrics, Example 17.1 (logit column)."""
     formula = "inlf ~ nwifeinc + educ + exper + I(exper ** 2) + age + kidslt6 + kidsge6"
-    r = odds_ratios(mroz, formula, intake_columns=MROZ_X)
+    r = odds_ratios(mroz, formula)
     published = [-0.021, 0.221, 0.206, -0.0032, -0.088, -1.443, 0.060]
     assert_allclose(r.table["log_odds_ratio"], published, atol=PUBLISHED_ATOL * 2)
     ref = _glm("inlf ~ nwifeinc + educ + exper + I(exper ** 2) + age + kidslt6 + kidsge6", mroz)
@@ -145,3 +145,48 @@ def test_cluster_column_is_checked(data):
 def test_odds_ratios_name_a_column_missing_in_every_row(data):
     with pytest.raises(ValueError, match=r"column\(s\) \['age'\] are missing in all"):
         odds_ratios(data.assign(age=np.nan), FORMULA)
+
+
+#: Wooldridge, Introductory Econometrics (Example 17.1, Table 17.1, logit column):
+#: constant .425 (se .860), log-likelihood -401.77, pseudo R-squared .220, n = 753.
+WOOLDRIDGE_LOGIT = {"intercept": (0.425, 0.860), "loglik": -401.77, "pseudo_r2": 0.220}
+
+
+def test_intercept_row_and_fit_statistics_match_statsmodels_and_wooldridge(mroz):
+    formula = "inlf ~ " + " + ".join(MROZ_X[:3]) + " + I(exper ** 2) + " + " + ".join(MROZ_X[3:])
+    r = odds_ratios(mroz, formula, intercept=True)
+    ref = smf.logit(formula, mroz).fit(disp=0, tol=1e-12)
+    assert r.table["term"].iloc[0] == "Intercept" and r.intercept
+    assert_allclose(r.table["log_odds_ratio"], ref.params, rtol=SAME_FIT_RTOL)
+    assert_allclose(r.table["std_error"], ref.bse, rtol=SAME_FIT_RTOL)
+    assert_allclose(r.table["p_value"], ref.pvalues, rtol=1e-6)
+    assert r.table[["n_with", "n_without"]].iloc[0].tolist() == [753, 0]
+    assert np.isnan(r.table["p_value_holm"].iloc[0])
+    plain = odds_ratios(mroz, formula)  # the default table is unchanged
+    pd.testing.assert_frame_equal(r.table.iloc[1:].reset_index(drop=True), plain.table)
+    assert_allclose(r.loglik, ref.llf, rtol=CLOSED_FORM_RTOL)
+    assert_allclose(r.loglik_null, ref.llnull, rtol=CLOSED_FORM_RTOL)
+    assert_allclose(r.pseudo_r2, ref.prsquared, rtol=1e-9)
+    assert_allclose(r.aic, ref.aic, rtol=CLOSED_FORM_RTOL)
+    assert r.n == ref.nobs == 753
+    b0, se0 = WOOLDRIDGE_LOGIT["intercept"]
+    assert_allclose(r.table[["log_odds_ratio", "std_error"]].iloc[0], [b0, se0],
+                    atol=PUBLISHED_ATOL)
+    assert_allclose(r.loglik, WOOLDRIDGE_LOGIT["loglik"], atol=0.005)
+    assert_allclose(r.pseudo_r2, WOOLDRIDGE_LOGIT["pseudo_r2"], atol=PUBLISHED_ATOL)
+    summary = r.summary.iloc[0]
+    assert summary["n"] == 753 and summary["aic"] == r.aic
+    r.plot()  # the intercept is not drawn
+    assert len(plt.gca().get_yticklabels()) == len(r.table) - 1
+    plt.close("all")
+
+
+def test_fit_statistics_with_clusters_and_without_intercept(data):
+    clustered = odds_ratios(data, FORMULA, cluster="mentor_id")
+    plain = odds_ratios(data, FORMULA)
+    assert clustered.loglik == plain.loglik and clustered.aic == plain.aic
+    no_intercept = odds_ratios(data, FORMULA.replace("~", "~ 0 +"), intercept=True)
+    assert "Intercept" not in set(no_intercept.table["term"])
+    ref = smf.logit(FORMULA.replace("~", "~ 0 +"), data).fit(disp=0, tol=1e-12)
+    assert_allclose(no_intercept.loglik_null, ref.llnull, rtol=CLOSED_FORM_RTOL)
+    assert_allclose(no_intercept.aic, ref.aic, rtol=CLOSED_FORM_RTOL)

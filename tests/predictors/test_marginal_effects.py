@@ -13,7 +13,7 @@ from tests.predictors.shared import FORMULA, MROZ_X, NUMERIC_SE_RTOL, SAME_FIT_R
 
 def test_marginal_effects_equal_statsmodels_margeff_for_numeric_and_binary_terms(mroz):
     formula = "inlf ~ " + " + ".join(MROZ_X)
-    r = odds_ratios(mroz, formula, intake_columns=MROZ_X)
+    r = odds_ratios(mroz, formula)
     fit = smf.logit(formula, mroz).fit(disp=0, tol=1e-12)
     me = fit.get_margeff(at="overall")
     assert_allclose(r.marginal_effects["estimate"], 100 * me.margeff, rtol=SAME_FIT_RTOL)

@@ -71,4 +71,4 @@ def test_collinear_terms_are_refused(data):
     with pytest.raises(
         ValueError, match=r"rank 2 but 3 columns: \['age', 'age_again'\] are collinear"
     ):
-        odds_ratios(frame, "job_within_12m ~ age + age_again", intake_columns=["age_again"])
+        odds_ratios(frame, "job_within_12m ~ age + age_again")

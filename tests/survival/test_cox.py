@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lifelines import CoxPHFitter
 from lifelines.statistics import proportional_hazard_test
 from numpy.testing import assert_allclose
@@ -263,3 +265,116 @@ def test_cox_leaves_out_rows_of_weight_zero():
     alone = cox_model(df[df["programme"] == "A"], "time", "event", "age", robust=True)
     assert_allclose(fit.table["log_hr"], alone.table["log_hr"], rtol=1e-12)
     assert fit.n == alone.n
+
+
+# ------------------------------------------- global tests and concordance (issue 17)
+
+#: R survival's summary(coxph) on Rossi (fin + age + race + wexp + mar + paro + prio),
+#: as printed in Fox J., Weisberg S. (2018), "Cox proportional-hazards regression for
+#: survival data in R", appendix to An R Companion to Applied Regression, 3rd ed.
+R_ROSSI_TESTS = {"likelihood_ratio": (33.27, 2.362e-05), "wald": (32.11, 3.871e-05),
+                 "score": (33.53, 2.11e-05)}
+R_ROSSI_CONCORDANCE = (0.64, 0.027)
+R_PRINTED = 0.005  # half a unit of the last printed digit
+
+
+def test_global_tests_and_concordance_match_r_and_lifelines(rossi):
+    from lifelines.utils import concordance_index
+
+    fit = cox_model(rossi, "week", "arrest", " + ".join(COVARIATES))
+    tests = fit.global_tests.set_index("test")
+    for name, (statistic, p_value) in R_ROSSI_TESTS.items():
+        assert_allclose(tests.loc[name, "statistic"], statistic, atol=R_PRINTED)
+        assert_allclose(tests.loc[name, "p_value"], p_value, rtol=2e-3)
+    assert (tests["df"] == 7).all()
+    ll = CoxPHFitter().fit(rossi[[*COVARIATES, "week", "arrest"]], "week", "arrest")
+    assert_allclose(tests.loc["likelihood_ratio", "statistic"],
+                    ll.log_likelihood_ratio_test().test_statistic, rtol=CLOSED_FORM)
+    sm = PHReg(rossi.week, rossi[COVARIATES].to_numpy(float), status=rossi.arrest,
+               ties="efron").fit()
+    wald = sm.params @ np.linalg.solve(sm.cov_params(), sm.params)
+    assert_allclose(tests.loc["wald", "statistic"], wald, rtol=ITERATIVE_SE)
+    assert_allclose(fit.concordance, R_ROSSI_CONCORDANCE[0], atol=R_PRINTED)
+    assert_allclose(fit.concordance_se, R_ROSSI_CONCORDANCE[1], atol=R_PRINTED / 10)
+    eta = rossi[COVARIATES].to_numpy(float) @ fit.table.log_hr.to_numpy()
+    assert_allclose(fit.concordance, concordance_index(rossi.week, -eta, rossi.arrest),
+                    rtol=CLOSED_FORM)
+    assert fit.summary[["concordance", "concordance_se"]].notna().all(axis=None)
+
+
+def test_score_test_is_the_logrank_test_without_ties(rossi):
+    """Published identity (Therneau & Grambsch 2000, sec. 3.3): lifelines' log-rank."""
+    from lifelines.statistics import logrank_test
+
+    df = rossi.assign(week=rossi.week + np.arange(len(rossi)) * 1e-4)
+    fit = cox_model(df, "week", "arrest", "fin")
+    a, b = df[df.fin == 1], df[df.fin == 0]
+    ref = logrank_test(a.week, b.week, a.arrest, b.arrest).test_statistic
+    score = fit.global_tests.set_index("test").loc["score", "statistic"]
+    assert_allclose(score, ref, rtol=1e-10)
+
+
+def test_robust_wald_test_uses_the_cluster_robust_covariance(rossi):
+    clusters = np.arange(len(rossi)) % 40
+    df = rossi.assign(mentor=clusters)
+    fit = cox_model(df, "week", "arrest", " + ".join(COVARIATES), cluster="mentor",
+                    ties="breslow")
+    sm = PHReg(df.week, df[COVARIATES].to_numpy(float), status=df.arrest,
+               ties="breslow").fit(groups=clusters)
+    wald = sm.params @ np.linalg.solve(sm.cov_params(), sm.params)
+    tests = fit.global_tests.set_index("test")
+    assert_allclose(tests.loc["wald", "statistic"], wald, rtol=ITERATIVE_SE)
+    plain = cox_model(df, "week", "arrest", " + ".join(COVARIATES), ties="breslow")
+    assert_allclose(tests.loc["likelihood_ratio", "statistic"],
+                    plain.global_tests.statistic.iloc[0], rtol=CLOSED_FORM)
+    assert fit.concordance == plain.concordance and fit.concordance_se != plain.concordance_se
+
+
+def _pairwise_concordance(t, d, eta, entry, w):
+    """Harrell's C by the definition, over all n² pairs (the O(n log n) code's oracle)."""
+    comparable = d[:, None] & ((t[:, None] < t) | ((t[:, None] == t) & ~d)) & (entry < t[:, None])
+    pair_w = w[:, None] * w
+    score = (eta[:, None] > eta) + 0.5 * (eta[:, None] == eta)
+    return np.sum(pair_w * comparable * score) / np.sum(pair_w * comparable)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+def test_concordance_equals_the_pairwise_definition(seed, late_entry, weighted):
+    from evalkit.survival._concordance import concordance
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 40))
+    t = rng.integers(1, 6, n).astype(float)
+    d = rng.random(n) < 0.6
+    d[0] = True
+    eta = rng.integers(0, 4, n).astype(float)  # ties in the score too
+    entry = np.minimum(np.floor(t * rng.random(n)), t - 1) if late_entry else np.zeros(n) - 1
+    w = rng.integers(1, 4, n).astype(float) if weighted else np.ones(n)
+    c, se = concordance(t, d, eta, entry=entry if late_entry else None,
+                        weights=w if weighted else None)
+    expected = _pairwise_concordance(t, d, eta, entry, w)
+    assert_allclose(c, expected, rtol=CLOSED_FORM, equal_nan=True)
+    # the score turned around gives 1 - C; the SE is the same
+    c2, se2 = concordance(t, d, -eta, entry=entry if late_entry else None,
+                          weights=w if weighted else None)
+    assert_allclose(c2, 1 - c, rtol=CLOSED_FORM, equal_nan=True)
+    assert_allclose(se2, se, rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+def test_concordance_without_comparable_pairs_warns_and_is_nan():
+    df = pd.DataFrame({"time": [1.0, 2.0, 3.0, 3.0], "event": [0, 0, 1, 1],
+                       "x": [0.1, 0.5, 0.2, 0.9]})
+    with pytest.warns(EvalkitWarning, match="no pair of people is comparable"):
+        fit = cox_model(df, "time", "event", "x")
+    assert np.isnan(fit.concordance) and np.isnan(fit.concordance_se)
+
+
+def test_wald_test_is_nan_for_an_infinite_coefficient():
+    df = _small_data()
+    df["event"] = np.where(df["programme"] == "A", "censored", df["event"])
+    with pytest.warns(EvalkitWarning, match="converged before"):
+        fit = cox_model(df, "time", "event", "programme + age")
+    tests = fit.global_tests.set_index("test")
+    assert np.isnan(tests.loc["wald", "statistic"])
+    assert np.isfinite(tests.loc[["likelihood_ratio", "score"], "statistic"]).all()

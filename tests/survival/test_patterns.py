@@ -39,6 +39,9 @@ def _same_fit(a, b) -> None:
     assert (b.n, b.n_events, b.ties, b.cause) == (a.n, a.n_events, a.ties, a.cause)
     assert_allclose([b.loglik, b.loglik_null], [a.loglik, a.loglik_null], rtol=SAME_FIT)
     assert_allclose(b.covariance, a.covariance, rtol=SAME_FIT)
+    assert_allclose(b.global_tests[["statistic", "df", "p_value", "n"]],
+                    a.global_tests[["statistic", "df", "p_value", "n"]], rtol=SAME_FIT)
+    assert np.isnan(b.concordance) and np.isnan(b.concordance_se)
 
 
 @pytest.mark.parametrize("ties", ["efron", "breslow"])

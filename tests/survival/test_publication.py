@@ -22,6 +22,7 @@ from evalkit.survival import (
     gray_test,
     kaplan_meier,
     logrank_test,
+    nelson_aalen,
     pattern_table,
     restricted_mean_time,
     risk_table,
@@ -69,6 +70,7 @@ def test_every_survival_table_publishes_no_small_count(events):
     results = [
         (kaplan_meier(events, group="programme", cause="job"), ("table", "quantiles")),
         (cumulative_incidence(events, group="programme"), ("table",)),
+        (nelson_aalen(events, group="programme", cause="job"), ("table",)),
         (cumulative_incidence(events, group="programme").risk_table, ("table",)),
         (risk_table(events.assign(site=events.index % 3), group="programme", by="site"),
          ("table",)),
@@ -80,7 +82,8 @@ def test_every_survival_table_publishes_no_small_count(events):
         (survival_difference(events, group="programme", cause="job", horizons=[3, 12, 24]),
          ("table", "differences")),
         (restricted_mean_time(events, horizon=20, group="programme"), ("table", "contrasts")),
-        (cox_model(events, "time", "event", "programme", cause="job"), ("table", "summary")),
+        (cox_model(events, "time", "event", "programme", cause="job"),
+         ("table", "summary", "global_tests")),
         (tte, ("table",)),
     ]
     for result, parts in results:

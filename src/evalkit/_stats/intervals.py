@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["normal_p_value", "normal_quantile", "percentile_interval"]
+__all__ = ["normal_p_value", "normal_quantile", "percentile_interval", "probability_ci"]
 
 
 def normal_quantile(conf_level: float) -> float:
@@ -41,3 +41,26 @@ def percentile_interval(draws: np.ndarray, conf_level: float) -> tuple[np.ndarra
     """
     alpha = 1 - conf_level
     return np.quantile(draws, alpha / 2, axis=0), np.quantile(draws, 1 - alpha / 2, axis=0)
+
+
+def probability_ci(est: np.ndarray, se: np.ndarray, z: float, conf_type: str):
+    """Pointwise CI of a probability: log(−log p) transform (or plain, clipped to [0, 1]).
+
+    Shared by the survival curves and the adjusted curves of the comparison family.
+
+    Examples
+    --------
+    >>> low, high = probability_ci(np.array([0.5]), np.array([0.1]), 1.959964, "plain")
+    >>> [round(float(low[0]), 4), round(float(high[0]), 4)]
+    [0.304, 0.696]
+    """
+    if conf_type == "plain":
+        return np.clip(est - z * se, 0, 1), np.clip(est + z * se, 0, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lg = np.log(-np.log(est))
+        se_g = se / np.abs(est * np.log(est))
+        low = np.exp(-np.exp(lg + z * se_g))
+        high = np.exp(-np.exp(lg - z * se_g))
+    low = np.where(est >= 1, 1.0, np.where(est <= 0, np.nan, low))
+    high = np.where(est >= 1, 1.0, np.where(est <= 0, np.nan, high))
+    return low, high

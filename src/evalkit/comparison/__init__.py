@@ -19,9 +19,16 @@ Modules:
   their sandwich variances) and :func:`combine_effects`;
 - :mod:`~evalkit.comparison.bootstrap`: :func:`bootstrap_effect`;
 - :mod:`~evalkit.comparison.matching`: :func:`match` and :func:`matched_effect`;
-- :mod:`~evalkit.comparison.sensitivity`: :func:`e_value` and :func:`rosenbaum_bounds`;
+- :mod:`~evalkit.comparison.sensitivity`: :func:`e_value` (risk, odds and hazard ratios,
+  mean differences), :func:`e_value_risk_difference` and :func:`rosenbaum_bounds`
+  (McNemar or Wilcoxon signed rank);
 - :mod:`~evalkit.comparison.adjusted`: :func:`adjusted_cumulative_incidence` (weighted
   curves of an exit and restricted mean time lost);
+- :mod:`~evalkit.comparison.adjusted_survival`: :func:`adjusted_kaplan_meier` and
+  :func:`adjusted_restricted_mean_time` (IPW-adjusted survival and RMST difference, with
+  sandwich variances that include the propensity model);
+- :mod:`~evalkit.comparison.exits`: :func:`compare_exits` (weights, balance, weighted
+  cumulative incidence of every exit and their differences at the horizons, one call);
 - ``_design`` (private): design matrices of formulas, outcome columns.
 
 Typical use::
@@ -37,35 +44,50 @@ Typical use::
 """
 
 from evalkit.comparison.adjusted import AdjustedCurvesResult, adjusted_cumulative_incidence
+from evalkit.comparison.adjusted_survival import (
+    AdjustedRestrictedMeanResult,
+    AdjustedSurvivalResult,
+    adjusted_kaplan_meier,
+    adjusted_restricted_mean_time,
+)
 from evalkit.comparison.balance import BalanceResult, balance
 from evalkit.comparison.bootstrap import BootstrapResult, bootstrap_effect
 from evalkit.comparison.effects import EffectResult, combine_effects, programme_effect
+from evalkit.comparison.exits import ExitComparisonResult, compare_exits
 from evalkit.comparison.matching import MatchResult, match, matched_effect
 from evalkit.comparison.propensity import PropensityResult, TrimResult, propensity_score, trim
 from evalkit.comparison.sensitivity import (
     EValueResult,
     RosenbaumResult,
     e_value,
+    e_value_risk_difference,
     rosenbaum_bounds,
 )
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
 
 __all__ = [
     "AdjustedCurvesResult",
+    "AdjustedRestrictedMeanResult",
+    "AdjustedSurvivalResult",
     "BalanceResult",
     "BootstrapResult",
     "EValueResult",
     "EffectResult",
+    "ExitComparisonResult",
     "MatchResult",
     "PropensityResult",
     "RosenbaumResult",
     "TrimResult",
     "WeightsResult",
     "adjusted_cumulative_incidence",
+    "adjusted_kaplan_meier",
+    "adjusted_restricted_mean_time",
     "balance",
     "bootstrap_effect",
     "combine_effects",
+    "compare_exits",
     "e_value",
+    "e_value_risk_difference",
     "effective_sample_size",
     "match",
     "matched_effect",

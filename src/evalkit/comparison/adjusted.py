@@ -178,6 +178,11 @@ def _weighted_cif_contrasts(frame, time, event, treated_label, cause, horizons):
     horizon; the restricted mean time lost to ``cause`` runs to the last horizon.
     """
     curves = cumulative_incidence(frame, time, event, group=_ARM, weights="_w")
+    return curves, cause_contrasts(curves, frame, time, event, treated_label, cause, horizons)
+
+
+def cause_contrasts(curves, frame, time, event, treated_label, cause, horizons):
+    """(treated, comparison) CIFs of ``cause`` at the horizons and RMTLs to the last one."""
     values = []
     for horizon in horizons:
         at = curves.at(horizon)
@@ -187,7 +192,7 @@ def _weighted_cif_contrasts(frame, time, event, treated_label, cause, horizons):
         frame, time, event, horizon=max(horizons), group=_ARM, cause=cause, weights="_w"
     ).table.set_index("group")["estimate"]
     values.append((float(rm[treated_label]), float(rm.drop(treated_label).iloc[0])))
-    return curves, values
+    return values
 
 
 def adjusted_cumulative_incidence(

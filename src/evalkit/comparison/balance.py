@@ -13,6 +13,7 @@ import pandas as pd
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.arrays import level_counts
+from evalkit._stats.covariates import indicator_columns
 from evalkit._validation import (
     check_columns,
     check_data,
@@ -35,6 +36,11 @@ from evalkit.reporting.disclosure import (
 )
 
 _SMD_COLUMNS = ("smd_before", "smd_after", "variance_ratio_before", "variance_ratio_after")
+#: cobalt's and MatchIt's columns, each before and after adjustment.
+_MEAN_COLUMNS = ("mean_treated_before", "mean_comparison_before", "mean_treated_after",
+                 "mean_comparison_after")
+_DIFF_COLUMNS = ("diff_before", "diff_after", "ecdf_mean_before", "ecdf_mean_after",
+                 "ecdf_max_before", "ecdf_max_after")
 
 __all__ = ["BalanceResult", "balance"]
 
@@ -50,7 +56,14 @@ class BalanceResult(TableResult):
         each group with the level, or with a value of a numeric variable),
         ``smd_before``, ``smd_after``, ``variance_ratio_before``,
         ``variance_ratio_after``, ``balanced`` (``|smd_after| < threshold``) and
-        ``suppressed`` (SMDs blanked for disclosure, see ``min_count``).
+        ``suppressed`` (SMDs blanked for disclosure, see ``min_count``); then as
+        R ``cobalt::bal.tab`` and ``MatchIt``'s ``summary`` report them: ``type``
+        (``"binary"`` for levels, booleans and two-valued numeric columns, else
+        ``"contin."``), ``mean_treated_*`` and ``mean_comparison_*`` (proportions
+        for binary rows), ``diff_*`` (the raw difference in proportions of a binary
+        row, the SMD of a continuous one), ``ecdf_mean_*`` and ``ecdf_max_*`` (the
+        mean and largest gap between the groups' eCDFs; the largest is the KS
+        statistic), each ``_before`` and ``_after`` adjustment.
     threshold : float
         The |SMD| threshold.
     effective_n : dict
@@ -67,9 +80,12 @@ class BalanceResult(TableResult):
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
             counts=("n_treated", "n_comparison"),
-            derived=(*_SMD_COLUMNS, "balanced"),
+            derived=(*_SMD_COLUMNS, "balanced", *_MEAN_COLUMNS, *_DIFF_COLUMNS),
             margins=(("variable", ACROSS_COUNTS),),
-            decimals=dict.fromkeys(_SMD_COLUMNS, PUBLICATION_DECIMALS["smd"]),
+            decimals={
+                **dict.fromkeys((*_SMD_COLUMNS, *_DIFF_COLUMNS), PUBLICATION_DECIMALS["smd"]),
+                **dict.fromkeys(_MEAN_COLUMNS, 3),
+            },
             dimensions=("variable", "level"),
         ),
     }
@@ -150,8 +166,9 @@ def balance(
     -------
     BalanceResult
         ``table`` with ``smd_before``, ``smd_after``, the variance ratios,
-        ``balanced`` and ``suppressed``; ``all_balanced`` (over the rows shown);
-        ``plot()`` draws the love plot.
+        ``balanced`` and ``suppressed``, then cobalt's ``type``, group means,
+        ``diff_*`` and eCDF mean / max (KS) columns before and after;
+        ``all_balanced`` (over the rows shown); ``plot()`` draws the love plot.
 
     Raises
     ------
@@ -160,16 +177,14 @@ def balance(
         :class:`WeightsResult` nor a :class:`MatchResult`.
     ValueError
         If ``data`` is empty, lacks a covariate or has another number of rows than
-        the model or the weights; ``estimand`` is not ATE, ATT or ATO; ``threshold``
-        is not positive; ``min_count`` is not an integer of at least 5.
+        the model or the weights; the weights of a group sum to 0 (a matching
+        without pairs); ``estimand`` is not ATE, ATT or ATO; ``threshold`` is not
+        positive; ``min_count`` is not an integer of at least 5.
 
     Warns
     -----
     DisclosureWarning
         If ``min_count`` is below 10.
-
-    Warns
-    -----
     EvalkitWarning
         Once per covariate set whose SMD is undefined (it does not vary: a constant
         column): its SMDs are NaN and ``balanced`` is ``None``; ``all_balanced``
@@ -184,12 +199,39 @@ def balance(
     covariates) should lie within about 0.5-2 (Rubin 2001). Overlap weights balance
     the means of every term of a logistic propensity model exactly.
 
+    The columns after ``suppressed`` are those of R ``cobalt::bal.tab`` (``Type``,
+    ``M.0``, ``M.1``, ``Diff``, ``KS``) and ``MatchIt``'s ``summary`` (``eCDF
+    Mean``, ``eCDF Max``), each before (``_before``, unit weights) and after
+    (``_after``) adjustment. A level of a categorical or text column, a boolean and
+    a numeric column with exactly two values are ``"binary"`` (cobalt's
+    ``binarize``: 0, or else the lower value, is "no"): their means are proportions,
+    ``diff`` is the raw difference in proportions (cobalt's default ``binary =
+    "raw"``; the ``smd`` columns stay standardised, as ``binary = "std"``), their
+    eCDF statistics equal ``|diff|`` and they get no variance ratio. For a
+    continuous row ``diff`` is the SMD above (the denominator is cobalt's default
+    ``s.d.denom``: ``"treated"`` for the ATT and matching, ``"pooled"`` for ATE
+    and ATO). The eCDF statistics weight each group to sum to 1 and take the gap
+    between the two cumulative sums at every distinct value of the covariate (among
+    all rows with a value, matched or not): its mean (``eCDF Mean``) and largest
+    value (``eCDF Max``, cobalt's KS statistic). Group means use the adjustment
+    weights; all are treated minus comparison. Rows with a missing value are left
+    out of that covariate's statistics. Known difference: for a numeric 0/1 column
+    the ``smd`` columns divide by the sample SD, MatchIt by ``sqrt(p (1 - p))``.
+
     References
     ----------
     Austin, P. C. (2009). Balance diagnostics for comparing the distribution of
     baseline covariates between treatment groups in propensity-score matched samples.
     *Statistics in Medicine*, 28, 3083-3107. Greifer, N. ``cobalt``: covariate balance
-    tables and plots (R package; ``bal.tab`` with ``s.d.denom``).
+    tables and plots (R package; ``bal.tab`` with ``s.d.denom``). Ho, D. E., Imai,
+    K., King, G. & Stuart, E. A. (2011). MatchIt. *J. Stat. Software*, 42(8). On
+    lalonde this reproduces the cobalt 4.2.4 vignette's ``bal.tab`` with ATT weights
+    (means, differences, variance ratios, effective sample size) and the MatchIt
+    4.7.2 vignette's ``summary`` before and after nearest-neighbour matching (eCDF
+    mean and max too), to their printed 4 decimals. Elsewhere: R
+    ``cobalt::bal.tab(x, un = TRUE, disp = "means", stats = c("m", "v", "ks"))``
+    and ``summary(matchit_object)``; Stata ``tebalance summarize`` (standardised
+    differences and variance ratios).
 
     Examples
     --------
@@ -221,6 +263,10 @@ def balance(
             frame, covariates, "_group", reference=False, weights="_w", denominator=denominator
         ).table
     table = _balance_table(before, after, threshold)
+    table = table.join(_cobalt_columns(data, covariates, ps.treated, w, table["smd_before"],
+                                       table["smd_after"]))
+    binary = table["type"] == "binary"  # two-valued numeric columns: no variance ratio
+    table.loc[binary, ["variance_ratio_before", "variance_ratio_after"]] = np.nan
     if min_count is not None:
         _suppress_small_levels(table, before, min_count)
     _warn_undefined(table)
@@ -253,6 +299,14 @@ def _adjustment_weights(
         raise ValueError(
             f"weights has {len(w)} entries but data has {n} rows; compute the "
             "weights or the matching on the same data."
+        )
+    groups = (("treated", ps.treated), ("comparison", ~ps.treated))
+    empty = [name for name, rows in groups if not w[rows].sum() > 0]
+    if empty:
+        raise ValueError(
+            f"the adjustment gives the {' and the '.join(empty)} group a total weight of 0 "
+            "(e.g. a matching without pairs), so there is nothing to compare after it; "
+            "widen the caliper or drop exact columns, or check the weights."
         )
     return w, att
 
@@ -289,7 +343,7 @@ def _suppress_small_levels(table: pd.DataFrame, before: pd.DataFrame, min_count:
     small = (np.minimum(held, sizes - held) < min_count).any(axis=1)
     small &= (before["kind"] == "binary").to_numpy()
     table["suppressed"] = small
-    table.loc[small, ["smd_before", "smd_after"]] = np.nan
+    table.loc[small, ["smd_before", "smd_after", *_MEAN_COLUMNS, *_DIFF_COLUMNS]] = np.nan
     table["balanced"] = table["balanced"].astype(object).where(~small, None)
 
 
@@ -306,3 +360,53 @@ def _warn_undefined(table: pd.DataFrame) -> None:
             stacklevel=3,
         )
 
+
+
+def _cobalt_columns(
+    data: pd.DataFrame, covariates: Sequence[str], treated: np.ndarray, w: np.ndarray,
+    smd_before: pd.Series, smd_after: pd.Series,
+) -> pd.DataFrame:
+    """cobalt's type, group means, differences and eCDF statistics of each row, before
+    (unit weights) and after (``w``) adjustment; variance ratios of binary rows blanked
+    by the caller's table."""
+    rows = []
+    for variable, level, kind, x in indicator_columns(data, covariates):
+        values = x.to_numpy(dtype="float64")
+        binary = kind == "binary" or np.unique(values[~np.isnan(values)]).size == 2
+        if binary and kind != "binary":  # cobalt's binarize: 0 if present, else the lower value
+            seen = np.unique(values[~np.isnan(values)])
+            zero = 0.0 if 0.0 in seen else seen[0]
+            values = np.where(np.isnan(values), np.nan, (values != zero).astype(float))
+        row = {"variable": variable, "level": level, "type": "binary" if binary else "contin."}
+        for when, weights in (("before", np.ones(len(values))), ("after", w)):
+            row.update(_group_stats(values, treated, weights, binary, when))
+        rows.append(row)
+    out = pd.DataFrame(rows, index=smd_before.index)
+    continuous = out["type"] == "contin."
+    out["diff_before"] = out["diff_before"].where(~continuous, smd_before)
+    out["diff_after"] = out["diff_after"].where(~continuous, smd_after)
+    columns = ["type", *_MEAN_COLUMNS, *_DIFF_COLUMNS]
+    return out[columns]
+
+
+def _group_stats(values, treated, weights, binary, when) -> dict:
+    """Weighted group means, their difference and the eCDF gaps (MatchIt's ``qqsum`` with
+    ``standardize = TRUE``: each group's weights summing to 1, the gap between the two
+    cumulative sums at each distinct value, its mean and maximum)."""
+    ok = ~np.isnan(values)
+    x, t, w = values[ok], treated[ok], weights[ok]
+    totals = np.array([w[t].sum(), w[~t].sum()])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m1, m0 = np.dot(w[t], x[t]) / totals[0], np.dot(w[~t], x[~t]) / totals[1]
+        if binary:
+            gap_mean = gap_max = abs(m1 - m0)
+        else:
+            order = np.argsort(x, kind="stable")
+            signed = np.where(t, w / totals[0], -w / totals[1])[order]
+            last = np.append(np.diff(x[order]) != 0, True)  # last row of each distinct value
+            gaps = np.abs(np.cumsum(signed))[last]
+            gap_mean, gap_max = (gaps.mean(), gaps.max()) if gaps.size else (np.nan, np.nan)
+    return {
+        f"mean_treated_{when}": m1, f"mean_comparison_{when}": m0,
+        f"diff_{when}": m1 - m0, f"ecdf_mean_{when}": gap_mean, f"ecdf_max_{when}": gap_max,
+    }

@@ -18,6 +18,7 @@ import pandas as pd
 
 from evalkit._plotting import axes
 from evalkit._results import TableResult
+from evalkit._stats.covariates import indicator_columns
 from evalkit._validation import (
     check_columns,
     check_data,
@@ -55,35 +56,6 @@ def _weighted_mean_var(x: np.ndarray, w: np.ndarray, kind: str) -> tuple[float, 
     denom = sw - np.dot(w, w) / sw
     var = float(np.dot(w, (x - mean) ** 2) / denom) if denom > 0 else np.nan
     return mean, var
-
-
-def _indicator_columns(
-    data: pd.DataFrame, columns: Sequence[str]
-) -> list[tuple[str, object, str, pd.Series]]:
-    """Expand each column into (variable, level, kind, numeric series) tuples.
-
-    Numeric columns stay as they are (``level`` is ``None``); booleans become 0/1
-    (``level`` is ``True``);
-    categorical and text columns become one 0/1 indicator per level.
-    """
-    out: list[tuple[str, object, str, pd.Series]] = []
-    for column in columns:
-        s = data[column]
-        if pd.api.types.is_bool_dtype(s.dtype):
-            out.append((column, True, "binary", s.astype("float64")))
-        elif pd.api.types.is_numeric_dtype(s.dtype):
-            out.append((column, None, "continuous", s.astype("float64")))
-        else:
-            levels = (
-                list(s.cat.categories)
-                if isinstance(s.dtype, pd.CategoricalDtype)
-                else sorted(s.dropna().unique().tolist())
-            )
-            missing = s.isna()
-            for level in levels:
-                ind = (s == level).astype("float64").mask(missing)
-                out.append((column, level, "binary", ind))
-    return out
 
 
 @dataclass(frozen=True)
@@ -272,7 +244,7 @@ def standardized_mean_difference(
     w_sd = np.ones(len(data)) if sd_weights is None else check_weights(data, sd_weights)
     rows = [
         _smd_row(variable, level, kind, x, members, (w_mean, w_sd), denominator)
-        for variable, level, kind, x in _indicator_columns(data, columns)
+        for variable, level, kind, x in indicator_columns(data, columns)
     ]
     table = pd.DataFrame(rows)
     _warn_undefined(table, denominator)

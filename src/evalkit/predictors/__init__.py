@@ -11,9 +11,12 @@ Two questions, kept apart:
   curve), Brier score, permutation importance on held-out folds, partial dependence
   (with grouped-jackknife intervals) and performance by subgroup.
 
-Only columns known at intake may be predictors (:func:`check_predictors`, using the
-data dictionary's ``known_at_intake``): a model that peeks at what happened after
-intake looks excellent and is useless.
+Only columns known at intake may predict (:func:`cross_validate_models` applies
+:func:`check_predictors`, using the data dictionary's ``known_at_intake``): a
+prediction model that peeks at what happened after intake looks excellent and is
+useless. :func:`odds_ratios` may use any column but identifiers, as statsmodels or R
+would, and warns when one is only known after intake (the other odds ratios then
+condition on something that happened during the programme).
 
 Modules:
 

@@ -1,8 +1,11 @@
 """The leakage guard: only columns known at intake may be predictors.
 
-A model that peeks at what happened after intake (exit, completion, dates after intake)
-looks excellent and is useless; :func:`check_predictors` refuses such columns, using the
-data dictionary's ``known_at_intake``.
+A prediction model that peeks at what happened after intake (exit, completion, dates
+after intake) looks excellent and is useless; :func:`check_predictors` refuses such
+columns, using the data dictionary's ``known_at_intake``, and
+:func:`~evalkit.predictors.cross_validate_models` applies it. An association model
+(:func:`~evalkit.predictors.odds_ratios`) may use any column but identifiers: it only
+warns about post-intake columns (:func:`predictor_timing` sorts them).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Sequence
 
 from evalkit.data.schema import PARTICIPANTS
 
-__all__ = ["check_predictors"]
+__all__ = ["check_predictors", "predictor_timing"]
 
 #: Identifiers are never predictors, whatever the dictionary says of their timing.
 _IDENTIFIERS = frozenset(c.name for c in PARTICIPANTS.columns if c.kind == "id")
@@ -68,18 +71,8 @@ def check_predictors(
     predictors = list(predictors)
     if not predictors:
         raise ValueError("predictors is empty; pass at least one column known at intake.")
-    declared = set(intake_columns)
-    after, outcomes, ids, unknown = [], [], [], []
-    for p in predictors:
-        if p in _IDENTIFIERS:
-            ids.append(p)
-        elif p == outcome or _OUTCOME_NAME.match(p):
-            outcomes.append(p)
-        elif p in PARTICIPANTS.names:
-            if not PARTICIPANTS[p].known_at_intake:
-                after.append(p)
-        elif p not in _DERIVED_AT_INTAKE and p not in declared:
-            unknown.append(p)
+    kinds = predictor_timing(predictors, outcome=outcome, intake_columns=intake_columns)
+    after, outcomes, ids, unknown = (kinds[k] for k in ("after", "outcome", "id", "unknown"))
     if after or outcomes or ids or unknown:
         allowed = [
             c.name for c in PARTICIPANTS.columns if c.known_at_intake and c.name not in _IDENTIFIERS
@@ -101,3 +94,33 @@ def check_predictors(
             + "; ".join(reasons)
             + f"; use columns known at intake: {allowed}."
         )
+
+
+def predictor_timing(
+    predictors: Sequence[str],
+    *,
+    outcome: str | None = None,
+    intake_columns: Sequence[str] = (),
+) -> dict[str, list[str]]:
+    """The predictors by what the data dictionary knows of them.
+
+    Returns a mapping with the lists ``"intake"`` (known at intake, derived from intake
+    data, or declared in ``intake_columns``), ``"after"`` (only known after intake),
+    ``"outcome"`` (the outcome, or named like an outcome: ``job_within_12m``...),
+    ``"id"`` (identifiers) and ``"unknown"`` (not in the dictionary nor declared).
+    """
+    declared = set(intake_columns)
+    kinds: dict[str, list[str]] = {k: [] for k in ("intake", "after", "outcome", "id",
+                                                   "unknown")}
+    for p in predictors:
+        if p in _IDENTIFIERS:
+            kinds["id"].append(p)
+        elif p == outcome or _OUTCOME_NAME.match(p):
+            kinds["outcome"].append(p)
+        elif p in PARTICIPANTS.names:
+            kinds["intake" if PARTICIPANTS[p].known_at_intake else "after"].append(p)
+        elif p in _DERIVED_AT_INTAKE or p in declared:
+            kinds["intake"].append(p)
+        else:
+            kinds["unknown"].append(p)
+    return kinds

@@ -28,7 +28,7 @@ from evalkit._validation import (
     check_one_of,
 )
 from evalkit.errors import DisclosureWarning, EvalkitWarning
-from evalkit.predictors.intake import check_predictors
+from evalkit.predictors.intake import predictor_timing
 from evalkit.predictors.marginal_effects import _average_marginal_effects
 from evalkit.predictors.model_frame import (
     _check_separation_cells,
@@ -59,6 +59,7 @@ _OR_ESTIMATES = ("estimate", "ci_low", "ci_high", "log_odds_ratio", "std_error",
                  "p_value_holm")
 _AME_ESTIMATES = ("estimate", "std_error", "ci_low", "ci_high", "p_value")
 _LEVEL_COUNTS = ("n_with", "n_without")
+_FIT_STATISTICS = ("loglik", "loglik_null", "pseudo_r2", "aic", "events_per_variable")
 
 
 def _published_estimates(columns: tuple[str, ...]) -> PublicationSpec:
@@ -115,6 +116,18 @@ class OddsRatioResult(TableResult):
         Confidence level.
     cov_type : str
         ``"nonrobust"`` (inverse information) or ``"cluster"``.
+    loglik : float
+        Log-likelihood of the model.
+    loglik_null : float
+        Log-likelihood of the intercept-only model,
+        ``n [ȳ log ȳ + (1 − ȳ) log(1 − ȳ)]`` (as statsmodels' ``llnull``, also for a
+        formula without intercept).
+    pseudo_r2 : float
+        McFadden's pseudo-R², ``1 − loglik / loglik_null``.
+    aic : float
+        ``−2 loglik + 2 k`` with ``k`` the coefficients, intercept included.
+    intercept : bool
+        Whether ``table`` has the intercept row (first).
     """
 
     table: pd.DataFrame
@@ -128,6 +141,11 @@ class OddsRatioResult(TableResult):
     n_clusters: int | None
     conf_level: float
     cov_type: str
+    loglik: float = float("nan")
+    loglik_null: float = float("nan")
+    pseudo_r2: float = float("nan")
+    aic: float = float("nan")
+    intercept: bool = False
 
     #: How the tables are published: the estimates of a level that fewer than the
     #: threshold people have (or lack) are blanked with its counts (the two add up to
@@ -135,7 +153,23 @@ class OddsRatioResult(TableResult):
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": _published_estimates(_OR_ESTIMATES),
         "marginal_effects": _published_estimates(_AME_ESTIMATES),
+        "summary": PublicationSpec(
+            counts=("n", "n_events"), derived=_FIT_STATISTICS,
+            decimals={"loglik": 2, "loglik_null": 2, "pseudo_r2": 3, "aic": 1},
+            complements=(("n", "n_events"),),
+        ),
     }
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row: ``n``, ``n_events``, ``n_parameters``, ``loglik``, ``loglik_null``,
+        ``pseudo_r2`` (McFadden), ``aic``, ``events_per_variable``."""
+        return pd.DataFrame({
+            "n": [self.n], "n_events": [self.n_events], "n_parameters": [self.n_parameters],
+            "loglik": [self.loglik], "loglik_null": [self.loglik_null],
+            "pseudo_r2": [self.pseudo_r2], "aic": [self.aic],
+            "events_per_variable": [self.events_per_variable],
+        })
 
     def plot(
         self, ax=None, *, scale: str = "odds_ratio", threshold: int = DEFAULT_THRESHOLD
@@ -166,6 +200,7 @@ class OddsRatioResult(TableResult):
         shown = publish(self, part, threshold=threshold).table["estimate"].notna()
         rows = getattr(self, part)
         rows = rows.assign(**{c: rows[c].where(shown) for c in ("estimate", "ci_low", "ci_high")})
+        rows = rows[rows["term"] != "Intercept"] if part == "table" else rows
         labels = [
             f"{v}: {lv} vs {rf}"
             if isinstance(lv, str) and isinstance(rf, str)
@@ -214,7 +249,8 @@ def odds_ratios(
     reference: Mapping[str, object] | None = None,
     cluster: str | None = None,
     conf_level: float = 0.95,
-    intake_columns: Sequence[str] = (),
+    intercept: bool = False,
+    intake_columns: Sequence[str] | None = None,
     min_count: int | None = None,
 ) -> OddsRatioResult:
     """Logistic regression reported as odds ratios and average marginal effects.
@@ -240,9 +276,15 @@ def odds_ratios(
         otherwise model-based standard errors (inverse information).
     conf_level : float, default=0.95
         Confidence level.
-    intake_columns : sequence of str, default=()
-        Predictors outside the data dictionary that are known at intake
-        (see :func:`check_predictors`).
+    intercept : bool, default=False
+        Add the intercept as the first row of ``table`` (``term`` ``"Intercept"``:
+        its ``estimate`` is the odds of the outcome at the reference levels and 0 for
+        the numeric terms; left out of ``p_value_holm`` (NaN), of the marginal effects
+        and of the plot).
+    intake_columns : sequence of str, optional
+        Deprecated, without effect: any column of ``data`` but identifiers may be a
+        predictor of this association model. (The leakage guard belongs to
+        prediction: :func:`cross_validate_models` still takes ``intake_columns``.)
     min_count : int, optional
         Disclosure control for published tables: the odds ratio and marginal effect
         of a level that fewer than ``min_count`` people have (or lack) are blanked and
@@ -263,7 +305,7 @@ def odds_ratios(
     TypeError
         When ``data`` is not a DataFrame.
     ValueError
-        For post-intake predictors, unknown columns, missing values (in the model's
+        For identifier columns as predictors, unknown columns, missing values (in the model's
         columns or the cluster column; a column missing in every row is named as
         such), a non-binary outcome, an unknown reference level, collinear terms,
         ``conf_level`` outside (0, 1), (quasi-)complete separation, i.e. a level or
@@ -274,10 +316,15 @@ def odds_ratios(
     -----
     EvalkitWarning
         When there are fewer than 10 events (or non-events) per coefficient (odds ratios
-        are then biased away from 1 and CIs too narrow), and when cluster-robust
-        standard errors rest on fewer than 20 clusters.
+        are then biased away from 1 and CIs too narrow), when cluster-robust
+        standard errors rest on fewer than 20 clusters, and when a predictor is only
+        known after intake by the data dictionary (completion, exit, an outcome such
+        as ``job_within_6m``): the other odds ratios are then conditional on
+        something that happened during the programme.
     DisclosureWarning
         If ``min_count`` is below 10.
+    DeprecationWarning
+        If ``intake_columns`` is given.
 
     Notes
     -----
@@ -306,7 +353,16 @@ def odds_ratios(
     level-vs-reference comparison, and differ.
 
     An odds ratio is an association conditional on the other terms, not the effect of
-    changing the characteristic.
+    changing the characteristic. Fit statistics: ``loglik``, ``loglik_null`` (the
+    intercept-only model), McFadden's pseudo-R² ``1 − ℓ/ℓ₀`` and AIC ``−2ℓ + 2k``
+    (statsmodels ``Logit``'s ``llf``, ``llnull``, ``prsquared``, ``aic``; R's
+    ``logLik`` and ``AIC`` of ``glm``), in ``summary``.
+
+    Any column may be a predictor, as in statsmodels or R: unlike a prediction model,
+    an association model is not made useless by a column recorded after intake, but
+    its meaning changes (the odds ratio of age given completion is not that of age),
+    hence the warning; identifiers are refused (one dummy per person, and their
+    values would become row labels).
 
     References
     ----------
@@ -314,6 +370,8 @@ def odds_ratios(
     in logistic regression analysis. *J Clin Epidemiol* 49(12), 1373–1379.
     Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust
     inference. *J Human Resources* 50(2), 317–372.
+    McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
+    In P. Zarembka (ed.), *Frontiers in Econometrics*, 105–142. Academic Press.
     Holm, S. (1979). A simple sequentially rejective multiple test procedure.
     *Scand J Statist* 6, 65–70.
     Agrees with statsmodels ``Logit``/``GLM(Binomial)`` (estimates and SEs, plain and
@@ -339,7 +397,7 @@ def odds_ratios(
     check_columns(data, [outcome])
     check_cluster(data, cluster)
     variables = _formula_variables(rhs, data)
-    check_predictors(variables, outcome=outcome, intake_columns=intake_columns)
+    _screen_predictors(variables, outcome, intake_columns)
     frame = _model_frame(
         data,
         outcome,
@@ -352,11 +410,11 @@ def odds_ratios(
     _check_separation_cells(frame, outcome, variables)
     spec, names, x = _design_matrix(rhs, frame)
     clusters = None if cluster is None else _cluster_codes(frame[cluster], cluster)
-    beta, cov = _fit_logit(y, x, names, clusters)
+    beta, cov, loglik = _fit_logit(y, x, names, clusters)
     z = normal_quantile(conf_level)
     n_parameters = len(names) - ("Intercept" in names)
     epv = _events_per_variable(y, n_parameters)
-    table = _odds_ratio_table(_term_labels(spec, frame), names, beta, cov, z)
+    table = _odds_ratio_table(_term_labels(spec, frame), names, beta, cov, z, intercept)
     terms = _term_tests(spec, names, beta, cov)
     marginal = _average_marginal_effects(spec, frame, variables, x, names, beta, cov, z)
     table, marginal = _with_level_counts(table, marginal, x, names)
@@ -378,7 +436,49 @@ def odds_ratios(
         n_clusters=None if clusters is None else int(clusters.max() + 1),
         conf_level=conf_level,
         cov_type="cluster" if cluster else "nonrobust",
+        intercept=intercept,
+        **_fit_statistics(y, loglik, len(names)),
     )
+
+
+def _fit_statistics(y: np.ndarray, loglik: float, k: int) -> dict[str, float]:
+    """Log-likelihoods, McFadden's pseudo-R² and AIC of a model with ``k`` coefficients."""
+    p = y.mean()
+    null = float(len(y) * (p * np.log(p) + (1 - p) * np.log1p(-p)))
+    return {"loglik": loglik, "loglik_null": null, "pseudo_r2": 1.0 - loglik / null,
+            "aic": -2.0 * loglik + 2.0 * k}
+
+
+def _screen_predictors(
+    variables: list[str], outcome: str, intake_columns: Sequence[str] | None
+) -> None:
+    """Refuse identifiers and the outcome as predictors; warn about post-intake columns."""
+    if intake_columns is not None:
+        warnings.warn(
+            "odds_ratios(intake_columns=...) has no effect any more: any column of the "
+            "data but identifiers may be a predictor of an association model (the leakage "
+            "guard applies to cross_validate_models). Drop the argument.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    kinds = predictor_timing(variables, outcome=outcome)
+    if kinds["id"] or outcome in variables:
+        bad = kinds["id"] + ([outcome] if outcome in variables else [])
+        raise ValueError(
+            f"predictors {bad} are not allowed: identifiers and the outcome itself cannot "
+            "predict the outcome (an identifier gives one term per person); remove them "
+            "from the formula."
+        )
+    later = kinds["after"] + kinds["outcome"]
+    if later:
+        warnings.warn(
+            f"predictors {later} are only known after intake (the data dictionary, or an "
+            "outcome's name): the other odds ratios are then associations among people "
+            "with the same value of something that happened during the programme (a "
+            "mediator), not at intake. Leave them out unless that is the question.",
+            EvalkitWarning,
+            stacklevel=3,
+        )
 
 
 def _cluster_codes(clusters: pd.Series, cluster: str) -> np.ndarray:
@@ -398,9 +498,9 @@ def _cluster_codes(clusters: pd.Series, cluster: str) -> np.ndarray:
 
 def _fit_logit(
     y: np.ndarray, x: np.ndarray, names: list[str], clusters: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients and their (cluster-robust) covariance by statsmodels' Newton ``Logit``;
-    refuses a fit that diverges (separation)."""
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Coefficients, their (cluster-robust) covariance and the log-likelihood by
+    statsmodels' Newton ``Logit``; refuses a fit that diverges (separation)."""
     import statsmodels.api as sm
 
     fit_kw: dict = {}
@@ -424,7 +524,7 @@ def _fit_logit(
             f"{len(caught)} numerical warnings). Terms with the largest standard errors: "
             f"{list(worst.index[:3])}. Merge rare levels, drop the term, or use fewer terms."
         )
-    return fit.params.to_numpy(), np.asarray(fit.cov_params())
+    return fit.params.to_numpy(), np.asarray(fit.cov_params()), float(fit.llf)
 
 
 def _events_per_variable(y: np.ndarray, k: int) -> float:
@@ -444,13 +544,21 @@ def _events_per_variable(y: np.ndarray, k: int) -> float:
 
 
 def _odds_ratio_table(
-    labels: list[dict], names: list[str], beta: np.ndarray, cov: np.ndarray, z: float
+    labels: list[dict], names: list[str], beta: np.ndarray, cov: np.ndarray, z: float,
+    intercept: bool = False,
 ) -> pd.DataFrame:
-    """Odds ratios of the non-intercept coefficients with z intervals and (Holm) p-values."""
+    """Odds ratios of the non-intercept coefficients with z intervals and (Holm) p-values;
+    with ``intercept``, the intercept first (outside the Holm family)."""
     keep = [i for i, name in enumerate(names) if name != "Intercept"]
+    first = intercept and "Intercept" in names
+    if first:
+        labels = [{"term": "Intercept", "variable": "Intercept", "level": None,
+                   "reference": None}, *labels]
+        keep = [names.index("Intercept"), *keep]
     se = np.sqrt(np.diag(cov))
     b, s = beta[keep], se[keep]
     p_values = normal_p_value(b / s)
+    holm = _holm(p_values[1:]) if first else _holm(p_values)
     return pd.DataFrame(labels).assign(
         estimate=np.exp(b),
         ci_low=np.exp(b - z * s),
@@ -458,7 +566,7 @@ def _odds_ratio_table(
         log_odds_ratio=b,
         std_error=s,
         p_value=p_values,
-        p_value_holm=_holm(p_values),
+        p_value_holm=np.r_[np.nan, holm] if first else holm,
     )
 
 

@@ -19,6 +19,8 @@ Modules
 - :mod:`~evalkit.survival.nonparametric`: :func:`kaplan_meier` (survival to any exit,
   or cause-specific "net" curves) and :func:`cumulative_incidence` (Aalen–Johansen,
   exact on ties) for each exit, with ``.at(times)`` and ``.plot(ax=)``;
+- :mod:`~evalkit.survival.cumhazard`: :func:`nelson_aalen` (cumulative hazard of any
+  exit or of one, Aalen variance);
 - :mod:`~evalkit.survival.tests`: :func:`logrank_test` (weighted, stratified) of the
   hazards and :func:`gray_test` of the cumulative incidence of an exit;
 - :mod:`~evalkit.survival.difference`: :func:`survival_difference` at horizons;
@@ -41,6 +43,7 @@ Typical use::
 """
 
 from evalkit.survival.cox import CoxResult, cox_model
+from evalkit.survival.cumhazard import NelsonAalenResult, nelson_aalen
 from evalkit.survival.difference import SurvivalDifferenceResult, survival_difference
 from evalkit.survival.events import TimeToEventResult, time_to_event
 from evalkit.survival.finegray import fine_gray_model
@@ -62,6 +65,7 @@ __all__ = [
     "GrayResult",
     "KaplanMeierResult",
     "LogrankResult",
+    "NelsonAalenResult",
     "PatternTable",
     "RestrictedMeanResult",
     "RiskTable",
@@ -73,6 +77,7 @@ __all__ = [
     "gray_test",
     "kaplan_meier",
     "logrank_test",
+    "nelson_aalen",
     "pattern_table",
     "restricted_mean_time",
     "risk_table",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evalkit.survival._coxph import CoxFit, _newton, efron_squares, efron_terms
+from evalkit.survival._coxph import CoxFit, _newton, _newton_step, efron_squares, efron_terms
 
 __all__ = ["fit_cox_counts"]
 
@@ -102,7 +102,9 @@ def fit_cox_counts(
     beta = np.zeros(x.shape[1])
     s = _count_sums(beta, x, None, lay)
     loglik_null = s.loglik
+    score_null = float(s.grad @ _newton_step(s.info, s.grad))
     with np.errstate(all="ignore"):  # only far-out (diverging) steps under- or overflow
         beta, s, it, converged, diverging = _newton(beta, s, x, None, lay, tol, max_iter,
                                                     sums=_count_sums)
-    return CoxFit(beta, s.info, s.loglik, loglik_null, it, converged, lay, s, diverging)
+    return CoxFit(beta, s.info, s.loglik, loglik_null, it, converged, lay, s, diverging,
+                  score_null)

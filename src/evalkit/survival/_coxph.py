@@ -243,6 +243,8 @@ class CoxFit:
     sums: _Sums
     # (p,) bool: coefficients that may be infinite (monotone likelihood); none by default
     diverging: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # score test of beta = 0: U(0)' I(0)^-1 U(0) (R's "Score (logrank) test")
+    score_null: float = float("nan")
 
     def __post_init__(self) -> None:
         if self.diverging.size != self.beta.size:
@@ -329,9 +331,11 @@ def fit_cox(
     beta = np.zeros(p)
     s = _sums(beta, x, w, lay)
     loglik_null = s.loglik
+    score_null = float(s.grad @ _newton_step(s.info, s.grad)) if p else float("nan")
     with np.errstate(all="ignore"):  # only far-out (diverging) steps under- or overflow
         beta, s, it, converged, diverging = _newton(beta, s, x, w, lay, tol, max_iter)
-    return CoxFit(beta, s.info, s.loglik, loglik_null, it, converged, lay, s, diverging)
+    return CoxFit(beta, s.info, s.loglik, loglik_null, it, converged, lay, s, diverging,
+                  score_null)
 
 
 def _newton(beta, s, x, w, lay, tol, max_iter, sums=_sums):

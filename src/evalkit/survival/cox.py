@@ -40,6 +40,7 @@ from evalkit.reporting.disclosure import (
     check_threshold,
     rare_indicators,
 )
+from evalkit.survival._concordance import concordance
 from evalkit.survival._coxcounts import fit_cox_counts
 from evalkit.survival._coxph import fit_cox
 from evalkit.survival.patterns import PatternTable
@@ -150,6 +151,18 @@ class CoxResult(TableResult):
     conf_level : float
     covariance : numpy.ndarray
         Covariance matrix of the log hazard ratios (the one used for ``std_error``).
+    global_tests : pandas.DataFrame
+        Tests that every coefficient is 0, as R's ``summary(coxph)`` prints them:
+        ``test`` (``likelihood_ratio``, ``wald``, ``score``), ``statistic``, ``df``,
+        ``p_value`` (chi-squared), ``n`` (people in the model). The Wald test uses
+        ``covariance`` (robust when ``variance`` is); the likelihood-ratio and score
+        tests assume independent rows (R's note with clusters). The Wald test is NaN
+        when a coefficient may be infinite.
+    concordance, concordance_se : float
+        Harrell's C of the linear predictor (the share of comparable pairs in which
+        the person with the higher predicted hazard leaves first, ties in the
+        predictor counted one half) and its infinitesimal-jackknife standard error
+        (summed within clusters); NaN for the Fine–Gray model.
     """
 
     table: pd.DataFrame
@@ -165,6 +178,9 @@ class CoxResult(TableResult):
     converged: bool
     conf_level: float
     covariance: np.ndarray = field(repr=False)
+    global_tests: pd.DataFrame = field(default=None, repr=False)
+    concordance: float = float("nan")
+    concordance_se: float = float("nan")
 
     #: Published: a term blank where fewer than the threshold people have its level
     #: (or lack it), whatever ``min_count`` was; the model's people and events.
@@ -178,19 +194,25 @@ class CoxResult(TableResult):
             decimals={"statistic": 2, "p_value": 3},
         ),
         "summary": PublicationSpec(
-            counts=("n", "n_events"), derived=("loglik", "loglik_null"),
-            decimals={"loglik": 2, "loglik_null": 2},
+            counts=("n", "n_events"),
+            derived=("loglik", "loglik_null", "concordance", "concordance_se"),
+            decimals={"loglik": 2, "loglik_null": 2, "concordance": 3, "concordance_se": 3},
+        ),
+        "global_tests": PublicationSpec(
+            counts=("n",), derived=("statistic", "p_value"),
+            decimals={"statistic": 2, "p_value": 4},
         ),
     }
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         """One row: ``model``, ``cause``, ``n``, ``n_events``, ``loglik``,
-        ``loglik_null``, ``converged``."""
+        ``loglik_null``, ``concordance``, ``concordance_se``, ``converged``."""
         return pd.DataFrame({
             "model": [self.model], "cause": [self.cause], "n": [self.n],
             "n_events": [self.n_events], "loglik": [self.loglik],
-            "loglik_null": [self.loglik_null], "converged": [self.converged],
+            "loglik_null": [self.loglik_null], "concordance": [self.concordance],
+            "concordance_se": [self.concordance_se], "converged": [self.converged],
         })
 
     def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
@@ -406,12 +428,35 @@ def warn_fit(fit, names, model: str) -> None:
         )
 
 
+def global_tests(fit, cov, n: int) -> pd.DataFrame:
+    """Likelihood-ratio, Wald (with ``cov``) and score tests of all coefficients = 0.
+
+    The Wald test is NaN when a coefficient may be infinite (its variance is gone).
+    """
+    p = fit.beta.size
+    lr = 2.0 * (fit.loglik - fit.loglik_null)
+    if fit.diverging.any():
+        wald = np.nan
+    else:
+        wald = float(fit.beta @ np.linalg.lstsq(cov, fit.beta, rcond=None)[0])
+    statistic = np.array([lr, wald, fit.score_null])
+    return pd.DataFrame({
+        "test": ["likelihood_ratio", "wald", "score"],
+        "statistic": statistic,
+        "df": p,
+        "p_value": stats.chi2.sf(statistic, p),
+        "n": float(n),
+    })
+
+
 def cox_result(fit, x, names, death, cov, variance, *, model, cause, ties, ph_test, conf_level,
-               min_count, rows=None) -> CoxResult:
+               min_count, concordance=(np.nan, np.nan), rows=None) -> CoxResult:
     """The result of a fitted model: its hazard ratio table (rare levels blanked, infinite
-    coefficients NaN) and fit. From counts, ``death`` is the events by time × pattern
-    and ``rows`` the people of each pattern (row of ``x``)."""
+    coefficients NaN), global tests and fit. From counts, ``death`` is the events by
+    time × pattern and ``rows`` the people of each pattern (row of ``x``)."""
     z = normal_quantile(conf_level)
+    n = death.size if rows is None else rows.sum()
+    tests = global_tests(fit, cov, n)
     if fit.diverging.any():
         cov = cov.copy()
         cov[fit.diverging] = np.nan
@@ -423,13 +468,16 @@ def cox_result(fit, x, names, death, cov, variance, *, model, cause, ties, ph_te
         cause=cause,
         ties=ties,
         variance=variance,
-        n=int(death.size if rows is None else rows.sum()),
+        n=int(n),
         n_events=int(death.sum()),
         loglik=fit.loglik,
         loglik_null=fit.loglik_null,
         converged=fit.converged,
         conf_level=conf_level,
         covariance=cov,
+        global_tests=tests,
+        concordance=concordance[0],
+        concordance_se=concordance[1],
     )
 
 
@@ -486,9 +534,10 @@ def cox_model(
         One row per participant, or counts by covariate pattern × time × event type
         (:func:`evalkit.survival.pattern_table`, e.g. 10^7 rows counted in DuckDB):
         then the covariates of ``formula`` must be among the table's, and the fit is
-        the row-level one (same estimates, model-based SE and log-likelihoods);
-        ``entry``, ``weights``, ``cluster`` and ``robust`` need rows, and ``ph_test``
-        is ``None`` (the Schoenfeld test works on rows).
+        the row-level one (same estimates, model-based SE, log-likelihoods and global
+        tests); ``entry``, ``weights``, ``cluster`` and ``robust`` need rows,
+        ``ph_test`` is ``None`` and the concordance NaN (the Schoenfeld test and
+        Harrell's C work on rows).
     time, event : str
         Columns of the time to the event or censoring and of the event type (see
         :func:`evalkit.survival.risk_table`); with a pattern table, the columns it
@@ -542,7 +591,8 @@ def cox_model(
         events, in one level): its row of the table (and of ``ph_test``, with
         ``GLOBAL``) is NaN, never a huge finite hazard ratio. If a covariate of the
         formula takes a single value in the data (e.g. one programme): the model
-        leaves it out. If the Newton iterations do not converge otherwise.
+        leaves it out. If the Newton iterations do not converge otherwise. If no
+        pair of people is comparable for the concordance (it is then NaN).
 
     Notes
     -----
@@ -566,13 +616,30 @@ def cox_model(
     detected as R's ``coxph`` does ("Loglik converged before variable"): a Newton step
     that stays large once the log-likelihood no longer changes.
 
+    Global tests (``global_tests``, df = number of coefficients): likelihood ratio
+    ``2 (ℓ(β̂) − ℓ(0))``, Wald ``β̂' V⁻¹ β̂`` with the reported covariance ``V``
+    (robust when ``robust`` or ``cluster``, as R), score ``U(0)' I(0)⁻¹ U(0)`` at
+    β = 0 with the chosen ties (without ties and with one 0/1 covariate: the log-rank
+    test). Concordance: Harrell's C of ``x β̂`` over the pairs where one person has
+    the event while the other is still at risk (a censoring tied with an event counts
+    as later; events at the same time are not compared; ties in ``x β̂`` count one
+    half; weighted pairs count ``w_i w_j``), with the infinitesimal-jackknife
+    standard error of R's ``concordance()`` (influences summed within ``cluster``).
+    It is the model's discrimination on the data it was fitted on (optimistic for
+    new data).
+
     References
     ----------
     Efron B. (1977). JASA 72:557–565. Lin D.Y., Wei L.J. (1989). JASA 84:1074–1078.
     Grambsch P.M., Therneau T.M. (1994). Biometrika 81:515–526. Agrees with
     statsmodels ``PHReg(ties="efron")`` (estimates, SE) to 1e-8, with statsmodels'
     cluster-robust SE under Breslow ties, with lifelines' robust SE on untied data
-    and with lifelines' ``proportional_hazard_test``.
+    and with lifelines' ``proportional_hazard_test``. Global tests and concordance on
+    the Rossi data as R's ``summary(coxph)`` (Fox & Weisberg 2018, appendix "Cox
+    proportional-hazards regression for survival data in R": LR 33.27, Wald 32.11,
+    score 33.53 on 7 df; concordance 0.64, se 0.027); the LR test and the C-index
+    agree with lifelines (``log_likelihood_ratio_test``, ``concordance_index``) to
+    1e-10. Harrell F.E. et al. (1982). JAMA 247:2543–2546.
 
     Examples
     --------
@@ -611,6 +678,24 @@ def cox_model(
     if fit.diverging.any():  # the test of an infinite coefficient is undefined, so is GLOBAL
         blank = np.r_[fit.diverging, True]
         ph.loc[blank, ["statistic", "p_value"]] = np.nan
+    codes = None if cluster is None else pd.factorize(data[cluster])[0]
+    c_index = _concordance(fit, x, t, death, e, w, codes)
     return cox_result(fit, x, names, death, cov, variance, model="cause-specific Cox",
                       cause=cause_name, ties=ties, ph_test=ph, conf_level=conf_level,
-                      min_count=min_count)
+                      min_count=min_count, concordance=c_index)
+
+
+def _concordance(fit, x, t, death, e, w, codes) -> tuple[float, float]:
+    """Harrell's C of the linear predictor and its SE; NaN (with a warning) without a
+    comparable pair or with an infinite coefficient."""
+    if fit.diverging.any():
+        return np.nan, np.nan
+    c = concordance(t, death, x @ fit.beta, entry=e, weights=w, cluster=codes)
+    if np.isnan(c[0]):
+        warnings.warn(
+            "no pair of people is comparable for the concordance (every event is at the "
+            "last time anyone is at risk), so it is NaN; the model's other results stand.",
+            EvalkitWarning,
+            stacklevel=3,
+        )
+    return c

@@ -17,7 +17,7 @@ import pandas as pd
 
 from evalkit._plotting import at_risk_rows, axes
 from evalkit._results import TableResult
-from evalkit._stats.intervals import normal_quantile
+from evalkit._stats.intervals import normal_quantile, probability_ci
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
@@ -57,20 +57,6 @@ def curve_spec(counts: tuple[str, ...], by: tuple[str, ...]) -> PublicationSpec:
         decimals=_CURVE_DECIMALS,
         curve=("n_risk", by),
     )
-
-
-def probability_ci(est: np.ndarray, se: np.ndarray, z: float, conf_type: str):
-    """Pointwise CI of a probability: log(−log p) transform (or plain, clipped to [0, 1])."""
-    if conf_type == "plain":
-        return np.clip(est - z * se, 0, 1), np.clip(est + z * se, 0, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lg = np.log(-np.log(est))
-        se_g = se / np.abs(est * np.log(est))
-        low = np.exp(-np.exp(lg + z * se_g))
-        high = np.exp(-np.exp(lg - z * se_g))
-    low = np.where(est >= 1, 1.0, np.where(est <= 0, np.nan, low))
-    high = np.where(est >= 1, 1.0, np.where(est <= 0, np.nan, high))
-    return low, high
 
 
 def step_at(times: np.ndarray, values: np.ndarray, at: float, before: float = 0.0):
@@ -343,6 +329,12 @@ def kaplan_meier(
         On a ``conf_level`` outside (0, 1), an unknown ``conf_type`` or ``cause``, a risk
         table grouped by another column than ``group``, and on the data errors of
         :func:`~evalkit.survival.risk_table`.
+
+    See Also
+    --------
+    evalkit.comparison.adjusted_kaplan_meier : propensity-weighted curves whose
+        intervals include the estimation of the weights (the variance here treats
+        weights as known).
 
     Notes
     -----
