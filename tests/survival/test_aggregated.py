@@ -20,6 +20,7 @@ from evalkit.survival import (
     gray_test,
     kaplan_meier,
     logrank_test,
+    nelson_aalen,
     restricted_mean_time,
     risk_table,
     survival_difference,
@@ -59,6 +60,8 @@ def test_every_estimator_from_parquet_equals_rows(spells, parquet):
         cumulative_incidence(spells, *args, group="programme").table,
         cumulative_incidence(rt).table,
     )
+    _same_tables(nelson_aalen(spells, *args, group="programme", cause="part_time").table,
+                 nelson_aalen(rt, cause="part_time").table)
     _same_tables(
         logrank_test(spells, *args, group="programme", cause="full_time").table,
         logrank_test(rt, group="programme", cause="full_time").table,
