@@ -24,7 +24,7 @@ import pandas as pd
 
 from evalkit._validation import check_one_of
 
-__all__ = ["COUNT_COLUMNS", "aggregate", "is_sql_source", "risk_table_sql"]
+__all__ = ["COUNT_COLUMNS", "aggregate", "entries_sql", "is_sql_source", "risk_table_sql"]
 
 #: Columns of the aggregated table besides the keys: time, event, rows, and (with
 #: weights) the sum, sum of squares, minimum, maximum and missing count of the weights.
@@ -115,6 +115,42 @@ def risk_table_sql(
     )
 
 
+def entries_sql(
+    source: str,
+    *,
+    time: str,
+    entry: str,
+    keys: Sequence[str] = (),
+    weights: str | None = None,
+    dialect: str = "duckdb",
+) -> str:
+    """The SQL that counts late entries by keys × entry time (left truncation).
+
+    Columns: the keys, ``_entry``, ``_n`` (rows), ``_late`` (rows entering at or after
+    their exit), ``_missing`` (rows without an entry time), and with weights ``_w``
+    and ``_w2`` (sums of the weights and of their squares).
+    """
+    check_one_of(dialect, list(DIALECTS), name="dialect")
+
+    def q(name: str) -> str:
+        return _quote(name, dialect)
+
+    e, t = f"CAST({q(entry)} AS DOUBLE)", f"CAST({q(time)} AS DOUBLE)"
+    counts = [
+        f"COUNT(*) AS {q('_n')}",
+        f"SUM(CASE WHEN {e} >= {t} THEN 1 ELSE 0 END) AS {q('_late')}",
+        f"COUNT(*) - COUNT({q(entry)}) AS {q('_missing')}",
+    ]
+    if weights is not None:
+        w = f"CAST({q(weights)} AS DOUBLE)"
+        counts += [f"SUM({w}) AS {q('_w')}", f"SUM({w} * {w}) AS {q('_w2')}"]
+    select = [q(k) for k in keys] + [f"{e} AS {q('_entry')}", *counts]
+    return (
+        f"SELECT {', '.join(select)}\nFROM {source}\n"
+        f"GROUP BY {', '.join([*(q(k) for k in keys), e])}"
+    )
+
+
 def is_sql_source(source: object) -> bool:
     """Whether ``source`` is read through SQL: a path, a DuckDB relation or a Spark DataFrame."""
     if isinstance(source, (str, Path)):
@@ -157,10 +193,10 @@ def _duckdb_relation(source, connection):
 
 def _check_columns(
     columns: Sequence[str], types: Sequence[str], *, time: str, event: str,
-    keys: Sequence[str], weights: str | None,
+    keys: Sequence[str], weights: str | None, entry: str | None,
 ) -> None:
-    """Raise unless the source has the named columns, with numeric time and weights."""
-    wanted = [c for c in (time, event, *keys, weights) if c is not None]
+    """Raise unless the source has the named columns, with numeric time, entry and weights."""
+    wanted = [c for c in (time, event, *keys, weights, entry) if c is not None]
     missing = [c for c in wanted if c not in columns]
     if missing:
         raise ValueError(
@@ -168,7 +204,7 @@ def _check_columns(
             "Pass the name of an existing column."
         )
     kinds = dict(zip(columns, (str(t) for t in types), strict=True))
-    for name, what in ((time, "time"), (weights, "weights")):
+    for name, what in ((time, "time"), (weights, "weights"), (entry, "entry")):
         if name is not None and not _NUMERIC.match(kinds[name]):
             raise ValueError(
                 f"{what} column {name!r} must be numeric, but has type {kinds[name]}. "
@@ -183,34 +219,41 @@ def aggregate(
     event: str,
     keys: Sequence[str] = (),
     weights: str | None = None,
+    entry: str | None = None,
     connection=None,
 ) -> pd.DataFrame:
     """Counts by keys × time × event type of a DuckDB or Spark source (see :func:`risk_table_sql`).
 
     ``source`` is a path or glob of Parquet/CSV files, SQL text (with ``connection``, a
     DuckDB connection), a DuckDB relation or a Spark DataFrame. The aggregation runs
-    in that engine; only the counts come back, as a pandas DataFrame.
+    in that engine; only the counts come back, as a pandas DataFrame. With ``entry``,
+    the counts of late entries by keys × entry time instead (:func:`entries_sql`).
 
     Raises
     ------
     ValueError
-        If a column is missing, or the time or weights column is not numeric.
+        If a column is missing, or the time, entry or weights column is not numeric.
     ImportError
         If duckdb is needed and not installed.
     """
     keys = list(dict.fromkeys(keys))
+    check = {"time": time, "event": event, "keys": keys, "weights": weights, "entry": entry}
+
+    def sql(name: str, dialect: str) -> str:
+        if entry is None:
+            return risk_table_sql(name, time=time, event=event, keys=keys, weights=weights,
+                                  dialect=dialect)
+        return entries_sql(name, time=time, entry=entry, keys=keys, weights=weights,
+                           dialect=dialect)
+
     if type(source).__module__.startswith("pyspark"):
-        _check_columns(source.columns, [t for _, t in source.dtypes], time=time, event=event,
-                       keys=keys, weights=weights)
+        _check_columns(source.columns, [t for _, t in source.dtypes], **check)
         view = f"evalkit_counts_{next(_VIEWS)}"
         source.createOrReplaceTempView(view)
         try:
-            sql = risk_table_sql(view, time=time, event=event, keys=keys, weights=weights,
-                                 dialect="spark")
-            return source.sparkSession.sql(sql).toPandas()
+            return source.sparkSession.sql(sql(view, "spark")).toPandas()
         finally:
             source.sparkSession.catalog.dropTempView(view)
     rel = _duckdb_relation(source, connection)
-    _check_columns(rel.columns, rel.types, time=time, event=event, keys=keys, weights=weights)
-    sql = risk_table_sql("evalkit_source", time=time, event=event, keys=keys, weights=weights)
-    return rel.query("evalkit_source", sql).df()
+    _check_columns(rel.columns, rel.types, **check)
+    return rel.query("evalkit_source", sql("evalkit_source", "duckdb")).df()
