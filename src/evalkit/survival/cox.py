@@ -504,9 +504,15 @@ def _cox_from_counts(table: PatternTable, time, event, formula, *, cause, ties, 
     fit = fit_cox_counts(x, deaths, at_risk, ties=ties)
     warn_fit(fit, names, "Cox")
     rows = table.events.sum(axis=(1, 2)) + table.censored.sum(axis=1)
+    # cells (event, other) × pattern × time, each standing for as many people
+    dead = table.events[:, :, table.cause_mask(cause)].sum(axis=2)
+    cells = np.stack([dead, table.events.sum(axis=2) + table.censored - dead])
+    s, p, j = np.nonzero(cells)
+    c_index = _concordance(fit, x[p], table.times[j], s == 0, None, None, None,
+                           counts=cells[s, p, j])
     return cox_result(fit, x, names, deaths, fit.covariance, "model", model="cause-specific Cox",
                       cause=cause_name, ties=ties, ph_test=None, conf_level=conf_level,
-                      min_count=min_count, rows=rows)
+                      min_count=min_count, concordance=c_index, rows=rows)
 
 
 def cox_model(
@@ -535,9 +541,8 @@ def cox_model(
         (:func:`evalkit.survival.pattern_table`, e.g. 10^7 rows counted in DuckDB):
         then the covariates of ``formula`` must be among the table's, and the fit is
         the row-level one (same estimates, model-based SE, log-likelihoods and global
-        tests); ``entry``, ``weights``, ``cluster`` and ``robust`` need rows,
-        ``ph_test`` is ``None`` and the concordance NaN (the Schoenfeld test and
-        Harrell's C work on rows).
+        tests, concordance); ``entry``, ``weights``, ``cluster`` and ``robust`` need
+        rows, and ``ph_test`` is ``None`` (the Schoenfeld test works on rows).
     time, event : str
         Columns of the time to the event or censoring and of the event type (see
         :func:`evalkit.survival.risk_table`); with a pattern table, the columns it
@@ -685,12 +690,13 @@ def cox_model(
                       min_count=min_count, concordance=c_index)
 
 
-def _concordance(fit, x, t, death, e, w, codes) -> tuple[float, float]:
+def _concordance(fit, x, t, death, e, w, codes, counts=None) -> tuple[float, float]:
     """Harrell's C of the linear predictor and its SE; NaN (with a warning) without a
-    comparable pair or with an infinite coefficient."""
+    comparable pair or with an infinite coefficient. ``counts``: rows standing for as
+    many people (a pattern table's cells)."""
     if fit.diverging.any():
         return np.nan, np.nan
-    c = concordance(t, death, x @ fit.beta, entry=e, weights=w, cluster=codes)
+    c = concordance(t, death, x @ fit.beta, entry=e, weights=w, cluster=codes, counts=counts)
     if np.isnan(c[0]):
         warnings.warn(
             "no pair of people is comparable for the concordance (every event is at the "

@@ -82,12 +82,9 @@ class PatternTable(TableResult):
             n_events=counts[p, t].ravel(),
         )
 
-    def counts(self, cause: str | list[str] | tuple[str, ...] | None) -> tuple:
-        """Events of ``cause`` (``None``: any) and numbers at risk ``(T_d, P)`` at the
-        times with such events; those times; the event's name.
-
-        Raises ``ValueError`` on a cause that is not one of :attr:`causes`.
-        """
+    def cause_mask(self, cause: str | list[str] | tuple[str, ...] | None) -> np.ndarray:
+        """Which of :attr:`causes` the event ``cause`` (one or several; ``None``: any)
+        takes in; raises ``ValueError`` on a cause that is not one of them."""
         selected = list(self.causes) if cause is None else (
             [cause] if isinstance(cause, str) else list(cause))
         unknown = [c for c in selected if c not in self.causes]
@@ -96,10 +93,19 @@ class PatternTable(TableResult):
                 f"cause must be one or several of the event types {list(self.causes)}, but "
                 f"got {cause!r}."
             )
-        keep = np.isin(np.array(self.causes, dtype=object), np.array(selected, dtype=object))
+        return np.isin(np.array(self.causes, dtype=object), np.array(selected, dtype=object))
+
+    def counts(self, cause: str | list[str] | tuple[str, ...] | None) -> tuple:
+        """Events of ``cause`` (``None``: any) and numbers at risk ``(T_d, P)`` at the
+        times with such events; those times; the event's name.
+
+        Raises ``ValueError`` on a cause that is not one of :attr:`causes`.
+        """
+        keep = self.cause_mask(cause)
         deaths = self.events[:, :, keep].sum(axis=2)
         happen = deaths.sum(axis=0) > 0
-        name = "any exit" if cause is None else "+".join(selected)
+        name = "any exit" if cause is None else (
+            cause if isinstance(cause, str) else "+".join(cause))
         return deaths[:, happen].T, self.n_risk[:, happen].T, self.times[happen], name
 
 
