@@ -21,10 +21,11 @@ report: $(STAMP)
 	$(BIN)/evalkit report
 
 # One OpenMP thread: scikit-learn's gradient boosting spins badly when the two cores are
-# shared with other work, and the test data are small.
+# shared with other work, and the test data are small. One pytest worker per core
+# (pytest-xdist); a file's tests stay on one worker, so a notebook runs in one kernel.
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	MPLBACKEND=Agg OMP_NUM_THREADS=1 $(BIN)/pytest
+	MPLBACKEND=Agg OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --dist loadfile
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -17,7 +17,8 @@ SOURCE = ROOT / "src" / "evalkit"
 MAX_FILE_LINES = 800
 MAX_BODY_LINES = 60
 FAMILIES = (
-    "survival", "comparison", "predictors", "questionnaire", "data", "descriptives", "reporting"
+    "survival", "comparison", "predictors", "questionnaire", "data", "descriptives", "reporting",
+    "planning", "economics",
 )
 
 

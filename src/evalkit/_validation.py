@@ -6,7 +6,7 @@ what was got, and how to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,10 +22,14 @@ __all__ = [
     "check_fold_group",
     "check_horizons",
     "check_integer",
+    "check_keys",
+    "check_name_list",
+    "check_name_map",
     "check_numbers",
     "check_numeric",
     "check_observed",
     "check_one_of",
+    "check_optional_text",
     "check_positive",
     "check_probability_range",
     "check_rng",
@@ -233,6 +237,77 @@ def check_integer(
             f"{name} must be an integer{allowed}, but was {value!r}" + (f"; {fix}" if fix else ".")
         )
     return int(value)
+
+
+def check_name_list(
+    value: object, *, key: str, allow_empty: bool = False, fix: str = ""
+) -> tuple[str, ...]:
+    """A configuration's list of distinct non-empty names (strings), as a tuple.
+
+    Messages start with the configuration ``key`` (``"programmes: must be a non-empty
+    list of names, but was 'DUO'"``), the way a study file's keys are named.
+    """
+    what = "a list of names" if allow_empty else "a non-empty list of names"
+    if (
+        isinstance(value, str | bytes)
+        or not isinstance(value, Sequence)
+        or not (value or allow_empty)
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        raise ValueError(f"{key}: must be {what}, but was {value!r}. {fix}".rstrip())
+    twice = sorted({v for v in value if list(value).count(v) > 1})
+    if twice:
+        raise ValueError(f"{key}: names must be distinct, but {twice} appear more than once.")
+    return tuple(value)
+
+
+def check_name_map(value: object, *, key: str, what: str) -> dict[str, str]:
+    """A configuration's mapping of non-empty names to non-empty names, as a dict.
+
+    ``what`` says what it maps (``"each exit type to its exit group"``); messages start
+    with the configuration ``key``.
+    """
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in value.items()
+    ):
+        raise ValueError(f"{key}: must map {what} (names to names), but was {value!r}.")
+    return dict(value)
+
+
+def check_keys(
+    value: object, allowed: Sequence[str], *, what: str, required: Sequence[str] = ()
+) -> Mapping:
+    """A configuration mapping whose keys are among ``allowed``, with every ``required``.
+
+    ``what`` names the mapping (``"a study file"``). Messages start with the first
+    offending key (``"horizon: unknown key; a study file's keys are [...]"``), the way a
+    study file's keys are named.
+    """
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"{what} must be a mapping with keys {list(allowed)}, but was a "
+            f"{type(value).__name__}."
+        )
+    unknown = [str(k) for k in value if k not in allowed]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]}: unknown key; {what}'s keys are {list(allowed)}. Fix the spelling "
+            "or remove it."
+        )
+    missing = [k for k in required if value.get(k) is None]
+    if missing:
+        raise ValueError(f"{missing[0]}: missing; {what} must give {list(required)}.")
+    return value
+
+
+def check_optional_text(value: object, *, key: str) -> str | None:
+    """A configuration's optional text: a non-empty string (stripped) or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key}: must be a non-empty text or null, but was {value!r}.")
+    return value.strip()
 
 
 def check_numbers(

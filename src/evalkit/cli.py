@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate``, ``pseudonymise``, ``synth``, ``report`` and ``audit``.
+"""Command line: ``evalkit init``, ``validate``, ``pseudonymise``, ``synth``, ``report``, ``audit``.
 
 A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic`,
 :mod:`evalkit.reporting.runner` and :mod:`evalkit.reporting.audit`. Exit status 0 on
@@ -209,10 +209,58 @@ def _add_audit(commands) -> None:
     audit.set_defaults(run=_audit)
 
 
+# --------------------------------------------------------------------------- init
+
+
+def _add_init(commands) -> None:
+    """``evalkit init``: draft a commented study file from a study's own files
+    (:func:`evalkit.data.draft.init_study`), then load the files with it."""
+
+    def run(args: argparse.Namespace) -> int:
+        from evalkit.data.draft import init_study
+        from evalkit.data.study import Study
+
+        draft = init_study(args.participants, questionnaire=args.questionnaire,
+                           costs=args.costs, sheet=args.sheet)
+        path = draft.write(args.output, overwrite=args.force)
+        print(f"wrote {path}: {len(draft.mapped)} mapped, {len(draft.guessed)} guessed, "
+              f"{len(draft.unmapped)} could not be mapped")
+        for key, rule in draft.guessed.items():
+            print(f"  guessed {key}: {rule}")
+        for line in draft.unmapped:
+            print(f"  could not map: {line}")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                data = Study.from_yaml(path).load()
+            except DataError as exc:
+                raise DataError(f"wrote {path}, but its files do not load yet: {exc}") from None
+        for name in ("participants", "questionnaire", "costs"):
+            if (result := getattr(data, name)) is not None:
+                print(f"{name}: {result.n_read} rows read, {result.n_valid} valid, "
+                      f"{result.n_rejected} rejected")
+        for warning in caught:  # column names only, never values
+            print(f"  note: {warning.message}")
+        print(f"next: check the lines marked '# guessed:' in {path}, then run "
+              f"evalkit report {path}")
+        return 0
+
+    init = commands.add_parser(
+        "init", help="write a commented study file from your participants file (and others)"
+    )
+    init.add_argument("participants", help="participants file (.csv, .xlsx, .parquet)")
+    init.add_argument("--questionnaire", help="questionnaire file (one row per person and wave)")
+    init.add_argument("--costs", help="costs file")
+    init.add_argument("--sheet", help="Excel sheet to read (default: the first)")
+    init.add_argument("-o", "--output", default="study.yaml", help="study file to write")
+    init.add_argument("--force", action="store_true", help="replace an existing study file")
+    init.set_defaults(run=run)
+
+
 # --------------------------------------------------------------------------- main
 
 #: Subcommands, in the order ``evalkit --help`` lists them.
-_COMMANDS = (_add_validate, _add_pseudonymise, _add_synth, _add_report, _add_audit)
+_COMMANDS = (_add_init, _add_validate, _add_pseudonymise, _add_synth, _add_report, _add_audit)
 
 
 def _parser() -> argparse.ArgumentParser:

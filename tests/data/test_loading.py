@@ -86,7 +86,8 @@ def test_questionnaire_items_keys_and_orphans():
         (2, key, "duplicate key (participant_id, wave=pre) also on row(s) 8"),
         (3, "rse_03", "expected a whole number from 1 to 4"),
         (4, "rse_04", INTEGER_REASON + " (no spaces or thousands separators)"),
-        (5, "wave", "expected one of ['pre', 'post'] (case and spaces are ignored)"),
+        (5, "wave", "expected one of ['pre', 'post'] (case, accents, spaces and punctuation "
+         "are ignored)"),
         (8, key, "duplicate key (participant_id, wave=pre) also on row(s) 2"),
         (9, "participant_id", "participant_id not found in the participants file"),
     ]

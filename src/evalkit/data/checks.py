@@ -19,7 +19,7 @@ import pandas as pd
 
 from evalkit.data.identifiers import _value_kinds, _with_article
 from evalkit.data.rejected import _Problems
-from evalkit.data.schema import IDENTIFIER_KINDS, PARTICIPANTS, Column, Table
+from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -138,11 +138,14 @@ def _identifier_id_problems(
             )
 
 
-def _participant_rules(parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems) -> None:
-    """Participants' date and programme rules (exit after intake, within follow-up...)."""
+def _participant_rules(
+    parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems, censored_exits: tuple[str, ...]
+) -> None:
+    """Participants' date and programme rules (exit after intake, within follow-up...);
+    ``censored_exits`` are the exit types of people still searching."""
     text = text.loc[parsed.index]
     intake, exit_, end = parsed["intake_date"], parsed["exit_date"], parsed["follow_up_end"]
-    censored = parsed["exit_type"] == "censored"
+    censored = parsed["exit_type"].isin(censored_exits)
     rules = [
         ("exit_date", exit_ <= intake, "exit date is on or before the intake date"),
         ("exit_date", exit_ > end, "exit date is after the end of follow-up (follow_up_end)"),
@@ -190,6 +193,7 @@ def _check_rows(
     empty: np.ndarray,
     participant_ids,
     problems: _Problems,
+    censored_exits: tuple[str, ...] = ("censored",),
 ) -> None:
     """The row checks in order: ranges and required values, ids that look like direct
     identifiers, participants' rules, orphans (with ``participant_ids``), duplicated
@@ -197,8 +201,8 @@ def _check_rows(
     parsed_ok = parsed[~empty]
     _schema_problems(spec, parsed_ok, text, problems)
     _identifier_id_problems(spec, parsed_ok, text, problems)
-    if spec is PARTICIPANTS:
-        _participant_rules(parsed_ok, text, problems)
+    if spec.name == "participants":
+        _participant_rules(parsed_ok, text, problems, censored_exits)
     if participant_ids is not None and "participant_id" in spec.names:
         _orphan_problems(parsed_ok, text, participant_ids, problems)
     _duplicate_problems(spec, parsed, text, ~empty, problems)

@@ -1,7 +1,9 @@
 """The header of a file: column names normalised, identifiers and unknown columns dropped.
 
 Column names are stripped, folded to ASCII lower case, and runs of spaces and hyphens
-become ``_`` (``" Intake Date"`` is ``intake_date``, ``Prénom`` is ``prenom``). Direct
+become ``_`` (``" Intake Date"`` is ``intake_date``, ``Prénom`` is ``prenom``); a name
+that is an alias of a dictionary column in the data model (:mod:`evalkit.data.aliases`:
+``Date d'entrée``, ``datum intake``, a study's own) is renamed to it first. Direct
 identifiers, by name or by content (:mod:`evalkit.data.identifiers`), and columns not
 in the table's dictionary are dropped with a warning that names the columns, never
 their values; the dictionary's columns are required. An id column that holds
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit.data.aliases import Aliases, column_key
 from evalkit.data.identifiers import (
     HIDDEN,
     IdentifierColumn,
@@ -47,26 +50,45 @@ def _normalise_name(name: object) -> str:
     return re.sub(r"[\s\-]+", "_", folded.strip().lower()).strip("_")
 
 
+def _column_name(label: object, spec: Table, aliases: Aliases) -> tuple[str, str | None]:
+    """A file's column name as evalkit names it, and how it was matched: ``"name"``
+    (evalkit's own name), an alias's language or ``"study"``; None if it is no column
+    of ``spec`` (then the name is normalised to snake_case, to be dropped)."""
+    name = _normalise_name(label)
+    if name in spec.names:
+        return name, "name"
+    found = aliases.column(label)
+    if found is None or found[0] not in spec.names:
+        return name, None
+    target, how = found
+    return target, "name" if column_key(label) == column_key(target) else how
+
+
+def _mapped_columns(labels: list[object], names: list[str], how: list[str | None]) -> pd.DataFrame:
+    """The dictionary columns found: file column (as in the file), evalkit column, how."""
+    rows = [(str(label), name, h) for label, name, h in zip(labels, names, how, strict=True) if h]
+    return pd.DataFrame(rows, columns=["file_column", "column", "source"], dtype=object)
+
+
 def _check_header(
-    source: _Source, raw: pd.DataFrame, spec: Table
-) -> tuple[tuple[IdentifierColumn, ...], tuple[str, ...]]:
-    """Normalise names (in place); return (identifier columns, extra columns) after the
-    file-level checks."""
+    source: _Source, raw: pd.DataFrame, spec: Table, aliases: Aliases
+) -> tuple[tuple[IdentifierColumn, ...], tuple[str, ...], pd.DataFrame]:
+    """Rename columns (in place) to evalkit's names; return (identifier columns, extra
+    columns, the mapped dictionary columns) after the file-level checks."""
     where = source.label
     if raw.shape[1] == 0:
         raise DataError(f"{where}: the sheet is empty; expected a header row (row 1) and data.")
     labels = list(raw.columns)
-    names = [_normalise_name(c) for c in labels]
+    names, how = zip(*(_column_name(c, spec, aliases) for c in labels), strict=True)
+    names = list(names)
     _refuse_headerless(where, labels, names, spec)
-    seen, twice = set(), []
-    for name in names:
-        if name in seen and name not in twice:
-            twice.append(name)
-        seen.add(name)
+    twice = [n for n in dict.fromkeys(names) if names.count(n) > 1]
     if twice:
+        found = [str(c) for c, n in zip(labels, names, strict=True) if n in twice]
         raise DataError(
             f"{where}: column(s) {_shown(twice)} appear more than once (after normalising "
-            "names to snake_case); keep one of each."
+            f"names to snake_case and mapping aliases; file columns {_shown(found)}); keep "
+            "one of each."
         )
     raw.columns = names
     identifiers = _find_identifiers(raw, labels, spec)
@@ -88,7 +110,7 @@ def _check_header(
         f"column(s) {list(extra)} are not in the {spec.name} data dictionary and were dropped.",
         EvalkitWarning,
     )
-    return identifiers, extra
+    return identifiers, extra, _mapped_columns(labels, names, list(how))
 
 
 def _find_identifiers(
@@ -178,7 +200,8 @@ def _require_columns(
         hint = (
             " The header does not seem to be on row 1: remove the rows above it."
             if sum(c.startswith("unnamed") for c in found) * 2 >= len(found)
-            else " Rename the columns as in evaldata/README.md, or check --table/sheet."
+            else " Rename the columns as in evaldata/README.md, map them in the study's "
+            "data model (columns: {name in the file: evalkit name}), or check --table/sheet."
         )
         raise DataError(
             f"{where}: required column(s) {missing} missing for the {spec.name} table; the "

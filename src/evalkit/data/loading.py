@@ -2,16 +2,24 @@
 
 Loading is the only place where raw files are touched. Every loader reads CSV, Excel
 (``.xlsx``) or Parquet, checks the file against the data dictionary
-(:mod:`evalkit.data.schema`) and returns a :class:`LoadResult`: the valid rows with known
-types, and a ``rejected`` table with one entry per problem (file row, column, value,
-reason). Nothing is dropped silently: ``n_valid + n_rejected == n_read`` always holds,
-where ``n_rejected`` counts distinct rejected rows.
+(:mod:`evalkit.data.schema`) as a study's data model sets it
+(:class:`~evalkit.data.model.DataModel`, ``model=``; the shipped data's by default:
+programmes, levels, exit types, the questionnaire's items, ranges, eligibility rules,
+aliases) and returns a :class:`LoadResult`: the valid rows with known types, and a
+``rejected`` table with one entry per problem (file row, column, value, reason).
+Nothing is dropped silently: ``n_valid + n_rejected == n_read`` always holds, where
+``n_rejected`` counts distinct rejected rows; eligibility rules are counted
+(``eligibility``), never applied.
 
 What real exports contain, and what happens to it:
 
 - **column names** are normalised: stripped, lower case, runs of spaces and hyphens
-  become ``_`` (``" Intake Date"`` is ``intake_date``). A name that appears twice after
-  normalising is a file-level error.
+  become ``_`` (``" Intake Date"`` is ``intake_date``), and names that are aliases of a
+  dictionary column in the model are renamed to it (:mod:`evalkit.data.aliases`:
+  ``Date d'entrée`` and ``datum intake`` are ``intake_date``, ``Leeftijd`` is ``age``;
+  case, accents and punctuation ignored; a study's own in its model). Every renaming
+  is in ``mapped_columns`` (names, never values). A name that appears twice after
+  normalising and mapping is a file-level error.
 - **direct identifiers** are dropped with an :class:`~evalkit.errors.IdentifierWarning`
   naming the columns and what they hold (never their values), and recorded in
   ``dropped_identifiers`` and ``identifier_columns``; they never reach an analysis. A
@@ -80,9 +88,16 @@ What real exports contain, and what happens to it:
   dictionary is a file-level error naming it: evalkit reads flat columns only.
 - **booleans** are accepted as (any case) ``true/false``, ``yes/no``, ``y/n``,
   ``ja/nee``, ``waar/onwaar``, ``oui/non``, ``vrai/faux``, ``1/0``.
-- **category labels** are matched ignoring case and runs of white space:
-  ``" duo for a job "`` is ``DUO for a JOB``. Nothing else is mapped: ``Duo4Job``,
-  ``Team 4 Job`` or ``Liege`` are rejected, naming the allowed labels.
+- **category labels** are matched to the model's levels ignoring case, accents,
+  spaces and punctuation (:func:`evalkit.data.aliases.label_key`): ``" duo for a job "``
+  is ``DUO for a JOB``, ``Liege`` is ``Liège``, ``Job-Permanent`` is
+  ``job_permanent``; and through the model's label aliases in English, French and Dutch
+  (``Bruxelles``/``Brussel`` is ``Brussels``, ``vrouw``/``femme`` is ``female``,
+  ``CDI`` is ``job_permanent``, ``stage`` is ``internship`` where the model has that
+  exit type), each recorded in ``mapped_labels``. Word breaks count and nothing is
+  guessed: ``Duo4Job`` or ``Team 4 Job`` are rejected, naming the allowed labels. An
+  open column (``site`` of a study model without a site list) keeps any label,
+  spellings that differ by case or accents made one.
 - **fully empty rows** are rejected with reason ``"empty row"`` (counted in
   ``n_read``).
 - **duplicated keys** (``participant_id``; ``participant_id, wave`` in a
@@ -91,10 +106,12 @@ What real exports contain, and what happens to it:
   (and the key's values other than ids).
 - **participants' dates**: an exit date on or before the intake date (time to exit
   must be positive), after ``follow_up_end``, an end of follow-up before intake, an
-  exit date on a ``censored`` row, or none on another exit, are rejected; so is a
+  exit date on a censored row (an exit type of the model's ``censored`` group), or
+  none on another exit, are rejected; so is a
   completed duo after a first-meeting dropout.
-- **questionnaire**: items must be whole numbers from 1 to 4 or missing; with
-  ``participants=``, rows of unknown participants are rejected.
+- **questionnaire**: the items (the model scale's) must be whole numbers in its
+  response range (1 to 4 for the shipped scale) or missing; with ``participants=``,
+  rows of unknown participants are rejected.
 
 File-level problems raise :class:`~evalkit.errors.DataError` naming the file, the
 column(s), what was expected and the fix: missing file, unsupported extension,
@@ -125,9 +142,11 @@ import pandas as pd
 
 from evalkit._validation import check_columns, check_date, check_one_of
 from evalkit.data.checks import _check_rows
-from evalkit.data.header import _check_header, _normalise_name
+from evalkit.data.eligibility import EligibilityResult, _count_outside
+from evalkit.data.header import _check_header, _column_name
 from evalkit.data.identifiers import IdentifierColumn, _hide_values
-from evalkit.data.parsing import _DateRules, _parse_table, _typed
+from evalkit.data.model import DataModel, check_model
+from evalkit.data.parsing import _MAPPED_LABELS, _DateRules, _Labels, _parse_table, _typed
 from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE, Table
@@ -191,11 +210,27 @@ class LoadResult:
     identifier_columns : tuple of IdentifierColumn
         The same identifier columns with what they hold and how they were found
         (``column``, ``kind``, ``found_by``, ``reason``), for a report's data notes.
+    mapped_columns : pandas.DataFrame
+        The dictionary columns found, one row each: ``file_column`` (the name in the
+        file), ``column`` (evalkit's) and ``source``: ``"name"`` (evalkit's name, up
+        to case, accents and punctuation), ``"en"``, ``"fr"``, ``"nl"`` (a packaged
+        alias) or ``"study"`` (the data model's own). Names only, never values.
+    mapped_labels : pandas.DataFrame
+        Labels of category columns mapped by an alias (``Bruxelles`` to ``Brussels``):
+        ``column``, ``file_label``, ``label`` (evalkit's), ``source`` (as above) and
+        ``cells`` (cells with that label, rejected rows included). Labels that are
+        levels themselves, up to case, accents and punctuation, are not listed.
+    eligibility : EligibilityResult or None
+        For participants: the people outside each eligibility rule of the model,
+        among the valid rows (:func:`evalkit.data.eligibility.check_eligibility`);
+        nobody is dropped for it. None for other tables.
+    model : DataModel
+        The data model the file was checked against.
 
     Notes
     -----
-    ``data`` and ``rejected`` are left out of the repr, so that displaying a result in
-    a notebook or a log never prints participants' rows.
+    ``data``, ``rejected`` and the other tables are left out of the repr, so that
+    displaying a result in a notebook or a log never prints participants' rows.
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -207,6 +242,15 @@ class LoadResult:
     dropped_identifiers: tuple[str, ...]
     dropped_columns: tuple[str, ...]
     identifier_columns: tuple[IdentifierColumn, ...] = ()
+    mapped_columns: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["file_column", "column", "source"]),
+        repr=False,
+    )
+    mapped_labels: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(_MAPPED_LABELS)), repr=False
+    )
+    eligibility: EligibilityResult | None = field(default=None, repr=False)
+    model: DataModel | None = field(default=None, repr=False)
 
     @property
     def n_valid(self) -> int:
@@ -276,6 +320,7 @@ def load_table(
     sheet: str | None = None,
     participant_ids: pd.Series | None = None,
     extraction_date: str | date | pd.Timestamp | None = None,
+    model: DataModel | None = None,
 ) -> LoadResult:
     """Load a file and validate it against one table of the data dictionary.
 
@@ -298,13 +343,19 @@ def load_table(
         Pass it when checking an older extract, so that the result does not depend on
         the day it is loaded; for the shipped synthetic data it is
         ``evalkit.data.synthetic.EXTRACTION_DATE`` (2025-06-30).
+    model : DataModel, optional
+        The study's data model (:class:`evalkit.data.model.DataModel`): programmes,
+        levels, exit types, the questionnaire's items, ranges, eligibility rules and
+        the aliases of column names and labels. Default: the shipped data's
+        (:meth:`DataModel.shipped`).
 
     Returns
     -------
     LoadResult
         ``data`` (valid rows, typed), ``rejected`` (row, column, value, reason),
         ``n_read``, ``source``, ``sha256``, ``table_name``, ``dropped_identifiers``,
-        ``dropped_columns``, ``identifier_columns``; properties ``n_valid``,
+        ``dropped_columns``, ``identifier_columns``, ``mapped_columns``,
+        ``mapped_labels``, ``eligibility``, ``model``; properties ``n_valid``,
         ``n_rejected``, ``summary``.
 
     Raises
@@ -317,7 +368,10 @@ def load_table(
         ``mentor_id``) holding e-mails, phone or national numbers or names rather than
         pseudonyms.
     ValueError
-        If ``table`` is not a dictionary table, or ``extraction_date`` is not a date.
+        If ``table`` is not a dictionary table, ``extraction_date`` is not a date, or
+        a questionnaire is loaded with a model without a scale.
+    TypeError
+        If ``model`` is not a DataModel.
 
     Warns
     -----
@@ -329,15 +383,17 @@ def load_table(
 
     Notes
     -----
-    The checks, in order: CSV lines that cannot be split into the header's columns;
-    empty rows; parsing each column to its type (see the module documentation for the
-    accepted spellings), dates outside 1990-01-01 to ``extraction_date`` and Excel's
-    zero date included; ranges and required values (pandera,
-    from :mod:`evalkit.data.schema`); ids that look like direct identifiers;
-    participants' date and programme rules; orphans
-    (``participant_ids``); duplicated keys over all non-empty rows. Every check is
-    vectorised over the column (text parsing runs once per distinct value), so a
-    million-row participants file loads in seconds.
+    The checks, in order: column names mapped to evalkit's by the model's aliases;
+    CSV lines that cannot be split into the header's columns; empty rows; parsing
+    each column to its type (see the module documentation for the accepted
+    spellings; labels mapped by the model's aliases, then matched to its levels),
+    dates outside 1990-01-01 to ``extraction_date`` and Excel's zero date included;
+    ranges and required values (pandera, from the model's tables); ids that look like
+    direct identifiers; participants' date and programme rules; orphans
+    (``participant_ids``); duplicated keys over all non-empty rows. Then the
+    eligibility rules are counted (nothing is dropped for them). Every check is
+    vectorised over the column (text parsing and label mapping run once per distinct
+    value), so a million-row participants file loads in seconds.
 
     References
     ----------
@@ -363,11 +419,12 @@ def load_table(
     """
     check_one_of(table, sorted(TABLES), name="table")
     dates = _date_rules(extraction_date)
-    spec = TABLES[table]
+    model = _model(model, table)
+    spec = model.table(table)
     source = _Source.of(path)
     raw = _read(source, sheet)
-    identifiers, extra = _check_header(source, raw.frame, spec)
-    _check_flat(source, raw, spec)
+    identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
+    _check_flat(source, raw, spec, model)
     ids = [c.name for c in spec.columns if c.kind == "id"]
     frame = raw.frame[list(spec.names)].reset_index(drop=True)
     if raw.n_read == 0:
@@ -379,12 +436,14 @@ def load_table(
         problems.add_line(line, reason)
     if raw.epoch is not None:
         dates = _DateRules(dates.latest, raw.epoch)
-    parsed, text, empty = _parse_table(spec, frame, problems, dates)
-    _check_rows(spec, parsed, text, empty, participant_ids, problems)
+    labels = _Labels(model.aliases)
+    parsed, text, empty = _parse_table(spec, frame, problems, dates, labels)
+    _check_rows(spec, parsed, text, empty, participant_ids, problems, model.censored_exits)
     valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
+    data = _typed(spec, parsed[valid].reset_index(drop=True))
     return LoadResult(
-        data=_typed(spec, parsed[valid].reset_index(drop=True)),
+        data=data,
         rejected=_hide_values(problems.frame(), ids),
         n_read=raw.n_read,
         source=source.path,
@@ -393,7 +452,23 @@ def load_table(
         dropped_identifiers=tuple(i.column for i in identifiers),
         dropped_columns=extra,
         identifier_columns=identifiers,
+        mapped_columns=mapped,
+        mapped_labels=labels.frame(),
+        eligibility=_count_outside(data, model) if table == "participants" else None,
+        model=model,
     )
+
+
+def _model(model: DataModel | None, table: str) -> DataModel:
+    """The data model of a load (the shipped one by default), checked."""
+    model = check_model(model)
+    if table == "questionnaire" and model.scale is None:
+        raise ValueError(
+            "model has no questionnaire scale (model.scale is None), so the questionnaire's "
+            "item columns are unknown; give the data model a scale (scale: {items: [...], "
+            "response_min: 1, response_max: 4} in the study file)."
+        )
+    return model
 
 
 def _date_rules(extraction_date: str | date | pd.Timestamp | None) -> _DateRules:
@@ -404,9 +479,10 @@ def _date_rules(extraction_date: str | date | pd.Timestamp | None) -> _DateRules
     return _DateRules(check_date(extraction_date, name="extraction_date"))
 
 
-def _check_flat(source: _Source, raw: _Raw, spec: Table) -> None:
+def _check_flat(source: _Source, raw: _Raw, spec: Table, model: DataModel) -> None:
     """Raise ``DataError`` if a dictionary column is nested (Parquet list, struct, map)."""
-    nested = [c for c in map(_normalise_name, raw.nested) if c in spec.names]
+    names = [_column_name(c, spec, model.aliases) for c in raw.nested]
+    nested = [name for name, how in names if how is not None]
     if nested:
         raise DataError(
             f"{source.label}: column(s) {nested} hold nested values (lists, structs or maps); "
@@ -415,10 +491,13 @@ def _check_flat(source: _Source, raw: _Raw, spec: Table) -> None:
         )
 
 
-def guess_table(path: str | Path | IO, *, sheet: str | None = None) -> str:
+def guess_table(
+    path: str | Path | IO, *, sheet: str | None = None, model: DataModel | None = None
+) -> str:
     """Name the dictionary table whose columns a file's header matches best.
 
-    Only the header is read. Column names are normalised as by :func:`load_table`.
+    Only the header is read. Column names are normalised and mapped by the model's
+    aliases as by :func:`load_table`.
 
     Parameters
     ----------
@@ -426,6 +505,9 @@ def guess_table(path: str | Path | IO, *, sheet: str | None = None) -> str:
         The file (see :func:`load_table`).
     sheet : str, optional
         Excel sheet name (default: the first sheet).
+    model : DataModel, optional
+        The data model (default: the shipped data's); its aliases map the names, its
+        scale gives the questionnaire's items (without one, no file is a questionnaire).
 
     Returns
     -------
@@ -437,6 +519,8 @@ def guess_table(path: str | Path | IO, *, sheet: str | None = None) -> str:
     DataError
         If the file cannot be read, or no table has at least half of its columns in
         the header.
+    TypeError
+        If ``model`` is not a DataModel.
 
     Examples
     --------
@@ -445,9 +529,16 @@ def guess_table(path: str | Path | IO, *, sheet: str | None = None) -> str:
     >>> guess_table(io.StringIO(f"Participant ID,Wave,Response date,{items}\\n"))
     'questionnaire'
     """
+    model = _model(model, "participants")
     source = _Source.of(path)
-    found = {_normalise_name(c) for c in _read(source, sheet, header_only=True).frame.columns}
-    overlap = {name: len(found & set(t.names)) / len(t.names) for name, t in TABLES.items()}
+    labels = _read(source, sheet, header_only=True).frame.columns
+    overlap = {}
+    for name in TABLES:
+        if name == "questionnaire" and model.scale is None:
+            continue
+        spec = model.table(name)
+        found = {_column_name(c, spec, model.aliases)[0] for c in labels}
+        overlap[name] = len(found & set(spec.names)) / len(spec.names)
     best = max(overlap, key=overlap.get)
     if overlap[best] < 0.5:
         raise DataError(
@@ -469,6 +560,9 @@ _LOADER_DOC = {
     "extraction_date": """extraction_date : str, datetime.date or Timestamp, optional
         The day the data were extracted (default: today). Dates after it are rejected,
         as are dates before 1990-01-01 and Excel's zero date (1899-12-30).""",
+    "model": """model : DataModel, optional
+        The study's data model (default: the shipped data's): programmes, levels, exit
+        types, ranges, rules and aliases (see :func:`load_table`).""",
 }
 
 
@@ -484,6 +578,7 @@ def load_participants(
     *,
     sheet: str | None = None,
     extraction_date: str | date | pd.Timestamp | None = None,
+    model: DataModel | None = None,
 ) -> LoadResult:
     """Load and validate a participants file.
 
@@ -491,18 +586,22 @@ def load_participants(
     ----------
     %(path_and_sheet)s
     %(extraction_date)s
+    %(model)s
 
     Returns
     -------
     LoadResult
         ``data`` has the columns of :data:`evalkit.data.schema.PARTICIPANTS` plus ``cohort``
-        (intake year, ``int64``).
+        (intake year, ``int64``); ``eligibility`` counts the people outside the model's
+        eligibility rules.
 
     Raises
     ------
     %(file_errors)s
     ValueError
         If ``extraction_date`` is not a date.
+    TypeError
+        If ``model`` is not a DataModel.
 
     See Also
     --------
@@ -535,7 +634,9 @@ def load_participants(
            programme intake_date  age  single_parent  cohort
     0  DUO for a JOB  2021-03-15   34          False    2021
     """
-    return load_table(path, "participants", sheet=sheet, extraction_date=extraction_date)
+    return load_table(
+        path, "participants", sheet=sheet, extraction_date=extraction_date, model=model
+    )
 
 
 @_loader_doc
@@ -545,6 +646,7 @@ def load_questionnaire(
     sheet: str | None = None,
     participants: pd.DataFrame | None = None,
     extraction_date: str | date | pd.Timestamp | None = None,
+    model: DataModel | None = None,
 ) -> LoadResult:
     """Load and validate a questionnaire file (one row per participant and wave).
 
@@ -555,19 +657,24 @@ def load_questionnaire(
         Loaded participants (``load_participants(...).data``); questionnaire rows of
         participants not in it are rejected as orphans.
     %(extraction_date)s
+    %(model)s Its scale gives the item columns and their answers.
 
     Returns
     -------
     LoadResult
-        ``data`` has the columns of :data:`evalkit.data.schema.QUESTIONNAIRE`; the items
-        ``rse_01``..``rse_10`` are ``Int64`` (missing allowed, else 1 to 4).
+        ``data`` has the columns ``participant_id``, ``wave``, ``response_date`` and the
+        scale's items, ``Int64`` (missing allowed, else in the response range): with
+        the shipped model, those of :data:`evalkit.data.schema.QUESTIONNAIRE`, items
+        ``rse_01``..``rse_10`` from 1 to 4.
 
     Raises
     ------
     %(file_errors)s
     ValueError
-        If ``participants`` has no ``participant_id`` column, or ``extraction_date`` is
-        not a date.
+        If ``participants`` has no ``participant_id`` column, ``extraction_date`` is
+        not a date, or ``model`` has no scale.
+    TypeError
+        If ``model`` is not a DataModel.
 
     Examples
     --------
@@ -588,17 +695,21 @@ def load_questionnaire(
         check_columns(participants, ["participant_id"], name="participants")
     ids = participants["participant_id"] if participants is not None else None
     return load_table(
-        path, "questionnaire", sheet=sheet, participant_ids=ids, extraction_date=extraction_date
+        path, "questionnaire", sheet=sheet, participant_ids=ids, extraction_date=extraction_date,
+        model=model,
     )
 
 
 @_loader_doc
-def load_costs(path: str | Path | IO, *, sheet: str | None = None) -> LoadResult:
+def load_costs(
+    path: str | Path | IO, *, sheet: str | None = None, model: DataModel | None = None
+) -> LoadResult:
     """Load and validate a costs file (one row per programme, site, year and cost item).
 
     Parameters
     ----------
     %(path_and_sheet)s
+    %(model)s
 
     Returns
     -------
@@ -609,6 +720,8 @@ def load_costs(path: str | Path | IO, *, sheet: str | None = None) -> LoadResult
     Raises
     ------
     %(file_errors)s
+    TypeError
+        If ``model`` is not a DataModel.
 
     Examples
     --------
@@ -624,4 +737,4 @@ def load_costs(path: str | Path | IO, *, sheet: str | None = None) -> LoadResult
     >>> print(result.rejected["reason"].iloc[0])
     duplicate key (programme=DUO for a JOB, site=Antwerp, year=2021, cost_item=overhead) also on row(s) 3
     """  # noqa: E501
-    return load_table(path, "costs", sheet=sheet)
+    return load_table(path, "costs", sheet=sheet, model=model)

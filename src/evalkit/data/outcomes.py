@@ -18,7 +18,7 @@ import pandas as pd
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of, check_positive
 from evalkit.data.identifiers import value_kind
-from evalkit.data.schema import EXIT_GROUPS
+from evalkit.data.model import DataModel, check_model
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PublicationSpec,
@@ -101,8 +101,9 @@ def job_within(
     event: str = "job",
     by: str | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    model: DataModel | None = None,
 ) -> OutcomeResult:
-    """Whether the first exit is a job (or another exit group) within a horizon.
+    """Whether the first exit is a job (a positive exit, another exit group) within a horizon.
 
     Parameters
     ----------
@@ -112,8 +113,10 @@ def job_within(
         Horizon in months (a month is 365.25/12 days, so 6 -> 183 and 12 -> 365 days).
     start, exit_date, end, exit_type : str
         Column names of the intake date, exit date, end of follow-up and exit type.
-    event : {"job", "training", "dropout"}, default="job"
-        Exit group of :data:`evalkit.data.schema.EXIT_GROUPS` that counts as the event.
+    event : str, default="job"
+        What counts as the event: ``"job"`` (the model's ``job_exits``),
+        ``"positive"`` (its ``positive_exits``: job, internship, training, studies),
+        or an exit group of the model (``"training"``, ``"dropout"``...).
     by : str, optional
         Report the counts by this column (e.g. ``"programme"``), so that a reader sees
         whether the exclusions fall unevenly on one group.
@@ -123,6 +126,9 @@ def job_within(
         of the level so that it cannot be recovered from ``n_read`` or ``n_used``
         (which is blanked with either of its parts); ``n_read`` of fewer than
         ``threshold`` people is blanked. ``data`` and ``counts`` are not affected.
+    model : DataModel, optional
+        The data model whose exit types, groups, job and positive exits apply
+        (default: the shipped data's, :meth:`evalkit.data.model.DataModel.shipped`).
 
     Returns
     -------
@@ -131,11 +137,12 @@ def job_within(
     Raises
     ------
     TypeError
-        If ``data`` is not a DataFrame.
+        If ``data`` is not a DataFrame, or ``model`` not a DataModel.
     ValueError
-        If ``data`` is empty or lacks a named column, ``event`` is not an exit group,
-        ``horizon_months`` is not a positive number, ``exit_type`` holds values that
-        are not exit types, or ``threshold`` is not an integer of at least 5.
+        If ``data`` is empty or lacks a named column, ``event`` is neither ``"job"``,
+        ``"positive"`` nor an exit group, ``horizon_months`` is not a positive number,
+        ``exit_type`` holds values that are not exit types of the model, or
+        ``threshold`` is not an integer of at least 5.
 
     Warns
     -----
@@ -175,14 +182,17 @@ def job_within(
     """
     check_data(data)
     check_columns(data, [start, exit_date, end, exit_type, by])
-    check_one_of(event, sorted(set(EXIT_GROUPS.values()) - {"censored"}), name="event")
+    model = check_model(model)
+    events = _event_exits(model)
+    check_one_of(event, list(events), name="event")
     check_positive(horizon_months, name="horizon_months", fix="e.g. horizon_months=12.")
     days = round(horizon_months * DAYS_PER_MONTH)
-    group = _exit_groups(data, exit_type)
+    _check_exit_types(data, exit_type, model)
     elapsed = (data[exit_date] - data[start]).dt.days
     followed = (data[end] - data[start]).dt.days
     known = (followed >= days).to_numpy()
-    outcome = ((group == event) & (elapsed <= days)).to_numpy(dtype=float)
+    is_event = data[exit_type].astype(object).isin(events[event])
+    outcome = (is_event & (elapsed <= days)).to_numpy(dtype=float)
     column = f"{event}_within_{horizon_months:g}m"
     used = data.loc[known].assign(**{column: outcome[known]}).reset_index(drop=True)
     counts = _counts(data, by, known, outcome)
@@ -191,10 +201,18 @@ def job_within(
                          counts=counts)
 
 
-def _exit_groups(data: pd.DataFrame, exit_type: str) -> pd.Series:
-    """The exit group of each row's exit type; raise ``ValueError`` on unknown exit types."""
-    group = data[exit_type].astype(object).map(EXIT_GROUPS)
-    unknown = group.isna() & data[exit_type].notna()
+def _event_exits(model: DataModel) -> dict[str, tuple[str, ...]]:
+    """Each event an outcome may count, and its exit types: ``job``, ``positive``, and
+    every exit group but ``censored``."""
+    events = {"job": model.job_exits, "positive": model.positive_exits}
+    for group in model.groups:
+        events.setdefault(group, tuple(e for e, g in model.exit_groups.items() if g == group))
+    return events
+
+
+def _check_exit_types(data: pd.DataFrame, exit_type: str, model: DataModel) -> None:
+    """Raise ``ValueError`` if the exit type column holds values that are not exit types."""
+    unknown = ~data[exit_type].astype(object).isin(model.exit_types) & data[exit_type].notna()
     if unknown.any():
         values = sorted(data.loc[unknown, exit_type].astype(str).unique())
         # A few short labels are shown; anything that may be an identifier is not.
@@ -202,10 +220,9 @@ def _exit_groups(data: pd.DataFrame, exit_type: str) -> pd.Series:
         shown = f"{len(values)} distinct values (not shown)" if private else f"values {values}"
         raise ValueError(
             f"{exit_type!r} has {shown} that are not exit types; allowed are "
-            f"{list(EXIT_GROUPS)}. Load the data with evalkit.data.load_participants, which "
-            "validates them."
+            f"{list(model.exit_types)}. Load the data with evalkit.data.load_participants "
+            "(with the study's model=), which validates them."
         )
-    return group
 
 
 def _levels(values: pd.Series) -> list:

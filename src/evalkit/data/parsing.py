@@ -7,7 +7,10 @@ are parsed from their values, not their text; the text is kept to show in the
 rejected table. Parsing runs once per distinct value of a column, vectorised, so a
 million-row file parses in seconds. A cell that cannot be parsed becomes missing and a
 problem saying which spellings are accepted (see :mod:`evalkit.data.loading` for the
-list); so does a date outside the plausible window (:class:`_DateRules`). Parsing is
+list); so does a date outside the plausible window (:class:`_DateRules`). Category
+labels are matched to the levels of the table's column (the data model's), ignoring
+case, accents and punctuation and through the model's label aliases
+(:class:`_Labels`), once per distinct label. Parsing is
 done here rather than by pandera's coercion, which rejects a whole column or accepts
 it and cannot say which format was expected.
 """
@@ -16,13 +19,14 @@ from __future__ import annotations
 
 import decimal
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from evalkit.data.aliases import Aliases, label_key
 from evalkit.data.rejected import _Problems
-from evalkit.data.schema import MISSING_MARKERS, PARTICIPANTS, Column, Table
+from evalkit.data.schema import MISSING_MARKERS, Column, Table
 
 __all__: list[str] = []
 
@@ -232,27 +236,77 @@ def _parse_number_cells(
     return pd.to_numeric(number, errors="coerce").astype("Float64"), bad_reason
 
 
-def _parse_unique(
-    column: Column, text: pd.Series, values: pd.Series, dates: _DateRules
+@dataclass(frozen=True)
+class _Labels:
+    """The label aliases of a load (from its data model), and a record of the labels
+    they mapped: rows (column, file label, evalkit label, source, cells)."""
+
+    aliases: Aliases
+    mapped: list = field(default_factory=list)
+
+    def frame(self) -> pd.DataFrame:
+        """The labels mapped by an alias, as ``LoadResult.mapped_labels``."""
+        frame = pd.DataFrame(self.mapped, columns=list(_MAPPED_LABELS))
+        return frame.astype({c: object for c in _MAPPED_LABELS[:-1]} | {"cells": "int64"})
+
+
+_MAPPED_LABELS = ("column", "file_label", "label", "source", "cells")
+
+
+def _category_values(
+    column: Column, text: pd.Series, aliases: dict[str, tuple[str, str]]
 ) -> tuple[pd.Series, pd.Series]:
+    """Labels of distinct cells matched to the column's levels, directly or by an alias
+    (keys of :func:`evalkit.data.aliases.label_key`), and the alias's source (``""``
+    where the label is a level itself). An open column (``allowed`` None) keeps any
+    label: spellings that differ by case, accents or punctuation become one, the first
+    in sort order (``Namur`` before ``namur``)."""
+    keys = text.map(label_key, na_action="ignore")
+    levels = column.allowed
+    known = {} if levels is None else {label_key(a): (a, "") for a in levels}
+    for key, (level, source) in aliases.items():
+        if levels is None or level in levels:
+            known.setdefault(key, (level, "" if key == label_key(level) else source))
+    if levels is None:
+        spelling = text.str.replace(r"\s+", " ", regex=True)
+        pairs = pd.DataFrame({"key": keys, "spelling": spelling}).dropna()
+        first = pairs.sort_values(["key", "spelling"]).drop_duplicates("key")
+        for key, label in zip(first["key"], first["spelling"], strict=True):
+            known.setdefault(key, (label, ""))
+    hit = keys.map(known)
+    value = hit.map(lambda h: h[0], na_action="ignore").astype("string")
+    via = hit.map(lambda h: h[1], na_action="ignore").fillna("")
+    return value, via
+
+
+def _parse_unique(
+    column: Column,
+    text: pd.Series,
+    values: pd.Series,
+    dates: _DateRules,
+    aliases: dict[str, tuple[str, str]] | None = None,
+) -> tuple[pd.Series, pd.Series, pd.Series | None]:
     """Parse distinct cells: their text (``string`` dtype) and values as read.
 
-    Returns the values (missing where unparseable) and the reason for each
-    unparseable text (missing where the text parsed or was missing).
+    Returns the values (missing where unparseable), the reason for each unparseable
+    text (missing where the text parsed or was missing) and, for a category, the
+    source of the alias that mapped each label (``""`` if none; else None).
     """
     reason = pd.Series(pd.NA, index=text.index, dtype=object)
+    via = None
     joined = "".join(text.dropna())  # one scan for line breaks, fast
     if "\n" in joined or "\r" in joined:
         broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
         reason[broken] = _LINE_BREAK_REASON
         text = text.where(~broken)
     if column.kind == "id":
-        return text, reason
+        return text, reason, via
     if column.kind == "category":
-        canonical = {re.sub(r"\s+", " ", a).casefold(): a for a in column.allowed}
-        key = text.str.replace(r"\s+", " ", regex=True).str.casefold()
-        value = key.map(canonical).astype("string")
-        bad_reason = f"expected one of {list(column.allowed)} (case and spaces are ignored)"
+        value, via = _category_values(column, text, aliases or {})
+        bad_reason = (
+            f"expected one of {list(column.allowed or ())} (case, accents, spaces and "
+            "punctuation are ignored)"
+        )
     elif column.kind == "boolean":
         key = text.str.casefold()
         value = pd.Series(pd.NA, index=text.index, dtype="boolean")
@@ -271,16 +325,29 @@ def _parse_unique(
         )
     bad = (value.isna() & text.notna()).to_numpy(bool)
     reason[bad & reason.isna().to_numpy(bool)] = bad_reason
-    return value, reason
+    return value, reason, via
 
 
 def _parse_column(
-    column: Column, cells: _Cells, text: pd.Series, problems: _Problems, dates: _DateRules
+    column: Column,
+    cells: _Cells,
+    text: pd.Series,
+    problems: _Problems,
+    dates: _DateRules,
+    labels: _Labels,
 ) -> pd.Series:
     """Parse one column to its logical type, once per distinct value; cells that
-    cannot be parsed become missing and a problem."""
-    values, reasons = _parse_unique(column, cells.uniques, cells.values, dates)
+    cannot be parsed become missing and a problem; labels mapped by an alias are
+    recorded in ``labels``."""
+    aliases = labels.aliases.labels_of(column.name) if column.kind == "category" else None
+    values, reasons, via = _parse_unique(column, cells.uniques, cells.values, dates, aliases)
     codes = cells.codes
+    if via is not None and (via != "").any():
+        counts = np.bincount(codes[codes >= 0], minlength=len(via))
+        for k in np.flatnonzero((via != "").to_numpy(bool) & (counts > 0)):
+            labels.mapped.append(
+                (column.name, cells.uniques.iloc[k], values.iloc[k], via.iloc[k], int(counts[k]))
+            )
     reason_codes, reason_labels = pd.factorize(reasons, use_na_sentinel=True)
     cell_reason = np.append(reason_codes, -1)[codes]  # code -1 (missing) has no reason
     for k, reason in enumerate(reason_labels):
@@ -294,7 +361,8 @@ def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
     for column in table.columns:
         s = parsed[column.name]
         if column.kind == "category":
-            out[column.name] = pd.Categorical(s.astype(object), categories=list(column.allowed))
+            levels = column.allowed or sorted(s.dropna().unique(), key=lambda v: (label_key(v), v))
+            out[column.name] = pd.Categorical(s.astype(object), categories=list(levels))
         elif column.kind == "id":
             out[column.name] = s.astype(object).astype(str)
         elif column.kind == "boolean":
@@ -306,23 +374,23 @@ def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column.name] = s.astype("datetime64[ns]")
     data = pd.DataFrame(out)
-    if table is PARTICIPANTS:
+    if table.name == "participants":
         data["cohort"] = data["intake_date"].dt.year.astype("int64")
     return data
 
 
 def _parse_table(
-    spec: Table, raw: pd.DataFrame, problems: _Problems, dates: _DateRules
+    spec: Table, raw: pd.DataFrame, problems: _Problems, dates: _DateRules, labels: _Labels
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The cells as text and as typed values, and which rows are empty; empty rows and
-    unparseable cells are problems."""
+    unparseable cells are problems; labels mapped by aliases are recorded in ``labels``."""
     cells = {c: _Cells.of(raw[c]) for c in spec.names}
     text = pd.DataFrame({c: cells[c].text() for c in spec.names})
     empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
     problems.add(np.flatnonzero(empty), "", None, "empty row")
     parsed = pd.DataFrame(
         {
-            c.name: _parse_column(c, cells[c.name], text[c.name], problems, dates)
+            c.name: _parse_column(c, cells[c.name], text[c.name], problems, dates, labels)
             for c in spec.columns
         }
     )

@@ -7,8 +7,7 @@ schema; scores on the shipped questionnaire equal the generator's rule; the deri
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -19,16 +18,10 @@ from scipy import stats
 
 from evalkit._plotting import axes, merged_bins
 from evalkit._results import TableResult
-from evalkit._validation import (
-    check_columns,
-    check_data,
-    check_integer,
-    check_numeric,
-    check_observed,
-    check_one_of,
-)
-from evalkit.data.schema import EXIT_GROUPS
-from evalkit.errors import DataError, EvalkitWarning
+from evalkit._validation import check_columns, check_data
+from evalkit.data.model import DataModel
+from evalkit.data.scale import Scale
+from evalkit.errors import DataError
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 
 #: The summary of scored questionnaires as published: the scored and unscored counts
@@ -49,211 +42,13 @@ __all__ = [
     "score_scale",
 ]
 
-SCORING_METHODS = ("mean", "sum")
-#: An item missing in more than this share of the rows is named in a warning.
-MOSTLY_MISSING = 0.5
-_SCALE_KEYS = (
-    "name",
-    "description",
-    "items",
-    "reversed",
-    "response_min",
-    "response_max",
-    "min_items",
-    "scoring",
-)
-_REQUIRED_SCALE_KEYS = ("items", "response_min", "response_max")
 #: Days after intake within which a first exit to a job counts for ``job_within_6_months``.
 _SIX_MONTHS = 183
 
 
 # --------------------------------------------------------------------------------------
-# Scale definition
+# Scale definition (the class is evalkit.data.scale.Scale, part of the data model)
 # --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A questionnaire scale: its items, response range, keying and scoring rule.
-
-    Parameters
-    ----------
-    items : tuple of str
-        Item column names, in order.
-    response_min, response_max : int
-        Inclusive range of the answers (e.g. 1 and 4).
-    reversed : tuple of str, default=()
-        Reverse-keyed items (a subset of ``items``), stored as answered and scored as
-        ``response_min + response_max - answer``.
-    min_items : int, optional
-        Minimum number of answered items to score a questionnaire (default: all items).
-    scoring : {"mean", "sum"}, default="mean"
-        ``"mean"``: mean of the answered keyed items; ``"sum"``: that mean times the
-        number of items (a prorated sum; the plain sum when all items were answered).
-    name, description : str
-        Labels.
-
-    Raises
-    ------
-    ValueError
-        If ``items`` is not a list of at least 2 distinct names, ``reversed`` names
-        other columns, the response range is empty or not whole numbers, ``min_items``
-        lies outside 1 to the number of items, or ``scoring`` is unknown.
-    """
-
-    items: tuple[str, ...]
-    response_min: int
-    response_max: int
-    reversed: tuple[str, ...] = ()
-    min_items: int | None = None
-    scoring: str = "mean"
-    name: str = "scale"
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "items", _checked_items(self.items))
-        object.__setattr__(self, "reversed", _checked_reversed(self.reversed, self.items))
-        _check_response_range(self.response_min, self.response_max)
-        k = len(self.items)
-        min_items = check_integer(
-            k if self.min_items is None else self.min_items,
-            name="min_items",
-            minimum=1,
-            maximum=k,
-            fix=f"it counts answered items, at most the {k} items of the scale.",
-        )
-        object.__setattr__(self, "min_items", min_items)
-        check_one_of(self.scoring, SCORING_METHODS, name="scoring")
-
-    @property
-    def n_items(self) -> int:
-        """Number of items."""
-        return len(self.items)
-
-    def keyed(self, data: pd.DataFrame) -> pd.DataFrame:
-        """The item columns as float, reverse-keyed items flipped, range-checked.
-
-        Raises
-        ------
-        ValueError
-            If an item column is missing, not numeric, missing in every row (nobody
-            answered it: the scale cannot be scored as defined), or holds an answer
-            outside ``[response_min, response_max]`` or not a whole number (naming row
-            and item).
-
-        Warns
-        -----
-        EvalkitWarning
-            Naming the items missing in more than half of the rows.
-        """
-        check_columns(data, self.items)
-        check_numeric(data, self.items, what="item", fix="convert the answers to numbers first.")
-        self._check_answered(data)
-        out = pd.DataFrame(index=data.index)
-        for item in self.items:
-            x = data[item].astype("float64")
-            self._check_answers(x, item)
-            if item in self.reversed:
-                x = (self.response_min + self.response_max) - x
-            out[item] = x
-        return out
-
-    def _check_answered(self, data: pd.DataFrame) -> None:
-        """Raise naming items nobody answered; warn naming items most people left blank."""
-        check_observed(
-            data, self.items, what="item",
-            fix=f"nobody answered them, so scale {self.name!r} cannot be scored as defined. "
-            "Check the column mapping (the item may be named differently in this file), or "
-            "define the scale without them and say so in the report.",
-        )
-        share = data[list(self.items)].isna().mean()
-        mostly = share[share > MOSTLY_MISSING]
-        if not mostly.empty:
-            warnings.warn(
-                f"item(s) {list(mostly.index)} of scale {self.name!r} are missing in "
-                f"{', '.join(f'{v:.0%}' for v in mostly)} of the {len(data)} rows: their "
-                "scores rest mostly on the other items. Check the column mapping, and "
-                "report how many answered each item.",
-                EvalkitWarning,
-                stacklevel=4,
-            )
-
-    def _check_answers(self, x: pd.Series, item: str) -> None:
-        """Raise naming the first row whose answer is outside the range or not whole."""
-        bad = x.notna() & ((x < self.response_min) | (x > self.response_max) | (x % 1 != 0))
-        if bad.any():
-            row = x.index[bad.to_numpy()][0]
-            row = row.item() if isinstance(row, np.generic) else row
-            raise ValueError(
-                f"item {item!r} has answer {float(x[bad].iloc[0])!r} in row {row!r} "
-                f"({int(bad.sum())} such row(s)); answers must be whole numbers from "
-                f"{self.response_min} to {self.response_max} or missing. Correct or blank "
-                "those answers."
-            )
-
-
-def _checked_items(items: object) -> tuple[str, ...]:
-    """The scale's item names as a tuple: at least 2, distinct strings."""
-    if isinstance(items, str) or not isinstance(items, Sequence) or len(items) < 2:
-        raise ValueError(
-            f"items must be a list of at least 2 column names, but was {items!r}; "
-            "list the scale's item columns."
-        )
-    if not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
-        raise ValueError(f"items must be distinct column names (str), but were {list(items)}.")
-    return tuple(items)
-
-
-def _checked_reversed(reversed_items: object, items: tuple[str, ...]) -> tuple[str, ...]:
-    """The reverse-keyed item names as a tuple, each one of ``items``."""
-    if isinstance(reversed_items, str) or not isinstance(reversed_items, Sequence):
-        raise ValueError(f"reversed must be a list of item names, but was {reversed_items!r}.")
-    unknown = [r for r in reversed_items if r not in items]
-    if unknown:
-        raise ValueError(
-            f"reversed items {unknown} are not among the items {list(items)}; "
-            "list only item columns of the scale as reverse-keyed."
-        )
-    return tuple(reversed_items)
-
-
-def _check_response_range(response_min: object, response_max: object) -> None:
-    """Raise unless the lowest and highest answers are integers, the lowest below."""
-    for key, value in (("response_min", response_min), ("response_max", response_max)):
-        check_integer(value, name=key, fix="give the answers' integer codes.")
-    if response_min >= response_max:
-        raise ValueError(
-            f"response_min must be below response_max, but got {response_min} and "
-            f"{response_max}; give the lowest and highest possible answers."
-        )
-
-
-def _scale_from_mapping(spec: object, source: str) -> Scale:
-    """The :class:`Scale` of a parsed YAML mapping; ``DataError`` naming ``source`` if invalid."""
-    if not isinstance(spec, dict):
-        raise DataError(
-            f"{source}: a scale file must be a YAML mapping with keys {list(_SCALE_KEYS)}, "
-            f"but it holds a {type(spec).__name__}."
-        )
-    unknown = sorted(set(spec) - set(_SCALE_KEYS))
-    if unknown:
-        raise DataError(
-            f"{source}: unknown key(s) {unknown}; allowed keys are {list(_SCALE_KEYS)}. "
-            "Fix the spelling or remove them."
-        )
-    missing = [k for k in _REQUIRED_SCALE_KEYS if k not in spec]
-    if missing:
-        raise DataError(f"{source}: required key(s) {missing} are missing; add them.")
-    kwargs = dict(spec)
-    for key in ("items", "reversed"):
-        if key in kwargs and isinstance(kwargs[key], list):
-            kwargs[key] = tuple(kwargs[key])
-    if kwargs.get("reversed") is None:
-        kwargs["reversed"] = ()
-    try:
-        return Scale(**kwargs)
-    except ValueError as exc:
-        raise DataError(f"{source}: {exc}") from exc
 
 
 def load_scale(path: str | Path) -> Scale:
@@ -292,7 +87,7 @@ def load_scale(path: str | Path) -> Scale:
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML ({exc}); fix the file's syntax.") from exc
-    return _scale_from_mapping(spec, str(path))
+    return Scale.from_mapping(spec, source=str(path))
 
 
 def _as_scale(scale: Scale | str | Path) -> Scale:
@@ -549,6 +344,7 @@ def pre_post_scores(
     wave_column: str = "wave",
     pre: str = "pre",
     post: str = "post",
+    model: DataModel | None = None,
 ) -> PrePostResult:
     """Score a long-format questionnaire and put the pre and post scores side by side.
 
@@ -565,6 +361,9 @@ def pre_post_scores(
         Participant id and wave columns.
     pre, post : str
         Labels of the two waves.
+    model : DataModel, optional
+        The data model whose ``job_exits`` define ``job_within_6_months`` (default:
+        the shipped data's).
 
     Returns
     -------
@@ -573,8 +372,8 @@ def pre_post_scores(
     Raises
     ------
     TypeError
-        If ``questionnaire`` or ``participants`` is not a DataFrame, or ``scale``
-        neither a Scale nor a path.
+        If ``questionnaire`` or ``participants`` is not a DataFrame, ``scale``
+        neither a Scale nor a path, or ``model`` not a DataModel.
     ValueError
         If a column is missing, the wave column holds other labels than ``pre`` and
         ``post``, a participant answered a wave twice, an item is missing in every
@@ -591,8 +390,10 @@ def pre_post_scores(
     Notes
     -----
     ``job_within_6_months`` is derived when ``participants`` has ``exit_type``,
-    ``exit_date`` and ``intake_date``: the first exit is a job (the ``"job"`` exits of
-    :data:`evalkit.data.schema.EXIT_GROUPS`) at most 183 days after intake. It predicts
+    ``exit_date`` and ``intake_date``: the first exit is a job (the ``job_exits`` of
+    ``model``; by default ``job_permanent``, ``job_temporary`` and ``self_employed``, the
+    ``"job"`` exits of :data:`evalkit.data.schema.EXIT_GROUPS`) at most 183 days after
+    intake. It predicts
     answering the post questionnaire (see :func:`attrition_analysis`).
 
     Examples
@@ -613,8 +414,11 @@ def pre_post_scores(
     scored[id_column] = questionnaire[id_column].to_numpy()
     scored["wave"] = waves.to_numpy()
     wide, summary = _side_by_side(scored, id_column, pre, post)
+    if model is not None and not isinstance(model, DataModel):
+        raise TypeError(f"model must be a DataModel or None, but got {type(model).__name__}.")
     if participants is not None:
-        wide = _with_participants(wide, participants, id_column)
+        job_exits = (DataModel.shipped() if model is None else model).job_exits
+        wide = _with_participants(wide, participants, id_column, job_exits)
     for c in ("n_items_pre", "n_items_post"):
         wide[c] = wide[c].fillna(0).astype("int64")
     wide["change"] = wide["score_post"] - wide["score_pre"]
@@ -673,7 +477,7 @@ def _side_by_side(
 
 
 def _with_participants(
-    wide: pd.DataFrame, participants: pd.DataFrame, id_column: str
+    wide: pd.DataFrame, participants: pd.DataFrame, id_column: str, job_exits: tuple[str, ...]
 ) -> pd.DataFrame:
     """One row per participant: their columns after the scores (and ``job_within_6_months``)."""
     check_data(participants, name="participants")
@@ -689,13 +493,12 @@ def _with_participants(
     front = [id_column, *_WIDE_FRONT]
     wide = wide[front + [c for c in wide.columns if c not in front]]
     if {"exit_type", "exit_date", "intake_date"} <= set(participants.columns):
-        wide["job_within_6_months"] = _job_within_6_months(wide, EXIT_GROUPS)
+        wide["job_within_6_months"] = _job_within_6_months(wide, job_exits)
     return wide
 
 
-def _job_within_6_months(wide: pd.DataFrame, exit_groups: Mapping[str, str]) -> np.ndarray:
-    """Whether the first exit is one of the ``"job"`` exits of ``exit_groups`` within 183 days."""
-    job_exits = [k for k, v in exit_groups.items() if v == "job"]
+def _job_within_6_months(wide: pd.DataFrame, job_exits: Sequence[str]) -> np.ndarray:
+    """Whether the first exit is one of ``job_exits`` within 183 days."""
     job = wide["exit_type"].astype("object").isin(job_exits)
     days = (wide["exit_date"] - wide["intake_date"]).dt.days
     return (job & (days <= _SIX_MONTHS)).to_numpy()

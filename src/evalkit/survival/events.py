@@ -16,7 +16,7 @@ import pandas as pd
 
 from evalkit._results import TableResult
 from evalkit._validation import check_columns, check_data, check_one_of
-from evalkit.data.schema import EXIT_GROUPS
+from evalkit.data.model import DataModel
 from evalkit.reporting.disclosure import PublicationSpec
 from evalkit.survival.risktable import CENSORED
 
@@ -120,7 +120,7 @@ def time_to_event(
     end: str = "exit_date",
     follow_up: str = "follow_up_end",
     exit: str = "exit_type",
-    exit_groups: Mapping[str, str] = EXIT_GROUPS,
+    exit_groups: Mapping[str, str] | None = None,
     unit: str = "months",
     time: str = "time",
     event: str = "event",
@@ -139,10 +139,12 @@ def time_to_event(
         End of follow-up: the time of censored rows.
     exit : str, default="exit_type"
         Recorded exit type.
-    exit_groups : mapping, default=evalkit.data.schema.EXIT_GROUPS
+    exit_groups : mapping, optional
         Recorded exit type → analysed event; the value ``"censored"`` marks no exit.
-        E.g. ``{**EXIT_GROUPS, "self_employed": "self_employed"}`` keeps
-        self-employment apart from jobs.
+        Default: the shipped data model's (``DataModel.shipped().exit_groups``, equal to
+        :data:`evalkit.data.schema.EXIT_GROUPS`); for a study, its model's
+        ``model.exit_groups``. E.g. ``{**model.exit_groups, "self_employed":
+        "self_employed"}`` keeps self-employment apart from jobs.
     unit : {"days", "weeks", "months", "years"}, default="months"
         Time unit (a month is 365.25/12 days).
     time, event : str
@@ -176,6 +178,8 @@ def time_to_event(
     check_columns(data, [start, end, follow_up, exit])
     check_one_of(unit, list(UNITS), name="unit")
     _check_dates(data, [start, end, follow_up])
+    if exit_groups is None:
+        exit_groups = DataModel.shipped().exit_groups
     mapped = _analysed_events(data[exit], exit_groups, exit)
     days = _days_followed(data, (mapped == CENSORED).to_numpy(), start, end, follow_up)
     labels = list(dict.fromkeys(v for v in exit_groups.values() if v != CENSORED))

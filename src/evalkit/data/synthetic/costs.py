@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_rng
-from evalkit.data.schema import COSTS
-from evalkit.data.synthetic.model import DEFAULT_SEED, DUO, T4J
+from evalkit.data.synthetic.model import DEFAULT_SEED, DUO, MODEL, T4J
 
 __all__ = ["INFLATION", "OVERHEAD_RATE", "UNIT_COSTS", "simulate_costs"]
+
+COSTS = MODEL.table("costs")
 
 #: Cost per formed duo (euro, 2020 prices) by programme and cost item. DUO for a JOB:
 #: €20,000 for 30 duos = training 3,000 + rooms 5,000 + coordinators 12,000. Team4Job

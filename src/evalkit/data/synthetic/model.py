@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from evalkit.data.schema import PROGRAMMES
+from evalkit.data.model import DataModel
 
 __all__ = [
     "CONFIDENCE_CHANGE_IF_JOB",
@@ -28,6 +28,7 @@ __all__ = [
     "LAST_INTAKE",
     "MECHELEN_START",
     "MENTOR_FRAILTY_SD",
+    "MODEL",
     "PROPENSITY_COEF",
     "TRUE_CONFIDENCE_CHANGE",
     "TRUE_JOB_HAZARD_RATIO",
@@ -35,7 +36,10 @@ __all__ = [
     "TrueModel",
 ]
 
-DUO, T4J = PROGRAMMES
+#: The data model the generator writes: the shipped data's (its programmes, levels,
+#: exit types and scale are the generator's).
+MODEL = DataModel.shipped()
+DUO, T4J = MODEL.programmes
 #: Seed of the shipped files ``evaldata/*.csv``.
 DEFAULT_SEED = 20241
 #: Date of the (simulated) data extraction: administrative end of follow-up.

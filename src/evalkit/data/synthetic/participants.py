@@ -11,7 +11,6 @@ import pandas as pd
 
 from evalkit._stats.logistic import expit
 from evalkit._validation import check_integer, check_positive, check_rng
-from evalkit.data.schema import EDUCATION_LEVELS, LANGUAGE_LEVELS, PARTICIPANTS, SITES
 from evalkit.data.synthetic.model import (
     DEFAULT_SEED,
     DUO,
@@ -23,12 +22,18 @@ from evalkit.data.synthetic.model import (
     LAST_INTAKE,
     MECHELEN_START,
     MENTOR_FRAILTY_SD,
+    MODEL,
     PROPENSITY_COEF,
     T4J,
     TRUE_JOB_HAZARD_RATIO,
 )
 
 __all__ = ["simulate_participants"]
+
+SITES = MODEL.levels["site"]
+EDUCATION_LEVELS = MODEL.levels["education"]
+LANGUAGE_LEVELS = MODEL.levels["language_level"]
+PARTICIPANTS = MODEL.table("participants")
 
 # Applicant population (before eligibility).
 _SITE_P = np.array([0.44, 0.18, 0.15, 0.12, 0.11])  # by SITES

@@ -10,13 +10,6 @@ import pandas as pd
 
 from evalkit._stats.logistic import expit
 from evalkit._validation import check_rng
-from evalkit.data.schema import (
-    EDUCATION_LEVELS,
-    LANGUAGE_LEVELS,
-    QUESTIONNAIRE,
-    RSE_ITEMS,
-    RSE_REVERSED,
-)
 from evalkit.data.synthetic.model import (
     CONFIDENCE_CHANGE_IF_JOB,
     DEFAULT_SEED,
@@ -24,11 +17,18 @@ from evalkit.data.synthetic.model import (
     EXTRACTION_DATE,
     HORIZON_DAYS,
     JOB_KINDS,
+    MODEL,
     T4J,
     TRUE_CONFIDENCE_CHANGE,
 )
 
 __all__ = ["POST_RESPONSE_COEF", "simulate_questionnaire"]
+
+EDUCATION_LEVELS = MODEL.levels["education"]
+LANGUAGE_LEVELS = MODEL.levels["language_level"]
+QUESTIONNAIRE = MODEL.table("questionnaire")
+RSE_ITEMS = MODEL.scale.items
+RSE_REVERSED = MODEL.scale.reversed
 
 _JOB_TYPES = list(JOB_KINDS)
 

@@ -1,0 +1,47 @@
+"""One-way (tornado) sensitivity: exact against refitting with changed costs."""
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from evalkit.economics import (
+    cost_effectiveness,
+    costs_from_totals,
+    one_way_sensitivity,
+    programme_costs,
+)
+from tests.economics.test_costs import ROOT
+
+CLOSED_FORM = 1e-7
+
+
+def test_tornado_equals_refitting_with_the_changed_cost_item(sample, ps):
+    raw = pd.read_csv(ROOT / "evaldata" / "costs.csv")
+    raw = raw.assign(programme=raw.programme.astype(str).map(
+        {"DUO for a JOB": "A", "Team4Job": "B"}))
+    costs = programme_costs(raw)
+    base = cost_effectiveness(sample, "job", ps, costs, n_boot=0)
+    tornado = one_way_sensitivity(base, change=0.2).table.set_index(["parameter", "scenario"])
+    changed = raw.assign(amount_eur=raw.amount_eur.where(raw.cost_item != "meeting_rooms",
+                                                         raw.amount_eur * 1.2))
+    refit = cost_effectiveness(sample, "job", ps, programme_costs(changed), n_boot=0)
+    assert_allclose(tornado.loc[("meeting_rooms", "high"), "icer"], refit.estimate("icer"),
+                    rtol=CLOSED_FORM)
+    assert len(tornado) == 8
+
+
+def test_horizon_rows_and_the_plot(sample, ps):
+    costs = costs_from_totals({"A": 10_000.0, "B": 6_000.0}, {"A": 20, "B": 20})
+    base = cost_effectiveness(sample, "job", ps, costs, n_boot=0)
+    other = cost_effectiveness(sample.assign(job=sample.job * 0 + (sample.x > 0)), "job", ps,
+                               costs, n_boot=0)
+    result = one_way_sensitivity(base, horizons={"6 months": other})
+    row = result.table[result.table.parameter == "horizon"].iloc[0]
+    assert row["scenario"] == "6 months"
+    assert_allclose(row["incremental_effect"], other.estimate("incremental_effect"))
+    ax = result.plot()
+    assert ax.get_xlabel() == "cost per extra job (EUR)"
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match=r"change must be a number in \(0, 1\)"):
+        one_way_sensitivity(base, change=1.5)
