@@ -173,7 +173,8 @@ def _report(args: argparse.Namespace) -> int:
     from evalkit.reporting.params import parse_override
 
     overrides = dict(parse_override(name, value) for name, value in args.parameters or ())
-    settings = ReportSettings(title=args.title, organisation=args.organisation)
+    settings = ReportSettings(title=args.title, organisation=args.organisation,
+                              language=args.language)
     built = build_report(args.notebooks, args.params, args.output, overrides=overrides,
                          settings=settings, wait=args.wait)
     print(f"{built.index}  ({len(built.parts)} parts, {built.seconds['total']:.0f} s; "
@@ -201,6 +202,7 @@ def _add_report(commands) -> None:
     )
     report.add_argument("--title", help="the report's title (default: Evaluation report)")
     report.add_argument("--organisation", help="organisation named on the title page")
+    report.add_argument("--language", default="en", help="language of the report (en)")
     report.add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS",
         help="wait this long for another run into the same output directory (default: refuse)",

@@ -218,7 +218,7 @@ def build_report(
         raise DataError(f"--language: {exc}") from None
     plan = plan_report(notebooks_dir, params_dir, overrides)
     output = Path(output_dir).absolute()
-    _writable(lambda: output.parent.mkdir(parents=True, exist_ok=True), output)
+    _make_parent(output)
     with _exclusive(output, wait):
         _check_replaceable(output)
         for kind in ("building", "old"):  # left by a killed run
@@ -249,6 +249,17 @@ def _writable(action, output: Path):
             f"{output}: cannot write the report there ({exc.strerror or exc}); choose another "
             "output directory (-o DIR) or fix its permissions."
         ) from None
+
+
+def _make_parent(output: Path) -> None:
+    """Create the output's parent directories; one line when a file stands in the way."""
+    blocking = next((p for p in output.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ReportError(
+            f"{output}: cannot write the report there ({blocking.name} is a file, not a "
+            "directory); choose another output directory (-o DIR)."
+        )
+    _writable(lambda: output.parent.mkdir(parents=True, exist_ok=True), output)
 
 
 @contextmanager
