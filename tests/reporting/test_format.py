@@ -94,7 +94,7 @@ def test_coded_values_and_model_terms_are_labelled():
     t = pd.DataFrame({"term": ["C(gender)[T.male]", "age"], "event": ["job_permanent", "x"],
                       "estimate": [1.16, 0.97]})
     shown = format_table(t).table
-    assert shown["Term"].tolist() == ["gender: male", "age"]
+    assert shown["Term"].tolist() == ["Gender: male", "Age"]
     assert shown["First exit"].tolist() == ["permanent job", "x"]
 
 

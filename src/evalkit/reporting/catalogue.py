@@ -170,6 +170,23 @@ _COLUMNS = {
     "rows": "Rows",
     "year": "Year",
     "amount_eur": "Amount (EUR)",
+    "n_parameters": "Coefficients",
+    "events_per_variable": "Events per coefficient",
+    "n_read": "Read",
+    "n_used": "Analysed",
+    "age": "Age",
+    "gender": "Gender",
+    "migration_background": "Migration background",
+    "education": "Education",
+    "language_level": "Language level",
+    "months_unemployed": "Months unemployed",
+    "single_parent": "Single parent",
+    "mentor_age": "Mentor's age",
+    "score_pre": "Score before",
+    "score_post": "Score after",
+    "first_meeting_dropout": "Dropped out before the first meeting",
+    "job_within_6_months": "Job within 6 months",
+    "Intercept": "Intercept",
 }
 
 _VALUES = {

@@ -160,14 +160,14 @@ def format_interval(
 
 
 def term_label(term: object, language: str = "en") -> str:
-    """A model term as a reader names it: ``C(gender)[T.male]`` -> ``gender: male``.
+    """A model term as a reader names it: ``C(gender)[T.male]`` -> ``Gender: male``.
 
     Examples
     --------
     >>> term_label("C(education, contr.treatment('B1'))[T.lower secondary]")
-    'education: lower secondary'
+    'Education: lower secondary'
     >>> term_label("programme[DUO for a JOB]"), term_label("age")
-    ('Programme: DUO for a JOB', 'age')
+    ('Programme: DUO for a JOB', 'Age')
     """
     match = _TERM.match(str(term))
     if match is None:
@@ -411,6 +411,8 @@ def _format_column(frame, column, kind, published, decimals, language) -> pd.Ser
 def _text_cell(column: str, value: object, language: str) -> str:
     if _missing(value):
         return ""
+    if isinstance(value, float):  # a number in a column of mixed values
+        return format_number(value, 2)
     if column in _NAMED_COLUMNS:
         return term_label(value, language)
     return value_label(value, language)

@@ -141,7 +141,8 @@ class ReportPart:
         source : result, PublishedTable or pandas.DataFrame
             A result with publication specs (published with ``part``), a table already
             published, or a DataFrame: published with ``spec`` when given, else shown
-            as it is (it must count no people).
+            as it is (it must count no people). A result without publication specs
+            counts no people (evalkit's convention): its table is shown as it is.
         part : str, default="table"
             Which table of the result.
         caption : str
@@ -167,9 +168,10 @@ class ReportPart:
             published = source
         elif isinstance(source, pd.DataFrame) and spec is None:
             published = source
+        elif not isinstance(source, pd.DataFrame) and not hasattr(type(source), "publication"):
+            published = getattr(source, part)  # a result that counts no people
         else:
-            published = publish(source, part, spec=spec, threshold=self.threshold,
-                                ledger=self.ledger, population=population)
+            published = self.publish(source, part, spec=spec, population=population)
         known = dict(RESULT_KINDS.get((type(source).__name__, part), {}))
         self.n_tables += 1
         return format_table(
@@ -177,6 +179,21 @@ class ReportPart:
             columns=columns, across=across, conf_level=getattr(source, "conf_level", 0.95),
             decimals=decimals, language=self.language,
         )
+
+    def publish(
+        self,
+        source: object,
+        part: str = "table",
+        *,
+        spec: PublicationSpec | None = None,
+        population: str = "all",
+    ) -> PublishedTable:
+        """:func:`~evalkit.reporting.publish` at the part's threshold, with its ledger.
+
+        For a table a result formats itself (``table_one(...).formatted(published=...)``).
+        """
+        return publish(source, part, spec=spec, threshold=self.threshold, ledger=self.ledger,
+                       population=population)
 
     def rows(self, loaded: object, analysed: int | None = None) -> ReportText:
         """Rows read, rejected and analysed of a loaded file, in one sentence.
