@@ -59,6 +59,44 @@ _REPORT = {
     "notes.privacy": "Privacy",
     "notes.caveat": "Statistical caveat",
     "notes.repeated": "(noted {count} times)",
+    "report.summary": "Summary",
+    "report.skipped": "Parts not run",
+    "report.funnel": "Participants, from the records read to the exits",
+    "finding.rate_job": "Within {horizon} months, {estimate} ({level} CI {ci}) of {group} "
+    "participants found work.",
+    "finding.rate_job_hidden": "Within {horizon} months, the share of {group} participants who "
+    "found work is not shown (too few people).",
+    "finding.rate_positive": "Within {horizon} months, {estimate} ({level} CI {ci}) of {group} "
+    "participants had a positive exit (job, internship, training or studies).",
+    "finding.rate_positive_hidden": "Within {horizon} months, the share of {group} participants "
+    "with a positive exit is not shown (too few people).",
+    "finding.difference": "At {horizon} months, the unadjusted difference in the share with a "
+    "job ({contrast}) is {estimate} ({level} CI {ci}): {reading}",
+    "finding.difference_adjusted": "At {horizon} months, the adjusted difference in the share "
+    "with a job ({contrast}) is {estimate} ({level} CI {ci}): {reading}",
+    "finding.effect": "Enrolling in {treated} rather than {comparison} changed the share with a "
+    "job within {horizon} months by {estimate} ({level} CI {ci}; {method}): {reading}",
+    "finding.change": "Among the {n} participants who answered both questionnaires, the mean "
+    "{scale} score changed by {estimate} points ({level} CI {ci}) during the programme: "
+    "{reading}",
+    "finding.estimate_item": "{name} {estimate} ({level} CI {ci})",
+    "finding.estimates": "{what}: {items}; the largest and smallest estimates differ by "
+    "{spread}.",
+    "finding.excludes": "the interval excludes no difference.",
+    "finding.includes": "the interval includes no difference, so the data cannot tell this "
+    "apart from no difference.",
+    "finding.excludes_change": "the interval excludes no change.",
+    "finding.includes_change": "the interval includes no change, so the data cannot tell this "
+    "apart from no change.",
+    "finding.hidden": "This result is not shown: too few people.",
+    "axis.months_since_intake": "months since intake",
+    "axis.share_job": "share who found a job (proportion of participants)",
+    "axis.cumulative_incidence": "share who left by each exit (proportion of participants)",
+    "axis.smd": "|standardized mean difference| (programme minus comparison)",
+    "axis.score": "score (scale points)",
+    "figure.smd": "How the programmes' participants differ at intake: largest difference in "
+    "{variable}",
+    "figure.attrition": "Mean change by treatment of attrition",
     "error.part_failed": "part {part} failed: {reason} (full traceback in {log})",
     "error.interrupted": "interrupted while running part {part}; the previous report, if "
     "any, is unchanged",
