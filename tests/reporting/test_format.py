@@ -117,3 +117,11 @@ def test_intervals_print_their_bounds_in_order(low, width):
     a, b = printed.rstrip("%").split(sep)
     assert float(a.replace("−", "-")) <= float(b.replace("−", "-")) + 1e-9
     assert np.isclose(float(a.replace("−", "-")), round(low * 100, 1), atol=0.051)
+
+
+def test_years_print_without_thousands_separator():
+    t = pd.DataFrame({"cohort": [2019, 2020], "year": [2021.0, float("nan")], "n": [1500, 20]})
+    shown = format_table(t).table
+    assert shown["Intake year"].tolist() == ["2019", "2020"]
+    assert shown["Year"].tolist() == ["2021", ""]
+    assert shown["People"].tolist() == ["1,500", "20"]

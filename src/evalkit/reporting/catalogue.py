@@ -94,8 +94,8 @@ _REPORT = {
     "axis.cumulative_incidence": "share who left by each exit (proportion of participants)",
     "axis.smd": "|standardized mean difference| (programme minus comparison)",
     "axis.score": "score (scale points)",
-    "figure.smd": "How the programmes' participants differ at intake: largest difference in "
-    "{variable}",
+    "finding.smd": "The programmes' participants differ most in {name} (standardized mean "
+    "difference {smd}); {large} of {n} characteristics differ by more than 0.1.",
     "figure.attrition": "Mean change by treatment of attrition",
     "error.part_failed": "part {part} failed: {reason} (full traceback in {log})",
     "error.interrupted": "interrupted while running part {part}; the previous report, if "
@@ -225,6 +225,10 @@ _COLUMNS = {
     "first_meeting_dropout": "Dropped out before the first meeting",
     "job_within_6_months": "Job within 6 months",
     "Intercept": "Intercept",
+    "n_smaller": "People in the smaller group",
+    "suppressed": "Suppressed",
+    "z": "z",
+    "rci_threshold": "Threshold (scale points)",
 }
 
 _VALUES = {

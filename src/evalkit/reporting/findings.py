@@ -30,6 +30,7 @@ __all__ = [
     "difference_finding",
     "effect_finding",
     "estimate_finding",
+    "largest_difference_finding",
     "rate_findings",
     "summary_findings",
 ]
@@ -397,6 +398,53 @@ def estimate_finding(
     return Finding("estimate", text("finding.estimates", language, what=what,
                                     items=", ".join(parts),
                                     spread=format_number(spread, decimals)), headline=False)
+
+
+def largest_difference_finding(
+    published: PublishedTable | pd.DataFrame,
+    *,
+    language: str = "en",
+) -> Finding:
+    """Which characteristic differs most between two groups (published SMD table).
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(standardized_mean_difference(...))`` (columns ``variable``, ``level``,
+        ``smd``): blanked rows are left out.
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline (a figure's title).
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"variable": ["age", "gender"], "level": [None, "male"],
+    ...                   "smd": [-0.85, 0.12]})
+    >>> largest_difference_finding(t)
+    The programmes' participants differ most in Age (standardized mean difference −0.85); 1 of 2 characteristics differ by more than 0.1.
+    """
+    from evalkit.reporting.format import term_label
+
+    rows = _rows(published)
+    rows = rows[rows["smd"].notna()]
+    if rows.empty:
+        return Finding("smd", text("finding.hidden", language), headline=False)
+    top = rows.loc[rows["smd"].abs().idxmax()]
+    name = term_label(top["variable"], language)
+    if "level" in rows and isinstance(top["level"], str) and top["level"]:
+        name = f"{name}: {top['level']}"
+    return Finding("smd", text("finding.smd", language, name=name,
+                               smd=format_number(top["smd"], 2),
+                               large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),
+                   headline=False)
 
 
 def summary_findings(notebook: object) -> list[str]:

@@ -44,8 +44,10 @@ __all__ = [
 #: How a column is printed: ``count`` (people; thousands separators, suppression
 #: marks), ``percent`` (already in %, 51.3 -> 51.3%), ``proportion`` (0.513 ->
 #: 51.3%), ``points`` (a difference of proportions, -0.053 -> −5.3 pp), ``p_value``,
-#: ``number`` (decimals from the publication spec, else 2, or 3 below 1), ``text``.
-KINDS = ("count", "percent", "proportion", "points", "p_value", "number", "text")
+#: ``number`` (decimals from the publication spec, else 2, or 3 below 1), ``year``
+#: (2019, no separator), ``text``.
+KINDS = ("count", "percent", "proportion", "points", "p_value", "number", "year", "text")
+_YEAR_COLUMNS = ("cohort", "year")
 
 MINUS = "\u2212"
 DASH = "\u2013"
@@ -375,6 +377,8 @@ def _kind(column: str, values: pd.Series, counts: tuple[str, ...], given: Mappin
         return "percent"
     if column == "share":
         return "proportion"
+    if column in _YEAR_COLUMNS and pd.api.types.is_numeric_dtype(values):
+        return "year"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "text"
     return "number"
@@ -403,6 +407,7 @@ def _format_column(frame, column, kind, published, decimals, language) -> pd.Ser
         "points": lambda v: DASH if _missing(v) else format_number(float(v) * 100, 1) + " pp",
         "p_value": format_p_value,
         "number": lambda v: format_number(v, decimals),
+        "year": lambda v: "" if _missing(v) else f"{float(v):.0f}",
         "text": lambda v: _text_cell(column, v, language),
     }[kind]
     return values.map(formatter).astype(object)
