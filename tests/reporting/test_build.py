@@ -1,6 +1,7 @@
 """A whole report: checked first, atomic, exclusive, failing in one line (issue 16)."""
 
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -215,3 +216,24 @@ def test_make_report_runs_the_command_the_cli_accepts():
 
     args = _parser().parse_args(command[1:])
     assert (args.notebooks, args.params, args.output) == ("notebooks", "params", "reports")
+
+
+FINDING = ("from evalkit.reporting.findings import Finding\n"
+           "Finding('rate', f'Within 12 months, 48% of A participants found work ({language}).')")
+
+
+def test_the_front_page_has_the_summary_from_the_parts_and_the_funnel(tmp_path):
+    notebooks = _notebooks(tmp_path, FINDING)
+    shutil.copy(ROOT / "evaldata" / "participants.csv", notebooks / "participants.csv")
+    for nb_path in notebooks.glob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells[1].source += '\nparticipants_path = "participants.csv"\nlanguage = "xx"'
+        nbformat.write(nb, nb_path)
+    built = build_report(notebooks, tmp_path, tmp_path / "out")
+    index = built.index.read_text()
+    summary = index[index.index('class="ek-summary"'):index.index('class="ek-toc"')]
+    assert "Within 12 months, 48% of A participants found work (en)." in summary
+    funnel = index[index.index('class="ek-funnel"'):index.index('class="ek-toc"')]
+    assert "Came to the first meeting" in funnel and "Completed the duo" in funnel
+    assert "intention to treat" in funnel and "per completer" in funnel
+    assert ">632<" in funnel  # Team4Job at the first meeting

@@ -357,7 +357,9 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings) -> BuiltRe
             started = time.monotonic()
             try:
                 with _stderr_to(log):
-                    executed, manifest = execute_part(notebook, values, build, ledger=ledger)
+                    executed, manifest = execute_part(
+                        notebook, _with_language(notebook, values, settings.language), build,
+                        ledger=ledger)
             except Exception as exc:  # any failure of a part: one line, traceback in the log
                 _fail(log, build, output, notebook.stem, exc)
             seconds[notebook.stem] = round(time.monotonic() - started, 1)
@@ -367,11 +369,18 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings) -> BuiltRe
             parts.append(Report(notebook=executed, html=html_path,
                                 manifest_path=executed.with_suffix(".manifest.json"),
                                 manifest=manifest))
-    ledger.unlink(missing_ok=True)
     manifest_path = _write_manifest(build, parts, settings, title, seconds)
-    index = _write_index(build, parts, settings, title, plan)
+    index = _write_index(build, parts, settings, title, plan, ledger)
+    ledger.unlink(missing_ok=True)
     return BuiltReport(directory=build, index=index, parts=tuple(parts),
                        manifest_path=manifest_path, log=build / "report.log", seconds=seconds)
+
+
+def _with_language(notebook: Path, values: dict, language: str) -> dict:
+    """The part's parameters with the report's language (when the notebook has one)."""
+    if "language" in notebook_parameters(notebook) and "language" not in values:
+        return {**values, "language": language}
+    return values
 
 
 def _fail(log: TextIO, build: Path, output: Path, stem: str, exc: Exception):
@@ -435,33 +444,74 @@ def _write_manifest(build, parts, settings, title, seconds) -> Path:
     return path
 
 
-def _study_facts(plan) -> tuple[list[str], tuple[str, str] | None]:
-    """Programmes and the intake period of the first participants file the parts name."""
+def _participants(plan):
+    """The first participants file the parts name, loaded (None if there is none)."""
     from evalkit.data import load_participants
 
     for notebook, values in plan:
-        path = {**notebook_parameters(notebook), **values}.get("participants_path")
+        params = {**notebook_parameters(notebook), **values}
+        path = params.get("participants_path")
         if isinstance(path, str):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    data = load_participants(notebook.parent / path).data
+                    return load_participants(notebook.parent / path), params.get("threshold")
             except (DataError, OSError):
-                return [], None
-            programmes = [str(p) for p in data["programme"].dropna().unique()]
-            dates = data["intake_date"].dropna()
-            period = None if dates.empty else (f"{dates.min():%Y-%m-%d}",
-                                               f"{dates.max():%Y-%m-%d}")
-            return programmes, period
-    return [], None
+                return None, None
+    return None, None
 
 
-def _write_index(build, parts, settings, title, plan) -> Path:
+def _study_facts(loaded) -> tuple[list[str], tuple[str, str] | None]:
+    """Programmes and the intake period of the participants file."""
+    if loaded is None:
+        return [], None
+    data = loaded.data
+    programmes = [str(p) for p in data["programme"].dropna().unique()]
+    dates = data["intake_date"].dropna()
+    period = None if dates.empty else (f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}")
+    return programmes, period
+
+
+def _funnel_html(loaded, threshold, ledger: Path, language: str) -> str:
+    """The participant funnel's tables, published with the parts' ledger."""
+    from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, DisclosureLedger, publish
+    from evalkit.reporting.format import format_table
+    from evalkit.reporting.funnel import participant_funnel
+
+    if loaded is None:
+        return ""
+    try:
+        funnel = participant_funnel(loaded)
+    except (ValueError, KeyError):  # no first-meeting or completion columns: no funnel
+        return ""
+    shared = DisclosureLedger(ledger)
+    threshold = threshold or DEFAULT_THRESHOLD
+    stages = publish(funnel, "table", threshold=threshold, ledger=shared, population="funnel")
+    stages.table["stage"] = [text(f"funnel.{s}", language) for s in stages.table["stage"]]
+    stages.table["programme"] = stages.table["programme"].replace(
+        {"all": text("funnel.all", language)})
+    rates = publish(funnel, "rates", threshold=threshold, ledger=shared, population="funnel")
+    rates.table["population"] = [text(f"funnel.{p}", language) for p in rates.table["population"]]
+    parts = [format_table(stages, caption=text("funnel.stages", language),
+                          language=language),
+             format_table(rates, caption=text("funnel.rates", language),
+                          kinds={"estimate": "proportion"}, language=language)]
+    if not funnel.reasons.empty:
+        parts.append(format_table(
+            publish(funnel, "reasons", threshold=threshold, ledger=shared, population="funnel"),
+            caption=text("rows.reasons", language, file=loaded.source.name), language=language))
+    return "".join(p.to_html() for p in parts)
+
+
+def _write_index(build, parts, settings, title, plan, ledger) -> Path:
     import nbformat
+
+    from evalkit.reporting.findings import summary_findings
 
     language = settings.language
     manifest = parts[0].manifest
-    programmes, period = _study_facts(plan)
+    loaded, threshold = _participants(plan)
+    programmes, period = _study_facts(loaded)
     facts = []
     if programmes:
         facts.append((text("report.programmes", language), ", ".join(programmes)))
@@ -476,9 +526,13 @@ def _write_index(build, parts, settings, title, plan) -> Path:
     fingerprints = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["data_files"]
     thresholds = {p.manifest["parameters"].get("threshold") for p in parts} - {None}
     notes = [text("report.threshold", language, threshold=t) for t in sorted(thresholds)]
-    pages = [part_page(nbformat.read(p.notebook, as_version=4), p.notebook.stem) for p in parts]
+    notebooks = [nbformat.read(p.notebook, as_version=4) for p in parts]
+    pages = [part_page(nb, p.notebook.stem) for nb, p in zip(notebooks, parts, strict=True)]
+    summary = [s for nb in notebooks for s in summary_findings(nb)]
     body = front_page(title=title, facts=facts, fingerprints=fingerprints, parts=pages,
-                      notes=notes, language=language)
+                      notes=notes, summary=summary,
+                      funnel=_funnel_html(loaded, threshold, ledger, language),
+                      language=language)
     path = build / "index.html"
     path.write_text(page(title=title, report_title=title, body=body, home=True,
                          footer=footer(version=version, date=manifest["created_utc"][:10],

@@ -89,6 +89,17 @@ _REPORT = {
     "finding.includes_change": "the interval includes no change, so the data cannot tell this "
     "apart from no change.",
     "finding.hidden": "This result is not shown: too few people.",
+    "funnel.read": "Rows read",
+    "funnel.rejected": "Rows rejected",
+    "funnel.eligible": "Eligible",
+    "funnel.first_meeting": "Came to the first meeting",
+    "funnel.completed": "Completed the duo",
+    "funnel.all": "All",
+    "funnel.intention_to_treat": "everyone eligible (intention to treat)",
+    "funnel.per_completer": "completed duos (per completer)",
+    "funnel.stages": "Participants at each stage, by programme",
+    "funnel.rates": "A job as first exit within the horizon: of everyone eligible and of the "
+    "completed duos",
     "axis.months_since_intake": "months since intake",
     "axis.share_job": "share who found a job (proportion of participants)",
     "axis.cumulative_incidence": "share who left by each exit (proportion of participants)",
@@ -229,6 +240,10 @@ _COLUMNS = {
     "suppressed": "Suppressed",
     "z": "z",
     "rci_threshold": "Threshold (scale points)",
+    "stage": "Stage",
+    "population": "Of",
+    "n_followed": "Followed for the horizon",
+    "n_job": "With a job",
 }
 
 _VALUES = {

@@ -153,9 +153,12 @@ def front_page(
     fingerprints: Mapping[str, str],
     parts: Sequence[PartPage],
     notes: Sequence[str] = (),
+    summary: Sequence[str] = (),
+    funnel: str = "",
+    skipped: Sequence[tuple[str, str]] = (),
     language: str = "en",
 ) -> str:
-    """The body of ``index.html``: title page, contents, then every part.
+    """The body of ``index.html``: title page, summary, funnel, contents, then every part.
 
     Parameters
     ----------
@@ -169,6 +172,12 @@ def front_page(
         The parts, in order.
     notes : sequence of str, default=()
         Sentences for the title page (a threshold below 10).
+    summary : sequence of str, default=()
+        The executive summary: the parts' headline findings (generated sentences).
+    funnel : str, default=""
+        The participant funnel's tables (HTML).
+    skipped : sequence of (str, str), default=()
+        Parts not run and why.
     language : str, default="en"
 
     Returns
@@ -192,9 +201,24 @@ def front_page(
     return (
         f'<section class="ek-title-page"><h1>{html.escape(title)}</h1>'
         f'<table class="ek-facts">{rows}</table>{said}</section>\n'
-        f'<nav class="ek-toc"><h2>{html.escape(text("report.contents", language))}</h2>'
+        + _summary(summary, skipped, language)
+        + (f'<section class="ek-funnel"><h2>{html.escape(text("report.funnel", language))}</h2>'
+           f"{funnel}</section>\n" if funnel else "")
+        + f'<nav class="ek-toc"><h2>{html.escape(text("report.contents", language))}</h2>'
         f"<ol>{toc}</ol></nav>\n{sections}"
     )
+
+
+def _summary(summary: Sequence[str], skipped: Sequence[tuple[str, str]], language: str) -> str:
+    if not summary and not skipped:
+        return ""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
+    out = (f'<section class="ek-summary"><h2>{html.escape(text("report.summary", language))}</h2>'
+           f"<ul>{items}</ul>")
+    if skipped:
+        out += f"<h3>{html.escape(text('report.skipped', language))}</h3><ul>" + "".join(
+            f"<li>{html.escape(part)}: {html.escape(why)}</li>" for part, why in skipped) + "</ul>"
+    return out + "</section>\n"
 
 
 def _toc_entry(part: PartPage) -> str:
