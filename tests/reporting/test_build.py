@@ -46,8 +46,17 @@ def _run(capsys, *args):
     return status, captured.out, captured.err
 
 
+FINDING = ("from evalkit.reporting.findings import Finding\n"
+           "Finding('rate', f'Within 12 months, 48% of A participants found work ({language}).')")
+
+
 def test_a_report_is_one_index_with_a_page_per_part_and_a_manifest(tmp_path, capsys):
-    notebooks = _notebooks(tmp_path, OK, OK)
+    notebooks = _notebooks(tmp_path, OK, FINDING)
+    shutil.copy(ROOT / "evaldata" / "participants.csv", notebooks / "participants.csv")
+    for nb_path in notebooks.glob("*.ipynb"):  # a participants file and a language parameter
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells[1].source += '\nparticipants_path = "participants.csv"\nlanguage = "xx"'
+        nbformat.write(nb, nb_path)
     out = tmp_path / "out"
     status, stdout, _ = _run(capsys, "--notebooks", notebooks, "--params", tmp_path,
                              "-o", out, "--title", "Mentoring 2024", "--organisation", "Org")
@@ -62,6 +71,13 @@ def test_a_report_is_one_index_with_a_page_per_part_and_a_manifest(tmp_path, cap
     assert 'href="manifest.json"' in index and 'href="index.html"' in (out / "01_part1.html"
                                                                       ).read_text()
     assert not list(tmp_path.glob(".out.*"))  # no building, old or lock file left
+    # the front page: the parts' headline findings (in the report's language) and the funnel
+    summary = index[index.index('class="ek-summary"'):index.index('class="ek-toc"')]
+    assert "Within 12 months, 48% of A participants found work (en)." in summary
+    funnel = index[index.index('class="ek-funnel"'):index.index('class="ek-toc"')]
+    assert "Came to the first meeting" in funnel and "Completed the duo" in funnel
+    assert "intention to treat" in funnel and "per completer" in funnel
+    assert ">632<" in funnel  # Team4Job at the first meeting
 
 
 def test_a_failing_part_is_one_line_exit_2_a_log_and_no_finished_report(tmp_path, capsys):
@@ -217,23 +233,3 @@ def test_make_report_runs_the_command_the_cli_accepts():
     args = _parser().parse_args(command[1:])
     assert (args.notebooks, args.params, args.output) == ("notebooks", "params", "reports")
 
-
-FINDING = ("from evalkit.reporting.findings import Finding\n"
-           "Finding('rate', f'Within 12 months, 48% of A participants found work ({language}).')")
-
-
-def test_the_front_page_has_the_summary_from_the_parts_and_the_funnel(tmp_path):
-    notebooks = _notebooks(tmp_path, FINDING)
-    shutil.copy(ROOT / "evaldata" / "participants.csv", notebooks / "participants.csv")
-    for nb_path in notebooks.glob("*.ipynb"):
-        nb = nbformat.read(nb_path, as_version=4)
-        nb.cells[1].source += '\nparticipants_path = "participants.csv"\nlanguage = "xx"'
-        nbformat.write(nb, nb_path)
-    built = build_report(notebooks, tmp_path, tmp_path / "out")
-    index = built.index.read_text()
-    summary = index[index.index('class="ek-summary"'):index.index('class="ek-toc"')]
-    assert "Within 12 months, 48% of A participants found work (en)." in summary
-    funnel = index[index.index('class="ek-funnel"'):index.index('class="ek-toc"')]
-    assert "Came to the first meeting" in funnel and "Completed the duo" in funnel
-    assert "intention to treat" in funnel and "per completer" in funnel
-    assert ">632<" in funnel  # Team4Job at the first meeting

@@ -194,8 +194,9 @@ def difference_finding(
     --------
     >>> t = pd.DataFrame({"contrast": ["B − A"], "horizon": [12.0], "estimate": [-0.053],
     ...                   "ci_low": [-0.105], "ci_high": [-0.002]})
-    >>> difference_finding(t, 12)
-    At 12 months, the unadjusted difference in the share with a job (B − A) is −5.3 pp (95% CI −10.5 to −0.2 pp): the interval excludes no difference.
+    >>> difference_finding(t, 12)  # doctest: +NORMALIZE_WHITESPACE
+    At 12 months, the unadjusted difference in the share with a job (B − A) is −5.3 pp
+    (95% CI −10.5 to −0.2 pp): the interval excludes no difference.
     """
     rows = _rows(published)
     rows = rows[rows["horizon"] == horizon]
@@ -258,8 +259,10 @@ def effect_finding(
     --------
     >>> t = pd.DataFrame({"method": ["aipw"], "measure": ["risk_difference"],
     ...                   "estimate": [0.118], "ci_low": [0.021], "ci_high": [0.215]})
-    >>> effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12)
-    Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval excludes no difference.
+    >>> f = effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12)
+    >>> f  # doctest: +NORMALIZE_WHITESPACE
+    Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp
+    (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval excludes no difference.
     """
     from evalkit.reporting.catalogue import value_label
 
@@ -312,8 +315,10 @@ def change_finding(
     --------
     >>> t = pd.DataFrame({"term": ["mean_difference"], "estimate": [0.26], "ci_low": [0.231],
     ...                   "ci_high": [0.289], "n": [793.0]})
-    >>> change_finding(t, scale="self-confidence")
-    Among the 793 participants who answered both questionnaires, the mean self-confidence score changed by +0.26 points (95% CI 0.23–0.29) during the programme: the interval excludes no change.
+    >>> change_finding(t, scale="self-confidence")  # doctest: +NORMALIZE_WHITESPACE
+    Among the 793 participants who answered both questionnaires, the mean self-confidence
+    score changed by +0.26 points (95% CI 0.23–0.29) during the programme: the interval
+    excludes no change.
     """
     rows = _rows(published)
     rows = rows[rows["term"] == "mean_difference"]
@@ -377,8 +382,10 @@ def estimate_finding(
     --------
     >>> t = pd.DataFrame({"method": ["complete_case", "ipw"], "estimate": [0.26, 0.21],
     ...                   "ci_low": [0.23, 0.17], "ci_high": [0.29, 0.25]})
-    >>> estimate_finding(t, label_column="method", what="Mean change")
-    Mean change: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.21 (95% CI 0.17–0.25); the largest and smallest estimates differ by 0.05.
+    >>> f = estimate_finding(t, label_column="method", what="Mean change")
+    >>> f  # doctest: +NORMALIZE_WHITESPACE
+    Mean change: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.21 (95% CI
+    0.17–0.25); the largest and smallest estimates differ by 0.05.
     """
     from evalkit.reporting.catalogue import value_label
 
@@ -427,9 +434,10 @@ def largest_difference_finding(
     Examples
     --------
     >>> t = pd.DataFrame({"variable": ["age", "gender"], "level": [None, "male"],
-    ...                   "smd": [-0.85, 0.12]})
-    >>> largest_difference_finding(t)
-    The programmes' participants differ most in Age (standardized mean difference −0.85); 1 of 2 characteristics differ by more than 0.1.
+    ...                   "smd": [-0.85, 0.05]})
+    >>> largest_difference_finding(t)  # doctest: +NORMALIZE_WHITESPACE
+    The programmes' participants differ most in Age (standardized mean difference −0.85);
+    1 of 2 characteristics differ by more than 0.1.
     """
     from evalkit.reporting.format import term_label
 

@@ -111,7 +111,8 @@ def participant_funnel(
     done = met & data[completed].astype(bool)
     rows = [("read", "all", loaded.n_read), ("rejected", "all", loaded.n_rejected)]
     for name, group in data.groupby(programme, observed=True, sort=True):
-        rows += [("eligible", name, len(group)), ("first_meeting", name, int(met[group.index].sum())),
+        rows += [("eligible", name, len(group)),
+                 ("first_meeting", name, int(met[group.index].sum())),
                  ("completed", name, int(done[group.index].sum()))]
     table = pd.DataFrame(rows, columns=["stage", "programme", "n"])
     rejected = getattr(loaded, "rejected", None)

@@ -1,0 +1,35 @@
+"""One palette, titles that state the finding, labelled axes."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from evalkit.reporting.figures import (  # noqa: E402
+    PALETTE,
+    describe_figure,
+    programme_colours,
+    report_style,
+)
+from evalkit.reporting.findings import Finding  # noqa: E402
+
+
+def test_each_programme_keeps_one_colour_whatever_the_order():
+    assert programme_colours(["B", "A"]) == programme_colours(["A", "B", "A"])
+    assert programme_colours(["A", "B"]) == {"A": PALETTE[0], "B": PALETTE[1]}
+    with matplotlib.rc_context(report_style()):
+        fig, ax = plt.subplots()
+        line, = ax.plot([0, 1])
+        assert line.get_color() == PALETTE[0]
+        plt.close(fig)
+
+
+def test_a_figure_gets_its_finding_as_title_and_units_on_its_axes():
+    fig, axes = plt.subplots(1, 2)
+    first = describe_figure(axes, Finding("rate", "Within 12 months, 48% found work."),
+                            x="months_since_intake", y="share_job")
+    assert first is axes[0] and first.get_title(loc="left") == "Within 12 months, 48% found work."
+    assert first.get_xlabel() == "months since intake"
+    assert "proportion" in first.get_ylabel()
+    plt.close(fig)
