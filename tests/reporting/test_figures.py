@@ -4,15 +4,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from evalkit.reporting.figures import (  # noqa: E402
+from evalkit.reporting.figures import (
     PALETTE,
     describe_figure,
     programme_colours,
     report_style,
 )
-from evalkit.reporting.findings import Finding  # noqa: E402
+from evalkit.reporting.findings import Finding
 
 
 def test_each_programme_keeps_one_colour_whatever_the_order():
