@@ -202,7 +202,8 @@ def _add_report(commands) -> None:
     )
     report.add_argument("--title", help="the report's title (default: Evaluation report)")
     report.add_argument("--organisation", help="organisation named on the title page")
-    report.add_argument("--language", default="en", help="language of the report (en)")
+    report.add_argument("--language", default="en",
+                        help="language of the report: en, fr or nl (default: en)")
     report.add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS",
         help="wait this long for another run into the same output directory (default: refuse)",

@@ -191,7 +191,8 @@ def test_a_directory_with_other_files_is_not_replaced(tmp_path, capsys):
         (["-p", "data_path", "nope.csv"], r"-p: parameter 'data_path' of 01_part1 names "
                                           r"'nope.csv', which is not a file"),
         (["-p", "disclosure_ledger", "x"], r"'disclosure_ledger' is set by the report runner"),
-        (["--language", "xx"], r"--language: language must be one of \['en'\], but was 'xx'"),
+        (["--language", "xx"],
+         r"--language: language must be one of \['en', 'fr', 'nl'\], but was 'xx'"),
     ],
 )
 def test_parameters_are_checked_before_anything_runs(tmp_path, capsys, args, message):
@@ -219,7 +220,8 @@ def test_overrides_reach_every_part_that_has_the_parameter(tmp_path):
 
 def test_the_report_settings_give_title_and_language(tmp_path):
     notebooks = _notebooks(tmp_path, OK)
-    with pytest.raises(DataError, match=r"--language: language must be one of \['en'\]"):
+    with pytest.raises(DataError,
+                       match=r"--language: language must be one of \['en', 'fr', 'nl'\]"):
         build_report(notebooks, tmp_path, tmp_path / "out",
                      settings=ReportSettings(language="xx"))
 

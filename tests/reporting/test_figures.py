@@ -33,3 +33,13 @@ def test_a_figure_gets_its_finding_as_title_and_units_on_its_axes():
     assert first.get_xlabel() == "months since intake"
     assert "proportion" in first.get_ylabel()
     plt.close(fig)
+
+
+def test_an_english_title_is_translated_a_finding_is_kept():
+    fig, ax = plt.subplots()
+    describe_figure(ax, "Mean change", x="months_since_intake", language="nl")
+    assert ax.get_title(loc="left") == "Gemiddelde verandering"
+    assert ax.get_xlabel() == "maanden sinds de instroom"
+    describe_figure(ax, Finding("rate", "Mean change"), language="nl")
+    assert ax.get_title(loc="left") == "Mean change"
+    plt.close(fig)

@@ -82,3 +82,16 @@ def test_recording_ends_with_the_notes():
 
 def test_scrub_paths_keeps_file_names_only():
     assert scrub_paths("C:\\Users\\me\\data\\p.csv and /home/x/y/q.csv:3") == "p.csv and q.csv:3"
+
+
+def test_a_part_in_french_translates_captions_labels_and_rows():
+    import pandas as pd
+
+    from evalkit.reporting import PublicationSpec
+
+    report = ReportPart(language="fr")
+    t = pd.DataFrame({"programme": ["A", "B"], "n": [40, 25]})
+    shown = report.show(t, spec=PublicationSpec(counts=("n",)), caption="Participants by programme")
+    assert shown.caption == "Tableau 1. Participants par programme"
+    assert list(shown.table.columns) == ["Programme", "Personnes"]
+    report.notes()

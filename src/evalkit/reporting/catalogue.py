@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evalkit._validation import check_one_of
+from evalkit.reporting import translations
 
-__all__ = ["CATALOGUES", "LANGUAGES", "column_label", "text", "value_label"]
+__all__ = ["CATALOGUES", "LANGUAGES", "column_label", "text", "translate", "value_label"]
 
 _REPORT = {
     "report.default_title": "Evaluation report",
@@ -298,13 +299,25 @@ _VALUES = {
     "comparison": "comparison",
 }
 
+
+
+def _translated(index: int) -> dict[str, str]:
+    return {
+        **{k: v[index] for k, v in translations.REPORT.items()},
+        **{f"column.{k}": v[index] for k, v in translations.COLUMNS.items()},
+        **{f"value.{k}": v[index] for k, v in translations.VALUES.items()},
+    }
+
+
 #: Message catalogues: language code -> key -> text (``str.format`` fields in braces).
 CATALOGUES: Mapping[str, Mapping[str, str]] = {
     "en": {
         **_REPORT,
         **{f"column.{k}": v for k, v in _COLUMNS.items()},
         **{f"value.{k}": v for k, v in _VALUES.items()},
-    }
+    },
+    "fr": _translated(0),
+    "nl": _translated(1),
 }
 
 #: Languages a report can be written in.
@@ -341,6 +354,22 @@ def text(key: str, /, language: str = "en", **values: object) -> str:
     """
     check_one_of(language, LANGUAGES, name="language")
     return CATALOGUES[language][key].format(**values)
+
+
+def translate(message: str, language: str = "en") -> str:
+    """An English caption or figure title in ``language`` (gettext-style; as it is if unknown).
+
+    Examples
+    --------
+    >>> translate("Participants by programme", "fr")
+    'Participants par programme'
+    >>> translate("DUO for a JOB", "nl")
+    'DUO for a JOB'
+    """
+    check_one_of(language, LANGUAGES, name="language")
+    if language == "en" or message not in translations.MESSAGES:
+        return message
+    return translations.MESSAGES[message][LANGUAGES.index(language) - 1]
 
 
 def column_label(column: object, language: str = "en") -> str:

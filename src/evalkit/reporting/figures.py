@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from cycler import cycler
 
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import text, translate
 
 __all__ = ["PALETTE", "describe_figure", "programme_colours", "report_style"]
 
@@ -58,7 +58,8 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     ax : matplotlib.axes.Axes or array of Axes
         What a ``plot()`` returned (the first axes gets the title and labels).
     title : Finding or str
-        The finding the figure shows (a generated sentence), wrapped to the width.
+        The finding the figure shows (a generated sentence), wrapped to the width; a
+        str is English, translated by the catalogue.
     x, y : str, optional
         Catalogue keys of the axis labels (``"months_since_intake"`` -> ``axis.*``);
         ``None`` keeps the plot's own label.
@@ -69,6 +70,8 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     matplotlib.axes.Axes
     """
     first = ax.flat[0] if hasattr(ax, "flat") else ax
+    if isinstance(title, str):  # an English title; a Finding is in its language already
+        title = translate(title, language)
     first.set_title("\n".join(textwrap.wrap(str(title), 80)), loc="left")
     if x is not None:
         first.set_xlabel(text(f"axis.{x}", language))

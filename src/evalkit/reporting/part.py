@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.errors import DisclosureWarning, EvalkitWarning, IdentifierWarning
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import text, translate
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     DisclosureLedger,
@@ -146,7 +146,8 @@ class ReportPart:
         part : str, default="table"
             Which table of the result.
         caption : str
-            What the table shows.
+            What the table shows, in English: shown in the part's language when the
+            catalogue translates it (:func:`~evalkit.reporting.catalogue.translate`).
         population : str, default="all"
             The set of people counted, for the report's ledger.
         spec : PublicationSpec, optional
@@ -175,7 +176,7 @@ class ReportPart:
         known = dict(RESULT_KINDS.get((type(source).__name__, part), {}))
         self.n_tables += 1
         return format_table(
-            published, caption=caption, number=self.n_tables, kinds={**known, **(kinds or {})},
+            published, caption=translate(caption, self.language), number=self.n_tables, kinds={**known, **(kinds or {})},
             columns=columns, across=across, conf_level=getattr(source, "conf_level", 0.95),
             decimals=decimals, language=self.language,
         )
