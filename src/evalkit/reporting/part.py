@@ -176,7 +176,8 @@ class ReportPart:
         known = dict(RESULT_KINDS.get((type(source).__name__, part), {}))
         self.n_tables += 1
         return format_table(
-            published, caption=translate(caption, self.language), number=self.n_tables, kinds={**known, **(kinds or {})},
+            published, caption=translate(caption, self.language), number=self.n_tables,
+            kinds={**known, **(kinds or {})},
             columns=columns, across=across, conf_level=getattr(source, "conf_level", 0.95),
             decimals=decimals, language=self.language,
         )
