@@ -109,3 +109,16 @@ def test_findings_use_published_numbers():
     published = publish(rates, threshold=10)
     found = rate_findings(published, 6)
     assert len(found) == 2 and all("of A" in f.sentence or "of B" in f.sentence for f in found)
+
+
+def test_the_effect_names_its_population_and_the_change_its_scale_in_the_language():
+    effects = pd.DataFrame({"method": ["aipw"], "measure": ["risk_difference"],
+                            "estimate": [0.118], "ci_low": [0.021], "ci_high": [0.215]})
+    sentence = effect_finding(effects, method="aipw", treated="A", comparison="B", horizon=12,
+                              population="Brussels, 18–33, non-EU").sentence
+    assert sentence.startswith("In the population compared (Brussels, 18–33, non-EU): Enrolling")
+    change = pd.DataFrame({"term": ["mean_difference"], "estimate": [0.26], "ci_low": [0.23],
+                           "ci_high": [0.29], "n": [793.0]})
+    assert "score moyen de confiance en soi a changé de +0.26 points" in change_finding(
+        change, scale="self_confidence", language="fr").sentence
+    assert "mean my scale score" in change_finding(change, scale="my_scale").sentence

@@ -80,6 +80,7 @@ _REPORT = {
     "finding.change": "Among the {n} participants who answered both questionnaires, the mean "
     "{scale} score changed by {estimate} points ({level} CI {ci}) during the programme: "
     "{reading}",
+    "finding.among": "In the population compared ({population}): {sentence}",
     "finding.estimate_item": "{name} {estimate} ({level} CI {ci})",
     "finding.estimates": "{what}: {items}; the largest and smallest estimates differ by "
     "{spread}.",
@@ -242,6 +243,7 @@ _COLUMNS = {
     "z": "z",
     "rci_threshold": "Threshold (scale points)",
     "stage": "Stage",
+    "self_confidence": "self-confidence",
     "population": "Of",
     "n_followed": "Followed for the horizon",
     "n_job": "With a job",

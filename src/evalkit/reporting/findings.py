@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from evalkit._validation import check_one_of
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import column_label, text
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.format import format_interval, format_number, format_percent
 
@@ -225,6 +225,7 @@ def effect_finding(
     treated: str,
     comparison: str,
     horizon: float,
+    population: str | None = None,
     conf_level: float = 0.95,
     language: str = "en",
 ) -> Finding:
@@ -241,6 +242,8 @@ def effect_finding(
         The programme and the one it is compared with.
     horizon : float
         The outcome's horizon (months).
+    population : str, optional
+        For whom the effect holds (``"Brussels, 18–33, non-EU"``), named in the sentence.
     conf_level : float, default=0.95
     language : str, default="en"
 
@@ -274,12 +277,15 @@ def effect_finding(
     row = rows.iloc[0]
     if not _shown(row["estimate"]):
         return Finding("effect", text("finding.hidden", language))
-    return Finding("effect", text(
+    sentence = text(
         "finding.effect", language, treated=treated, comparison=comparison,
         horizon=format_number(horizon, 0), estimate=_points(row["estimate"]),
         level=_level(conf_level), method=value_label(method, language),
         ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
-        reading=_reading(row["ci_low"], row["ci_high"], 0.0, language)))
+        reading=_reading(row["ci_low"], row["ci_high"], 0.0, language))
+    if population:
+        sentence = text("finding.among", language, population=population, sentence=sentence)
+    return Finding("effect", sentence)
 
 
 def change_finding(
@@ -296,7 +302,7 @@ def change_finding(
     published : PublishedTable or pandas.DataFrame
         ``publish(paired_change(...))`` (rows ``term``: ``mean_difference``).
     scale : str
-        The scale's name, as the report names it.
+        The scale's name (its catalogue label when it has one; ``_`` read as spaces).
     conf_level : float, default=0.95
     language : str, default="en"
 
@@ -330,7 +336,8 @@ def change_finding(
         return Finding("change", text("finding.hidden", language))
     sign = "+" if row["estimate"] > 0 else ""
     return Finding("change", text(
-        "finding.change", language, n=format_number(row["n"], 0), scale=scale,
+        "finding.change", language, n=format_number(row["n"], 0),
+        scale=column_label(scale, language).replace("_", " "),
         estimate=sign + format_number(row["estimate"], 2), level=_level(conf_level),
         ci=format_interval(row["ci_low"], row["ci_high"], language=language),
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language, "_change")))

@@ -110,6 +110,8 @@ REPORT = {
                        "Bij de {n} deelnemers die beide vragenlijsten invulden, veranderde de "
                        "gemiddelde score {scale} met {estimate} punten ({level}-BI {ci}) tijdens "
                        "het programma: {reading}"),
+    "finding.among": ("Dans la population comparée ({population}) : {sentence}",
+                      "In de vergeleken populatie ({population}): {sentence}"),
     "finding.estimate_item": ("{name} {estimate} (IC à {level} {ci})",
                               "{name} {estimate} ({level}-BI {ci})"),
     "finding.estimates": ("{what} : {items} ; l'écart entre la plus grande et la plus petite "
@@ -258,7 +260,8 @@ COLUMNS = {
     "n_smaller": ("Personnes du plus petit groupe", "Personen in de kleinste groep"),
     "suppressed": ("Supprimé", "Onderdrukt"), "z": ("z", "z"),
     "rci_threshold": ("Seuil (points de l'échelle)", "Drempel (schaalpunten)"),
-    "stage": ("Étape", "Fase"), "population": ("Parmi", "Van"),
+    "stage": ("Étape", "Fase"), "self_confidence": ("confiance en soi", "zelfvertrouwen"),
+    "population": ("Parmi", "Van"),
     "n_followed": ("Suivis jusqu'à l'horizon", "Gevolgd tot de horizon"),
     "n_job": ("En emploi", "Met werk"),
 }
