@@ -72,7 +72,7 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     first = ax.flat[0] if hasattr(ax, "flat") else ax
     if isinstance(title, str):  # an English title; a Finding is in its language already
         title = translate(title, language)
-    first.set_title("\n".join(textwrap.wrap(str(title), 80)), loc="left")
+    first.set_title("\n".join(textwrap.wrap(str(title), 70)), loc="left")
     if x is not None:
         first.set_xlabel(text(f"axis.{x}", language))
     if y is not None:
