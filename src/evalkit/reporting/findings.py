@@ -349,7 +349,6 @@ def estimate_finding(
     label_column: str,
     labels: dict[str, str] | None = None,
     what: str,
-    null: float = 0.0,
     decimals: int = 2,
     conf_level: float = 0.95,
     language: str = "en",
@@ -369,8 +368,6 @@ def estimate_finding(
         Shown name of each row's label (default: the catalogue's).
     what : str
         What is estimated (the sentence's subject), in the report's language.
-    null : float, default=0.0
-        The value of "no difference".
     decimals : int, default=2
     conf_level : float, default=0.95
     language : str, default="en"
