@@ -566,14 +566,20 @@ def check_weights(
         )
     if group is not None:
         totals = pd.Series(w).groupby(data[group].to_numpy(), observed=True, sort=True).sum()
-        empty = totals.index[totals.to_numpy() <= 0].tolist()
-        if empty:
-            raise ValueError(
-                f"weights column {weights!r} is zero for everyone in group(s) {empty} of "
-                f"{group!r}, so those groups have no estimate; drop them from the data or "
-                "fix their weights."
-            )
+        check_group_weights(totals, weights, group)
     return w
+
+
+def check_group_weights(totals: pd.Series, weights: str, group: str) -> None:
+    """Raise ``ValueError`` naming the levels of ``group`` whose weights sum to zero
+    (``totals``: the sums of column ``weights`` by level)."""
+    empty = totals.index[totals.to_numpy() <= 0].tolist()
+    if empty:
+        raise ValueError(
+            f"weights column {weights!r} is zero for everyone in group(s) {empty} of "
+            f"{group!r}, so those groups have no estimate; drop them from the data or "
+            "fix their weights."
+        )
 
 
 def flagged_rows(index: pd.Index, mask: np.ndarray, *, limit: int = 5) -> str:

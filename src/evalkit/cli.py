@@ -169,18 +169,45 @@ def _add_synth(commands) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from evalkit.reporting import run_reports
+    from evalkit.reporting.build import ReportSettings, build_report
+    from evalkit.reporting.params import parse_override
 
-    for report in run_reports(args.notebooks, args.params, args.output):
-        print(f"{report.html}  (notebook {report.notebook}, manifest {report.manifest_path})")
+    overrides = dict(parse_override(name, value) for name, value in args.parameters or ())
+    settings = ReportSettings(title=args.title, organisation=args.organisation,
+                              language=args.language)
+    built = build_report(args.notebooks, args.params, args.output, overrides=overrides,
+                         settings=settings, wait=args.wait)
+    print(f"{built.index}  ({len(built.parts)} parts, {built.seconds['total']:.0f} s; "
+          f"log {built.log.name}, manifest {built.manifest_path.name})")
     return 0
 
 
 def _add_report(commands) -> None:
-    report = commands.add_parser("report", help="run the notebooks and write HTML reports")
+    report = commands.add_parser(
+        "report",
+        help="run the notebooks and write the report (index.html and one page per part)",
+        description="Run every NN_*.ipynb notebook with its params/NN_*.yaml file and write "
+        "one self-contained report: index.html (title page, contents, every part) and a page "
+        "per part. Parameters are checked before anything runs; the report replaces the "
+        "output directory only when complete; a failing part is one line and exit status 2, "
+        "its traceback in report.log.",
+    )
     report.add_argument("--notebooks", default="notebooks", help="directory of NN_*.ipynb")
     report.add_argument("--params", default="params", help="directory of NN_*.yaml parameter files")
-    report.add_argument("--output", default="reports", help="output directory")
+    report.add_argument("-o", "--output", default="reports", help="output directory")
+    report.add_argument(
+        "-p", "--parameter", dest="parameters", nargs=2, action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a parameter in every part that has it (papermill style: -p threshold 12)",
+    )
+    report.add_argument("--title", help="the report's title (default: Evaluation report)")
+    report.add_argument("--organisation", help="organisation named on the title page")
+    report.add_argument("--language", default="en",
+                        help="language of the report: en, fr or nl (default: en)")
+    report.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS",
+        help="wait this long for another run into the same output directory (default: refuse)",
+    )
     report.set_defaults(run=_report)
 
 
@@ -289,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success; 2 on a :class:`~evalkit.errors.DataError` (one line on standard
-        error).
+        error); 130 when interrupted (Ctrl-C).
 
     Raises
     ------
@@ -319,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())  # one line, whatever the message holds
         print(f"evalkit {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"evalkit {args.command}: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

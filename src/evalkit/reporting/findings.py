@@ -1,0 +1,480 @@
+"""Sentences generated from published results: a part's findings and the executive summary.
+
+A report never states a result in a hand-written sentence: a notebook displays a
+:class:`Finding` made by one of the functions below from a *published* table (after
+disclosure control), so the words, the number and its confidence interval always
+agree, in the report's language. Each finding is displayed with its sentence in the
+output's metadata (``{"evalkit": {"finding": ...}}``); the report's builder collects
+them, in order, into the executive summary of the front page.
+
+The sentences say what the interval allows one to conclude ("the interval excludes
+no difference" or "cannot be told apart from no difference"), never more.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evalkit._validation import check_one_of
+from evalkit.reporting.catalogue import column_label, text
+from evalkit.reporting.disclosure import PublishedTable
+from evalkit.reporting.format import format_interval, format_number, format_percent
+
+__all__ = [
+    "Finding",
+    "change_finding",
+    "difference_finding",
+    "effect_finding",
+    "estimate_finding",
+    "largest_difference_finding",
+    "rate_findings",
+    "summary_findings",
+]
+
+#: The key of a finding in a displayed output's metadata.
+METADATA_KEY = "evalkit"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One generated sentence of a report.
+
+    Attributes
+    ----------
+    key : str
+        What it states (``"rate"``, ``"difference"``, ``"effect"``, ``"change"``,
+        ``"estimate"``).
+    sentence : str
+        The sentence, in the report's language, numbers formatted as in its tables.
+    headline : bool
+        Whether it belongs in the executive summary.
+    """
+
+    key: str
+    sentence: str
+    headline: bool = True
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"text/html": f'<p class="ek-finding">{html.escape(self.sentence)}</p>',
+                "text/plain": self.sentence}
+        meta = {METADATA_KEY: {"finding": self.sentence, "key": self.key,
+                               "headline": self.headline}}
+        return data, meta
+
+    def __str__(self) -> str:
+        return self.sentence
+
+    def __repr__(self) -> str:
+        return self.sentence
+
+
+def _rows(published: PublishedTable | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(published, PublishedTable):
+        return published.table
+    if isinstance(published, pd.DataFrame):
+        return published
+    raise TypeError(
+        f"a finding is made from a published table (publish(result, ...)), got "
+        f"{type(published).__name__}; publish the result first."
+    )
+
+
+def _shown(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _reading(low: float, high: float, null: float, language: str, what: str = "") -> str:
+    excludes = low > null or high < null
+    return text(f"finding.{'excludes' if excludes else 'includes'}{what}", language)
+
+
+def _level(conf_level: float) -> str:
+    return f"{conf_level:.0%}"
+
+
+def rate_findings(
+    published: PublishedTable | pd.DataFrame,
+    horizon: float,
+    *,
+    outcome: str = "job",
+    conf_level: float = 0.95,
+    language: str = "en",
+) -> list[Finding]:
+    """One sentence per group: the share with ``outcome`` by ``horizon``, with its CI.
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(survival_difference(...))`` (columns ``group``, ``horizon``,
+        ``estimate``, ``ci_low``, ``ci_high``): proportions.
+    horizon : float
+        The horizon (months) the sentences are about.
+    outcome : {"job", "positive"}, default="job"
+        What the proportion counts ("found work" or "had a positive exit").
+    conf_level : float, default=0.95
+        The level of the intervals.
+    language : str, default="en"
+
+    Returns
+    -------
+    list of Finding
+        In the order of the groups; a group whose share was not published (too few
+        people) says so.
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+    ValueError
+        If ``outcome`` or ``language`` is not allowed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["A"], "horizon": [12.0], "estimate": [0.48],
+    ...                   "ci_low": [0.44], "ci_high": [0.52]})
+    >>> rate_findings(t, 12)
+    [Within 12 months, 48.0% (95% CI 44.0–52.0%) of A participants found work.]
+    """
+    check_one_of(outcome, ("job", "positive"), name="outcome")
+    rows = _rows(published)
+    rows = rows[rows["horizon"] == horizon]
+    found = []
+    for row in rows.itertuples(index=False):
+        values = {"horizon": format_number(horizon, 0), "group": row.group,
+                  "level": _level(conf_level)}
+        if _shown(row.estimate):
+            sentence = text(f"finding.rate_{outcome}", language, **values,
+                            estimate=format_percent(row.estimate, proportion=True),
+                            ci=format_interval(row.ci_low, row.ci_high, "proportion",
+                                               language=language))
+        else:
+            sentence = text(f"finding.rate_{outcome}_hidden", language, **values)
+        found.append(Finding("rate", sentence))
+    return found
+
+
+def difference_finding(
+    published: PublishedTable | pd.DataFrame,
+    horizon: float,
+    *,
+    conf_level: float = 0.95,
+    adjusted: bool = False,
+    language: str = "en",
+) -> Finding:
+    """The difference between two groups' shares at ``horizon`` and what its CI allows.
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(survival_difference(...), "differences")`` (columns ``contrast``,
+        ``horizon``, ``estimate``, ``ci_low``, ``ci_high``): differences of proportions.
+    horizon : float
+        The horizon (months).
+    conf_level : float, default=0.95
+    adjusted : bool, default=False
+        Whether the difference is adjusted (the sentence says "unadjusted" otherwise).
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+    ValueError
+        If no row is at ``horizon``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"contrast": ["B − A"], "horizon": [12.0], "estimate": [-0.053],
+    ...                   "ci_low": [-0.105], "ci_high": [-0.002]})
+    >>> difference_finding(t, 12)  # doctest: +NORMALIZE_WHITESPACE
+    At 12 months, the unadjusted difference in the share with a job (B − A) is −5.3 pp
+    (95% CI −10.5 to −0.2 pp): the interval excludes no difference.
+    """
+    rows = _rows(published)
+    rows = rows[rows["horizon"] == horizon]
+    if rows.empty:
+        raise ValueError(f"no difference at horizon {horizon:g}; use a horizon of the table.")
+    row = rows.iloc[0]
+    if not _shown(row["estimate"]):
+        return Finding("difference", text("finding.hidden", language))
+    return Finding("difference", text(
+        "finding.difference_adjusted" if adjusted else "finding.difference", language,
+        horizon=format_number(horizon, 0), contrast=row["contrast"], level=_level(conf_level),
+        estimate=_points(row["estimate"]),
+        ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
+        reading=_reading(row["ci_low"], row["ci_high"], 0.0, language)))
+
+
+def _points(value: float) -> str:
+    sign = "+" if value > 0 else ""
+    return f"{sign}{format_number(value * 100, 1)} pp"
+
+
+def effect_finding(
+    published: PublishedTable | pd.DataFrame,
+    *,
+    method: str,
+    treated: str,
+    comparison: str,
+    horizon: float,
+    population: str | None = None,
+    conf_level: float = 0.95,
+    language: str = "en",
+) -> Finding:
+    """The adjusted risk difference of one method, in words, with its CI.
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(combine_effects([...]))`` (columns ``method``, ``measure``,
+        ``estimate``, ``ci_low``, ``ci_high``).
+    method : str
+        The row to state (``"aipw"``).
+    treated, comparison : str
+        The programme and the one it is compared with.
+    horizon : float
+        The outcome's horizon (months).
+    population : str, optional
+        For whom the effect holds (``"Brussels, 18–33, non-EU"``), named in the sentence.
+    conf_level : float, default=0.95
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+    ValueError
+        If the table has no risk difference for ``method``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"method": ["aipw"], "measure": ["risk_difference"],
+    ...                   "estimate": [0.118], "ci_low": [0.021], "ci_high": [0.215]})
+    >>> f = effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12)
+    >>> f  # doctest: +NORMALIZE_WHITESPACE
+    Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp
+    (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval excludes no difference.
+    """
+    from evalkit.reporting.catalogue import value_label
+
+    rows = _rows(published)
+    rows = rows[(rows["method"] == method) & (rows["measure"] == "risk_difference")]
+    if rows.empty:
+        raise ValueError(f"the effect table has no risk difference for method {method!r}; "
+                         "use a method of its 'method' column.")
+    row = rows.iloc[0]
+    if not _shown(row["estimate"]):
+        return Finding("effect", text("finding.hidden", language))
+    sentence = text(
+        "finding.effect", language, treated=treated, comparison=comparison,
+        horizon=format_number(horizon, 0), estimate=_points(row["estimate"]),
+        level=_level(conf_level), method=value_label(method, language),
+        ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
+        reading=_reading(row["ci_low"], row["ci_high"], 0.0, language))
+    if population:
+        sentence = text("finding.among", language, population=population, sentence=sentence)
+    return Finding("effect", sentence)
+
+
+def change_finding(
+    published: PublishedTable | pd.DataFrame,
+    *,
+    scale: str,
+    conf_level: float = 0.95,
+    language: str = "en",
+) -> Finding:
+    """The mean change of a paired pre/post score, in words, with its CI.
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(paired_change(...))`` (rows ``term``: ``mean_difference``).
+    scale : str
+        The scale's name (its catalogue label when it has one; ``_`` read as spaces).
+    conf_level : float, default=0.95
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+    ValueError
+        If the table has no ``mean_difference`` row.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["mean_difference"], "estimate": [0.26], "ci_low": [0.231],
+    ...                   "ci_high": [0.289], "n": [793.0]})
+    >>> change_finding(t, scale="self-confidence")  # doctest: +NORMALIZE_WHITESPACE
+    Among the 793 participants who answered both questionnaires, the mean self-confidence
+    score changed by +0.26 points (95% CI 0.23–0.29) during the programme: the interval
+    excludes no change.
+    """
+    rows = _rows(published)
+    rows = rows[rows["term"] == "mean_difference"]
+    if rows.empty:
+        raise ValueError("the table has no 'mean_difference' row; pass "
+                         "publish(paired_change(...)).")
+    row = rows.iloc[0]
+    if not _shown(row["estimate"]) or not _shown(row["n"]):
+        return Finding("change", text("finding.hidden", language))
+    sign = "+" if row["estimate"] > 0 else ""
+    return Finding("change", text(
+        "finding.change", language, n=format_number(row["n"], 0),
+        scale=column_label(scale, language).replace("_", " "),
+        estimate=sign + format_number(row["estimate"], 2), level=_level(conf_level),
+        ci=format_interval(row["ci_low"], row["ci_high"], language=language),
+        reading=_reading(row["ci_low"], row["ci_high"], 0.0, language, "_change")))
+
+
+def estimate_finding(
+    published: PublishedTable | pd.DataFrame,
+    *,
+    label_column: str,
+    labels: dict[str, str] | None = None,
+    what: str,
+    decimals: int = 2,
+    conf_level: float = 0.95,
+    language: str = "en",
+) -> Finding:
+    """Several estimates of one quantity side by side, and whether their CIs agree.
+
+    For a table that compares methods (complete case vs weighted vs imputed):
+    "``what``: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.22 (…)".
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        A table with ``estimate``, ``ci_low``, ``ci_high`` and ``label_column``.
+    label_column : str
+        The column naming each row (``"method"``).
+    labels : dict, optional
+        Shown name of each row's label (default: the catalogue's).
+    what : str
+        What is estimated (the sentence's subject), in the report's language.
+    decimals : int, default=2
+    conf_level : float, default=0.95
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline (a part's detail).
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"method": ["complete_case", "ipw"], "estimate": [0.26, 0.21],
+    ...                   "ci_low": [0.23, 0.17], "ci_high": [0.29, 0.25]})
+    >>> f = estimate_finding(t, label_column="method", what="Mean change")
+    >>> f  # doctest: +NORMALIZE_WHITESPACE
+    Mean change: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.21 (95% CI
+    0.17–0.25); the largest and smallest estimates differ by 0.05.
+    """
+    from evalkit.reporting.catalogue import value_label
+
+    rows = _rows(published)
+    rows = rows[rows["estimate"].notna()]
+    if rows.empty:
+        return Finding("estimate", text("finding.hidden", language), headline=False)
+    parts = []
+    for _, row in rows.iterrows():
+        name = (labels or {}).get(row[label_column], value_label(row[label_column], language))
+        parts.append(text("finding.estimate_item", language, name=name,
+                          estimate=format_number(row["estimate"], decimals),
+                          level=_level(conf_level),
+                          ci=format_interval(row["ci_low"], row["ci_high"], decimals=decimals,
+                                             language=language)))
+    spread = float(rows["estimate"].max() - rows["estimate"].min())
+    return Finding("estimate", text("finding.estimates", language, what=what,
+                                    items=", ".join(parts),
+                                    spread=format_number(spread, decimals)), headline=False)
+
+
+def largest_difference_finding(
+    published: PublishedTable | pd.DataFrame,
+    *,
+    language: str = "en",
+) -> Finding:
+    """Which characteristic differs most between two groups (published SMD table).
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(standardized_mean_difference(...))`` (columns ``variable``, ``level``,
+        ``smd``): blanked rows are left out.
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline (a figure's title).
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"variable": ["age", "gender"], "level": [None, "male"],
+    ...                   "smd": [-0.85, 0.05]})
+    >>> largest_difference_finding(t)  # doctest: +NORMALIZE_WHITESPACE
+    The programmes' participants differ most in Age (standardized mean difference −0.85);
+    1 of 2 characteristics differ by more than 0.1.
+    """
+    from evalkit.reporting.format import term_label
+
+    rows = _rows(published)
+    rows = rows[rows["smd"].notna()]
+    if rows.empty:
+        return Finding("smd", text("finding.hidden", language), headline=False)
+    top = rows.loc[rows["smd"].abs().idxmax()]
+    name = term_label(top["variable"], language)
+    if "level" in rows and isinstance(top["level"], str) and top["level"]:
+        name = f"{name}: {top['level']}"
+    return Finding("smd", text("finding.smd", language, name=name,
+                               smd=format_number(top["smd"], 2),
+                               large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),
+                   headline=False)
+
+
+def summary_findings(notebook: object) -> list[str]:
+    """The headline sentences an executed notebook displayed, in order.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    list of str
+    """
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(METADATA_KEY, {})
+            if meta.get("finding") and meta.get("headline", True):
+                found.append(meta["finding"])
+    return found

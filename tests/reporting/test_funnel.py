@@ -1,0 +1,54 @@
+"""The participant funnel: stages, rejected rows, ITT and per-completer rates."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evalkit.data import load_participants
+from evalkit.reporting import DisclosureLedger, publish
+from evalkit.reporting.funnel import participant_funnel
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_participants(ROOT / "evaldata" / "participants.csv")
+
+
+def test_stages_count_the_shipped_data(loaded):
+    funnel = participant_funnel(loaded)
+    team = funnel.table[funnel.table["programme"] == "Team4Job"].set_index("stage")["n"]
+    data = loaded.data[loaded.data["programme"] == "Team4Job"]
+    assert team["eligible"] == len(data) == 730
+    assert team["first_meeting"] == (~data["first_meeting_dropout"]).sum()
+    assert team["completed"] == (~data["first_meeting_dropout"] & data["duo_completed"]).sum()
+    assert funnel.table.iloc[0].tolist() == ["read", "all", 1500]
+
+
+def test_itt_and_per_completer_rates_side_by_side(loaded):
+    rates = participant_funnel(loaded, horizons=(12,)).rates.set_index(
+        ["programme", "population"])
+    itt = rates.loc[("Team4Job", "intention_to_treat")]
+    completers = rates.loc[("Team4Job", "per_completer")]
+    assert completers["n_followed"] < itt["n_followed"]
+    assert itt["estimate"] == pytest.approx(itt["n_job"] / itt["n_followed"], rel=1e-12)
+
+
+def test_eligibility_is_a_check_of_the_rows_and_small_counts_are_suppressed(loaded):
+    few = pd.Series(loaded.data.index < 30, index=loaded.data.index)
+    funnel = participant_funnel(loaded, eligible=few)
+    assert funnel.table.query("stage == 'eligible'")["n"].sum() == 30
+    shown = publish(funnel, "table", threshold=10, ledger=DisclosureLedger())
+    small = funnel.table["n"].between(1, 9)
+    assert small.any() and shown.table.loc[small, "n"].isna().all()
+
+
+def test_missing_columns_are_named(loaded):
+    class Loaded:
+        data = pd.DataFrame({"programme": ["A"]})
+        n_read, n_rejected, rejected = 1, 0, None
+
+    with pytest.raises(ValueError, match="first_meeting_dropout"):
+        participant_funnel(Loaded())
