@@ -53,7 +53,7 @@ def test_the_reading_follows_the_interval_not_a_fixed_sentence():
         "+2.0 pp (95% CI −1.0 to 5.0 pp): the interval includes no difference, so the data "
         "cannot tell this apart from no difference.")
     assert difference_finding(t, 12, adjusted=True).sentence.endswith(
-        "is −5.3 pp (95% CI −10.5 to −0.2 pp): the interval excludes no difference.")
+        "is −5.3 pp (95% CI −10.5 to −0.2 pp): the interval rules out no difference.")
     with pytest.raises(ValueError, match="no difference at horizon 3; use a horizon"):
         difference_finding(t, 3)
 

@@ -84,10 +84,10 @@ _REPORT = {
     "finding.estimate_item": "{name} {estimate} ({level} CI {ci})",
     "finding.estimates": "{what}: {items}; the largest and smallest estimates differ by "
     "{spread}.",
-    "finding.excludes": "the interval excludes no difference.",
+    "finding.excludes": "the interval rules out no difference.",
     "finding.includes": "the interval includes no difference, so the data cannot tell this "
     "apart from no difference.",
-    "finding.excludes_change": "the interval excludes no change.",
+    "finding.excludes_change": "the interval rules out no change.",
     "finding.includes_change": "the interval includes no change, so the data cannot tell this "
     "apart from no change.",
     "finding.hidden": "This result is not shown: too few people.",

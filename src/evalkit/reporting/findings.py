@@ -196,7 +196,7 @@ def difference_finding(
     ...                   "ci_low": [-0.105], "ci_high": [-0.002]})
     >>> difference_finding(t, 12)  # doctest: +NORMALIZE_WHITESPACE
     At 12 months, the unadjusted difference in the share with a job (B − A) is −5.3 pp
-    (95% CI −10.5 to −0.2 pp): the interval excludes no difference.
+    (95% CI −10.5 to −0.2 pp): the interval rules out no difference.
     """
     rows = _rows(published)
     rows = rows[rows["horizon"] == horizon]
@@ -265,7 +265,7 @@ def effect_finding(
     >>> f = effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12)
     >>> f  # doctest: +NORMALIZE_WHITESPACE
     Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp
-    (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval excludes no difference.
+    (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval rules out no difference.
     """
     from evalkit.reporting.catalogue import value_label
 
@@ -324,7 +324,7 @@ def change_finding(
     >>> change_finding(t, scale="self-confidence")  # doctest: +NORMALIZE_WHITESPACE
     Among the 793 participants who answered both questionnaires, the mean self-confidence
     score changed by +0.26 points (95% CI 0.23–0.29) during the programme: the interval
-    excludes no change.
+    rules out no change.
     """
     rows = _rows(published)
     rows = rows[rows["term"] == "mean_difference"]

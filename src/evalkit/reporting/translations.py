@@ -119,13 +119,13 @@ REPORT = {
                           "{what}: {items}; de grootste en kleinste schatting verschillen "
                           "{spread}."),
     "finding.excludes": ("l'intervalle exclut l'absence de différence.",
-                         "het interval sluit geen verschil uit."),
+                         "het interval sluit 'geen verschil' uit."),
     "finding.includes": ("l'intervalle inclut l'absence de différence : les données ne "
                          "permettent pas de distinguer ce résultat d'une absence de différence.",
                          "het interval omvat geen verschil: de gegevens kunnen dit niet "
                          "onderscheiden van geen verschil."),
     "finding.excludes_change": ("l'intervalle exclut l'absence de changement.",
-                                "het interval sluit geen verandering uit."),
+                                "het interval sluit 'geen verandering' uit."),
     "finding.includes_change": ("l'intervalle inclut l'absence de changement : les données ne "
                                 "permettent pas de distinguer ce résultat d'une absence de "
                                 "changement.",
