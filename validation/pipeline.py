@@ -387,8 +387,21 @@ def _markdown(table: pd.DataFrame, meta: dict) -> str:
             "mcse_bias", "sd_estimate", "mean_se", "coverage", "coverage_low",
             "coverage_high", "status"]
     for part, rows in table.groupby("part", sort=False):
-        lines += [f"## {part}", "", rows[cols].to_markdown(index=False, floatfmt=".4g"), ""]
+        lines += [f"## {part}", "", *_markdown_table(rows[cols]), ""]
     return "\n".join(lines)
+
+
+def _markdown_table(frame: pd.DataFrame) -> list[str]:
+    """A pipe table, numbers to 4 significant digits (no tabulate needed)."""
+    def cell(v):
+        if isinstance(v, float):
+            return "" if np.isnan(v) else f"{v:.4g}"
+        return str(v)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.shape[1]]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
+              for row in frame.itertuples(index=False)]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
