@@ -367,15 +367,31 @@ def draw_seeds(seed: int, draws: int) -> list[int]:
     return [int(np.random.SeedSequence([seed, i]).generate_state(1)[0]) for i in range(draws)]
 
 
-def run_study(settings: dict, seeds: list[int], workers: int = 1) -> pd.DataFrame:
-    """Every draw's rows (in seed order), with ``workers`` processes."""
-    run = partial(run_draw, settings=settings)
-    if workers <= 1:
-        return pd.concat(map(run, seeds), ignore_index=True)
-    from multiprocessing import get_context
+def run_study(settings: dict, seeds: list[int], workers: int = 1,
+              log: Path | None = None) -> pd.DataFrame:
+    """Every draw's rows (in seed order), with ``workers`` processes.
 
-    with get_context("fork").Pool(workers) as pool:
-        return pd.concat(pool.imap(run, seeds, chunksize=4), ignore_index=True)
+    With ``log``, each draw's rows are appended to that CSV as it finishes, so that an
+    interrupted study can still be summarised (``--summarise``).
+    """
+    run = partial(run_draw, settings=settings)
+    frames = []
+
+    def keep(frame):
+        if log is not None:
+            frame.to_csv(log, mode="a", header=not frames, index=False, float_format="%.8g")
+        frames.append(frame)
+
+    if workers <= 1:
+        for seed in seeds:
+            keep(run(seed))
+    else:
+        from multiprocessing import get_context
+
+        with get_context("fork").Pool(workers) as pool:
+            for frame in pool.imap(run, seeds, chunksize=2):
+                keep(frame)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _markdown(table: pd.DataFrame, meta: dict) -> str:
@@ -415,6 +431,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     p.add_argument("--parts", nargs="*", choices=["survival", "comparison", "change"])
     p.add_argument("--n-boot", type=int, default=None, help="override params' n_boot")
     p.add_argument("--truth-n", type=int, default=400_000)
+    p.add_argument("--summarise", type=Path, default=None,
+                   help="summarise the draws of an earlier (interrupted) run instead")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     start = time.perf_counter()
@@ -422,13 +440,18 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     truths = population_truths(args.truth_n, scale=settings["change"]["scale"],
                                n_questionnaire=args.truth_n // 2,
                                frailty_sd=settings["frailty_sd"])
-    draws = run_study(settings, draw_seeds(args.seed, args.draws), args.workers)
-    table = summarise(draws, truths)
-    elapsed = time.perf_counter() - start
     stem = "pipeline_results" + ("" if args.variant == "report" else f"_{args.variant}")
     args.out.mkdir(parents=True, exist_ok=True)
+    log = args.out / f"{stem}_draws.csv"
+    if args.summarise is not None:
+        draws = pd.read_csv(args.summarise)
+        args.draws = draws["seed"].nunique()
+    else:
+        log.unlink(missing_ok=True)
+        draws = run_study(settings, draw_seeds(args.seed, args.draws), args.workers, log)
+    table = summarise(draws, truths)
+    elapsed = time.perf_counter() - start
     table.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.6g")
-    draws.to_csv(args.out / f"{stem}_draws.csv.gz", index=False, float_format="%.6g")
     meta = {"variant": args.variant, "draws": args.draws,
             "seeds": f"SeedSequence([{args.seed}, i]), i < {args.draws}",
             "n_boot": settings["comparison"]["n_boot"], "workers": args.workers,

@@ -99,7 +99,7 @@ def test_whole_pipeline_study_runs_end_to_end_at_ci_size(tmp_path):
     table = pipeline.main(["--draws", "8", "--n-boot", "20", "--truth-n", "20000",
                            "--seed", "17", "--out", str(tmp_path)])
     assert {p.name for p in tmp_path.iterdir()} == {
-        "pipeline_results.csv", "pipeline_results.md", "pipeline_results_draws.csv.gz"}
+        "pipeline_results.csv", "pipeline_results.md", "pipeline_results_draws.csv"}
     assert list(table.columns) == [
         "part", "quantity", "horizon", "method", "truth_kind", "truth", "mean_estimate",
         "bias", "mcse_bias", "sd_estimate", "mean_se", "se_over_sd", "coverage",
