@@ -164,9 +164,33 @@ def _truth(frame: pd.DataFrame, truths: pd.DataFrame, key: str) -> float:
     return (part[f"{key}_duo"] - part[f"{key}_team4job"]).mean()
 
 
-def comparison_rows(participants: pd.DataFrame, c: dict, frailty_sd: float) -> list[dict]:
+def _effect_tables(data, outcome, ps, c: dict, bootstrap: str) -> list:
+    """(table, method suffix, people it is about) of the 12-month effects: analytic
+    (``bootstrap`` "all" or "skip") and bootstrap ("all" or "only")."""
+    tables = []
+    if bootstrap != "only":
+        effect = programme_effect(data, outcome, ps, estimand=c["estimand"],
+                                  cluster=c["cluster"])
+        matched = match(data, ps, caliper=c["caliper"], exact=c["exact"], rng=c["seed"])
+        treated_matched = data.iloc[matched.pairs["treated_row"].to_numpy()]
+        tables += [(effect.table, "", data),
+                   (matched_effect(data, outcome, matched).table, "", treated_matched)]
+    if bootstrap != "skip":
+        boot = bootstrap_effect(data, outcome, ps, estimand=c["estimand"],
+                                n_boot=c["n_boot"], cluster=c["cluster"], rng=c["seed"])
+        tables.append((boot.table, "_bootstrap", data))
+    return tables
+
+
+def comparison_rows(participants: pd.DataFrame, c: dict, frailty_sd: float,
+                    bootstrap: str = "all") -> list[dict]:
     """Notebook 03: naive, IPW, AIPW, matching and bootstrap effects at 12 months, and
-    the adjusted cumulative incidence differences; with each estimate's analysed truth."""
+    the adjusted cumulative incidence differences; with each estimate's analysed truth.
+
+    ``bootstrap``: "all" (every estimate), "skip" (no bootstrap: the naive, IPW, AIPW
+    and matching estimates) or "only" (the bootstrap ones), to run the cheap estimates
+    on more draws than the bootstrap ones.
+    """
     population = _population(participants, c)
     truths = sample_truths(population.set_index("participant_id"), c["curve_horizons"],
                            c["horizon_months"], frailty_sd=frailty_sd)
@@ -174,22 +198,16 @@ def comparison_rows(participants: pd.DataFrame, c: dict, frailty_sd: float) -> l
     binary = job_within(population, c["horizon_months"], event=c["outcome"], by="programme")
     data, ps = _trimmed(binary.data, c, formula)
     cluster = c["cluster"]
-    effect = programme_effect(data, binary.column, ps, estimand=c["estimand"], cluster=cluster)
-    matched = match(data, ps, caliper=c["caliper"], exact=c["exact"], rng=c["seed"])
-    treated_matched = data.iloc[matched.pairs["treated_row"].to_numpy()]
-    boot = bootstrap_effect(data, binary.column, ps, estimand=c["estimand"],
-                            n_boot=c["n_boot"], cluster=cluster, rng=c["seed"])
     rows = []
     h = c["horizon_months"]
-    for table, suffix, who in ((effect.table, "", data),
-                               (matched_effect(data, binary.column, matched).table, "",
-                                treated_matched),
-                               (boot.table, "_bootstrap", data)):
+    for table, suffix, who in _effect_tables(data, binary.column, ps, c, bootstrap):
         for r in table[table["measure"].isin(["risk_difference", "risk_ratio"])].itertuples():
             key = "risk_ratio" if r.measure == "risk_ratio" else "binary"
             rows.append(_row("comparison", r.measure, h, r.method + suffix, r.estimate,
                              r.std_error, r.ci_low, r.ci_high, _truth(who, truths, key),
                              len(who)))
+    if bootstrap == "skip":
+        return rows
     timed = time_to_event(population, unit="months").data
     timed, timed_ps = _trimmed(timed, c, formula)
     curves = adjusted_cumulative_incidence(
@@ -234,7 +252,8 @@ def run_draw(seed: int, settings: dict) -> pd.DataFrame:
         parts = (
             ("survival", lambda: survival_rows(participants, settings["survival"])),
             ("comparison", lambda: comparison_rows(participants, settings["comparison"],
-                                                   settings["frailty_sd"])),
+                                                   settings["frailty_sd"],
+                                                   settings.get("bootstrap", "all"))),
             ("change", lambda: change_rows(participants, questionnaire, settings["change"])),
         )
         for name, part in parts:
@@ -347,7 +366,8 @@ VARIANTS = {
 }
 
 
-def variant_settings(name: str, parts=None, n_boot: int | None = None) -> dict:
+def variant_settings(name: str, parts=None, n_boot: int | None = None,
+                     bootstrap: str = "all") -> dict:
     """The report's settings with an experiment's changes (see :data:`VARIANTS`)."""
     settings = report_settings()
     for key, change in VARIANTS[name].items():
@@ -359,6 +379,7 @@ def variant_settings(name: str, parts=None, n_boot: int | None = None) -> dict:
         settings["comparison"]["n_boot"] = n_boot
     if parts:
         settings["parts"] = tuple(parts)
+    settings["bootstrap"] = bootstrap
     return settings
 
 
@@ -430,21 +451,25 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     p.add_argument("--variant", default="report", choices=sorted(VARIANTS))
     p.add_argument("--parts", nargs="*", choices=["survival", "comparison", "change"])
     p.add_argument("--n-boot", type=int, default=None, help="override params' n_boot")
+    p.add_argument("--bootstrap", default="all", choices=["all", "skip", "only"],
+                   help="comparison: every estimate, none of the bootstrap ones, or only those")
+    p.add_argument("--stem", default=None, help="file names (default pipeline_results[_variant])")
     p.add_argument("--truth-n", type=int, default=400_000)
-    p.add_argument("--summarise", type=Path, default=None,
-                   help="summarise the draws of an earlier (interrupted) run instead")
+    p.add_argument("--summarise", type=Path, nargs="+", default=None,
+                   help="summarise the draws (CSVs) of earlier (interrupted) runs instead")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     start = time.perf_counter()
-    settings = variant_settings(args.variant, args.parts, args.n_boot)
+    settings = variant_settings(args.variant, args.parts, args.n_boot, args.bootstrap)
     truths = population_truths(args.truth_n, scale=settings["change"]["scale"],
                                n_questionnaire=args.truth_n // 2,
                                frailty_sd=settings["frailty_sd"])
-    stem = "pipeline_results" + ("" if args.variant == "report" else f"_{args.variant}")
+    stem = args.stem or ("pipeline_results" + ("" if args.variant == "report"
+                                               else f"_{args.variant}"))
     args.out.mkdir(parents=True, exist_ok=True)
     log = args.out / f"{stem}_draws.csv"
     if args.summarise is not None:
-        draws = pd.read_csv(args.summarise)
+        draws = pd.concat([pd.read_csv(path) for path in args.summarise], ignore_index=True)
         args.draws = draws["seed"].nunique()
     else:
         log.unlink(missing_ok=True)
