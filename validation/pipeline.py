@@ -6,9 +6,14 @@ each the estimators of notebooks 02, 03 and 05 with the settings of ``params/*.y
 tabulates for every headline estimate the truth, the bias, the empirical SD against the
 mean standard error, and the coverage of the 95% intervals with its Wilson interval.
 
-Run (about 3.5 s a draw and process)::
+Run (about 14 s a draw on an idle core, 85% of it notebook 03's two bootstraps)::
 
-    PYTHONPATH=src OMP_NUM_THREADS=1 python -m validation.pipeline --draws 1000 --workers 2
+    PYTHONPATH=src OMP_NUM_THREADS=1 python -m validation.pipeline --draws 200 --workers 2
+
+or share the draws out (``--bootstrap skip``: every estimate but the bootstrap ones, all
+draws; ``--bootstrap only --parts comparison --first 100``: the bootstrap ones of draws
+100-199) and join the draws' CSVs with ``--summarise``. ``validation/results/pipeline.md``
+was made so (see its header).
 
 The truths (:mod:`validation.truth`): per draw, the average over the people an estimate
 is about of their true conditional effect (``analysed``: e.g. the trimmed comparison
