@@ -9,6 +9,7 @@ import pytest
 from evalkit.reporting import publish
 from evalkit.reporting.findings import (
     Finding,
+    acceptability_finding,
     change_finding,
     difference_finding,
     effect_finding,
@@ -17,6 +18,7 @@ from evalkit.reporting.findings import (
     largest_difference_finding,
     plan_finding,
     rate_findings,
+    sensitivity_finding,
     summary_findings,
 )
 
@@ -212,3 +214,25 @@ def test_the_planning_table_in_one_sentence():
         "Voor 80% power bij een significantieniveau van 5% (tweezijdig)")
     with pytest.raises(ValueError, match="the plan table is empty"):
         plan_finding(plans.table.iloc[:0])
+
+
+def test_the_acceptability_curve_at_a_price_and_where_it_passes_one_half():
+    curve = pd.DataFrame({"wtp": [0.0, 1000.0, 2000.0], "probability": [0.0, 0.4, 0.8]})
+    f = acceptability_finding(curve, wtp=1500, treated="DUO")
+    assert not f.headline and f.sentence == (
+        "At 1,500 EUR per extra job, DUO is cost-effective in 60% of the bootstrap replicates; "
+        "it is more likely than not from 2,000 EUR per extra job.")
+    never = acceptability_finding(curve.assign(probability=[0.0, 0.1, 0.3]), wtp=500,
+                                  treated="DUO", language="fr").sentence
+    assert never.startswith("À 500 EUR par emploi supplémentaire, DUO est coût-efficace dans "
+                            "5%") and "à aucun prix montré" in never
+
+
+def test_the_tornado_names_the_input_that_moves_the_ratio_most():
+    t = pd.DataFrame({"parameter": ["overhead", "overhead", "horizon", "horizon"],
+                      "icer": [700.0, 760.0, math.nan, 520.0]})
+    assert sensitivity_finding(t, base_icer=728.0).sentence == (
+        "The cost per extra job (728 EUR) moves most with overhead: from 700 to 760 EUR; 1 "
+        "scenario(s) give no cost per extra job (dominance or fewer jobs).")
+    assert sensitivity_finding(t, base_icer=math.nan).sentence.startswith(
+        "The base case gives no cost per extra job")

@@ -135,6 +135,18 @@ _REPORT = {
     "finding.icer_undefined": "Enrolling in {treated} rather than {comparison} changes the cost "
     "per participant by {cost} EUR ({level} CI {cost_ci} EUR) and finds exactly as many jobs "
     "within {horizon} months: the cost per extra job is undefined.",
+    "finding.acceptability": "At {wtp} EUR per extra job, {treated} is cost-effective in "
+    "{share} of the bootstrap replicates; it is more likely than not from {half} EUR per extra "
+    "job.",
+    "finding.acceptability_never": "At {wtp} EUR per extra job, {treated} is cost-effective in "
+    "{share} of the bootstrap replicates; at no price shown is it more likely than not.",
+    "finding.sensitivity": "The cost per extra job ({base} EUR) moves most with {parameter}: "
+    "from {low} to {high} EUR; {tail}",
+    "finding.sensitivity_all": "every scenario gives a cost per extra job.",
+    "finding.sensitivity_missing": "{n} scenario(s) give no cost per extra job (dominance or "
+    "fewer jobs).",
+    "finding.sensitivity_none": "The base case gives no cost per extra job (dominance, fewer "
+    "jobs or too few people): the table says what each scenario gives.",
     "finding.plans": "For {power} power at the {alpha} level (two-sided), with this study's "
     "observed rates and clustering (design effect {deff}), the next evaluation would need: "
     "{items}.",

@@ -17,6 +17,7 @@ import html
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_one_of
@@ -26,6 +27,7 @@ from evalkit.reporting.format import format_interval, format_number, format_perc
 
 __all__ = [
     "Finding",
+    "acceptability_finding",
     "change_finding",
     "difference_finding",
     "effect_finding",
@@ -34,6 +36,7 @@ __all__ = [
     "largest_difference_finding",
     "plan_finding",
     "rate_findings",
+    "sensitivity_finding",
     "summary_findings",
 ]
 
@@ -606,6 +609,97 @@ def plan_finding(
     return Finding("plan", text(
         "finding.plans", language, power=_level(first["power"]), alpha=_level(first["alpha"]),
         deff=format_number(first["design_effect"], 2), items="; ".join(items)))
+
+
+def acceptability_finding(
+    curve: pd.DataFrame,
+    *,
+    wtp: float,
+    treated: str,
+    language: str = "en",
+) -> Finding:
+    """What the acceptability curve says at one price per extra job, and where it crosses 50%.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        ``CostEffectivenessResult.acceptability().table`` (``wtp``, ``probability``):
+        shares of bootstrap replicates, not counts of people.
+    wtp : float
+        The willingness to pay per extra job to state (euro), read off the curve by
+        linear interpolation.
+    treated : str
+        The programme.
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline (a figure's title).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wtp": [0.0, 1000.0, 2000.0], "probability": [0.01, 0.6, 0.97]})
+    >>> acceptability_finding(t, wtp=2000, treated="A")  # doctest: +NORMALIZE_WHITESPACE
+    At 2,000 EUR per extra job, A is cost-effective in 97% of the bootstrap replicates; it is
+    more likely than not from 1,000 EUR per extra job.
+    """
+    rows = _rows(curve)
+    share = float(np.interp(wtp, rows["wtp"], rows["probability"]))
+    above = rows.loc[rows["probability"] > 0.5, "wtp"]
+    values = {"wtp": _euros(wtp), "treated": treated, "share": format_percent(share * 100, 0)}
+    if above.empty:
+        return Finding("acceptability", text("finding.acceptability_never", language, **values),
+                       headline=False)
+    return Finding("acceptability", text("finding.acceptability", language, **values,
+                                         half=_euros(above.iloc[0])), headline=False)
+
+
+def sensitivity_finding(
+    sensitivity: pd.DataFrame,
+    *,
+    base_icer: float,
+    language: str = "en",
+) -> Finding:
+    """Which input moves the cost per extra job most, and how far (a tornado's title).
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        ``one_way_sensitivity(...).table`` (``parameter``, ``icer``): euros per extra
+        job, no counts of people.
+    base_icer : float
+        The base case's cost per extra job (NaN when it is not a ratio).
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline; says how many scenarios give no ratio (dominance, fewer jobs).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"parameter": ["overhead", "overhead", "horizon", "horizon"],
+    ...                   "icer": [700.0, 760.0, 940.0, 520.0]})
+    >>> sensitivity_finding(t, base_icer=728.0)  # doctest: +NORMALIZE_WHITESPACE
+    The cost per extra job (728 EUR) moves most with horizon (months): from 520 to 940 EUR;
+    every scenario gives a cost per extra job.
+    """
+    from evalkit.reporting.catalogue import value_label
+
+    rows = _rows(sensitivity)
+    spans = rows.groupby("parameter", sort=False)["icer"].agg(["min", "max"]).dropna()
+    if not _shown(base_icer) or spans.empty:
+        return Finding("sensitivity", text("finding.sensitivity_none", language),
+                       headline=False)
+    top = (spans["max"] - spans["min"]).idxmax()
+    missing = int(rows["icer"].isna().sum())
+    tail = (text("finding.sensitivity_all", language) if not missing else
+            text("finding.sensitivity_missing", language, n=missing))
+    return Finding("sensitivity", text(
+        "finding.sensitivity", language, base=_euros(base_icer),
+        parameter=value_label(top, language), low=_euros(spans.loc[top, "min"]),
+        high=_euros(spans.loc[top, "max"]), tail=tail), headline=False)
 
 
 def summary_findings(notebook: object) -> list[str]:

@@ -4,9 +4,13 @@ One entry per key: ``key: (French, Dutch)``, with the same ``str.format`` fields
 the English text. ``tests/reporting/test_catalogue.py`` checks that every language has
 every key and the same fields. :data:`MESSAGES` translates the English captions and
 figure titles the shipped notebooks write (gettext-style: the English text is the key).
+The value-for-money and planning parts' texts are in
+:mod:`~evalkit.reporting.translations_parts`, merged here.
 """
 
 from __future__ import annotations
+
+from evalkit.reporting import translations_parts
 
 __all__ = ["COLUMNS", "MESSAGES", "REPORT", "VALUES"]
 
@@ -164,107 +168,6 @@ REPORT = {
     "axis.smd": ("|différence moyenne standardisée| (programme moins comparaison)",
                  "|gestandaardiseerd gemiddeld verschil| (programma min vergelijking)"),
     "axis.score": ("score (points de l'échelle)", "score (schaalpunten)"),
-    "finding.icer": ("S'inscrire à {treated} plutôt qu'à {comparison} coûte {cost} EUR de plus "
-                     "par participant (IC à {level} {cost_ci} EUR) et augmente la part en emploi "
-                     "dans les {horizon} mois de {effect} (IC à {level} {effect_ci}) : chaque "
-                     "emploi supplémentaire coûte {icer} EUR (IC à {level} {icer_ci} EUR par "
-                     "bootstrap, {fieller} EUR par la méthode de Fieller).",
-                     "Deelnemen aan {treated} in plaats van {comparison} kost {cost} EUR meer per "
-                     "deelnemer ({level}-BI {cost_ci} EUR) en verhoogt het aandeel met werk binnen "
-                     "{horizon} maanden met {effect} ({level}-BI {effect_ci}): elke extra baan "
-                     "kost {icer} EUR ({level}-BI {icer_ci} EUR met de bootstrap, {fieller} EUR "
-                     "met de methode van Fieller)."),
-    "finding.icer_unbounded": ("S'inscrire à {treated} plutôt qu'à {comparison} coûte {cost} EUR "
-                               "de plus par participant (IC à {level} {cost_ci} EUR) et change la "
-                               "part en emploi dans les {horizon} mois de {effect} (IC à {level} "
-                               "{effect_ci}) : l'intervalle des emplois supplémentaires inclut "
-                               "l'absence de différence (ou presque), le coût par emploi "
-                               "supplémentaire n'a donc pas de borne supérieure et n'est pas "
-                               "donné ; la courbe d'acceptabilité montre la probabilité que le "
-                               "programme vaille un prix donné par emploi supplémentaire.",
-                               "Deelnemen aan {treated} in plaats van {comparison} kost {cost} EUR "
-                               "meer per deelnemer ({level}-BI {cost_ci} EUR) en verandert het "
-                               "aandeel met werk binnen {horizon} maanden met {effect} ({level}-BI "
-                               "{effect_ci}): het interval van de extra banen omvat geen verschil "
-                               "(of bijna), dus de kost per extra baan heeft geen bovengrens en "
-                               "wordt niet gegeven; de aanvaardbaarheidscurve toont hoe "
-                               "waarschijnlijk het programma een gegeven prijs per extra baan "
-                               "waard is."),
-    "finding.icer_dominant": ("S'inscrire à {treated} plutôt qu'à {comparison} ne coûte pas plus "
-                              "({cost} EUR par participant, IC à {level} {cost_ci} EUR) et "
-                              "augmente la part en emploi dans les {horizon} mois de {effect} (IC "
-                              "à {level} {effect_ci}) : {treated} domine, aucun coût par emploi "
-                              "supplémentaire n'est nécessaire ; pour les emplois, {reading}",
-                              "Deelnemen aan {treated} in plaats van {comparison} kost niet meer "
-                              "({cost} EUR per deelnemer, {level}-BI {cost_ci} EUR) en verhoogt "
-                              "het aandeel met werk binnen {horizon} maanden met {effect} "
-                              "({level}-BI {effect_ci}): {treated} domineert, dus een kost per "
-                              "extra baan is niet nodig; voor de banen: {reading}"),
-    "finding.icer_dominated": ("S'inscrire à {treated} plutôt qu'à {comparison} ne coûte pas "
-                               "moins ({cost} EUR par participant, IC à {level} {cost_ci} EUR) et "
-                               "change la part en emploi dans les {horizon} mois de {effect} (IC "
-                               "à {level} {effect_ci}) : {treated} est dominé, aucun coût par "
-                               "emploi supplémentaire n'a de sens ; pour les emplois, {reading}",
-                               "Deelnemen aan {treated} in plaats van {comparison} kost niet "
-                               "minder ({cost} EUR per deelnemer, {level}-BI {cost_ci} EUR) en "
-                               "verandert het aandeel met werk binnen {horizon} maanden met "
-                               "{effect} ({level}-BI {effect_ci}): {treated} wordt gedomineerd, "
-                               "dus een kost per extra baan heeft geen zin; voor de banen: "
-                               "{reading}"),
-    "finding.icer_cheaper_fewer_jobs": ("S'inscrire à {treated} plutôt qu'à {comparison} change "
-                                        "le coût par participant de {cost} EUR (IC à {level} "
-                                        "{cost_ci} EUR) et la part en emploi dans les {horizon} "
-                                        "mois de {effect} (IC à {level} {effect_ci}) : il "
-                                        "économise de l'argent mais trouve moins d'emplois, le "
-                                        "rapport serait une économie par emploi perdu et n'est "
-                                        "pas donné ; pour les emplois, {reading}",
-                                        "Deelnemen aan {treated} in plaats van {comparison} "
-                                        "verandert de kost per deelnemer met {cost} EUR "
-                                        "({level}-BI {cost_ci} EUR) en het aandeel met werk "
-                                        "binnen {horizon} maanden met {effect} ({level}-BI "
-                                        "{effect_ci}): het bespaart geld maar vindt minder banen, "
-                                        "dus de ratio zou een besparing per verloren baan zijn en "
-                                        "wordt niet gegeven; voor de banen: {reading}"),
-    "finding.icer_undefined": ("S'inscrire à {treated} plutôt qu'à {comparison} change le coût "
-                               "par participant de {cost} EUR (IC à {level} {cost_ci} EUR) et "
-                               "trouve exactement autant d'emplois dans les {horizon} mois : le "
-                               "coût par emploi supplémentaire n'est pas défini.",
-                               "Deelnemen aan {treated} in plaats van {comparison} verandert de "
-                               "kost per deelnemer met {cost} EUR ({level}-BI {cost_ci} EUR) en "
-                               "vindt precies evenveel banen binnen {horizon} maanden: de kost "
-                               "per extra baan is niet gedefinieerd."),
-    "finding.plans": ("Pour une puissance de {power} au seuil de {alpha} (bilatéral), avec les "
-                      "taux observés et le regroupement de cette étude (effet de plan {deff}), la "
-                      "prochaine évaluation demanderait : {items}.",
-                      "Voor {power} power bij een significantieniveau van {alpha} (tweezijdig), "
-                      "met de waargenomen percentages en clustering van deze studie "
-                      "(design-effect {deff}), zou de volgende evaluatie nodig hebben: {items}."),
-    "finding.plan_item": ("{question}, {n} participants", "{question}, {n} deelnemers"),
-    "part.skipped": ("Cette partie n'est pas exécutée : {reason}",
-                     "Dit deel wordt niet uitgevoerd: {reason}"),
-    "skip.no_costs": ("l'étude n'a pas de coûts (ni fichier de coûts, ni coût total et nombre de "
-                      "duos formés). Ajoutez-les à l'étude pour voir le coût par participant, par "
-                      "duo et par emploi supplémentaire.",
-                      "de studie heeft geen kosten (geen kostenbestand, en geen totale kost en "
-                      "aantal gevormde duo's). Voeg ze toe aan de studie om de kost per "
-                      "deelnemer, per duo en per extra baan te zien."),
-    "skip.missing_costs": ("les coûts ne couvrent pas chaque programme comparé. Donnez le coût "
-                           "total et le nombre de duos formés de chaque programme.",
-                           "de kosten dekken niet elk vergeleken programma. Geef de totale kost "
-                           "en het aantal gevormde duo's van elk programma."),
-    "axis.incremental_effect": ("emplois supplémentaires par participant (différence de risques "
-                                "ajustée)", "extra banen per deelnemer (gecorrigeerd "
-                                "risicoverschil)"),
-    "axis.incremental_cost": ("coût supplémentaire par participant (EUR)",
-                              "extra kost per deelnemer (EUR)"),
-    "axis.wtp": ("disposition à payer par emploi supplémentaire (EUR)",
-                 "betalingsbereidheid per extra baan (EUR)"),
-    "axis.probability_cost_effective": ("probabilité que le programme soit coût-efficace",
-                                        "kans dat het programma kosteneffectief is"),
-    "axis.icer": ("coût par emploi supplémentaire (EUR)", "kost per extra baan (EUR)"),
-    "axis.participants_needed": ("participants nécessaires (tous les groupes)",
-                                 "benodigde deelnemers (alle groepen)"),
-    "axis.power": ("puissance (test bilatéral)", "power (tweezijdige toets)"),
     "figure.attrition": ("Changement moyen selon le traitement de l'attrition",
                          "Gemiddelde verandering per behandeling van uitval"),
     "error.part_failed": ("la partie {part} a échoué : {reason} (trace complète dans {log})",
@@ -365,41 +268,6 @@ COLUMNS = {
     "population": ("Parmi", "Van"),
     "n_followed": ("Suivis jusqu'à l'horizon", "Gevolgd tot de horizon"),
     "n_job": ("En emploi", "Met werk"),
-    "cost_item": ("Poste de coût", "Kostenpost"), "duos_formed": ("Duos formés", "Gevormde duo's"),
-    "cost_per_duo": ("Coût par duo formé (EUR)", "Kost per gevormd duo (EUR)"),
-    "n_participants": ("Participants", "Deelnemers"),
-    "n_duos_formed": ("Duos formés", "Gevormde duo's"),
-    "n_duos_completed": ("Duos menés à terme", "Voltooide duo's"),
-    "n_jobs": ("En emploi", "Met werk"),
-    "n_jobs_completers": ("En emploi (duos menés à terme)", "Met werk (voltooide duo's)"),
-    "cost_eur": ("Coût (EUR)", "Kost (EUR)"),
-    "cost_completers_eur": ("Coût des duos menés à terme (EUR)",
-                            "Kost van de voltooide duo's (EUR)"),
-    "cost_per_participant": ("Par participant (EUR)", "Per deelnemer (EUR)"),
-    "cost_per_duo_formed": ("Par duo formé (EUR)", "Per gevormd duo (EUR)"),
-    "cost_per_duo_completed": ("Par duo mené à terme (EUR)", "Per voltooid duo (EUR)"),
-    "cost_per_job": ("Par emploi, intention de traiter (EUR)",
-                     "Per baan, intention to treat (EUR)"),
-    "cost_per_job_completer": ("Par emploi, par duo complet (EUR)",
-                               "Per baan, per voltooier (EUR)"),
-    "quantity": ("Grandeur", "Grootheid"), "interval": ("Intervalle", "Interval"),
-    "bounded": ("Borné", "Begrensd"), "parameter": ("Modifié", "Gewijzigd"),
-    "scenario": ("Scénario", "Scenario"),
-    "incremental_cost": ("Coût supplémentaire par participant (EUR)",
-                         "Extra kost per deelnemer (EUR)"),
-    "incremental_effect": ("Emplois supplémentaires par participant", "Extra banen per deelnemer"),
-    "icer": ("Coût par emploi supplémentaire (EUR)", "Kost per extra baan (EUR)"),
-    "question": ("Question", "Vraag"), "design": ("Plan", "Opzet"),
-    "effect": ("Effet visé", "Beoogd effect"), "effect_size": ("Effet standardisé",
-                                                               "Gestandaardiseerd effect"),
-    "alpha": ("α", "α"), "power": ("Puissance", "Power"),
-    "design_effect": ("Effet de plan", "Design-effect"), "required": ("Nécessaire", "Nodig"),
-    "n_total": ("Participants en tout", "Deelnemers in totaal"), "icc": ("CCI", "ICC"),
-    "f_value": ("F", "F"), "df_between": ("ddl inter", "vg tussen"),
-    "df_within": ("ddl intra", "vg binnen"), "n_clusters": ("Grappes", "Clusters"),
-    "mean_cluster_size": ("Taille moyenne des grappes", "Gemiddelde clustergrootte"),
-    "cluster_size": ("Taille des grappes", "Clustergrootte"),
-    "effective_fraction": ("Information conservée", "Behouden informatie"),
 }
 
 VALUES = {
@@ -441,31 +309,6 @@ VALUES = {
     "derivative": ("par unité", "per eenheid"), "contrast": ("par rapport à la référence",
                                                              "ten opzichte van de referentie"),
     "comparison": ("comparaison", "vergelijking"),
-    "mentor_training": ("formation des mentors", "opleiding van mentoren"),
-    "meeting_rooms": ("salles de réunion", "vergaderzalen"),
-    "coordinator_salaries": ("salaires des coordinateurs", "lonen van coördinatoren"),
-    "overhead": ("frais généraux", "overhead"), "total": ("total", "totaal"),
-    "horizon": ("horizon (mois)", "horizon (maanden)"), "low": ("plus bas", "lager"),
-    "high": ("plus haut", "hoger"),
-    "incremental_cost": ("coût supplémentaire par participant (EUR)",
-                         "extra kost per deelnemer (EUR)"),
-    "incremental_effect": ("emplois supplémentaires par participant", "extra banen per deelnemer"),
-    "icer": ("coût par emploi supplémentaire (EUR)", "kost per extra baan (EUR)"),
-    "bootstrap": ("percentile bootstrap", "bootstrappercentiel"), "fieller": ("Fieller", "Fieller"),
-    "dominant": ("dominant", "dominant"), "dominated": ("dominé", "gedomineerd"),
-    "cheaper_fewer_jobs": ("moins cher, moins d'emplois", "goedkoper, minder banen"),
-    "undefined": ("non défini", "niet gedefinieerd"),
-    "two_proportions": ("part en emploi à l'horizon", "aandeel met werk op de horizon"),
-    "hazard_ratio": ("délai jusqu'à l'emploi (rapport de risques)",
-                     "tijd tot werk (hazard ratio)"),
-    "rmst_difference": ("temps moyen restreint de recherche (mois)",
-                        "beperkte gemiddelde zoektijd (maanden)"),
-    "paired_change": ("changement de la confiance en soi (apparié)",
-                      "verandering van zelfvertrouwen (gepaard)"),
-    "arcsine": ("arcsinus (h de Cohen)", "arcsinus (Cohens h)"),
-    "pooled": ("normale poolée", "gepoolde normale"), "schoenfeld": ("Schoenfeld", "Schoenfeld"),
-    "freedman": ("Freedman", "Freedman"), "paired_t": ("test t apparié", "gepaarde t-toets"),
-    "kaplan_meier": ("Kaplan–Meier", "Kaplan–Meier"),
 }
 
 #: English captions and figure titles of the shipped notebooks -> (French, Dutch).
@@ -716,3 +559,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Gemiddelde verandering',
     ),
 }
+
+for _mine, _theirs in ((REPORT, translations_parts.REPORT), (COLUMNS, translations_parts.COLUMNS),
+                       (VALUES, translations_parts.VALUES),
+                       (MESSAGES, translations_parts.MESSAGES)):
+    _mine.update(_theirs)
