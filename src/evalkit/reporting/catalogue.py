@@ -421,6 +421,9 @@ _VALUES = {
     "freedman": "Freedman",
     "paired_t": "paired t-test",
     "kaplan_meier": "Kaplan–Meier",
+    "n_per_group": "participants per group",
+    "events": "events",
+    "n_pairs": "pairs",
 }
 
 

@@ -207,7 +207,50 @@ VALUES = {
     "pooled": ("normale poolée", "gepoolde normale"), "schoenfeld": ("Schoenfeld", "Schoenfeld"),
     "freedman": ("Freedman", "Freedman"), "paired_t": ("test t apparié", "gepaarde t-toets"),
     "kaplan_meier": ("Kaplan–Meier", "Kaplan–Meier"),
+    "n_per_group": ("participants par groupe", "deelnemers per groep"),
+    "events": ("événements", "gebeurtenissen"), "n_pairs": ("paires", "paren"),
 }
 
+#: English captions and figure titles of notebooks 06 and 07 -> (French, Dutch).
 MESSAGES: dict[str, tuple[str, str]] = {
+    "Costs by programme and cost item (EUR)": (
+        "Coûts par programme et poste de coût (EUR)",
+        "Kosten per programma en kostenpost (EUR)",
+    ),
+    "Cost per participant, duo and job: intention to treat and per completer (EUR)": (
+        "Coût par participant, par duo et par emploi : intention de traiter et par duo complet "
+        "(EUR)",
+        "Kost per deelnemer, duo en baan: intention to treat en per voltooier (EUR)",
+    ),
+    "Extra cost, extra jobs and cost per extra job of the programme (bootstrap and Fieller "
+    "intervals)": (
+        "Coût supplémentaire, emplois supplémentaires et coût par emploi supplémentaire du "
+        "programme (intervalles bootstrap et de Fieller)",
+        "Extra kost, extra banen en kost per extra baan van het programma (bootstrap- en "
+        "Fieller-intervallen)",
+    ),
+    "Cost per extra job when one cost item or the horizon changes": (
+        "Coût par emploi supplémentaire quand un poste de coût ou l'horizon change",
+        "Kost per extra baan als één kostenpost of de horizon verandert",
+    ),
+    "Intraclass correlation of a job within the horizon between the participants of a "
+    "mentor": (
+        "Corrélation intraclasse d'un emploi dans l'horizon entre les participants d'un mentor",
+        "Intraclasscorrelatie van werk binnen de horizon tussen de deelnemers van een mentor",
+    ),
+    "Design effect of clustering by mentor": (
+        "Effet de plan du regroupement par mentor",
+        "Design-effect van clustering per mentor",
+    ),
+    "Participants the next evaluation needs for each question": (
+        "Participants nécessaires à la prochaine évaluation pour chaque question",
+        "Deelnemers die de volgende evaluatie per vraag nodig heeft",
+    ),
+    "Power to detect the observed difference in the share with a job, by participants per "
+    "group": (
+        "Puissance pour détecter la différence observée de la part en emploi, selon le nombre "
+        "de participants par groupe",
+        "Power om het waargenomen verschil in het aandeel met werk te detecteren, per aantal "
+        "deelnemers per groep",
+    ),
 }
