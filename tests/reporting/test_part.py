@@ -117,3 +117,14 @@ def test_a_skipped_part_says_why_and_its_later_cells_run_nothing(monkeypatch):
         shell.input_transformers_post[:] = before
     with pytest.warns(EvalkitWarning, match="recording ended"):  # notes() was called
         warnings.warn("recording ended", EvalkitWarning, stacklevel=1)
+
+
+def test_a_part_stopped_after_a_table_says_the_rest_is_not_run():
+    from evalkit.reporting import PublicationSpec
+
+    report = ReportPart()
+    report.show(pd.DataFrame({"n": [40]}), spec=PublicationSpec(counts=("n",)), caption="People")
+    stopped = report.skip("missing_costs")  # outside IPython: only the sentence
+    assert repr(stopped).startswith("The rest of this part is not run: the costs do not cover "
+                                    "every programme compared")
+    assert 'class="ek-stopped"' in stopped._repr_html_()

@@ -152,11 +152,12 @@ _REPORT = {
     "{items}.",
     "finding.plan_item": "{question}, {n} participants",
     "part.skipped": "This part is not run: {reason}",
+    "part.stopped": "The rest of this part is not run: {reason}",
     "skip.no_costs": "the study has no costs (no costs file, and no total cost and number of "
     "duos formed). Add them to the study to see the cost per participant, per duo and per "
     "extra job.",
-    "skip.missing_costs": "the costs do not cover every programme compared. Give the total "
-    "cost and the number of duos formed of each programme.",
+    "skip.missing_costs": "the costs do not cover every programme compared, so there is no "
+    "cost per extra job. Give the total cost and the number of duos formed of each programme.",
     "axis.incremental_effect": "extra jobs per participant (adjusted risk difference)",
     "axis.incremental_cost": "extra cost per participant (EUR)",
     "axis.wtp": "willingness to pay per extra job (EUR)",

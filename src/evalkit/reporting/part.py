@@ -227,8 +227,12 @@ class ReportPart:
 
         For a part the study's data do not allow (no costs: no value for money). The
         notebook stays safe when the report builder runs it anyway: the sentence is
-        its only output, the later cells of the kernel execute nothing (restart the
-        kernel to run cells again), and the part's recording of warnings ends.
+        its only output (its page shows its title and the reason), the later cells of
+        the kernel execute nothing (restart the kernel to run cells again), and the
+        part's recording of warnings ends. After the part has shown a table, the
+        sentence says that the *rest* of the part is not run, and the page keeps what
+        was shown before it. Call it as the last line of a cell: the cell's own later
+        lines still run.
 
         Parameters
         ----------
@@ -240,7 +244,8 @@ class ReportPart:
         Returns
         -------
         ReportText
-            "This part is not run: <reason>", or nothing when ``when`` is false.
+            "This part is not run: <reason>" ("The rest of this part…" after a table),
+            or nothing when ``when`` is false.
 
         Raises
         ------
@@ -254,13 +259,14 @@ class ReportPart:
         """
         if not when:
             return ReportText("", "")
-        sentence = text("part.skipped", self.language,
+        kind = "stopped" if self.n_tables else "skipped"  # the rest of the part, or all of it
+        sentence = text(f"part.{kind}", self.language,
                         reason=text(f"skip.{reason}", self.language))
         self.notes()
         shell = _ipython()
         if shell is not None:
             shell.input_transformers_post.append(_run_nothing)
-        return ReportText(f'<p class="ek-skipped">{html.escape(sentence)}</p>', sentence)
+        return ReportText(f'<p class="ek-{kind}">{html.escape(sentence)}</p>', sentence)
 
     def notes(self) -> ReportText:
         """The part's data notes: each evalkit warning once, in words, without paths.

@@ -124,10 +124,14 @@ REPORT = {
                       "de studie heeft geen kosten (geen kostenbestand, en geen totale kost en "
                       "aantal gevormde duo's). Voeg ze toe aan de studie om de kost per "
                       "deelnemer, per duo en per extra baan te zien."),
-    "skip.missing_costs": ("les coûts ne couvrent pas chaque programme comparé. Donnez le coût "
-                           "total et le nombre de duos formés de chaque programme.",
-                           "de kosten dekken niet elk vergeleken programma. Geef de totale kost "
-                           "en het aantal gevormde duo's van elk programma."),
+    "skip.missing_costs": ("les coûts ne couvrent pas chaque programme comparé, il n'y a donc "
+                           "pas de coût par emploi supplémentaire. Donnez le coût total et le "
+                           "nombre de duos formés de chaque programme.",
+                           "de kosten dekken niet elk vergeleken programma, dus er is geen kost "
+                           "per extra baan. Geef de totale kost en het aantal gevormde duo's van "
+                           "elk programma."),
+    "part.stopped": ("La suite de cette partie n'est pas exécutée : {reason}",
+                     "De rest van dit deel wordt niet uitgevoerd: {reason}"),
     "axis.incremental_effect": ("emplois supplémentaires par participant (différence de risques "
                                 "ajustée)", "extra banen per deelnemer (gecorrigeerd "
                                 "risicoverschil)"),
