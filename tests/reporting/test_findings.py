@@ -156,6 +156,9 @@ def test_the_cost_per_extra_job_is_stated_with_both_intervals():
                       language="fr", **ICER_OPTIONS).sentence
     assert fr.startswith("S'inscrire à DUO plutôt qu'à T4J coûte 123 EUR de plus par "
                          "participant") and "chaque emploi supplémentaire coûte 730 EUR" in fr
+    among = icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)),
+                         status="icer", population="Brussels, 18–33", **ICER_OPTIONS).sentence
+    assert among.startswith("In the population compared (Brussels, 18–33): Enrolling in DUO")
 
 
 @pytest.mark.parametrize("bounded", [(False, False), (True, False), (False, True)])

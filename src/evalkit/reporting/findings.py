@@ -479,6 +479,7 @@ def icer_finding(
     treated: str,
     comparison: str,
     horizon: float,
+    population: str | None = None,
     conf_level: float = 0.95,
     language: str = "en",
 ) -> Finding:
@@ -496,6 +497,8 @@ def icer_finding(
         The programme and its comparator.
     horizon : float
         The job outcome's horizon (months).
+    population : str, optional
+        For whom it holds (``"Brussels, 18–33, non-EU"``), named in the sentence.
     conf_level : float, default=0.95
     language : str, default="en"
 
@@ -549,15 +552,20 @@ def icer_finding(
                                            language=language),
               "reading": _reading(effect["ci_low"], effect["ci_high"], 0.0, language)}
     if status != "icer":
-        return Finding("icer", text(f"finding.icer_{status}", language, **values))
-    if not all(bool(r["bounded"]) and _shown(r["ci_low"]) for r in ratios):
-        return Finding("icer", text("finding.icer_unbounded", language, **values))
-    boot, fieller = ratios
-    return Finding("icer", text(
-        "finding.icer", language, **values, icer=_euros(boot["estimate"]),
-        icer_ci=format_interval(boot["ci_low"], boot["ci_high"], decimals=0, language=language),
-        fieller=format_interval(fieller["ci_low"], fieller["ci_high"], decimals=0,
-                                language=language)))
+        sentence = text(f"finding.icer_{status}", language, **values)
+    elif not all(bool(r["bounded"]) and _shown(r["ci_low"]) for r in ratios):
+        sentence = text("finding.icer_unbounded", language, **values)
+    else:
+        boot, fieller = ratios
+        sentence = text(
+            "finding.icer", language, **values, icer=_euros(boot["estimate"]),
+            icer_ci=format_interval(boot["ci_low"], boot["ci_high"], decimals=0,
+                                    language=language),
+            fieller=format_interval(fieller["ci_low"], fieller["ci_high"], decimals=0,
+                                    language=language))
+    if population:
+        sentence = text("finding.among", language, population=population, sentence=sentence)
+    return Finding("icer", sentence)
 
 
 def plan_finding(
