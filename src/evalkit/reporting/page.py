@@ -23,6 +23,10 @@ from evalkit.reporting.catalogue import text
 
 __all__ = ["PartPage", "footer", "front_page", "page", "part_page"]
 
+#: The mark of a skipped part's reason (:meth:`ReportPart.skip`).
+_SKIPPED = 'class="ek-skipped"'
+_STOPPED = 'class="ek-stopped"'
+
 _HEADING = re.compile(r'<h(?P<level>[12]) id="(?P<id>[^"]*)">(?P<text>.*?)(?:<a class="anchor-link"'
                       r'[^>]*>.*?</a>)?</h(?P=level)>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -62,13 +66,28 @@ def _style() -> str:
 
 
 def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without standard-error output and without code cells that show nothing."""
+    """A copy without standard-error output and without code cells that show nothing.
+
+    A skipped part (:meth:`~evalkit.reporting.part.ReportPart.skip`) keeps its title
+    (the first line of its first markdown cell) and the reason only; a part stopped
+    after some tables keeps what came before the reason and the reason.
+    """
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.output_type == "stream" and o.get("name") == "stderr")]
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
+    skipped = [c for c in nb.cells if c.cell_type == "code" and any(
+        _SKIPPED in o.get("data", {}).get("text/html", "") for o in c.outputs)]
+    if skipped:
+        title = next((c.source.splitlines()[0] for c in nb.cells
+                      if c.cell_type == "markdown" and c.source.startswith("#")), None)
+        nb.cells = ([nbformat.v4.new_markdown_cell(title)] if title else []) + skipped[:1]
+    stopped = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
+        _STOPPED in o.get("data", {}).get("text/html", "") for o in c.outputs)]
+    if stopped:
+        nb.cells = nb.cells[:stopped[0] + 1]
     return nb
 
 

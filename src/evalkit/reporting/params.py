@@ -127,7 +127,8 @@ def check_params(values: dict[str, Any], notebook: str | Path, *, source: str) -
     ------
     DataError
         If a name is not a parameter of the notebook, or a value has another type
-        than the default (an int may replace a float; ``None`` defaults take anything).
+        than the default (an int may replace a float; ``None`` defaults take anything;
+        a ``*_path`` parameter may be ``None``: the study has no such file).
         The message is one line and names the parameter.
     """
     allowed = notebook_parameters(notebook)
@@ -139,7 +140,8 @@ def check_params(values: dict[str, Any], notebook: str | Path, *, source: str) -
         )
     for name, value in values.items():
         default = allowed[name]
-        if default is None or _same_type(value, default):
+        if default is None or _same_type(value, default) or (
+                value is None and name.endswith("_path")):
             continue
         raise DataError(
             f"{source}: parameter {name!r} must be of type {type(default).__name__} like the "

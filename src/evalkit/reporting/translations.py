@@ -4,9 +4,13 @@ One entry per key: ``key: (French, Dutch)``, with the same ``str.format`` fields
 the English text. ``tests/reporting/test_catalogue.py`` checks that every language has
 every key and the same fields. :data:`MESSAGES` translates the English captions and
 figure titles the shipped notebooks write (gettext-style: the English text is the key).
+The value-for-money and planning parts' texts are in
+:mod:`~evalkit.reporting.translations_parts`, merged here.
 """
 
 from __future__ import annotations
+
+from evalkit.reporting import translations_parts
 
 __all__ = ["COLUMNS", "MESSAGES", "REPORT", "VALUES"]
 
@@ -555,3 +559,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Gemiddelde verandering',
     ),
 }
+
+for _mine, _theirs in ((REPORT, translations_parts.REPORT), (COLUMNS, translations_parts.COLUMNS),
+                       (VALUES, translations_parts.VALUES),
+                       (MESSAGES, translations_parts.MESSAGES)):
+    _mine.update(_theirs)
