@@ -1,5 +1,5 @@
 # evalkit: the three commands of the README, on a fresh machine with Python >= 3.11 and pip.
-#   make report   run the evaluation notebooks on the shipped data -> reports/
+#   make report   the report of the shipped study (params/example.yaml) -> reports/
 #   make test     lint + the whole test suite (unit, reference, simulation, doctests, notebooks)
 #   make lab      open JupyterLab on notebooks/ with the project's environment
 PYTHON ?= python3
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/evalkit report
+	$(BIN)/evalkit report params/example.yaml
 
 # One OpenMP thread: scikit-learn's gradient boosting spins badly when the two cores are
 # shared with other work, and the test data are small. One pytest worker per core
