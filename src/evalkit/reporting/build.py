@@ -554,7 +554,8 @@ def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> s
     try:
         funnel = participant_funnel(
             loaded, eligible=None if eligibility is None else eligibility.eligible,
-            horizons=settings.horizons, job_exits=settings.job_exits)
+            horizons=settings.horizons, job_exits=settings.job_exits,
+            exit_groups=getattr(getattr(loaded, "model", None), "exit_groups", None))
     except (ValueError, KeyError):  # no first-meeting or completion columns: no funnel
         return ""
     shared = DisclosureLedger(ledger)
