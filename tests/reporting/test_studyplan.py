@@ -74,8 +74,7 @@ def test_no_questionnaire_no_costs_one_programme_skip_the_parts_that_need_them(t
     rows = runnable_parts([*notebooks, value_for_money], _loaded(["A", "A"]))
     assert {part: (runs, why) for part, runs, why in rows} == {
         "01_data_overview": (True, ""),
-        "02_time_to_employment": (
-            False, "the study has one programme (A); this part compares programmes."),
+        "02_time_to_employment": (True, ""),  # without its comparisons of programmes
         "03_programme_comparison": (
             False, "the study has one programme (A); this part compares programmes."),
         "04_predictors_of_success": (True, ""),
@@ -125,13 +124,19 @@ def test_the_shipped_study_gives_its_files_horizons_and_reference():
 def test_a_single_programme_study_runs_no_comparison_and_no_programme_term(tmp_path):
     plan = plan_study(_study(tmp_path, french_xlsx, sheet="Participants"), NOTEBOOKS)
     assert plan.language == "fr"
-    assert [stem for stem, _ in plan.skipped] == [
-        "02_time_to_employment", "03_programme_comparison", "05_self_confidence"]
-    assert plan.skipped[0][1] == ("l'étude a un seul dispositif (Tremplin Mentorat) ; cette "
-                                  "partie compare des dispositifs.")
-    values = dict((n.stem, v) for n, v in plan.parts)["04_predictors_of_success"]
-    assert "programme" not in values["predictors"] + values["subgroups"]
-    assert "programme" not in values["cox_covariates"] and "programme" not in values["reference"]
+    assert plan.skipped == [
+        ("03_programme_comparison", "l'étude a un seul dispositif (Tremplin Mentorat) ; cette "
+                                    "partie compare des dispositifs."),
+        ("05_self_confidence", "l'étude n'a pas de fichier de questionnaire (ou aucune ligne "
+                               "valide).")]
+    values = dict((n.stem, v) for n, v in plan.parts)
+    predictors = values["04_predictors_of_success"]
+    assert "programme" not in predictors["predictors"] + predictors["subgroups"]
+    assert "programme" not in predictors["cox_covariates"] + str(predictors["reference"])
+    survival = values["02_time_to_employment"]
+    assert survival["programmes"] == ["Tremplin Mentorat"]
+    assert "programme" not in survival["covariates"]
+    assert set(survival["exit_groups"].values()) >= {"internship", "studies"}
     overview = dict((n.stem, v) for n, v in plan.parts)["01_data_overview"]
     assert overview["questionnaire_path"] == "" and overview["language"] == "fr"
 
@@ -159,6 +164,12 @@ def test_a_questionnaire_study_loads_its_own_scale(tmp_path):
     assert data.questionnaire.model.scale.items == tuple(f"q{i}" for i in range(1, 13))
     guessed = dict(guesses(Study.from_yaml(path)))
     assert guessed and all("(" in value for value in guessed.values())
+    plan = plan_study(path, NOTEBOOKS)
+    assert [stem for stem, _ in plan.skipped] == ["03_programme_comparison"]
+    confidence = dict((n.stem, v) for n, v in plan.parts)["05_self_confidence"]
+    assert confidence["questionnaire_path"] == str(tmp_path / "questionnaire.parquet")
+    assert "programme" not in confidence["response_predictors"] + confidence[
+        "attrition_baseline"]
 
 
 def test_without_a_study_file_a_part_loads_its_files_with_the_shipped_model():

@@ -48,15 +48,15 @@ __all__ = [
 
 #: What a part may need beyond the participants file.
 NEEDS = ("questionnaire", "costs", "programmes")
-#: The needs of the shipped parts (by notebook stem). 02 and 05 compare programmes in
-#: most of their steps (Gray's and log-rank tests, the ANCOVA by programme), so they
-#: run only where there are two programmes until their notebooks handle one.
+#: The needs of the shipped parts (by notebook stem). With one programme, 01, 02, 04
+#: and 05 leave out their comparisons of programmes (SMDs, Gray's and log-rank tests,
+#: differences, the ANCOVA by programme; ``programme`` leaves the models).
 PART_NEEDS: Mapping[str, tuple[str, ...]] = {
     "01_data_overview": (),
-    "02_time_to_employment": ("programmes",),
+    "02_time_to_employment": (),
     "03_programme_comparison": ("programmes",),
     "04_predictors_of_success": (),
-    "05_self_confidence": ("questionnaire", "programmes"),
+    "05_self_confidence": ("questionnaire",),
 }
 #: Parameters whose notebook default is the shipped study's design: kept for the shipped
 #: model, replaced by the study's for any other.
@@ -196,7 +196,8 @@ def study_parameters(
         shipped one, the comparison population (``sites``, ``migration_backgrounds``,
         ``age_range``) from the eligibility rules that hold for every programme (no
         rule: everyone); with one programme, ``programme`` is left out of predictors,
-        subgroups and model formulas.
+        subgroups, the questionnaire's response and attrition models, and model
+        formulas.
     """
     from evalkit.data.model import DataModel
 
@@ -261,7 +262,7 @@ def _programme_terms(defaults: Mapping[str, Any], reference: str, *, several: bo
         out["reference"] = {k: v for k, v in defaults["reference"].items() if k != "programme"}
         if several and "programme" in defaults["reference"]:
             out["reference"]["programme"] = reference
-    for name in ("predictors", "subgroups"):
+    for name in ("predictors", "subgroups", "response_predictors", "attrition_baseline"):
         if isinstance(defaults.get(name), list) and not several:
             out[name] = [v for v in defaults[name] if v != "programme"]
     for name in ("covariates", "cox_covariates"):
