@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lab lock synth bench clean
+.PHONY: report study-reports test lab lock synth bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "evalkit needs Python >= 3.11")'
@@ -19,6 +19,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/evalkit report params/example.yaml
+
+# init + report + audit on each test study of tests/data/studies.py (minutes; not in CI).
+study-reports: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python validation/study_reports.py
 
 # One OpenMP thread: scikit-learn's gradient boosting spins badly when the two cores are
 # shared with other work, and the test data are small. One pytest worker per core
