@@ -19,6 +19,8 @@ shipped data unless the study file names them. This module is the bridge:
   against the notebooks' parameters cells).
 - :func:`load_part_data`: a notebook's load step: the study's files with its model, or
   (run alone, without a study) the files its parameters name with the shipped model.
+
+Importing this module does not import papermill (the kernels import it to load).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from typing import Any
 
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
-from evalkit.reporting.params import check_data_files, check_params, notebook_parameters
 
 __all__ = [
     "NEEDS",
@@ -102,6 +103,8 @@ def part_needs(notebook: str | Path) -> tuple[str, ...]:
         :data:`PART_NEEDS` for the shipped parts; for any other, ``questionnaire`` and
         ``costs`` when its parameters include ``questionnaire_path`` or ``costs_path``.
     """
+    from evalkit.reporting.params import notebook_parameters
+
     notebook = Path(notebook)
     if notebook.stem in PART_NEEDS:
         return PART_NEEDS[notebook.stem]
@@ -200,6 +203,7 @@ def study_parameters(
         formulas.
     """
     from evalkit.data.model import DataModel
+    from evalkit.reporting.params import notebook_parameters
 
     model = study.model
     participants = data.participants.data
@@ -318,6 +322,7 @@ def plan_study(
     states them in its data notes.
     """
     from evalkit.data.study import Study
+    from evalkit.reporting.params import check_data_files, check_params, notebook_parameters
 
     if not isinstance(study, Study):
         study = Study.from_yaml(study)
