@@ -168,6 +168,7 @@ def test_a_questionnaire_study_loads_its_own_scale(tmp_path):
     assert [stem for stem, _ in plan.skipped] == ["03_programme_comparison"]
     confidence = dict((n.stem, v) for n, v in plan.parts)["05_self_confidence"]
     assert confidence["questionnaire_path"] == str(tmp_path / "questionnaire.parquet")
+    assert confidence["scale_path"] == ""  # the study model's scale, not the shipped file
     assert "programme" not in confidence["response_predictors"] + confidence[
         "attrition_baseline"]
 

@@ -190,7 +190,8 @@ def study_parameters(
     dict
         Parameter name to value: ``study_path``; ``participants_path``,
         ``questionnaire_path``, ``costs_path`` (absolute; ``""`` for a file the study
-        has not, so no part fingerprints a file it does not use); ``threshold``,
+        has not, so no part fingerprints a file it does not use); ``scale_path``: ``""``
+        (the questionnaire's scale is the study model's); ``threshold``,
         ``language``; ``programmes``, ``treated`` (the first programme that is not the
         reference), ``reference_programme``, the reference level of ``programme`` in
         ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
@@ -217,6 +218,7 @@ def study_parameters(
         "participants_path": str(study.participants),
         "questionnaire_path": "" if study.questionnaire is None else str(study.questionnaire),
         "costs_path": "" if study.costs is None else str(study.costs),
+        "scale_path": "",  # the scale is the study model's
         "threshold": study.threshold,
         "language": language or study.language,
         "programmes": programmes,
