@@ -1,9 +1,9 @@
 """A study's report: parts its data allow, parameters from the study file (issue 16).
 
-The parts themselves take minutes; here the mapping, the skip logic and the front page
-are tested on the test studies of tests/data/studies.py, and one report is built end to
-end with two small notebooks that load through ``load_part_data`` (the whole report of
-each test study: ``validation/study_reports.py``).
+The parts themselves take minutes; here the mapping, the skip logic, the command's
+errors and the front page are tested on the test studies of tests/data/studies.py. One
+report is built end to end with two small notebooks in test_simulation.py (slow); the
+whole report of each test study is ``validation/study_reports.py``.
 """
 
 import warnings
@@ -43,6 +43,16 @@ def _study(directory: Path, make, sheet=None) -> Path:
         warnings.simplefilter("ignore")
         draft = init_study(made.participants, questionnaire=made.questionnaire, sheet=sheet)
     return draft.write(directory / "study.yaml")
+
+
+@pytest.fixture(scope="module")
+def dutch(tmp_path_factory):
+    return _study(tmp_path_factory.mktemp("dutch"), dutch_csv)
+
+
+@pytest.fixture(scope="module")
+def questionnaire(tmp_path_factory):
+    return _study(tmp_path_factory.mktemp("questionnaire"), questionnaire_study)
 
 
 def _loaded(programmes, questionnaire=None, costs=None):
@@ -141,8 +151,8 @@ def test_a_single_programme_study_runs_no_comparison_and_no_programme_term(tmp_p
     assert overview["questionnaire_path"] == "" and overview["language"] == "fr"
 
 
-def test_a_two_programme_study_compares_everyone_the_rules_admit(tmp_path):
-    path = _study(tmp_path, dutch_csv)
+def test_a_two_programme_study_compares_everyone_the_rules_admit(dutch):
+    path = dutch
     study = Study.from_yaml(path)
     data = study.load()
     values = study_parameters(study, data, NOTEBOOKS / "03_programme_comparison.ipynb")
@@ -156,8 +166,8 @@ def test_a_two_programme_study_compares_everyone_the_rules_admit(tmp_path):
     assert plan_study(path, NOTEBOOKS, language="en").language == "en"
 
 
-def test_a_questionnaire_study_loads_its_own_scale(tmp_path):
-    path = _study(tmp_path, questionnaire_study)
+def test_a_questionnaire_study_loads_its_own_scale(questionnaire):
+    path = questionnaire
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         data = load_part_data(str(path))
@@ -167,7 +177,7 @@ def test_a_questionnaire_study_loads_its_own_scale(tmp_path):
     plan = plan_study(path, NOTEBOOKS)
     assert [stem for stem, _ in plan.skipped] == ["03_programme_comparison"]
     confidence = dict((n.stem, v) for n, v in plan.parts)["05_self_confidence"]
-    assert confidence["questionnaire_path"] == str(tmp_path / "questionnaire.parquet")
+    assert confidence["questionnaire_path"] == str(path.parent / "questionnaire.parquet")
     assert confidence["scale_path"] == ""  # the study model's scale, not the shipped file
     assert "programme" not in confidence["response_predictors"] + confidence[
         "attrition_baseline"]
@@ -191,9 +201,9 @@ def test_without_a_study_file_a_part_loads_its_files_with_the_shipped_model():
                                       r"names 'gone.yaml', which is not a file"),
     ],
 )
-def test_overrides_are_checked_before_anything_runs(overrides, message):
+def test_overrides_are_checked_before_anything_runs(overrides, message, questionnaire):
     with pytest.raises(DataError, match=message):
-        plan_study(EXAMPLE, NOTEBOOKS, overrides=overrides)
+        plan_study(questionnaire, NOTEBOOKS, overrides=overrides)
 
 
 # ------------------------------------------------------------------ command line
@@ -239,38 +249,9 @@ def test_the_front_page_lists_parts_not_run_and_the_guesses():
     assert '<span class="ek-guess">(gok)</span>' in body
 
 
-def test_a_study_report_end_to_end_with_small_parts(tmp_path, capsys):
-    """One build: the kernel gets the study file and loads the study's data with its
-    model; a part needing a questionnaire is listed as not run; the funnel counts the
-    eligible with the study's rules; the guesses are on the front page."""
-    path = _study(tmp_path, dutch_csv)
-    notebooks = tmp_path / "notebooks"
-    load = ("from evalkit.reporting.studyplan import load_part_data\n"
-            "data = load_part_data(study_path, participants=participants_path)\n"
-            "print('valid', data.participants.n_valid, 'horizon', horizon_months)")
-    _notebook(notebooks / "01_overview.ipynb",
-              'participants_path = "../evaldata/participants.csv"\nstudy_path = None\n'
-              "horizon_months = 6\nthreshold = 10\ndisclosure_ledger = None\n"
-              'language = "en"', load)
-    _notebook(notebooks / "02_confidence.ipynb", 'questionnaire_path = "q.csv"')
-    out = tmp_path / "report"
-    assert main(["report", str(path), "-o", str(out), "--notebooks", str(notebooks)]) == 0
-    printed = capsys.readouterr().out
-    assert "(1 parts" in printed and "not run: Part 02_confidence: de studie heeft geen " \
-        "vragenlijstbestand" in printed
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="nl">' in index and "Niet uitgevoerde delen" in index
-    assert "Geraden door evalkit init" in index and "Werkmaatje" in index
-    executed = (out / "01_overview.html").read_text(encoding="utf-8")
-    assert "valid 149 horizon 12" in executed  # the study's data, the study's horizon
-    assert "uitstroom.csv" in index  # its fingerprint, not the shipped data's
-    assert "participants.csv" not in index
-
-
-def test_build_study_report_refuses_when_no_part_can_run(tmp_path):
+def test_build_study_report_refuses_when_no_part_can_run(tmp_path, dutch):
     notebooks = tmp_path / "notebooks"
     _notebook(notebooks / "01_confidence.ipynb", 'questionnaire_path = "q.csv"')
     with pytest.raises(DataError, match=r"no part of the report can run: 01_confidence: the "
                                         r"study has no questionnaire file"):
-        build_study_report(_study(tmp_path, dutch_csv), tmp_path / "out",
-                           notebooks_dir=notebooks, language="en")
+        build_study_report(dutch, tmp_path / "out", notebooks_dir=notebooks, language="en")
