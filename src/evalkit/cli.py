@@ -1,10 +1,10 @@
 """Command line: ``evalkit init``, ``validate``, ``pseudonymise``, ``synth``, ``report``, ``audit``.
 
 A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic`,
-:mod:`evalkit.reporting.studyplan` (``report STUDY.yaml``) and :mod:`evalkit.reporting.audit`.
-Exit status 0 on
-success, 2 on a data or usage error (with a one-line message on standard error);
-``audit`` exits with 1 when it finds something.
+:mod:`evalkit.reporting.studyplan` (``report STUDY.yaml``) and
+:mod:`evalkit.reporting.audit`. Exit status 0 on success, 2 on a data or usage error
+(with a one-line message on standard error); ``audit`` exits with 1 when it finds
+something.
 
 Adding a subcommand: write ``_add_<name>(commands)`` that creates its parser with
 ``commands.add_parser``, declares its arguments and sets ``run=`` to a function
