@@ -273,6 +273,7 @@ def build_planned(
     Returns
     -------
     BuiltReport
+        The finished report, in ``output_dir``.
 
     Raises
     ------
