@@ -183,6 +183,20 @@ def test_a_questionnaire_study_loads_its_own_scale(questionnaire):
         "attrition_baseline"]
 
 
+def test_a_participants_file_without_a_valid_row_runs_no_part():
+    data = _loaded([])
+    data.participants.n_valid = 0
+    rows = runnable_parts(sorted(NOTEBOOKS.glob("0*.ipynb")), data, language="nl")
+    assert {(runs, why) for _, runs, why in rows} == {
+        (False, "het deelnemersbestand heeft geen geldige rij.")}
+
+
+def test_a_study_built_in_code_is_refused(dutch):
+    study = Study.from_yaml(dutch)
+    with pytest.raises(DataError, match=r"the study must be read from a study file"):
+        plan_study(Study(**{**vars(study), "path": None}), NOTEBOOKS)
+
+
 def test_without_a_study_file_a_part_loads_its_files_with_the_shipped_model():
     data = load_part_data(None, participants=str(ROOT / "evaldata" / "participants.csv"),
                           questionnaire="", costs=None)
@@ -197,8 +211,10 @@ def test_without_a_study_file_a_part_loads_its_files_with_the_shipped_model():
     [
         ({"nonsense": 1}, r"-p nonsense: no part that runs has a parameter 'nonsense'"),
         ({"threshold": "ten"}, r"-p: parameter 'threshold' must be of type int"),
-        ({"scale_path": "gone.yaml"}, r"-p: parameter 'scale_path' of 05_self_confidence "
-                                      r"names 'gone.yaml', which is not a file"),
+        ({"participants_path": "other.csv"}, r"-p participants_path: the study file .*"
+                                             r"study.yaml sets it; change the study file"),
+        ({"last_intake_post_due": 2024}, r"-p: parameter 'last_intake_post_due' must be of "
+                                         r"type str"),
     ],
 )
 def test_overrides_are_checked_before_anything_runs(overrides, message, questionnaire):

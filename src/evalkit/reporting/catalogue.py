@@ -65,6 +65,7 @@ _REPORT = {
     "report.funnel": "Participants, from the records read to the exits",
     "report.guessed": "Guessed by evalkit init (check them in the study file)",
     "report.guess": "guess",
+    "skip.participants": "the participants file has no valid row.",
     "skip.questionnaire": "the study has no questionnaire file (or no valid row in it).",
     "skip.costs": "the study has no costs file (or no valid row in it).",
     "skip.programmes": "the study has one programme ({programme}); this part compares "

@@ -35,6 +35,7 @@ from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
 
 __all__ = [
+    "FROM_STUDY_FILE",
     "NEEDS",
     "PART_NEEDS",
     "StudyPlan",
@@ -49,6 +50,9 @@ __all__ = [
 
 #: What a part may need beyond the participants file.
 NEEDS = ("questionnaire", "costs", "programmes")
+#: Parameters only the study file sets (``-p`` may not): its path and its data files.
+FROM_STUDY_FILE = ("study_path", "participants_path", "questionnaire_path", "costs_path",
+                   "scale_path")
 #: The needs of the shipped parts (by notebook stem). With one programme, 01, 02, 04
 #: and 05 leave out their comparisons of programmes (SMDs, Gray's and log-rank tests,
 #: differences, the ANCOVA by programme; ``programme`` leaves the models).
@@ -147,7 +151,8 @@ def runnable_parts(
     found = _available(data)
     rows = []
     for notebook in notebooks:
-        missing = [need for need in part_needs(notebook) if not found[need]]
+        needs = ("participants", *part_needs(notebook))
+        missing = [need for need in needs if not found[need]]
         reason = "" if not missing else text(f"skip.{missing[0]}", language,
                                              **found["values"])
         rows.append((Path(notebook).stem, not missing, reason))
@@ -162,6 +167,7 @@ def _available(data: Any) -> dict[str, Any]:
         return loaded is not None and loaded.n_valid > 0
 
     return {
+        "participants": usable(data.participants),
         "questionnaire": usable(data.questionnaire),
         "costs": usable(data.costs),
         "programmes": len(programmes) >= 2,
@@ -214,7 +220,7 @@ def study_parameters(
     others = [p for p in programmes if p != reference]
     longest = _number(max(study.horizons))
     values: dict[str, Any] = {
-        "study_path": str(study.path.resolve()) if study.path is not None else None,
+        "study_path": None if study.path is None else str(Path(study.path).resolve()),
         "participants_path": str(study.participants),
         "questionnaire_path": "" if study.questionnaire is None else str(study.questionnaire),
         "costs_path": "" if study.costs is None else str(study.costs),
@@ -316,7 +322,9 @@ def plan_study(
         One line: the study file is missing or invalid (naming the key), one of its
         files cannot be loaded, there is no notebook, a mapped value does not fit a
         notebook's parameter, or an override names no parameter of a part that runs,
-        has the wrong type or names a missing file.
+        has the wrong type or names a missing file, or sets a parameter only the
+        study file sets (:data:`FROM_STUDY_FILE`), or the Study was not read from a
+        file (the parts read the file).
 
     Notes
     -----
@@ -328,6 +336,14 @@ def plan_study(
 
     if not isinstance(study, Study):
         study = Study.from_yaml(study)
+    if study.path is None:
+        raise DataError("the study must be read from a study file (Study.from_yaml): each "
+                        "part reads it; write it with Study.to_yaml first.")
+    overrides = dict(overrides or {})
+    fixed = sorted(set(overrides) & set(FROM_STUDY_FILE))
+    if fixed:
+        raise DataError(f"-p {fixed[0]}: the study file {study.path} sets it; change the "
+                        "study file instead.")
     notebooks = sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise DataError(f"{notebooks_dir}: no notebooks named NN_*.ipynb were found.")
@@ -335,8 +351,7 @@ def plan_study(
         warnings.simplefilter("ignore")
         data = study.load()
     language = language or study.language
-    source = str(study.path) if study.path is not None else "study"
-    overrides = dict(overrides or {})
+    source = str(study.path)
     parts, skipped, used, every = [], [], set(), set()
     for notebook, (stem, runnable, reason) in zip(
         notebooks, runnable_parts(notebooks, data, language=language), strict=True

@@ -42,6 +42,8 @@ REPORT = {
     "report.guessed": ("Deviné par evalkit init (à vérifier dans le fichier d'étude)",
                        "Geraden door evalkit init (na te kijken in het studiebestand)"),
     "report.guess": ("supposition", "gok"),
+    "skip.participants": ("le fichier des participants n'a aucune ligne valide.",
+                          "het deelnemersbestand heeft geen geldige rij."),
     "skip.questionnaire": ("l'étude n'a pas de fichier de questionnaire (ou aucune ligne "
                            "valide).",
                            "de studie heeft geen vragenlijstbestand (of geen geldige rij)."),
