@@ -52,3 +52,41 @@ def test_missing_columns_are_named(loaded):
 
     with pytest.raises(ValueError, match="first_meeting_dropout"):
         participant_funnel(Loaded())
+
+
+def test_the_funnel_counts_the_eligible_by_the_models_rules(loaded):
+    """Issue 16: eligible = admitted by the study model's rules (the shipped data meet the
+    shipped rules; here a stricter rule); the rules are counted, nothing dropped."""
+    from dataclasses import replace
+
+    from evalkit.data.eligibility import EligibilityRule, check_eligibility
+    from evalkit.data.model import DataModel
+
+    assert loaded.eligibility.eligible.all()  # the synthetic data meet the shipped rules
+    model = replace(DataModel.shipped(),
+                    eligibility=(EligibilityRule("age", "Team4Job", maximum=25),))
+    eligible = check_eligibility(loaded.data, model).eligible
+    funnel = participant_funnel(loaded, eligible=eligible, horizons=(6, 12))
+    stage = funnel.table.set_index(["stage", "programme"])["n"]
+    expected = loaded.data[eligible]["programme"].value_counts()
+    assert stage["eligible", "Team4Job"] == expected["Team4Job"] < 730
+    assert stage["eligible", "DUO for a JOB"] == 770 and stage["read", "all"] == 1500
+    assert sorted(funnel.rates["horizon"].unique()) == [6, 12]
+
+
+def test_the_funnel_takes_a_study_models_exit_groups(tmp_path):
+    import warnings
+
+    from evalkit.data.draft import init_study
+    from tests.data.studies import french_xlsx
+
+    made = french_xlsx(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = init_study(made.participants, sheet="Participants").study.load().participants
+    model = loaded.model
+    with pytest.raises(ValueError, match="have no group in exit_groups"):
+        participant_funnel(loaded)  # the shipped groups know no internship
+    funnel = participant_funnel(loaded, exit_groups=model.exit_groups,
+                                job_exits=model.job_exits)
+    assert set(funnel.rates["programme"]) == {"Tremplin Mentorat"}

@@ -63,6 +63,13 @@ _REPORT = {
     "report.summary": "Summary",
     "report.skipped": "Parts not run",
     "report.funnel": "Participants, from the records read to the exits",
+    "report.guessed": "Guessed by evalkit init (check them in the study file)",
+    "report.guess": "guess",
+    "skip.participants": "the participants file has no valid row.",
+    "skip.questionnaire": "the study has no questionnaire file (or no valid row in it).",
+    "skip.costs": "the study has no costs file (or no valid row in it).",
+    "skip.programmes": "the study has one programme ({programme}); this part compares "
+    "programmes.",
     "finding.rate_job": "Within {horizon} months, {estimate} ({level} CI {ci}) of {group} "
     "participants found work.",
     "finding.rate_job_hidden": "Within {horizon} months, the share of {group} participants who "

@@ -10,7 +10,7 @@ counts are checked against each other for differencing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -68,6 +68,7 @@ def participant_funnel(
     completed: str = "duo_completed",
     job_exits: Sequence[str] = ("job_permanent", "job_temporary", "self_employed"),
     horizons: Sequence[float] = (12,),
+    exit_groups: Mapping[str, str] | None = None,
 ) -> FunnelResult:
     """The funnel of a loaded participants file.
 
@@ -84,6 +85,9 @@ def participant_funnel(
         Exit types that count as a job.
     horizons : sequence of float, default=(12,)
         Months since intake.
+    exit_groups : mapping of str to str, optional
+        Exit type to exit group (:func:`evalkit.survival.time_to_event`; default: the
+        shipped model's); a study's ``model.exit_groups``.
 
     Returns
     -------
@@ -119,7 +123,7 @@ def participant_funnel(
     reasons = (pd.DataFrame({"reason": pd.Series(dtype=object), "n": pd.Series(dtype=int)})
                if rejected is None or rejected.empty else
                rejected.drop_duplicates("row").groupby("reason").size().rename("n").reset_index())
-    timed = time_to_event(data, unit="months").data
+    timed = time_to_event(data, exit_groups=exit_groups, unit="months").data
     rates = [_rates(timed, done, programme, list(job_exits), h, name, who)
              for h in horizons for name in sorted(data[programme].unique())
              for who in ("intention_to_treat", "per_completer")]

@@ -175,6 +175,7 @@ def front_page(
     summary: Sequence[str] = (),
     funnel: str = "",
     skipped: Sequence[tuple[str, str]] = (),
+    guessed: Sequence[tuple[str, str]] = (),
     language: str = "en",
 ) -> str:
     """The body of ``index.html``: title page, summary, funnel, contents, then every part.
@@ -197,6 +198,9 @@ def front_page(
         The participant funnel's tables (HTML).
     skipped : sequence of (str, str), default=()
         Parts not run and why.
+    guessed : sequence of (str, str), default=()
+        Values of the study file that ``evalkit init`` guessed: key and what was
+        guessed (listed on the title page, each marked as a guess).
     language : str, default="en"
 
     Returns
@@ -209,7 +213,7 @@ def front_page(
                      f"{html.escape(digest)}</code></li>" for name, digest in fingerprints.items())
     rows += (f'<tr><th scope="row">{html.escape(text("report.fingerprint", language))}</th>'
              f"<td><ul class=\"ek-plain\">{prints}</ul></td></tr>")
-    said = "".join(f"<p>{html.escape(n)}</p>" for n in notes)
+    said = "".join(f"<p>{html.escape(n)}</p>" for n in notes) + _guesses(guessed, language)
     toc = "".join(_toc_entry(part) for part in parts)
     sections = "".join(
         f'<section class="ek-part" id="part-{p.stem}"><p class="ek-own-page">'
@@ -226,6 +230,16 @@ def front_page(
         + f'<nav class="ek-toc"><h2>{html.escape(text("report.contents", language))}</h2>'
         f"<ol>{toc}</ol></nav>\n{sections}"
     )
+
+
+def _guesses(guessed: Sequence[tuple[str, str]], language: str) -> str:
+    if not guessed:
+        return ""
+    mark = html.escape(text("report.guess", language))
+    items = "".join(f'<li><code>{html.escape(key)}</code>: {html.escape(value)} '
+                    f'<span class="ek-guess">({mark})</span></li>' for key, value in guessed)
+    return (f'<div class="ek-guessed"><h3>{html.escape(text("report.guessed", language))}</h3>'
+            f"<ul>{items}</ul></div>")
 
 
 def _summary(summary: Sequence[str], skipped: Sequence[tuple[str, str]], language: str) -> str:

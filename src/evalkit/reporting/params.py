@@ -10,6 +10,7 @@ every value must have the type of the notebook's default.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,11 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     DataError
         If the notebook has no cell tagged ``parameters``, or a default is not a literal.
     """
-    inspected = papermill.inspect_notebook(str(notebook))
+    path = Path(notebook)
+    try:  # a report asks for each notebook's parameters several times
+        inspected = _inspect(str(path.resolve()), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        inspected = papermill.inspect_notebook(str(notebook))  # papermill's own message
     if not inspected:
         raise DataError(
             f"{notebook}: no cell tagged 'parameters' was found; tag the notebook's first "
@@ -66,6 +71,12 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
                 "literal; parameters must be plain values (str, int, float, bool, list, dict)."
             ) from exc
     return defaults
+
+
+@functools.lru_cache(maxsize=64)
+def _inspect(path: str, mtime_ns: int) -> dict[str, Any]:
+    """papermill's parameters of a notebook, once per version of the file."""
+    return papermill.inspect_notebook(path)
 
 
 def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
