@@ -78,10 +78,7 @@ def _notebook(path: Path, parameters: str, code: str = "print('ok')") -> Path:
 
 
 def test_no_questionnaire_no_costs_one_programme_skip_the_parts_that_need_them(tmp_path):
-    notebooks = sorted(NOTEBOOKS.glob("0*.ipynb"))
-    value_for_money = _notebook(tmp_path / "06_value_for_money.ipynb",
-                                'participants_path = "p.csv"\ncosts_path = "c.csv"')
-    rows = runnable_parts([*notebooks, value_for_money], _loaded(["A", "A"]))
+    rows = runnable_parts(sorted(NOTEBOOKS.glob("0*.ipynb")), _loaded(["A", "A"]))
     assert {part: (runs, why) for part, runs, why in rows} == {
         "01_data_overview": (True, ""),
         "02_time_to_employment": (True, ""),  # without its comparisons of programmes
@@ -91,16 +88,16 @@ def test_no_questionnaire_no_costs_one_programme_skip_the_parts_that_need_them(t
         "05_self_confidence": (
             False, "the study has no questionnaire file (or no valid row in it)."),
         "06_value_for_money": (False, "the study has no costs file (or no valid row in it)."),
+        "07_planning": (
+            False, "the study has one programme (A); this part compares programmes."),
     }
 
 
 def test_two_programmes_a_questionnaire_and_costs_run_every_part(tmp_path):
     files = SimpleNamespace(n_valid=3)
-    value_for_money = _notebook(tmp_path / "06_value_for_money.ipynb",
-                                'participants_path = "p.csv"\ncosts_path = "c.csv"')
-    rows = runnable_parts([*sorted(NOTEBOOKS.glob("0*.ipynb")), value_for_money],
+    rows = runnable_parts(sorted(NOTEBOOKS.glob("0*.ipynb")),
                           _loaded(["A", "B"], files, files), language="fr")
-    assert all(runs for _, runs, _ in rows) and len(rows) == 6
+    assert all(runs for _, runs, _ in rows) and len(rows) == 7
     empty = SimpleNamespace(n_valid=0)  # a file without a valid row is no file
     assert not runnable_parts([NOTEBOOKS / "05_self_confidence.ipynb"],
                               _loaded(["A", "B"], empty))[0][1]
@@ -118,7 +115,7 @@ def test_a_new_part_declares_its_needs_by_its_parameters(tmp_path):
 
 def test_the_shipped_study_gives_its_files_horizons_and_reference():
     plan = plan_study(EXAMPLE, NOTEBOOKS)
-    assert plan.skipped == [] and len(plan.parts) == 5
+    assert plan.skipped == [] and len(plan.parts) == 7
     values = {notebook.stem: v for notebook, v in plan.parts}
     evaldata = ROOT / "evaldata"
     assert values["01_data_overview"]["study_path"] == str(EXAMPLE)
@@ -138,7 +135,10 @@ def test_a_single_programme_study_runs_no_comparison_and_no_programme_term(tmp_p
         ("03_programme_comparison", "l'étude a un seul dispositif (Tremplin Mentorat) ; cette "
                                     "partie compare des dispositifs."),
         ("05_self_confidence", "l'étude n'a pas de fichier de questionnaire (ou aucune ligne "
-                               "valide).")]
+                               "valide)."),
+        ("06_value_for_money", "l'étude n'a pas de fichier de coûts (ou aucune ligne valide)."),
+        ("07_planning", "l'étude a un seul dispositif (Tremplin Mentorat) ; cette partie "
+                        "compare des dispositifs.")]
     values = dict((n.stem, v) for n, v in plan.parts)
     predictors = values["04_predictors_of_success"]
     assert "programme" not in predictors["predictors"] + predictors["subgroups"]
@@ -175,7 +175,8 @@ def test_a_questionnaire_study_loads_its_own_scale(questionnaire):
     guessed = dict(guesses(Study.from_yaml(path)))
     assert guessed and all("(" in value for value in guessed.values())
     plan = plan_study(path, NOTEBOOKS)
-    assert [stem for stem, _ in plan.skipped] == ["03_programme_comparison"]
+    assert [stem for stem, _ in plan.skipped] == [
+        "03_programme_comparison", "06_value_for_money", "07_planning"]
     confidence = dict((n.stem, v) for n, v in plan.parts)["05_self_confidence"]
     assert confidence["questionnaire_path"] == str(path.parent / "questionnaire.parquet")
     assert confidence["scale_path"] == ""  # the study model's scale, not the shipped file

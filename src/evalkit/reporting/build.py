@@ -94,8 +94,6 @@ class ReportSettings:
         The funnel's disclosure threshold (default: the parts').
     horizons : tuple of float
         The funnel's horizons (months).
-    job_exits : tuple of str
-        Exit types that count as a job in the funnel.
     """
 
     title: str | None = None
@@ -107,7 +105,6 @@ class ReportSettings:
     participants: Any = None
     threshold: int | None = None
     horizons: tuple[float, ...] = (12,)
-    job_exits: tuple[str, ...] = ("job_permanent", "job_temporary", "self_employed")
 
 
 @dataclass(frozen=True)
@@ -555,9 +552,8 @@ def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> s
     try:
         funnel = participant_funnel(
             loaded, eligible=None if eligibility is None else eligibility.eligible,
-            horizons=settings.horizons, job_exits=settings.job_exits,
-            exit_groups=getattr(getattr(loaded, "model", None), "exit_groups", None))
-    except (ValueError, KeyError):  # no first-meeting or completion columns: no funnel
+            horizons=settings.horizons)
+    except (ValueError, KeyError):  # no programme column or exit types unknown: no funnel
         return ""
     shared = DisclosureLedger(ledger)
     threshold = threshold or DEFAULT_THRESHOLD

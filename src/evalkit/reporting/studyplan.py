@@ -62,6 +62,8 @@ PART_NEEDS: Mapping[str, tuple[str, ...]] = {
     "03_programme_comparison": ("programmes",),
     "04_predictors_of_success": (),
     "05_self_confidence": ("questionnaire",),
+    "06_value_for_money": ("costs", "programmes"),
+    "07_planning": ("programmes",),
 }
 #: Parameters whose notebook default is the shipped study's design: kept for the shipped
 #: model, replaced by the study's for any other.
@@ -514,7 +516,7 @@ def build_study_report(
         language=plan.language, period=study.period, skipped=skipped,
         guessed=tuple(guesses(study)),
         participants=plan.data.participants, threshold=study.threshold,
-        horizons=tuple(study.horizons), job_exits=tuple(study.model.job_exits),
+        horizons=tuple(study.horizons),
     )
     built = build_planned(plan.parts, output_dir, settings=settings, wait=wait,
                           started=started)
