@@ -174,7 +174,7 @@ def test_an_unbounded_interval_gives_no_ratio_never_a_huge_number(bounded):
     ("dominant", (-40.0, -90.0, 10.0), (0.05, 0.01, 0.09),
      "costs no more (−40 EUR per participant, 95% CI −90 to 10 EUR) and raises the share with "
      "a job within 12 months by +5.0 pp (95% CI 1.0–9.0 pp): DUO dominates, so no cost per "
-     "extra job is needed; for the jobs, the interval excludes no difference."),
+     "extra job is needed; for the jobs, the interval rules out no difference."),
     ("dominated", (40.0, 10.0, 70.0), (-0.05, -0.12, 0.02),
      "DUO is dominated, so no cost per extra job is meaningful; for the jobs, the interval "
      "includes no difference"),
