@@ -31,8 +31,9 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	MPLBACKEND=Agg OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --dist loadfile
 
+# Jupyter refuses to run as root without --allow-root (containers, CI machines).
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 # Regenerate the shipped synthetic data (deterministic: same seed, same bytes).
 synth: $(STAMP)
