@@ -272,3 +272,20 @@ def test_build_study_report_refuses_when_no_part_can_run(tmp_path, dutch):
     with pytest.raises(DataError, match=r"no part of the report can run: 01_confidence: the "
                                         r"study has no questionnaire file"):
         build_study_report(dutch, tmp_path / "out", notebooks_dir=notebooks, language="en")
+
+
+def test_a_total_cost_and_a_count_run_the_value_for_money_part(tmp_path):
+    """Issue 19: a study file with only a total and a count per programme (cost_totals)
+    runs part 06, which gets them as its total_cost and duos_formed parameters."""
+    import dataclasses
+
+    study = dataclasses.replace(Study.from_yaml(EXAMPLE), costs=None, cost_totals={
+        "DUO for a JOB": {"total": 7.76e6, "duos_formed": 855},
+        "Team4Job": {"total": 6.2e6, "duos_formed": 900}})
+    path = study.to_yaml(tmp_path / "study.yaml")
+    plan = plan_study(path, NOTEBOOKS)
+    assert "06_value_for_money" not in dict(plan.skipped)
+    values = dict((n.stem, v) for n, v in plan.parts)["06_value_for_money"]
+    assert values["costs_path"] == ""
+    assert values["total_cost"] == {"DUO for a JOB": 7.76e6, "Team4Job": 6.2e6}
+    assert values["duos_formed"] == {"DUO for a JOB": 855, "Team4Job": 900}

@@ -171,7 +171,7 @@ def _available(data: Any) -> dict[str, Any]:
     return {
         "participants": usable(data.participants),
         "questionnaire": usable(data.questionnaire),
-        "costs": usable(data.costs),
+        "costs": usable(data.costs) or bool(getattr(data, "cost_totals", None)),
         "programmes": len(programmes) >= 2,
         "values": {"programme": ", ".join(programmes)},
     }
@@ -204,8 +204,9 @@ def study_parameters(
         reference), ``reference_programme``, the reference level of ``programme`` in
         ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
         (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
-        ``rmst_horizon_months``: the longest); for a study with another model than the
-        shipped one, the comparison population (``sites``, ``migration_backgrounds``,
+        ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
+        (programme → value) from the study's ``cost_totals``; for a study with another
+        model than the shipped one, the comparison population (``sites``, ``migration_backgrounds``,
         ``age_range``) from the eligibility rules that hold for every programme (no
         rule: everyone); with one programme, ``programme`` is left out of predictors,
         subgroups, the questionnaire's response and attrition models, and model
@@ -236,6 +237,8 @@ def study_parameters(
         "curve_horizons": [_number(h) for h in study.horizons],
         "horizon_months": longest,
         "rmst_horizon_months": longest,
+        "total_cost": {p: v["total"] for p, v in study.cost_totals.items()},
+        "duos_formed": {p: v["duos_formed"] for p, v in study.cost_totals.items()},
     }
     if others:
         values["treated"] = others[0]
