@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["cluster_sum", "sandwich", "weighted_gram"]
+__all__ = ["cluster_sum", "cluster_variance", "sandwich", "weighted_gram"]
 
 #: Rows per block of a blocked pass over a design: a block stays in cache between the
 #: operations on it.
@@ -20,6 +20,13 @@ def cluster_sum(psi: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
     return np.column_stack(
         [np.bincount(codes, weights=psi[:, j], minlength=len(uniques)) for j in range(psi.shape[1])]
     )
+
+
+def cluster_variance(influence: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
+    """Column variances of an ``n x q`` influence matrix: sums of squared row (or,
+    with ``clusters``, cluster-summed) influences."""
+    total = cluster_sum(influence, clusters)
+    return np.einsum("ij,ij->j", total, total)
 
 
 def sandwich(psi: np.ndarray, bread: np.ndarray, clusters: np.ndarray | None = None) -> np.ndarray:

@@ -21,7 +21,7 @@ from evalkit._plotting import at_risk_rows, axes
 from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
 from evalkit._stats.intervals import normal_p_value, normal_quantile, probability_ci
-from evalkit._stats.mestimation import cluster_sum
+from evalkit._stats.mestimation import cluster_variance
 from evalkit._validation import (
     check_cluster,
     check_columns,
@@ -326,12 +326,6 @@ def _weighted_km(arms: _Arms) -> pd.DataFrame:
     return kaplan_meier(frame, "_t", "_e", group=_ARM, weights="_w").table
 
 
-def _variance(influence: np.ndarray, clusters) -> np.ndarray:
-    """Column variances: sums of squared (cluster-summed) influences."""
-    total = cluster_sum(influence, clusters)
-    return np.einsum("ij,ij->j", total, total)
-
-
 def adjusted_kaplan_meier(
     data: pd.DataFrame,
     ps: PropensityResult,
@@ -438,7 +432,7 @@ def adjusted_kaplan_meier(
     frames = []
     for label in arms.labels:
         rows, influence = _arm_curve(arms, km[km["group"] == label], label)
-        se = np.sqrt(_variance(influence, arms.clusters))
+        se = np.sqrt(cluster_variance(influence, arms.clusters))
         low, high = probability_ci(rows["estimate"].to_numpy(), se, z, conf_type)
         frames.append(rows.assign(std_error=se, ci_low=low, ci_high=high))
     return AdjustedSurvivalResult(
@@ -550,7 +544,7 @@ def adjusted_restricted_mean_time(
                  "estimate": rows[0]["estimate"] - rows[1]["estimate"],
                  "n_risk": min(rows[0]["n_risk"], rows[1]["n_risk"])})
     influences.append(influences[0] - influences[1])
-    se = np.sqrt(_variance(np.column_stack(influences), arms.clusters))
+    se = np.sqrt(cluster_variance(np.column_stack(influences), arms.clusters))
     table = pd.DataFrame(rows).assign(horizon=tau, std_error=se)
     table["ci_low"] = table["estimate"] - z * se
     table["ci_high"] = table["estimate"] + z * se

@@ -1,0 +1,176 @@
+"""Cluster-robust (grouped infinitesimal-jackknife) variances of the nonparametric curves.
+
+Each row's influence on the Kaplan–Meier and Aalen–Johansen curves is the derivative of
+the estimate in the row's case weight, times that weight (the infinitesimal jackknife,
+R ``survfit(..., robust=TRUE)``). Summed within clusters (mentors, sites) and squared,
+these give the cluster-robust variance of R ``survfit(..., cluster=)``; with one person
+per cluster it is the robust IJ variance, which with unit weights and no late entry
+equals Greenwood's and the Dinse–Larson variance exactly (the hazard increments of
+different times are uncorrelated then). With weights or late entry it differs from them
+a little: Greenwood's weighted form uses the effective number at risk (Xie & Liu 2005),
+the IJ the weights themselves, and with late entry the IJ keeps the covariance of the
+hazard increments of people entering between two times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evalkit._stats.mestimation import cluster_variance
+from evalkit._validation import check_cluster, check_columns
+from evalkit.survival.risktable import RiskTable, event_codes, weights_column
+
+__all__ = [
+    "ClusterRows", "cluster_rows", "contrast_variance", "curve_influence", "horizon_steps",
+    "summary_influence",
+]
+
+
+@dataclass(frozen=True)
+class ClusterRows:
+    """The row-level pieces of a curve's influence functions (one entry per row)."""
+
+    group: np.ndarray  # index into the risk table's groups (-1: a group the table lacks)
+    time: np.ndarray
+    entry: np.ndarray | None
+    weight: np.ndarray
+    codes: np.ndarray  # 0 censored, 1..K: the data's causes
+    causes: tuple
+    clusters: np.ndarray
+
+    def exit_index(self, merged: Sequence[Sequence[str]]) -> np.ndarray:
+        """Per row, the index of the merged cause its exit belongs to (−1: censored or
+        an exit in none of them). ``merged`` lists the data's causes of each."""
+        lookup = np.full(len(self.causes) + 1, -1, dtype=np.int64)
+        for k, members in enumerate(merged):
+            for c in members:
+                lookup[self.causes.index(c) + 1] = k
+        return lookup[self.codes]
+
+    def variance(self, influence: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
+        """Column variances of an influence matrix of all rows (or of the rows
+        ``members``): squared cluster sums, so rows of one cluster covary."""
+        clusters = self.clusters if members is None else self.clusters[members]
+        return cluster_variance(influence, clusters)
+
+
+def cluster_rows(data, time: str, event: str, group: str | None, entry: str | None,
+                 weights: str | None, censored: object, cluster: str,
+                 rt: RiskTable) -> ClusterRows:
+    """Check ``cluster`` and gather the rows the risk table ``rt`` was built from.
+
+    Raises ``ValueError`` if ``data`` is a risk table (counts have no rows to cluster),
+    ``cluster`` is not a column, has missing values or a single value.
+    """
+    if isinstance(data, RiskTable):
+        raise ValueError(
+            f"cluster={cluster!r} needs one row per participant, but data is a risk table "
+            "(counts, which have no rows to sum within clusters). Pass the participants' "
+            "rows, or cluster=None."
+        )
+    check_columns(data, [cluster])
+    check_cluster(data, cluster)
+    codes, causes = event_codes(data[event], censored)
+    labels = pd.Index(rt.groups)
+    g = (np.zeros(len(data), dtype=np.int64) if group is None
+         else labels.get_indexer(data[group]))
+    w = (np.ones(len(data)) if weights is None
+         else weights_column(data, weights, group).astype(float))
+    return ClusterRows(
+        group=g, time=data[time].to_numpy(dtype=float),
+        entry=None if entry is None else data[entry].to_numpy(dtype=float),
+        weight=w, codes=codes, causes=causes, clusters=data[cluster].to_numpy(),
+    )
+
+
+def curve_influence(rows: ClusterRows, g: int, t: np.ndarray, d: np.ndarray, y: np.ndarray,
+                    exit_index: np.ndarray, *, incidence: bool = True):
+    """Influence of the rows of group ``g`` on its curves at its steps ``t``.
+
+    ``d`` (``T x K``) and ``y`` are the group's (weighted) events and numbers at risk
+    of the risk table; ``exit_index`` the merged cause of each row's exit (all rows).
+    Returns the rows (indices), their influence on log S (``n_g x T``; S the survival
+    of any of the K causes) and, if ``incidence``, on each cause's cumulative
+    incidence ``F_k`` (``n_g x T x K``).
+
+    With ``λ_kj = d_kj / Y_j`` a row's influence on ``λ_kj`` is
+    ``w_i (dN_ikj − Y_ij λ_kj) / Y_j``; on ``log S(t_j)`` it is
+    ``−Σ_{l≤j} IF(λ_l) / (1 − λ_l)``, and on ``F_k(t_j) = Σ_{l≤j} S(t_{l−1}) λ_kl``
+    it is ``Σ_{l≤j} [λ_kl S(t_{l−1}) IF(log S(t_{l−1})) + S(t_{l−1}) IF(λ_kl)]``.
+    """
+    members = np.flatnonzero(rows.group == g)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam_k = np.where(y[:, None] > 0, d / y[:, None], 0.0)
+        lam = lam_k.sum(axis=1)
+        c = np.where((y > 0) & (lam < 1), 1.0 / (y * (1.0 - lam)), 0.0)
+        per_risk = np.where(y > 0, 1.0 / y, 0.0)
+    k = np.searchsorted(t, rows.time[members])
+    a = (np.zeros(members.size, dtype=np.int64) if rows.entry is None
+         else np.searchsorted(t, rows.entry[members], side="right"))
+    w = rows.weight[members]
+    cause = exit_index[members]
+    steps = np.arange(t.size)[None, :]
+    at_risk_from = steps >= a[:, None]
+    left = steps >= k[:, None]
+    log_s = _between(np.cumsum(lam * c), a, k, at_risk_from)
+    log_s -= np.where(left, ((cause >= 0) * c[k])[:, None], 0.0)
+    log_s *= w[:, None]
+    if not incidence:
+        return members, log_s, None
+    s = np.cumprod(1.0 - lam)
+    s_prev = np.r_[1.0, s[:-1]]
+    log_s_prev = np.zeros_like(log_s)
+    log_s_prev[:, 1:] = log_s[:, :-1]
+    out = np.empty((*log_s.shape, lam_k.shape[1]))
+    for q in range(lam_k.shape[1]):
+        out[:, :, q] = np.cumsum(log_s_prev * (s_prev * lam_k[:, q])[None, :], axis=1)
+        jump = np.where(cause == q, s_prev[k] * per_risk[k], 0.0)
+        own = np.where(left, jump[:, None], 0.0)
+        own -= _between(np.cumsum(s_prev * lam_k[:, q] * per_risk), a, k, at_risk_from)
+        out[:, :, q] += w[:, None] * own
+    return members, log_s, out
+
+
+def _between(cum: np.ndarray, a: np.ndarray, k: np.ndarray, at_risk_from: np.ndarray):
+    """``Σ_{a_i ≤ l ≤ min(j, k_i)} x_l`` for every row ``i`` and step ``j`` (0 before
+    ``a_i``), from the cumulative sums ``cum`` of ``x``."""
+    steps = np.arange(cum.size)[None, :]
+    upto = cum[np.minimum(steps, k[:, None])]
+    before = np.where(a > 0, cum[np.maximum(a - 1, 0)], 0.0)
+    return np.where(at_risk_from, upto - before[:, None], 0.0)
+
+
+def summary_influence(rows: ClusterRows, g: int, t: np.ndarray, d: np.ndarray, y: np.ndarray,
+                      exits: np.ndarray, steps: np.ndarray, cause: int | None = None):
+    """The rows of group ``g`` and their influence (``n_g x H``) on ``Σ_j steps[j, h] ·
+    curve(t_j)``: the curve is S (``cause`` None) or ``F_cause``; ``steps`` (``T x H``)
+    picks a step (a value at a horizon) or weighs the steps (an area)."""
+    members, log_s, inc = curve_influence(rows, g, t, d, y, exits,
+                                          incidence=cause is not None)
+    if cause is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.cumprod(1.0 - np.where(y > 0, d.sum(axis=1) / y, 0.0))
+        return members, (log_s * s[None, :]) @ steps
+    return members, inc[:, :, cause] @ steps
+
+
+def horizon_steps(t: np.ndarray, horizons: Sequence[float]) -> np.ndarray:
+    """``T x H`` 0/1: the last step at or before each horizon (none before the first)."""
+    last = np.searchsorted(t, np.asarray(horizons, dtype=float), side="right") - 1
+    out = np.zeros((t.size, last.size))
+    inside = last >= 0
+    out[last[inside], np.flatnonzero(inside)] = 1.0
+    return out
+
+
+def contrast_variance(rows: ClusterRows, first, second) -> np.ndarray:
+    """Variance of the difference of two summaries, each ``(members, n_g x H)``: the
+    influences of all rows, cluster-summed (a cluster may hold rows of both)."""
+    total = np.zeros((rows.time.size, first[1].shape[1]))
+    total[first[0]] += first[1]
+    total[second[0]] -= second[1]
+    return rows.variance(total)
