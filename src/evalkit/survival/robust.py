@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._stats.mestimation import cluster_variance
-from evalkit._validation import check_cluster, check_columns
+from evalkit._validation import check_cluster
 from evalkit.survival.risktable import RiskTable, event_codes, weights_column
 
 __all__ = [
@@ -72,7 +72,6 @@ def cluster_rows(data, time: str, event: str, group: str | None, entry: str | No
             "(counts, which have no rows to sum within clusters). Pass the participants' "
             "rows, or cluster=None."
         )
-    check_columns(data, [cluster])
     check_cluster(data, cluster)
     codes, causes = event_codes(data[event], censored)
     labels = pd.Index(rt.groups)
