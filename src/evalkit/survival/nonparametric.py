@@ -364,7 +364,7 @@ def kaplan_meier(
     exactly; with weights or late entry it differs a little (module
     :mod:`evalkit.survival.robust`). Correlated exits within clusters (a mentor's
     people) make Greenwood too small; the robust SE is not (it needs many clusters,
-    20 or more).
+    20 or more). Memory grows with a group's rows × its distinct times.
 
     References
     ----------

@@ -9,7 +9,8 @@ equals Greenwood's and the Dinse–Larson variance exactly (the hazard increment
 different times are uncorrelated then). With weights or late entry it differs from them
 a little: Greenwood's weighted form uses the effective number at risk (Xie & Liu 2005),
 the IJ the weights themselves, and with late entry the IJ keeps the covariance of the
-hazard increments of people entering between two times.
+hazard increments of people entering between two times. The influences are held as
+rows × distinct times (× exits) arrays of one group at a time.
 """
 
 from __future__ import annotations
