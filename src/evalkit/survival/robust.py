@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evalkit._stats.mestimation import cluster_variance
+from evalkit._stats import mestimation
 from evalkit._validation import check_cluster
 from evalkit.survival.risktable import RiskTable, event_codes, weights_column
 
@@ -56,7 +56,7 @@ class ClusterRows:
         """Column variances of an influence matrix of all rows (or of the rows
         ``members``): squared cluster sums, so rows of one cluster covary."""
         clusters = self.clusters if members is None else self.clusters[members]
-        return cluster_variance(influence, clusters)
+        return mestimation.cluster_variance(influence, clusters)
 
 
 def cluster_rows(data, time: str, event: str, group: str | None, entry: str | None,
@@ -93,55 +93,16 @@ def curve_influence(rows: ClusterRows, g: int, t: np.ndarray, d: np.ndarray, y: 
 
     ``d`` (``T x K``) and ``y`` are the group's (weighted) events and numbers at risk
     of the risk table; ``exit_index`` the merged cause of each row's exit (all rows).
-    Returns the rows (indices), their influence on log S (``n_g x T``; S the survival
-    of any of the K causes) and, if ``incidence``, on each cause's cumulative
-    incidence ``F_k`` (``n_g x T x K``).
-
-    With ``λ_kj = d_kj / Y_j`` a row's influence on ``λ_kj`` is
-    ``w_i (dN_ikj − Y_ij λ_kj) / Y_j``; on ``log S(t_j)`` it is
-    ``−Σ_{l≤j} IF(λ_l) / (1 − λ_l)``, and on ``F_k(t_j) = Σ_{l≤j} S(t_{l−1}) λ_kl``
-    it is ``Σ_{l≤j} [λ_kl S(t_{l−1}) IF(log S(t_{l−1})) + S(t_{l−1}) IF(λ_kl)]``.
+    Returns the rows (indices), their influence on log S (``n_g x T``) and, if
+    ``incidence``, on each cause's cumulative incidence (``n_g x T x K``): the
+    engine :func:`evalkit._stats.mestimation.curve_influence`.
     """
     members = np.flatnonzero(rows.group == g)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam_k = np.where(y[:, None] > 0, d / y[:, None], 0.0)
-        lam = lam_k.sum(axis=1)
-        c = np.where((y > 0) & (lam < 1), 1.0 / (y * (1.0 - lam)), 0.0)
-        per_risk = np.where(y > 0, 1.0 / y, 0.0)
-    k = np.searchsorted(t, rows.time[members])
-    a = (np.zeros(members.size, dtype=np.int64) if rows.entry is None
-         else np.searchsorted(t, rows.entry[members], side="right"))
-    w = rows.weight[members]
-    cause = exit_index[members]
-    steps = np.arange(t.size)[None, :]
-    at_risk_from = steps >= a[:, None]
-    left = steps >= k[:, None]
-    log_s = _between(np.cumsum(lam * c), a, k, at_risk_from)
-    log_s -= np.where(left, ((cause >= 0) * c[k])[:, None], 0.0)
-    log_s *= w[:, None]
-    if not incidence:
-        return members, log_s, None
-    s = np.cumprod(1.0 - lam)
-    s_prev = np.r_[1.0, s[:-1]]
-    log_s_prev = np.zeros_like(log_s)
-    log_s_prev[:, 1:] = log_s[:, :-1]
-    out = np.empty((*log_s.shape, lam_k.shape[1]))
-    for q in range(lam_k.shape[1]):
-        out[:, :, q] = np.cumsum(log_s_prev * (s_prev * lam_k[:, q])[None, :], axis=1)
-        jump = np.where(cause == q, s_prev[k] * per_risk[k], 0.0)
-        own = np.where(left, jump[:, None], 0.0)
-        own -= _between(np.cumsum(s_prev * lam_k[:, q] * per_risk), a, k, at_risk_from)
-        out[:, :, q] += w[:, None] * own
-    return members, log_s, out
-
-
-def _between(cum: np.ndarray, a: np.ndarray, k: np.ndarray, at_risk_from: np.ndarray):
-    """``Σ_{a_i ≤ l ≤ min(j, k_i)} x_l`` for every row ``i`` and step ``j`` (0 before
-    ``a_i``), from the cumulative sums ``cum`` of ``x``."""
-    steps = np.arange(cum.size)[None, :]
-    upto = cum[np.minimum(steps, k[:, None])]
-    before = np.where(a > 0, cum[np.maximum(a - 1, 0)], 0.0)
-    return np.where(at_risk_from, upto - before[:, None], 0.0)
+    entry = None if rows.entry is None else rows.entry[members]
+    log_s, inc = mestimation.curve_influence(
+        t, d, y, rows.time[members], entry, rows.weight[members], exit_index[members],
+        incidence=incidence)
+    return members, log_s, inc
 
 
 def summary_influence(rows: ClusterRows, g: int, t: np.ndarray, d: np.ndarray, y: np.ndarray,
