@@ -117,8 +117,10 @@ def survival_rows(participants: pd.DataFrame, s: dict) -> list[dict]:
     selected = participants[participants["programme"].isin(s["programmes"])]
     data = time_to_event(selected, exit_groups=s["exit_groups"], unit="months").data
     horizons = s["horizons_months"]
+    cluster = s.get("cluster")  # mentor_id: notebook 02's cluster-robust SEs (issue 17)
     rows = []
-    rates = survival_difference(data, group="programme", cause="job", horizons=horizons)
+    rates = survival_difference(data, group="programme", cause="job", horizons=horizons,
+                                cluster=cluster)
     for r in rates.table.itertuples():
         rows.append(_row("survival", f"aj_job[{r.group}]", r.horizon, "aalen_johansen",
                          r.estimate, r.std_error, r.ci_low, r.ci_high))
@@ -126,7 +128,7 @@ def survival_rows(participants: pd.DataFrame, s: dict) -> list[dict]:
         rows.append(_row("survival", f"aj_job_difference[{r.contrast}]", r.horizon,
                          "aalen_johansen",
                          r.estimate, r.std_error, r.ci_low, r.ci_high))
-    km = kaplan_meier(data, group="programme", cause="job")
+    km = kaplan_meier(data, group="programme", cause="job", cluster=cluster)
     for r in km.at(horizons).itertuples():  # failure = 1 - S: CI limits swap
         rows.append(_row("survival", f"km_job[{r.group}]", r.time, "kaplan_meier",
                          1 - r.estimate, r.std_error, 1 - r.ci_high, 1 - r.ci_low))
@@ -135,7 +137,8 @@ def survival_rows(participants: pd.DataFrame, s: dict) -> list[dict]:
                          r.estimate, np.nan, r.ci_low, r.ci_high))
     tau = s["rmst_horizon_months"]
     for cause, name in ((None, "rmst"), ("job", "rmtl_job")):
-        rm = restricted_mean_time(data, horizon=tau, group="programme", cause=cause)
+        rm = restricted_mean_time(data, horizon=tau, group="programme", cause=cause,
+                                  cluster=cluster)
         for r in rm.table.itertuples():
             rows.append(_row("survival", f"{name}[{r.group}]", tau, "restricted_mean",
                              r.estimate, r.std_error, r.ci_low, r.ci_high))
@@ -368,6 +371,7 @@ VARIANTS = {
     "report": {},
     "no_trim": {"comparison": {"trim_bounds": None}},
     "no_cluster": {"comparison": {"cluster": None}},
+    "greenwood": {"survival": {"cluster": None}},  # survival SEs before issue 17
     "no_frailty": {"generator": {"mentor_frailty_sd": 0.0}, "frailty_sd": 0.0},
 }
 
