@@ -205,7 +205,8 @@ def study_parameters(
         ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
         (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
         ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
-        (programme → value) from the study's ``cost_totals``; for a study with another
+        (programme → value) from the study's ``cost_totals``; ``cluster``:
+        ``mentor_id`` when the participants file has it, else None; for a study with another
         model than the shipped one, the comparison population (``sites``, ``migration_backgrounds``,
         ``age_range``) from the eligibility rules that hold for every programme (no
         rule: everyone); with one programme, ``programme`` is left out of predictors,
@@ -237,6 +238,8 @@ def study_parameters(
         "curve_horizons": [_number(h) for h in study.horizons],
         "horizon_months": longest,
         "rmst_horizon_months": longest,
+        # clustered SEs by mentor only when the file has mentors
+        "cluster": "mentor_id" if "mentor_id" in participants.columns else None,
         "total_cost": {p: v["total"] for p, v in study.cost_totals.items()},
         "duos_formed": {p: v["duos_formed"] for p, v in study.cost_totals.items()},
     }
