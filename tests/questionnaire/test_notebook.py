@@ -13,4 +13,5 @@ def test_notebook_parameters_mirror_the_params_file():
     params = load_params(ROOT / "params" / "05_self_confidence.yaml", notebook)
     defaults = notebook_parameters(notebook)
     assert defaults.pop("language") == "en"  # the report's language, set by the build
+    assert defaults.pop("study_path") is None  # a study report's file, set by the build
     assert params == defaults
