@@ -1,17 +1,18 @@
 """Row checks of a parsed file: ranges and required values, participants' rules, keys.
 
-The range and completeness checks are declared with pandera, built from
-:mod:`evalkit.data.schema` (``minimum``/``maximum`` become ``Check.in_range``,
-``required`` becomes ``nullable``); its lazy validation reports every failing cell by
-index, which is what the ``rejected`` table needs. pandera is imported when a file is
-checked, not with :mod:`evalkit.data`. The participants' date and programme rules,
-orphan questionnaire rows, ids that look like direct identifiers and duplicated keys
-(ids compared ignoring case) are checked here with pandas, vectorised over the column.
+The range and completeness checks are those of a pandera schema built from
+:mod:`evalkit.data.schema` (:func:`_pandera_schema`: ``minimum``/``maximum`` become
+``Check.in_range``, ``required`` becomes ``nullable``), run as numpy comparisons over
+each column: the same failing cells as pandera's lazy validation reports them, by
+index, which is what the ``rejected`` table needs, at a fraction of its cost on a
+million rows (tests/data/test_checks.py compares the two). The participants' date and
+programme rules, orphan questionnaire rows, ids that look like direct identifiers and
+duplicated keys (ids compared ignoring case) are checked here with pandas, vectorised
+over the column.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,7 +29,8 @@ __all__: list[str] = []
 
 
 def _pandera_schema(table: Table) -> pa.DataFrameSchema:
-    """The declarative per-column checks of a dictionary table, built from the schema."""
+    """The declarative per-column checks of a dictionary table, built from the schema
+    (what :func:`_schema_problems` checks; pandera is imported when called)."""
     import pandera.pandas as pa
 
     columns = {}
@@ -55,28 +57,24 @@ def _range_reason(column: Column) -> str:
 def _schema_problems(
     table: Table, parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems
 ) -> None:
-    """Values out of range and required values missing (pandera, lazy validation)."""
-    import pandera.pandas as pa
-
-    try:
-        with warnings.catch_warnings():
-            # pandera 0.35 concatenates all-NA failure cases, which pandas 2.3 flags as
-            # deprecated; the result is unaffected.
-            warnings.filterwarnings(
-                "ignore", "The behavior of DataFrame concatenation", FutureWarning
-            )
-            _pandera_schema(table).validate(parsed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.dropna(subset=["index"])
-        for (name, check), group in cases.groupby(["column", "check"], sort=False):
-            column = table[name]
-            positions = group["index"].astype("int64").to_numpy()
-            if check == "not_nullable":
-                # Cells that were present but unparseable are already reported.
-                positions = positions[text[name].reindex(positions).isna().to_numpy()]
-                problems.add(positions, name, None, "missing value (required)")
-            else:
-                problems.add(positions, name, text[name], _range_reason(column))
+    """Values out of range and required values missing: the checks of
+    :func:`_pandera_schema` (inclusive ranges ignoring missing values, ``nullable``),
+    vectorised over each column with the same failures in the same order as pandera's
+    lazy validation gives them, without its cost on a million rows."""
+    positions = parsed.index.to_numpy()
+    for column in table.columns:
+        values = parsed[column.name]
+        if column.minimum is not None or column.maximum is not None:
+            low = -np.inf if column.minimum is None else column.minimum
+            high = np.inf if column.maximum is None else column.maximum
+            inside = values.between(low, high).fillna(True).to_numpy(bool)
+            outside = ~inside & values.notna().to_numpy(bool)
+            problems.add(positions[outside], column.name, text[column.name], _range_reason(column))
+        if column.required:
+            missing = positions[values.isna().to_numpy(bool)]
+            # Cells that were present but unparseable are already reported.
+            missing = missing[text[column.name].reindex(missing).isna().to_numpy()]
+            problems.add(missing, column.name, None, "missing value (required)")
 
 
 def _show(value: object) -> str:
@@ -104,12 +102,18 @@ def _duplicate_problems(
     key = list(table.key)
     ids = [c for c in key if table[c].kind == "id"]
     keyed = parsed.loc[candidates & parsed[key].notna().all(axis=1).to_numpy(), key]
-    keyed = keyed.assign(**{c: keyed[c].astype("string").str.casefold() for c in ids})
+    keyed = keyed.assign(**{c: _casefolded(keyed[c]) for c in ids})
     keyed = keyed[keyed.duplicated(keep=False)]
     if keyed.empty:
         return
+    categorical = [c for c in key if isinstance(keyed[c].dtype, pd.CategoricalDtype)]
+    keyed = keyed.astype(dict.fromkeys(categorical, object))
     column = ", ".join(key)
-    shown = text[key[0]] if len(key) == 1 else text[key].fillna("").agg(", ".join, axis=1)
+    if len(key) == 1:
+        shown = text[key[0]]
+    else:
+        cells = text.loc[keyed.index, key].astype("string").fillna("")
+        shown = cells.agg(", ".join, axis=1)
     for values, index in keyed.groupby(key, sort=False).indices.items():
         positions = keyed.index.to_numpy()[index]
         values = values if isinstance(values, tuple) else (values,)
@@ -119,6 +123,28 @@ def _duplicate_problems(
         for p in positions:
             others = problems.lines_text(positions[positions != p])
             problems.add([p], column, shown, f"duplicate key ({label}) also on row(s) {others}")
+
+
+def _casefolded(ids: pd.Series) -> pd.Series:
+    """Ids ignoring case: a categorical's distinct ids are folded once, as codes."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = _folded_codes(ids.cat.categories.to_numpy(dtype=object))
+        return pd.Series(np.append(codes, -1)[ids.cat.codes.to_numpy()], index=ids.index)
+    return ids.astype("string").str.casefold()
+
+
+def _folded_codes(ids: np.ndarray) -> np.ndarray:
+    """Codes of distinct ids that are equal ignoring case (``str.casefold``): by pyarrow
+    when all are ASCII, where folding is lower-casing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(ids, type=pa.string())
+    if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        folded = pc.dictionary_encode(pc.ascii_lower(text))
+        return folded.indices.to_numpy(zero_copy_only=False)
+    codes, _ = pd.factorize(pd.Series(ids, dtype="string").str.casefold(), use_na_sentinel=True)
+    return codes
 
 
 def _identifier_id_problems(

@@ -422,7 +422,7 @@ def load_table(
     model = _model(model, table)
     spec = model.table(table)
     source = _Source.of(path)
-    raw = _read(source, sheet)
+    raw = _read(source, sheet, encoded=True)
     identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
     _check_flat(source, raw, spec, model)
     ids = [c.name for c in spec.columns if c.kind == "id"]

@@ -149,15 +149,22 @@ class _Raw:
         return len(self.frame) + len(self.malformed)
 
 
-def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> _Raw:
-    """Read a file as text (CSV) or raw cell values (Excel, Parquet)."""
+def _read(
+    source: _Source, sheet: str | None, *, header_only: bool = False, encoded: bool = False
+) -> _Raw:
+    """Read a file as text (CSV) or raw cell values (Excel, Parquet).
+
+    With ``encoded``, the columns of a Parquet file and of a CSV file without quotes
+    whose lines all have the header's fields are categoricals read by pyarrow (each
+    distinct value once: :func:`_encoded`), not Python objects a cell.
+    """
     _check_readable(source, sheet)
     try:
         if source.suffix in _CSV:
-            return _read_csv(source, header_only)
+            return _read_csv(source, header_only, encoded)
         if source.suffix in _EXCEL:
             return _read_excel(source, sheet, header_only)
-        return _read_parquet(source, header_only)
+        return _read_parquet(source, header_only, encoded)
     except DataError:
         raise
     except UnicodeDecodeError as exc:
@@ -171,6 +178,47 @@ def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> _
             f"{source.label}: could not be read as {kind} ({type(exc).__name__}: {exc}); "
             f"check that the file is a complete {kind} export."
         ) from exc
+
+
+def _encoded(column) -> pd.Series:
+    """A pyarrow column as a pandas categorical: codes into its distinct values in order
+    of first appearance, each converted once with its own type (time zones kept); nulls
+    and NaN are code -1, as ``pandas.factorize`` gives them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):  # one array, so one dictionary
+        column = column.combine_chunks()
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    values = column.dictionary
+    codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    codes = codes.astype(np.int32 if len(values) >= 2**15 else np.int16, copy=False)
+    uniques = values.to_pandas()
+    missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
+    if len(missing):  # NaN of a float column: missing, as pandas has it
+        keep = np.ones(len(uniques), dtype=bool)
+        keep[missing] = False
+        renumber = np.append(np.cumsum(keep) - 1, -1)
+        renumber[missing] = -1
+        codes, uniques = renumber[codes].astype(codes.dtype), uniques[keep]
+    categories = pd.Index(uniques)
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return _categorical(codes, categories)  # distinct text: unique as pandas sees it
+    if not categories.is_unique:  # e.g. 0.0 and -0.0: let pandas say which are equal
+        return pd.Series(pd.Categorical(categories.take(codes, allow_fill=True)))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
+
+
+def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
+    """A categorical of codes into categories known to be distinct, built without
+    pandas hashing them again to check (a million ids: most of the time of a load)."""
+    cache = getattr(categories, "_cache", None)  # pandas' cache of is_unique
+    if isinstance(cache, dict):
+        cache.setdefault("is_unique", True)
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas >= 2.0
+    dtype = fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
 
 
 def _check_readable(source: _Source, sheet: str | None) -> None:
@@ -197,15 +245,29 @@ def _spreadsheet_lines(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
 
 
-def _read_parquet(source: _Source, header_only: bool) -> _Raw:
-    """A Parquet file with its own column types; nested columns are named."""
+def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> _Raw:
+    """A Parquet file with its own column types; nested columns are named. With
+    ``encoded``, flat columns are categoricals of their distinct values (:func:`_encoded`),
+    read one at a time."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    frame = pd.read_parquet(source.open())
-    schema = pq.read_schema(source.open())
-    nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
-    frame = frame.iloc[:0] if header_only else frame
+    if not encoded or header_only:
+        frame = pd.read_parquet(source.open())
+        schema = pq.read_schema(source.open())
+        nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
+        frame = frame.iloc[:0] if header_only else frame
+        return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
+    where = source.open()
+    with open(where, "rb") if isinstance(where, Path) else where as handle:
+        table = pq.read_table(handle)  # a handle, as pandas reads it (the same errors)
+    nested = tuple(f.name for f in table.schema if pa.types.is_nested(f.type))
+    frame = pd.DataFrame(
+        {
+            name: table.column(name).to_pandas() if name in nested else _encoded(table.column(name))
+            for name in table.column_names
+        }
+    )
     return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
 
 
@@ -237,7 +299,7 @@ def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
     return _Raw(frame, _spreadsheet_lines(frame), epoch=epoch)
 
 
-def _read_csv(source: _Source, header_only: bool) -> _Raw:
+def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw:
     """A CSV file as strings: comma or semicolon separated (guessed from the header).
 
     Every line is split into fields; a line with more or fewer fields than the header
@@ -263,8 +325,8 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
     if header_only:
         return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
-    plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
-    split = _read_plain(data, sep, len(header)) if plain else None
+    plain = b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"))
+    split = _read_plain(data, sep, len(header), encoded) if plain else None
     if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
         split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
     return _fit_rows(split, names, len(header), sep)
@@ -301,15 +363,48 @@ def _pandas_fields(data: bytes, sep: str, n_header: int, n_most: int) -> pd.Data
     )
 
 
-def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
+def _read_plain(data: bytes, sep: str, n_header: int, encoded: bool = False) -> _Split | None:
     """Split a CSV without quotes: one row a line, fields counted from the delimiters;
-    None if pandas does not find one row per line."""
+    None if pandas does not find one row per line. With ``encoded``, a file whose lines
+    all have the header's fields is read by pyarrow into categoricals."""
+    frame = _arrow_fields(data, sep, n_header) if encoded else None
+    if frame is not None:  # every line has the header's fields
+        lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+        return _Split(frame, lines, lines, np.full(len(frame), n_header, dtype=np.int64))
     counts = _fields_per_line(data, sep)[1:]  # below the header
     frame = _pandas_fields(data, sep, n_header, counts.max(initial=0))
     if len(frame) != len(counts):
         return None
     lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
     return _Split(frame, lines, lines, counts)
+
+
+def _arrow_fields(data: bytes, sep: str, n_header: int) -> pd.DataFrame | None:
+    """The data rows of a CSV without quotes read by pyarrow as categoricals
+    (:func:`_encoded`); None unless every line below the header has ``n_header`` fields
+    (blank lines included: then the lines are counted, and the rows that do not fit
+    rejected), or if the text is not UTF-8 (the pandas reader then says where)."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    names = [str(i) for i in range(n_header)]
+    text = pa.string()  # then encoded column by column: faster than pyarrow's dictionary reader
+    try:
+        table = pv.read_csv(
+            pa.py_buffer(data),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pv.ParseOptions(
+                delimiter=sep, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, text), strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[],
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    frame = pd.DataFrame({i: _encoded(table.column(str(i))) for i in range(n_header)})
+    return frame
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
