@@ -224,7 +224,7 @@ def _check_rows(
     """The row checks in order: ranges and required values, ids that look like direct
     identifiers, participants' rules, orphans (with ``participant_ids``), duplicated
     keys over all non-empty rows."""
-    parsed_ok = parsed[~empty]
+    parsed_ok = parsed[~empty] if empty.any() else parsed  # no copy of a million rows
     _schema_problems(spec, parsed_ok, text, problems)
     _identifier_id_problems(spec, parsed_ok, text, problems)
     if spec.name == "participants":

@@ -441,11 +441,13 @@ def load_table(
     _check_rows(spec, parsed, text, empty, participant_ids, problems, model.censored_exits)
     valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
-    data = _typed(spec, parsed[valid].reset_index(drop=True))
+    n_read = raw.n_read
+    del raw, frame, text  # memory: only the parsed values are needed from here on
+    data = _typed(spec, parsed[valid].reset_index(drop=True) if not valid.all() else parsed)
     return LoadResult(
         data=data,
         rejected=_hide_values(problems.frame(), ids),
-        n_read=raw.n_read,
+        n_read=n_read,
         source=source.path,
         sha256=source.sha256(),
         table_name=table,

@@ -452,7 +452,7 @@ def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
             out[column.name] = s.astype("float64")
         else:
             out[column.name] = s.astype("datetime64[ns]")
-    data = pd.DataFrame(out)
+    data = pd.DataFrame(out, copy=False)
     if table.name == "participants":
         data["cohort"] = data["intake_date"].dt.year.astype("int64")
     return data
@@ -464,13 +464,14 @@ def _parse_table(
     """The cells as text and as typed values, and which rows are empty; empty rows and
     unparseable cells are problems; labels mapped by aliases are recorded in ``labels``."""
     cells = {c: _Cells.of(raw[c]) for c in spec.names}
-    text = pd.DataFrame({c: cells[c].text() for c in spec.names})
+    text = pd.DataFrame({c: cells[c].text() for c in spec.names}, copy=False)
     empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
     problems.add(np.flatnonzero(empty), "", None, "empty row")
     parsed = pd.DataFrame(
         {
             c.name: _parse_column(c, cells[c.name], text[c.name], problems, dates, labels)
             for c in spec.columns
-        }
+        },
+        copy=False,
     )
     return parsed, text, empty

@@ -261,13 +261,15 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
     where = source.open()
     with open(where, "rb") if isinstance(where, Path) else where as handle:
         table = pq.read_table(handle)  # a handle, as pandas reads it (the same errors)
-    nested = tuple(f.name for f in table.schema if pa.types.is_nested(f.type))
-    frame = pd.DataFrame(
-        {
-            name: table.column(name).to_pandas() if name in nested else _encoded(table.column(name))
-            for name in table.column_names
-        }
-    )
+    names, types = table.column_names, [f.type for f in table.schema]
+    inner = {i: table.column(i).to_pandas() for i, t in enumerate(types) if pa.types.is_nested(t)}
+    holder = [table.select([i for i in range(len(names)) if i not in inner])]
+    del table  # the columns are freed one by one as they are encoded
+    encoded = iter(_encoded_columns(holder))
+    columns = [inner[i] if i in inner else next(encoded) for i in range(len(names))]
+    frame = pd.DataFrame(dict(enumerate(columns)), copy=False)
+    frame.columns = names
+    nested = tuple(names[i] for i in inner)
     return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
 
 
@@ -307,8 +309,34 @@ def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw
     loads. Trailing columns without a name in the header (``a;b;c;;;``, as Excel saves
     them) are left out, as are empty fields below them. Quoted values may hold the
     delimiter and line breaks; each row keeps the line on which it starts.
+
+    With ``encoded``, a file on disk without quotes is first read by pyarrow from the
+    file (:func:`_arrow_fields`), its bytes never all in memory at once.
     """
-    data = source.data(_HEADER_BYTES if header_only else -1)
+    on_disk = encoded and not header_only and source.path is not None
+    data = source.data(_HEADER_BYTES if header_only or on_disk else -1)
+    sep, header, names, handle, reader = _csv_header(source, data)
+    width = len(names)
+    if header_only:
+        return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
+    if on_disk:
+        frame = _arrow_fields(source.path, sep, len(header)) if _plain_file(source.path) else None
+        if frame is not None:
+            lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+            counts = np.full(len(frame), len(header), dtype=np.int64)
+            return _fit_rows(_Split(frame, lines, lines, counts), names, len(header), sep)
+        data = source.data()
+        sep, header, names, handle, reader = _csv_header(source, data)
+    plain = b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"))
+    split = _read_plain(data, sep, len(header), encoded) if plain else None
+    if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
+        split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
+    return _fit_rows(split, names, len(header), sep)
+
+
+def _csv_header(source: _Source, data: bytes) -> tuple:
+    """The delimiter, the header's fields and names (trailing unnamed columns left out),
+    and the text handle and csv reader after the header."""
     handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     first = handle.readline()
     if not first.strip():
@@ -323,13 +351,24 @@ def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw
     while width > 1 and not header[width - 1].strip():
         width -= 1  # trailing unnamed columns
     names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
-    if header_only:
-        return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
-    plain = b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"))
-    split = _read_plain(data, sep, len(header), encoded) if plain else None
-    if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
-        split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
-    return _fit_rows(split, names, len(header), sep)
+    return sep, header, names, handle, reader
+
+
+def _plain_file(path: Path) -> bool:
+    """Whether a file has no double quotes and no line ends but ``\n`` and ``\r\n``,
+    scanned in blocks."""
+    n_cr = n_crlf = 0
+    ends_with_cr = False
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            if b'"' in block:
+                return False
+            if b"\r" in block:
+                n_cr += block.count(b"\r")
+                n_crlf += block.count(b"\r\n")
+            n_crlf += ends_with_cr and block.startswith(b"\n")  # \r\n across two blocks
+            ends_with_cr = block.endswith(b"\r")
+    return n_cr == n_crlf
 
 
 @dataclass(frozen=True)
@@ -379,7 +418,7 @@ def _read_plain(data: bytes, sep: str, n_header: int, encoded: bool = False) -> 
     return _Split(frame, lines, lines, counts)
 
 
-def _arrow_fields(data: bytes, sep: str, n_header: int) -> pd.DataFrame | None:
+def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame | None:
     """The data rows of a CSV without quotes read by pyarrow as categoricals
     (:func:`_encoded`); None unless every line below the header has ``n_header`` fields
     (blank lines included: then the lines are counted, and the rows that do not fit
@@ -391,7 +430,7 @@ def _arrow_fields(data: bytes, sep: str, n_header: int) -> pd.DataFrame | None:
     text = pa.string()  # then encoded column by column: faster than pyarrow's dictionary reader
     try:
         table = pv.read_csv(
-            pa.py_buffer(data),
+            str(data) if isinstance(data, Path) else pa.py_buffer(data),
             read_options=pv.ReadOptions(skip_rows=1, column_names=names),
             parse_options=pv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
@@ -403,8 +442,24 @@ def _arrow_fields(data: bytes, sep: str, n_header: int) -> pd.DataFrame | None:
         )
     except pa.ArrowInvalid:
         return None
-    frame = pd.DataFrame({i: _encoded(table.column(str(i))) for i in range(n_header)})
-    return frame
+    holder = [table]
+    del table  # the columns are freed one by one as they are encoded
+    return pd.DataFrame(dict(enumerate(_encoded_columns(holder))), copy=False)
+
+
+def _encoded_columns(holder: list) -> list[pd.Series]:
+    """The columns of the pyarrow table in ``holder`` (taken out of it) encoded
+    (:func:`_encoded`) one at a time, each freed once encoded (so that the table and
+    the codes are not all in memory at once)."""
+    import pyarrow as pa
+
+    table = holder.pop()
+    out = []
+    while table.num_columns:
+        out.append(_encoded(table.column(0)))
+        table = table.remove_column(0)
+    pa.default_memory_pool().release_unused()
+    return out
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
