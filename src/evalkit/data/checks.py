@@ -141,8 +141,10 @@ def _folded_codes(ids: np.ndarray) -> np.ndarray:
 
     text = pa.array(ids, type=pa.string())
     if pc.all(pc.string_is_ascii(text)).as_py() is not False:
-        folded = pc.dictionary_encode(pc.ascii_lower(text))
-        return folded.indices.to_numpy(zero_copy_only=False)
+        folded = pc.dictionary_encode(pc.ascii_lower(text)).indices
+        del text
+        pa.default_memory_pool().release_unused()
+        return folded.to_numpy(zero_copy_only=False)
     codes, _ = pd.factorize(pd.Series(ids, dtype="string").str.casefold(), use_na_sentinel=True)
     return codes
 
@@ -153,7 +155,8 @@ def _identifier_id_problems(
     """Rows whose id looks like an e-mail, phone or national number or a name (a column
     mostly made of them refuses the whole file, in :mod:`evalkit.data.header`)."""
     for column in (c.name for c in table.columns if c.kind == "id"):
-        kinds = _value_kinds(text.loc[parsed.index, column], person_names=True).dropna()
+        ids = text[column] if len(parsed) == len(text) else text.loc[parsed.index, column]
+        kinds = _value_kinds(ids, person_names=True).dropna()
         for kind, rows in kinds.groupby(kinds, sort=False):
             problems.add(
                 rows.index.to_numpy(),
@@ -169,7 +172,7 @@ def _participant_rules(
 ) -> None:
     """Participants' date and programme rules (exit after intake, within follow-up...);
     ``censored_exits`` are the exit types of people still searching."""
-    text = text.loc[parsed.index]
+    text = text if len(parsed) == len(text) else text.loc[parsed.index]
     intake, exit_, end = parsed["intake_date"], parsed["exit_date"], parsed["follow_up_end"]
     censored = parsed["exit_type"].isin(censored_exits)
     rules = [

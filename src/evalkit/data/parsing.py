@@ -146,7 +146,8 @@ class _Cells:
         blank = np.append(cleaned.isna(), True)  # index -1 (missing) stays missing
         codes = np.where(blank[codes], -1, codes) if not unchanged else codes
         shared = uniques if unchanged and isinstance(uniques, pd.Index) else None
-        return cls(codes, pd.Series(cleaned, dtype="string"), pd.Series(uniques), shared)
+        values = pd.Series(uniques, copy=False)
+        return cls(codes, pd.Series(cleaned, dtype="string", copy=False), values, shared)
 
     @property
     def missing(self) -> np.ndarray:
@@ -474,4 +475,13 @@ def _parse_table(
         },
         copy=False,
     )
+    _release_arrow_memory()
     return parsed, text, empty
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory pyarrow kept for reuse back to the system (its temporary arrays
+    of a million texts would otherwise stay in the process's resident memory)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

@@ -187,13 +187,18 @@ def _encoded(column) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):  # one array, so one dictionary
-        column = column.combine_chunks()
-    if not pa.types.is_dictionary(column.type):
-        column = pc.dictionary_encode(column)
-    values = column.dictionary
-    codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    codes = codes.astype(np.int32 if len(values) >= 2**15 else np.int16, copy=False)
+    if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries()  # one dictionary for all chunks
+        chunks = column.chunks or [pa.array([], column.type)]
+    else:  # one array, so one dictionary
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        chunks = [column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)]
+    values = chunks[0].dictionary
+    kind = np.int32 if len(values) >= 2**15 else np.int16
+    codes = np.concatenate(
+        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind) for c in chunks]
+    )
+    del column, chunks
     uniques = values.to_pandas()
     missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
     if len(missing):  # NaN of a float column: missing, as pandas has it
@@ -247,8 +252,9 @@ def _spreadsheet_lines(frame: pd.DataFrame) -> np.ndarray:
 
 def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> _Raw:
     """A Parquet file with its own column types; nested columns are named. With
-    ``encoded``, flat columns are categoricals of their distinct values (:func:`_encoded`),
-    read one at a time."""
+    ``encoded``, the columns are read one at a time (pandas' index columns left out, as
+    pandas leaves them), flat ones as categoricals of their distinct values
+    (:func:`_encoded`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -260,17 +266,36 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
         return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
     where = source.open()
     with open(where, "rb") if isinstance(where, Path) else where as handle:
-        table = pq.read_table(handle)  # a handle, as pandas reads it (the same errors)
-    names, types = table.column_names, [f.type for f in table.schema]
-    inner = {i: table.column(i).to_pandas() for i, t in enumerate(types) if pa.types.is_nested(t)}
-    holder = [table.select([i for i in range(len(names)) if i not in inner])]
-    del table  # the columns are freed one by one as they are encoded
-    encoded = iter(_encoded_columns(holder))
-    columns = [inner[i] if i in inner else next(encoded) for i in range(len(names))]
-    frame = pd.DataFrame(dict(enumerate(columns)), copy=False)
+        try:
+            file = pq.ParquetFile(handle)
+        except Exception:  # a corrupt file: raise what pandas' reader says of it
+            handle.seek(0)
+            pq.read_table(handle)
+            raise
+        schema = file.schema_arrow
+        index = (schema.pandas_metadata or {}).get("index_columns", [])  # pandas' index
+        names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
+        if len(set(names)) < len(names):  # a name twice: read as pandas does
+            handle.seek(0)
+            return _read_parquet(_Source(source.label, source.suffix, None, handle.read()),
+                                 header_only, encoded=False)
+        columns = [_parquet_column(file, name) for name in names]
+    pa.default_memory_pool().release_unused()
+    frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
     frame.columns = names
-    nested = tuple(names[i] for i in inner)
+    nested = tuple(name for name, (_, inner) in zip(names, columns, strict=True) if inner)
     return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
+
+
+def _parquet_column(file, name: str) -> tuple[pd.Series, bool]:
+    """One column of a Parquet file, read on its own: a categorical of its distinct
+    values (:func:`_encoded`), or as pandas reads it if nested (and True)."""
+    import pyarrow as pa
+
+    column = file.read(columns=[name], use_pandas_metadata=False).column(0)
+    if pa.types.is_nested(column.type):
+        return column.to_pandas(), True
+    return _encoded(column), False
 
 
 def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
@@ -422,28 +447,36 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     """The data rows of a CSV without quotes read by pyarrow as categoricals
     (:func:`_encoded`); None unless every line below the header has ``n_header`` fields
     (blank lines included: then the lines are counted, and the rows that do not fit
-    rejected), or if the text is not UTF-8 (the pandas reader then says where)."""
+    rejected), or if the text is not UTF-8 (the pandas reader then says where).
+
+    The file is read in blocks, each block's columns dictionary-encoded at once, so
+    that the text of the whole file is never in memory."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pv
 
     names = [str(i) for i in range(n_header)]
-    text = pa.string()  # then encoded column by column: faster than pyarrow's dictionary reader
+    columns: list[list] = [[] for _ in names]
     try:
-        table = pv.read_csv(
+        reader = pv.open_csv(
             str(data) if isinstance(data, Path) else pa.py_buffer(data),
-            read_options=pv.ReadOptions(skip_rows=1, column_names=names),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
             parse_options=pv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pv.ConvertOptions(
-                column_types=dict.fromkeys(names, text), strings_can_be_null=False,
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
                 quoted_strings_can_be_null=False, null_values=[],
             ),
         )
+        for batch in reader:
+            for i, column in enumerate(columns):
+                column.append(pc.dictionary_encode(batch.column(i)))
     except pa.ArrowInvalid:
         return None
-    holder = [table]
-    del table  # the columns are freed one by one as they are encoded
+    holder = [pa.table({n: pa.chunked_array(c, pa.dictionary(pa.int32(), pa.string()))
+                        for n, c in zip(names, columns, strict=True)})]
+    del columns
     return pd.DataFrame(dict(enumerate(_encoded_columns(holder))), copy=False)
 
 
