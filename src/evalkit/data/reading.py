@@ -7,9 +7,12 @@ line), which date system a workbook uses, and which Parquet columns are nested.
 
 A CSV line that cannot be split into the header's columns (an unquoted delimiter in
 a value, a missing delimiter, a cut line) is rejected on its own with its line number;
-the rest of the file loads. CSV files without quotes are split by pandas' C parser
-(fast); files with quoted values, which may hold delimiters and line breaks, by the
-:mod:`csv` module, which keeps each row's first line.
+the rest of the file loads. CSV files without quotes whose lines all fit the header
+are read by pyarrow, in blocks, each column dictionary-encoded (the loader's fast path:
+a categorical of the distinct values, each converted to Python once); other files
+without quotes are split by pandas' C parser; files with quoted values, which may hold
+delimiters and line breaks, by the :mod:`csv` module, which keeps each row's first
+line. Parquet files are read column by column by pyarrow with their own types.
 
 File-level problems (missing file, unsupported type, unknown sheet, corrupt file, text
 that is not UTF-8, an empty file) raise :class:`~evalkit.errors.DataError` naming the
@@ -279,6 +282,10 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
             handle.seek(0)
             return _read_parquet(_Source(source.label, source.suffix, None, handle.read()),
                                  header_only, encoded=False)
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
+        if text:  # text columns as stored, codes into their dictionary: no string a cell
+            handle.seek(0)
+            file = pq.ParquetFile(handle, read_dictionary=text)
         columns = [_parquet_column(file, name) for name in names]
     pa.default_memory_pool().release_unused()
     frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
