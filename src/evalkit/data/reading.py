@@ -476,13 +476,19 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
                 quoted_strings_can_be_null=False, null_values=[],
             ),
         )
+        dense: list[bool] | None = None  # mostly distinct values (ids): encoded once, at the end
         for batch in reader:
+            if dense is None:
+                dense = [pc.count_distinct(c).as_py() > len(c) / 2 for c in batch.columns]
             for i, column in enumerate(columns):
-                column.append(pc.dictionary_encode(batch.column(i)))
+                cells = batch.column(i)
+                column.append(cells if dense[i] else pc.dictionary_encode(cells))
     except pa.ArrowInvalid:
         return None
-    holder = [pa.table({n: pa.chunked_array(c, pa.dictionary(pa.int32(), pa.string()))
-                        for n, c in zip(names, columns, strict=True)})]
+    dense = dense or [False] * n_header  # no rows
+    types = [pa.string() if d else pa.dictionary(pa.int32(), pa.string()) for d in dense]
+    holder = [pa.table({n: pa.chunked_array(c, t)
+                        for n, c, t in zip(names, columns, types, strict=True)})]
     del columns
     return pd.DataFrame(dict(enumerate(_encoded_columns(holder))), copy=False)
 
