@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.data.identifiers import _value_kinds, _with_article
+from evalkit.data.reading import _release_arrow_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
 
@@ -135,15 +136,19 @@ def _casefolded(ids: pd.Series) -> pd.Series:
 
 def _folded_codes(ids: np.ndarray) -> np.ndarray:
     """Codes of distinct ids that are equal ignoring case (``str.casefold``): by pyarrow
-    when all are ASCII, where folding is lower-casing."""
+    when all are ASCII, where folding is lower-casing (and merges none if all are in one
+    case already)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     text = pa.array(ids, type=pa.string())
     if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        for case in (pc.ascii_upper, pc.ascii_lower):  # one case throughout: none merge
+            if pc.all(pc.equal(case(text), text)).as_py() is not False:
+                return np.arange(len(ids))
         folded = pc.dictionary_encode(pc.ascii_lower(text)).indices
         del text
-        pa.default_memory_pool().release_unused()
+        _release_arrow_memory()
         return folded.to_numpy(zero_copy_only=False)
     codes, _ = pd.factorize(pd.Series(ids, dtype="string").str.casefold(), use_na_sentinel=True)
     return codes
@@ -157,6 +162,7 @@ def _identifier_id_problems(
     for column in (c.name for c in table.columns if c.kind == "id"):
         ids = text[column] if len(parsed) == len(text) else text.loc[parsed.index, column]
         kinds = _value_kinds(ids, person_names=True).dropna()
+        _release_arrow_memory()
         for kind, rows in kinds.groupby(kinds, sort=False):
             problems.add(
                 rows.index.to_numpy(),

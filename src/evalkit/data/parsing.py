@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.data.aliases import Aliases, label_key
-from evalkit.data.reading import _categorical
+from evalkit.data.reading import _categorical, _release_arrow_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import MISSING_MARKERS, Column, Table
 
@@ -477,11 +477,3 @@ def _parse_table(
     )
     _release_arrow_memory()
     return parsed, text, empty
-
-
-def _release_arrow_memory() -> None:
-    """Give the memory pyarrow kept for reuse back to the system (its temporary arrays
-    of a million texts would otherwise stay in the process's resident memory)."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()

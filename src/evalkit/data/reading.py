@@ -287,7 +287,7 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
             handle.seek(0)
             file = pq.ParquetFile(handle, read_dictionary=text)
         columns = [_parquet_column(file, name) for name in names]
-    pa.default_memory_pool().release_unused()
+    _release_arrow_memory()
     frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
     frame.columns = names
     nested = tuple(name for name, (_, inner) in zip(names, columns, strict=True) if inner)
@@ -353,6 +353,7 @@ def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw
         return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
     if on_disk:
         frame = _arrow_fields(source.path, sep, len(header)) if _plain_file(source.path) else None
+        _release_arrow_memory()  # the blocks read: freed, not yet given back
         if frame is not None:
             lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
             counts = np.full(len(frame), len(header), dtype=np.int64)
@@ -497,15 +498,22 @@ def _encoded_columns(holder: list) -> list[pd.Series]:
     """The columns of the pyarrow table in ``holder`` (taken out of it) encoded
     (:func:`_encoded`) one at a time, each freed once encoded (so that the table and
     the codes are not all in memory at once)."""
-    import pyarrow as pa
-
     table = holder.pop()
     out = []
     while table.num_columns:
         out.append(_encoded(table.column(0)))
         table = table.remove_column(0)
-    pa.default_memory_pool().release_unused()
+    _release_arrow_memory()
     return out
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory pyarrow kept for reuse back to the system (its freed buffers of
+    a million texts would otherwise stay in the process's resident memory, where
+    Python and numpy cannot use them)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
