@@ -12,6 +12,7 @@ __all__ = [
     "DisclosureWarning",
     "EvalkitWarning",
     "IdentifierWarning",
+    "ReportError",
 ]
 
 
@@ -22,6 +23,12 @@ class DataError(ValueError):
     missing, an unknown sheet). Row-level problems never raise: the rows are kept
     aside in the ``rejected`` table of the load result, with the reason.
     """
+
+
+class ReportError(DataError):
+    """A report could not be built: a part failed, or its output directory is in use or
+    cannot be written. The message is one line; a failed part's traceback is in the
+    report's log file."""
 
 
 class EvalkitWarning(UserWarning):

@@ -9,8 +9,8 @@ mapped columns and labels, dropped columns, eligibility and the warnings, or the
 faster loader must give the same ``LoadResult``.
 
 The file was written by the loader before the vectorised reading and parsing of issue
-18 (``python -m tests.data.golden`` rewrites it: only on purpose, when a change of
-behaviour is intended).
+18 (main at 41048d8, optional columns included); ``python -m tests.data.golden``
+rewrites it: only on purpose, when a change of behaviour is intended.
 """
 
 from __future__ import annotations

@@ -30,3 +30,15 @@ def unempdur() -> pd.DataFrame:
         "censored",
     )
     return d.assign(exit=exit_, spell=d.spell.astype(float))
+
+
+@pytest.fixture(scope="module")
+def register_spells(unempdur) -> pd.DataFrame:
+    """UnempDur as register spells: a programme (unemployment insurance), a site (age
+    band) and positive case weights (seeded)."""
+    rng = np.random.default_rng(18)
+    return unempdur.assign(
+        programme=np.where(unempdur["ui"] == "yes", "insured", "uninsured"),
+        site=(unempdur["age"] // 15).astype(np.int64),
+        w=rng.uniform(0.5, 2.0, len(unempdur)),
+    )[["spell", "exit", "programme", "site", "w"]]

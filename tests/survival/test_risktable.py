@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from evalkit.survival import (
     cumulative_incidence,
     kaplan_meier,
+    logrank_test,
     risk_table,
     risk_table_from_counts,
 )
@@ -160,3 +161,21 @@ def test_risk_table_errors(rossi):
                    weights="w")
     with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
         risk_table(rossi.to_numpy(), "week", "arrest")
+
+
+def test_released_counts_worked_example_of_the_docs():
+    """docs/register-scale.md: a register's release of jobs and censorings by month."""
+    release = pd.DataFrame({
+        "programme": ["coaching"] * 6 + ["usual"] * 6,
+        "month": [3, 3, 6, 6, 12, 12] * 2,
+        "cause": ["job", "censored"] * 6,
+        "n_events": [120, 40, 95, 35, 80, 230, 90, 45, 70, 40, 75, 280],
+    })
+    rt = risk_table_from_counts(release, "month", "cause", "n_events", group="programme")
+    at = cumulative_incidence(rt).at([3, 6, 12])
+    assert_allclose(at["n_risk"], [600, 440, 310, 600, 465, 355])
+    # closed form: 120/600; 0.2 + 0.8 * 95/440; ... as printed in the docs (4 decimals)
+    assert_allclose(at["estimate"], [0.2, 0.2 + 0.8 * 95 / 440, 0.534604, 0.15,
+                                     0.15 + 0.85 * 70 / 465, 0.430501], atol=5e-7)
+    assert_allclose(logrank_test(rt, group="programme").table["statistic"], 13.193931,
+                    atol=5e-7)

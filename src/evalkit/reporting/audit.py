@@ -2,7 +2,8 @@
 
 :func:`audit` reads every HTML report and executed notebook under a directory and lists
 what should not be there: a count of 1 to ``threshold - 1`` people in a table column
-that counts people (``n``, ``n_excluded``, ``at risk``, ``events``…), and strings that
+that counts people (``n``, ``n_excluded``, ``at risk``, ``events``…, or any column
+whose header cell has the class ``ek-count``, as report tables mark theirs), and strings that
 look like a person's identifier (an e-mail address, a Belgian phone or national
 register number). A finding names the file, the table or output, the row and the
 column, and the kind of problem; never the string found. ``evalkit audit DIR`` exits
@@ -30,6 +31,8 @@ COUNT_HEADER = re.compile(
     r"excluded|included|rows|people|participants|persons|respondents|\w+_count)",
     re.IGNORECASE,
 )
+#: The class of a header cell whose column counts people (evalkit's report tables).
+COUNT_CLASS = "ek-count"
 _NUMBER = re.compile(r"[+-]?\d[\d,\u202f ]*(\.\d+)?")
 
 
@@ -64,9 +67,10 @@ class _Tables(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[list[str], list[list[str]]]] = []
+        self.tables: list[tuple[list[str], list[list[str]], list[bool]]] = []
         self.text: list[str] = []
         self._row: list[str] | None = None
+        self._counted: list[bool] = []
         self._cell: list[str] | None = None
         self._skip = 0
 
@@ -74,11 +78,13 @@ class _Tables(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
         elif tag == "table":
-            self.tables.append(([], []))
+            self.tables.append(([], [], []))
         elif tag == "tr" and self.tables:
-            self._row = []
+            self._row, self._counted = [], []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
+            # evalkit's report tables mark the columns that count people, whatever their label
+            self._counted.append(COUNT_CLASS in (dict(attrs).get("class") or "").split())
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
@@ -91,9 +97,10 @@ class _Tables(HTMLParser):
             self._row = None
 
     def _add_row(self, row: list[str]) -> None:
-        header, body = self.tables[-1]
+        header, body, counted = self.tables[-1]
         if not header:
             header.extend(row)
+            counted.extend(self._counted)
         else:
             body.append(row)
 
@@ -108,12 +115,13 @@ class _Tables(HTMLParser):
 def _small_counts(tables, threshold: int, file: str, where: str) -> list[dict]:
     """Findings for counts of 1 to ``threshold - 1`` in the count columns of ``tables``."""
     found = []
-    for t, (header, body) in enumerate(tables, start=1):
+    for t, (header, body, counted) in enumerate(tables, start=1):
         for row_number, row in enumerate(body, start=1):
             # Row labels (an index) make a body row longer than the header: align right.
             offset = len(row) - len(header)
             for j, name in enumerate(header):
-                if not COUNT_HEADER.fullmatch(name.strip()) or not 0 <= j + offset < len(row):
+                is_count = COUNT_HEADER.fullmatch(name.strip()) or (j < len(counted) and counted[j])
+                if not is_count or not 0 <= j + offset < len(row):
                     continue
                 value = _as_number(row[j + offset])
                 if value is not None and 1 <= value < threshold and value == int(value):

@@ -10,6 +10,7 @@ every value must have the type of the notebook's default.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,17 @@ import yaml
 
 from evalkit.errors import DataError
 
-__all__ = ["load_params", "notebook_parameters"]
+__all__ = [
+    "RESERVED",
+    "check_data_files",
+    "check_params",
+    "load_params",
+    "notebook_parameters",
+    "parse_override",
+]
+
+#: Parameters the report runner sets itself; a parameter file or ``-p`` may not.
+RESERVED = ("disclosure_ledger",)
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
@@ -40,7 +51,11 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     DataError
         If the notebook has no cell tagged ``parameters``, or a default is not a literal.
     """
-    inspected = papermill.inspect_notebook(str(notebook))
+    path = Path(notebook)
+    try:  # a report asks for each notebook's parameters several times
+        inspected = _inspect(str(path.resolve()), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        inspected = papermill.inspect_notebook(str(notebook))  # papermill's own message
     if not inspected:
         raise DataError(
             f"{notebook}: no cell tagged 'parameters' was found; tag the notebook's first "
@@ -56,6 +71,12 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
                 "literal; parameters must be plain values (str, int, float, bool, list, dict)."
             ) from exc
     return defaults
+
+
+@functools.lru_cache(maxsize=64)
+def _inspect(path: str, mtime_ns: int) -> dict[str, Any]:
+    """papermill's parameters of a notebook, once per version of the file."""
+    return papermill.inspect_notebook(path)
 
 
 def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
@@ -93,22 +114,103 @@ def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
         raise DataError(
             f"{path}: expected a mapping of parameter names to values, got {type(values).__name__}."
         )
+    return check_params(values, notebook, source=str(path))
+
+
+def check_params(values: dict[str, Any], notebook: str | Path, *, source: str) -> dict[str, Any]:
+    """Check parameter values against a notebook's ``parameters`` cell.
+
+    Parameters
+    ----------
+    values : dict
+        Parameter name to value.
+    notebook : str or Path
+        The notebook whose ``parameters`` cell defines the allowed names and types.
+    source : str
+        Where the values come from, for messages (a file, ``"-p"``).
+
+    Returns
+    -------
+    dict
+        ``values``, unchanged.
+
+    Raises
+    ------
+    DataError
+        If a name is not a parameter of the notebook, or a value has another type
+        than the default (an int may replace a float; ``None`` defaults take anything;
+        a ``*_path`` parameter may be ``None``: the study has no such file).
+        The message is one line and names the parameter.
+    """
     allowed = notebook_parameters(notebook)
     unknown = sorted(set(values) - set(allowed))
     if unknown:
         raise DataError(
-            f"{path}: unknown parameter(s) {unknown} for {Path(notebook).name}; "
+            f"{source}: unknown parameter(s) {unknown} for {Path(notebook).name}; "
             f"allowed parameters are {sorted(allowed)}."
         )
     for name, value in values.items():
         default = allowed[name]
-        if default is None or _same_type(value, default):
+        if default is None or _same_type(value, default) or (
+                value is None and name.endswith("_path")):
             continue
         raise DataError(
-            f"{path}: parameter {name!r} must be of type {type(default).__name__} like the "
+            f"{source}: parameter {name!r} must be of type {type(default).__name__} like the "
             f"notebook's default {default!r}, but got {value!r} ({type(value).__name__})."
         )
     return values
+
+
+def parse_override(name: str, value: str) -> tuple[str, Any]:
+    """A ``-p NAME VALUE`` override as papermill reads it: YAML scalars and lists.
+
+    ``12`` is an int, ``0.5`` a float, ``true``/``false`` booleans, ``null`` None,
+    ``[3, 6, 12]`` a list; anything else is the string as given.
+
+    Raises
+    ------
+    DataError
+        If ``name`` is set by the report runner itself (:data:`RESERVED`).
+
+    Examples
+    --------
+    >>> parse_override("threshold", "12"), parse_override("programmes", "[A, B]")
+    (('threshold', 12), ('programmes', ['A', 'B']))
+    >>> parse_override("label", "DUO for a JOB")
+    ('label', 'DUO for a JOB')
+    """
+    if name in RESERVED:
+        raise DataError(
+            f"-p {name}: {name!r} is set by the report runner, not by the user; "
+            "remove it from the command."
+        )
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        parsed = value
+    if isinstance(parsed, (dict, list, int, float, bool)) or parsed is None:
+        return name, parsed
+    return name, value
+
+
+def check_data_files(values: dict[str, Any], notebook: str | Path, *, source: str) -> None:
+    """Check that every ``*_path`` parameter names an existing file.
+
+    Paths are relative to the notebook's directory (the kernel's working directory).
+
+    Raises
+    ------
+    DataError
+        Naming the first parameter whose file does not exist (one line).
+    """
+    base = Path(notebook).parent
+    for name, value in values.items():
+        if name.endswith("_path") and isinstance(value, str) and not (base / value).is_file():
+            raise DataError(
+                f"{source}: parameter {name!r} of {Path(notebook).stem} names {value!r}, which "
+                f"is not a file (paths are relative to {base.name or base}/); give an existing "
+                "file."
+            )
 
 
 def _same_type(value: Any, default: Any) -> bool:

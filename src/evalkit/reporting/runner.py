@@ -1,26 +1,29 @@
-"""Parameterised reports: run the notebooks with papermill, export HTML, record provenance.
+"""One part of a report: run its notebook with papermill, write its page, record provenance.
 
-For each notebook ``notebooks/NN_name.ipynb`` with a parameter file
-``params/NN_name.yaml``, :func:`run_report` writes under ``reports/``:
+For a notebook ``notebooks/NN_name.ipynb`` and its parameters, :func:`run_report`
+writes into a directory:
 
-- ``NN_name.ipynb``: the executed notebook;
-- ``NN_name.html``: the report with code hidden, ending with a provenance section;
+- ``NN_name.ipynb``: the executed notebook (its metadata hold the manifest);
+- ``NN_name.html``: the part's page (code hidden, standard error left out, a
+  provenance section at its end; see :mod:`evalkit.reporting.page`);
 - ``NN_name.manifest.json``: the parameters, the SHA-256 of every data file the
   parameters name, package versions, Python version and the git commit.
 
-The notebooks of one :func:`run_reports` call share one disclosure ledger
-(:class:`~evalkit.reporting.disclosure.DisclosureLedger`, passed as the
-``disclosure_ledger`` parameter to notebooks that have it), so that a cell suppressed
-in one part stays suppressed in the others; it lives in a temporary directory and is
-removed when the reports are written.
+A whole report (every part, a front page, atomic and exclusive) is
+:func:`evalkit.reporting.build.build_report`; :func:`run_reports` is its list of parts.
+The kernel always draws with matplotlib's inline backend, whatever ``MPLBACKEND``
+says (a test run's ``Agg`` would otherwise leave the report without figures).
 """
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import platform
 import subprocess
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -29,11 +32,12 @@ from typing import Any
 
 import nbformat
 import papermill
-from nbconvert import HTMLExporter
 
 from evalkit.data import file_sha256
 from evalkit.errors import DataError
-from evalkit.reporting.params import load_params, notebook_parameters
+from evalkit.reporting.catalogue import text
+from evalkit.reporting.page import footer, page, part_page
+from evalkit.reporting.params import check_params, load_params, notebook_parameters
 
 __all__ = ["Report", "run_report", "run_reports"]
 
@@ -49,7 +53,11 @@ RECORDED_PACKAGES = (
     "seaborn",
     "pandera",
     "papermill",
+    "nbconvert",
 )
+
+#: The backend the kernel draws with: figures become inline PNG outputs.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 @dataclass(frozen=True)
@@ -103,18 +111,102 @@ def _manifest(notebook: Path, params: dict[str, Any], cwd: Path) -> dict[str, An
     }
 
 
-def _provenance_markdown(manifest: dict[str, Any]) -> str:
-    lines = ["## Provenance", "", "| item | value |", "|---|---|"]
+
+def provenance_html(manifest: dict[str, Any], language: str = "en") -> str:
+    """The provenance section of a part's page: data fingerprints, parameters, versions."""
+    rows = []
     for name, info in manifest["data_files"].items():
-        lines.append(f"| data `{name}` | `{info['path']}` SHA-256 `{info['sha256']}` |")
+        rows.append((f"{text('report.data', language)} {name}",
+                     f"{info['path']} SHA-256 {info['sha256']}"))
     for name, value in manifest["parameters"].items():
-        lines.append(f"| parameter `{name}` | `{json.dumps(value, ensure_ascii=False)}` |")
-    lines.append(f"| python | {manifest['python']} |")
-    for package, version in manifest["packages"].items():
-        lines.append(f"| {package} | {version} |")
-    lines.append(f"| git commit | `{manifest['git_commit']}` |")
-    lines.append(f"| created (UTC) | {manifest['created_utc']} |")
-    return "\n".join(lines)
+        if name != "disclosure_ledger":
+            rows.append((f"{text('report.parameter', language)} {name}",
+                         json.dumps(value, ensure_ascii=False)))
+    rows.append((text("report.python", language), manifest["python"]))
+    rows += [(package, str(version)) for package, version in manifest["packages"].items()]
+    rows.append((text("report.commit", language), str(manifest["git_commit"])))
+    cells = "".join(f"<tr><th scope=\"row\">{html.escape(k)}</th><td><code>{html.escape(v)}"
+                    "</code></td></tr>" for k, v in rows)
+    title = html.escape(text("report.provenance", language))
+    return (f'<details class="ek-provenance"><summary>{title}</summary>'
+            f'<table class="ek-facts">{cells}</table></details>')
+
+
+@contextmanager
+def _inline_figures() -> Iterator[None]:
+    """The kernel's environment while it runs: figures drawn inline."""
+    saved = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = saved
+
+
+def execute_part(
+    notebook: Path,
+    values: dict[str, Any],
+    output_dir: Path,
+    *,
+    ledger: Path | None = None,
+) -> tuple[Path, dict[str, Any]]:
+    """Run one notebook with checked parameters into ``output_dir``.
+
+    Returns the executed notebook's path and its manifest (also in its metadata and in
+    ``NN_name.manifest.json``).
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        If a cell of the notebook fails (the executed notebook is left in
+        ``output_dir``: a whole report removes it with its build directory).
+    """
+    executed = output_dir / notebook.name
+    cwd = notebook.parent
+    defaults = notebook_parameters(notebook)
+    manifest = _manifest(notebook, {**defaults, **values}, cwd)
+    if ledger is not None and "disclosure_ledger" in defaults:
+        values = {**values, "disclosure_ledger": str(Path(ledger).resolve())}
+    with _inline_figures():
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=values, cwd=str(cwd),
+            kernel_name="python3", progress_bar=False,
+        )
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["evalkit"] = manifest
+    nbformat.write(nb, executed)
+    executed.with_suffix(".manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return executed, manifest
+
+
+def write_part_page(
+    executed: Path,
+    manifest: dict[str, Any],
+    *,
+    report_title: str,
+    manifest_link: str = "manifest.json",
+    language: str = "en",
+) -> Path:
+    """Write ``NN_name.html`` beside the executed notebook: header, part, provenance, footer."""
+    nb = nbformat.read(executed, as_version=4)
+    part = part_page(nb, executed.stem)
+    version = manifest["packages"].get("evalkit") or "unknown"
+    date = manifest["created_utc"][:10]
+    shown = page(
+        title=f"{part.title} – {report_title}",
+        report_title=report_title,
+        body=part.body + provenance_html(manifest, language),
+        footer=footer(version=version, date=date, manifest=manifest_link, language=language),
+        language=language,
+    )
+    path = executed.with_suffix(".html")
+    path.write_text(shown, encoding="utf-8")
+    return path
 
 
 def run_report(
@@ -123,8 +215,11 @@ def run_report(
     output_dir: str | Path = "reports",
     *,
     ledger: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    report_title: str | None = None,
+    language: str = "en",
 ) -> Report:
-    """Execute one notebook with its parameters and write the report files.
+    """Execute one notebook with its parameters and write the part's files.
 
     Parameters
     ----------
@@ -135,10 +230,16 @@ def run_report(
         YAML parameter file, checked against the notebook's ``parameters`` cell
         (:func:`evalkit.reporting.params.load_params`). Default: the notebook's defaults.
     output_dir : str or Path, default="reports"
-        Where the executed notebook, the HTML report and the manifest are written.
+        Where the executed notebook, the part's page and the manifest are written.
     ledger : str or Path, optional
         The report's disclosure ledger file, passed to the notebook as its
         ``disclosure_ledger`` parameter (if it has one); not recorded in the manifest.
+    overrides : dict, optional
+        Parameters that replace the file's (``-p NAME VALUE``), checked the same way.
+    report_title : str, optional
+        The title in the page's header (default: "Evaluation report").
+    language : str, default="en"
+        Language of the page's own words.
 
     Returns
     -------
@@ -148,8 +249,7 @@ def run_report(
     Raises
     ------
     DataError
-        If the notebook is missing, or the parameter file is missing, not a YAML mapping,
-        or does not fit the notebook's parameters (see
+        If the notebook is missing, or the parameters do not fit the notebook's (see
         :func:`evalkit.reporting.params.load_params`).
     papermill.PapermillExecutionError
         If a cell of the notebook fails.
@@ -158,78 +258,41 @@ def run_report(
     if not notebook.is_file():
         raise DataError(f"{notebook}: notebook not found.")
     values = load_params(params, notebook) if params is not None else {}
+    values = {**values, **check_params(dict(overrides or {}), notebook, source="-p")}
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    executed = output_dir / notebook.name
-    cwd = notebook.parent
-    defaults = notebook_parameters(notebook)
-    manifest = _manifest(notebook, {**defaults, **values}, cwd)
-    if ledger is not None and "disclosure_ledger" in defaults:
-        values = {**values, "disclosure_ledger": str(Path(ledger).resolve())}
-
-    papermill.execute_notebook(
-        str(notebook),
-        str(executed),
-        parameters=values,
-        cwd=str(cwd),
-        kernel_name="python3",
-        progress_bar=False,
+    executed, manifest = execute_part(notebook, values, output_dir, ledger=ledger)
+    html_path = write_part_page(
+        executed, manifest, report_title=report_title or text("report.default_title", language),
+        manifest_link=executed.with_suffix(".manifest.json").name, language=language,
     )
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata["evalkit"] = manifest
-    nb.cells.append(nbformat.v4.new_markdown_cell(_provenance_markdown(manifest)))
-    nbformat.write(nb, executed)
-
-    body, _ = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    ).from_notebook_node(nb)
-    html = executed.with_suffix(".html")
-    html.write_text(body, encoding="utf-8")
-    manifest_path = executed.with_suffix(".manifest.json")
-    manifest_path.write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return Report(notebook=executed, html=html, manifest_path=manifest_path, manifest=manifest)
+    return Report(notebook=executed, html=html_path,
+                  manifest_path=executed.with_suffix(".manifest.json"), manifest=manifest)
 
 
 def run_reports(
     notebooks_dir: str | Path = "notebooks",
     params_dir: str | Path = "params",
     output_dir: str | Path = "reports",
+    **options: Any,
 ) -> list[Report]:
-    """Run every ``NN_*.ipynb`` notebook with its ``params/NN_*.yaml`` file.
-
-    A notebook without a parameter file runs with its defaults.
+    """Build the whole report (:func:`~evalkit.reporting.build.build_report`); its parts.
 
     Parameters
     ----------
-    notebooks_dir : str or Path, default="notebooks"
-        Directory of the ``NN_*.ipynb`` notebooks, run in name order.
-    params_dir : str or Path, default="params"
-        Directory of the ``NN_*.yaml`` parameter files.
-    output_dir : str or Path, default="reports"
-        Where the reports are written (see :func:`run_report`).
+    notebooks_dir, params_dir, output_dir, **options
+        As :func:`~evalkit.reporting.build.build_report`.
 
     Returns
     -------
     list of Report
-        One per notebook.
+        One per notebook, in the finished report's directory.
 
     Raises
     ------
     DataError
-        If there is no ``NN_*.ipynb`` notebook, or as :func:`run_report`.
-    papermill.PapermillExecutionError
-        If a cell of a notebook fails.
+        As :func:`~evalkit.reporting.build.build_report`.
     """
-    notebooks = sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
-    if not notebooks:
-        raise DataError(f"{notebooks_dir}: no notebooks named NN_*.ipynb were found.")
-    reports = []
-    with tempfile.TemporaryDirectory(prefix="evalkit-ledger-") as scratch:
-        ledger = Path(scratch) / "disclosure-ledger.json"
-        for notebook in notebooks:
-            params = Path(params_dir) / f"{notebook.stem}.yaml"
-            params = params if params.is_file() else None
-            reports.append(run_report(notebook, params, output_dir, ledger=ledger))
-    return reports
+    from evalkit.reporting.build import build_report
+
+    return list(build_report(notebooks_dir, params_dir, output_dir, **options).parts)

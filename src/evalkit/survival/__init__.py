@@ -11,10 +11,18 @@ Modules
 - :mod:`~evalkit.survival.risktable`: the :class:`RiskTable` (time × group × cause →
   at risk, events) every nonparametric estimator works on, from rows
   (:func:`risk_table`) or from counts released by a register
-  (:func:`risk_table_from_counts`);
+  (:func:`risk_table_from_counts`), or counted where the data lie: Parquet/CSV files,
+  DuckDB or Spark (``risk_table(path_or_relation, ...)``, :mod:`~evalkit.survival.sql`,
+  :mod:`~evalkit.survival.aggregated`);
+- :mod:`~evalkit.survival.patterns`: :func:`pattern_table`, counts by covariate
+  pattern from which :func:`cox_model` fits categorical covariates without the rows;
 - :mod:`~evalkit.survival.nonparametric`: :func:`kaplan_meier` (survival to any exit,
   or cause-specific "net" curves) and :func:`cumulative_incidence` (Aalen–Johansen,
   exact on ties) for each exit, with ``.at(times)`` and ``.plot(ax=)``;
+- :mod:`~evalkit.survival.robust`: the rows' influences on those curves, for the
+  ``cluster=`` (cluster-robust, grouped infinitesimal-jackknife) SEs of
+  :func:`kaplan_meier`, :func:`cumulative_incidence`, :func:`survival_difference` and
+  :func:`restricted_mean_time` when people are clustered (by mentor);
 - :mod:`~evalkit.survival.cumhazard`: :func:`nelson_aalen` (cumulative hazard of any
   exit or of one, Aalen variance);
 - :mod:`~evalkit.survival.tests`: :func:`logrank_test` (weighted, stratified) of the
@@ -49,8 +57,10 @@ from evalkit.survival.nonparametric import (
     cumulative_incidence,
     kaplan_meier,
 )
+from evalkit.survival.patterns import PatternTable, pattern_table
 from evalkit.survival.risktable import RiskTable, risk_table, risk_table_from_counts
 from evalkit.survival.rmst import RestrictedMeanResult, restricted_mean_time
+from evalkit.survival.sql import risk_table_sql
 from evalkit.survival.tests import GrayResult, LogrankResult, gray_test, logrank_test
 
 __all__ = [
@@ -60,6 +70,7 @@ __all__ = [
     "KaplanMeierResult",
     "LogrankResult",
     "NelsonAalenResult",
+    "PatternTable",
     "RestrictedMeanResult",
     "RiskTable",
     "SurvivalDifferenceResult",
@@ -71,9 +82,11 @@ __all__ = [
     "kaplan_meier",
     "logrank_test",
     "nelson_aalen",
+    "pattern_table",
     "restricted_mean_time",
     "risk_table",
     "risk_table_from_counts",
+    "risk_table_sql",
     "survival_difference",
     "time_to_event",
 ]

@@ -72,7 +72,7 @@ def _counts_above(q_key, q_rank, p_key, p_rank, p_w, n_levels):
     return out[0], out[1], total
 
 
-def concordance(time, death, score, *, entry=None, weights=None, cluster=None):
+def concordance(time, death, score, *, entry=None, weights=None, cluster=None, counts=None):
     """Harrell's C of ``score`` (higher: earlier event) and its standard error.
 
     Parameters
@@ -89,6 +89,11 @@ def concordance(time, death, score, *, entry=None, weights=None, cluster=None):
         Case weights: a pair counts ``w_i w_j``.
     cluster : numpy.ndarray, optional
         Cluster codes: the influences are summed within clusters for the variance.
+    counts : numpy.ndarray, optional
+        Rows standing for ``counts`` identical people each (counts by covariate
+        pattern × time × status; instead of ``weights``): the pairs count as with case
+        weights, and the variance sums the influence of each person,
+        ``Σ_k counts_k (∂C/∂w_k)²``, as on the rows.
 
     Returns
     -------
@@ -105,6 +110,8 @@ def concordance(time, death, score, *, entry=None, weights=None, cluster=None):
     (+ half tied) and comparable pairs that ``k`` belongs to.
     """
     n = time.size
+    if counts is not None:
+        weights = counts
     w = np.ones(n) if weights is None else np.asarray(weights, float)
     _grid, inv = np.unique(np.r_[time, entry] if entry is not None else time,
                           return_inverse=True)
@@ -134,6 +141,8 @@ def concordance(time, death, score, *, entry=None, weights=None, cluster=None):
         return float("nan"), float("nan")
     c = big_n / big_d
     influence = w * (n_k - c * d_k) / big_d
+    if counts is not None:  # each of the w_k people has influence (n_k − C d_k) / D
+        return c, float(np.sqrt(np.sum(influence * (n_k - c * d_k) / big_d)))
     if cluster is not None:
         influence = np.bincount(cluster, weights=influence)
     return c, float(np.sqrt(np.sum(influence**2)))

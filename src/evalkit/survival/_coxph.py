@@ -187,6 +187,24 @@ def _information(x, risk, risk_death, lay: _Layout, r1, dd1, sc, sfc, sc2, sfc2,
     return info
 
 
+def efron_terms(r0: np.ndarray, dd0: np.ndarray, lay) -> tuple[np.ndarray, ...]:
+    """Efron terms, one per death: ``c_l = 1 / (R0 − f_l D0)`` and ``f_l c_l``, and by
+    time the sums ``Σ_l c_l``, ``Σ_l f_l c_l`` and ``Σ_l log(R0 − f_l D0)``."""
+    j, f = lay.rep_idx, lay.frac
+    denom = r0[j] - f * dd0[j]
+    c = 1.0 / denom
+    fc = f * c
+    return (c, fc, np.add.reduceat(c, lay.starts), np.add.reduceat(fc, lay.starts),
+            np.add.reduceat(np.log(denom), lay.starts))
+
+
+def efron_squares(c: np.ndarray, fc: np.ndarray, lay) -> tuple[np.ndarray, ...]:
+    """By time: ``Σ_l c_l²``, ``Σ_l f_l c_l²`` and ``Σ_l f_l² c_l²`` (the information)."""
+    fcc = fc * c
+    return (np.add.reduceat(c * c, lay.starts), np.add.reduceat(fcc, lay.starts),
+            np.add.reduceat(fcc * lay.frac, lay.starts))
+
+
 def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
     """Log partial likelihood, gradient, information and the per-time sums at ``beta``."""
     _n, p = x.shape
@@ -195,16 +213,8 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
     risk = w * np.exp(eta - shift)
     r0, r1 = _risk_set_sums(risk, x, lay)
     risk_death, dd0, dd1 = _death_sums(risk, lay)
-    # Efron terms: one per death, c_l = 1 / (R0 − f_l D0)
     wbar = lay.d_weight / lay.d_count
-    j = lay.rep_idx
-    f = lay.frac
-    denom = r0[j] - f * dd0[j]
-    c = 1.0 / denom
-    fc = f * c
-    sa = np.add.reduceat(c, lay.starts)
-    sfa = np.add.reduceat(fc, lay.starts)
-    slog = np.add.reduceat(np.log(denom), lay.starts)
+    c, fc, sa, sfa, slog = efron_terms(r0, dd0, lay)
     loglik = float(
         np.sum(lay.w_death * eta[lay.death_rows]) - np.sum(wbar * (slog + shift * lay.d_count))
     )
@@ -212,10 +222,7 @@ def _sums(beta, x, w, lay: _Layout, *, need_info=True) -> _Sums:
     sfc = wbar * sfa
     # gradient: Σ_deaths w x − Σ_j w̄_j Σ_l a_l,  a_l = (R1 − f D1) c_l
     grad = lay.wx_death - (sc @ r1 - sfc @ dd1)
-    fcc = fc * c
-    sc2 = wbar * np.add.reduceat(c * c, lay.starts)
-    sfc2 = wbar * np.add.reduceat(fcc, lay.starts)
-    sffc2 = wbar * np.add.reduceat(fcc * f, lay.starts)
+    sc2, sfc2, sffc2 = (wbar * v for v in efron_squares(c, fc, lay))
     info = np.empty((p, p))
     if need_info:
         info = _information(x, risk, risk_death, lay, r1, dd1, sc, sfc, sc2, sfc2, sffc2)
@@ -331,9 +338,11 @@ def fit_cox(
                   score_null)
 
 
-def _newton(beta, s, x, w, lay, tol, max_iter):
+def _newton(beta, s, x, w, lay, tol, max_iter, sums=_sums):
     """Newton–Raphson with step halving from ``beta`` (sums ``s``): the estimate, its
     sums, the iterations, whether it converged and which coefficients diverge.
+    ``sums(beta, x, w, lay)`` gives the log-likelihood and its derivatives (rows, or
+    counts by covariate pattern: :mod:`evalkit.survival._coxcounts`).
 
     A coefficient diverges (R's coxph check, "Loglik converged before variable") when its
     Newton step stays large once the log-likelihood no longer changes, or when the fit
@@ -354,12 +363,12 @@ def _newton(beta, s, x, w, lay, tol, max_iter):
         if plateau:
             diverging |= large(step)
         new = beta + step
-        s_new = _sums(new, x, w, lay)
+        s_new = sums(new, x, w, lay)
         halvings = 0
         while not np.isfinite(s_new.loglik) or s_new.loglik < s.loglik - 1e-12:
             step = step / 2
             new = beta + step
-            s_new = _sums(new, x, w, lay)
+            s_new = sums(new, x, w, lay)
             halvings += 1
             if halvings > 30:
                 break

@@ -41,7 +41,9 @@ from evalkit.reporting.disclosure import (
     rare_indicators,
 )
 from evalkit.survival._concordance import concordance
+from evalkit.survival._coxcounts import fit_cox_counts
 from evalkit.survival._coxph import fit_cox
+from evalkit.survival.patterns import PatternTable
 from evalkit.survival.risktable import (
     CENSORED,
     durations,
@@ -314,9 +316,10 @@ def event_indicator(data, event, cause, censored):
     return np.isin(codes, ids), "+".join(selected), codes, causes
 
 
-def hazard_ratio_table(beta, cov, names, z, x, min_count, diverging=None):
+def hazard_ratio_table(beta, cov, names, z, x, min_count, diverging=None, rows=None):
     """Hazard ratio table; with ``min_count``, rows of rare levels blanked (disclosure);
-    rows of ``diverging`` coefficients (infinite: monotone likelihood) are NaN."""
+    rows of ``diverging`` coefficients (infinite: monotone likelihood) are NaN. ``rows``:
+    the number of people behind each row of ``x`` (covariate patterns), else one."""
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN rows of infinite terms
         se = np.sqrt(np.diag(cov))
         zz = beta / se
@@ -330,12 +333,19 @@ def hazard_ratio_table(beta, cov, names, z, x, min_count, diverging=None):
             "ci_high": np.exp(beta + z * se),
             "z": zz,
             "p_value": normal_p_value(zz),
-            "n_smaller": _smaller_sides(x),
+            "n_smaller": _smaller_sides(x) if rows is None else _pattern_sides(x, rows)[0],
         }
     )
     if diverging is not None and diverging.any():
         table.loc[diverging, table.columns[1:]] = np.nan
-    rare = [] if min_count is None else rare_indicators(x, names, min_count)
+    if min_count is None:
+        rare = []
+    elif rows is None:
+        rare = rare_indicators(x, names, min_count)
+    else:
+        smaller, binary = _pattern_sides(x, rows)
+        rare = list(np.array(names)[binary & (smaller > 0) & (smaller < check_threshold(
+            min_count, name="min_count"))])
     table["suppressed"] = table["term"].isin(rare)
     table.loc[table["suppressed"], list(TERM_STATISTICS)] = np.nan
     return table
@@ -347,6 +357,15 @@ def _smaller_sides(x: np.ndarray) -> np.ndarray:
     zeros = np.count_nonzero(x == 0, axis=0)
     binary = ones + zeros == x.shape[0]
     return np.where(binary, np.minimum(ones, zeros), x.shape[0]).astype(float)
+
+
+def _pattern_sides(x: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_smaller_sides` of patterns ``x`` held by ``rows`` people each, and which
+    columns are 0/1."""
+    ones = rows @ (x == 1)
+    zeros = rows @ (x == 0)
+    binary = ones + zeros == rows.sum()
+    return np.where(binary, np.minimum(ones, zeros), rows.sum()).astype(float), binary
 
 
 def robust_covariance(fit, x, w, data, cluster):
@@ -431,23 +450,25 @@ def global_tests(fit, cov, n: int) -> pd.DataFrame:
 
 
 def cox_result(fit, x, names, death, cov, variance, *, model, cause, ties, ph_test, conf_level,
-               min_count, concordance=(np.nan, np.nan)) -> CoxResult:
+               min_count, concordance=(np.nan, np.nan), rows=None) -> CoxResult:
     """The result of a fitted model: its hazard ratio table (rare levels blanked, infinite
-    coefficients NaN), global tests and fit."""
+    coefficients NaN), global tests and fit. From counts, ``death`` is the events by
+    time × pattern and ``rows`` the people of each pattern (row of ``x``)."""
     z = normal_quantile(conf_level)
-    tests = global_tests(fit, cov, death.size)
+    n = death.size if rows is None else rows.sum()
+    tests = global_tests(fit, cov, n)
     if fit.diverging.any():
         cov = cov.copy()
         cov[fit.diverging] = np.nan
         cov[:, fit.diverging] = np.nan
     return CoxResult(
-        table=hazard_ratio_table(fit.beta, cov, names, z, x, min_count, fit.diverging),
+        table=hazard_ratio_table(fit.beta, cov, names, z, x, min_count, fit.diverging, rows),
         ph_test=ph_test,
         model=model,
         cause=cause,
         ties=ties,
         variance=variance,
-        n=int(death.size),
+        n=int(n),
         n_events=int(death.sum()),
         loglik=fit.loglik,
         loglik_null=fit.loglik_null,
@@ -460,8 +481,42 @@ def cox_result(fit, x, names, death, cov, variance, *, model, cause, ties, ph_te
     )
 
 
+def _cox_from_counts(table: PatternTable, time, event, formula, *, cause, ties, conf_level,
+                     min_count, rows_only: dict) -> CoxResult:
+    """:func:`cox_model` from counts by covariate pattern (:func:`pattern_table`)."""
+    if (time, event) != (table.time_name, table.event_name):
+        raise ValueError(
+            f"the pattern table counts {table.time_name!r} and {table.event_name!r}, but "
+            f"time={time!r} and event={event!r} were passed; pass those names, or build the "
+            "table from these columns."
+        )
+    needs = [name for name, given in rows_only.items() if given]
+    if needs:
+        raise ValueError(
+            f"{needs} need row-level data (late entry, weights and robust variances work "
+            "person by person), but a pattern table holds counts; pass the rows (a "
+            "DataFrame), or drop these options for the model-based fit."
+        )
+    deaths, at_risk, _, cause_name = table.counts(cause)
+    if not deaths.any():
+        raise ValueError(f"there are no events of {cause_name!r}: the model cannot be fitted.")
+    x, names = cox_design(table.patterns, formula)
+    fit = fit_cox_counts(x, deaths, at_risk, ties=ties)
+    warn_fit(fit, names, "Cox")
+    rows = table.events.sum(axis=(1, 2)) + table.censored.sum(axis=1)
+    # cells (event, other) × pattern × time, each standing for as many people
+    dead = table.events[:, :, table.cause_mask(cause)].sum(axis=2)
+    cells = np.stack([dead, table.events.sum(axis=2) + table.censored - dead])
+    s, p, j = np.nonzero(cells)
+    c_index = _concordance(fit, x[p], table.times[j], s == 0, None, None, None,
+                           counts=cells[s, p, j])
+    return cox_result(fit, x, names, deaths, fit.covariance, "model", model="cause-specific Cox",
+                      cause=cause_name, ties=ties, ph_test=None, conf_level=conf_level,
+                      min_count=min_count, concordance=c_index, rows=rows)
+
+
 def cox_model(
-    data: pd.DataFrame,
+    data: pd.DataFrame | PatternTable,
     time: str,
     event: str,
     formula: str,
@@ -481,11 +536,17 @@ def cox_model(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per participant.
+    data : pandas.DataFrame or PatternTable
+        One row per participant, or counts by covariate pattern × time × event type
+        (:func:`evalkit.survival.pattern_table`, e.g. 10^7 rows counted in DuckDB):
+        then the covariates of ``formula`` must be among the table's, and the fit is
+        the row-level one (same estimates, model-based SE, log-likelihoods and global
+        tests, concordance); ``entry``, ``weights``, ``cluster`` and ``robust`` need
+        rows, and ``ph_test`` is ``None`` (the Schoenfeld test works on rows).
     time, event : str
         Columns of the time to the event or censoring and of the event type (see
-        :func:`evalkit.survival.risk_table`).
+        :func:`evalkit.survival.risk_table`); with a pattern table, the columns it
+        counted.
     formula : str
         Covariates, e.g. ``"programme + age + C(education)"`` (a left-hand side
         before ``~`` is ignored; categorical columns get treatment contrasts).
@@ -521,10 +582,11 @@ def cox_model(
         If ``data`` is not a DataFrame.
     ValueError
         On missing columns; non-numeric, missing or negative times (naming how many
-        rows and the first of them; time 0 is allowed); an entry at or after the exit;
-        negative or infinite weights, or weights that are all zero; a cluster column
-        with missing values or a single value; a formula without covariates that vary
-        or that cannot be evaluated; an unknown ``cause``, ``ties`` or
+        rows and the first of them; time 0 is allowed); with a pattern table, other
+        ``time``/``event`` names than it counted, or an option that needs rows; an
+        entry at or after the exit; negative or infinite weights, or weights that are
+        all zero; a cluster column with missing values or a single value; a formula
+        without covariates that vary or that cannot be evaluated; an unknown ``cause``, ``ties`` or
         ``ph_transform``; a ``conf_level`` outside (0, 1); no events of the cause.
 
     Warns
@@ -540,6 +602,8 @@ def cox_model(
     Notes
     -----
     Newton–Raphson on the Efron partial likelihood (R's weighting of tied deaths).
+    From a pattern table the same likelihood is summed by event time × covariate
+    pattern (:mod:`evalkit.survival._coxcounts`): the row-level fit to 1e-10.
     Robust variance: ``D'D`` with ``D`` the score residuals (Efron-adjusted, summed
     within clusters) times the inverse information (Lin & Wei 1989; R
     ``coxph(cluster=)``). PH check: for each term
@@ -596,6 +660,13 @@ def cox_model(
     conf_level = check_conf_level(conf_level)
     check_one_of(ties, ["efron", "breslow"], name="ties")
     check_one_of(ph_transform, ["km", "rank", "identity", "log"], name="ph_transform")
+    if isinstance(data, PatternTable):
+        return _cox_from_counts(
+            data, time, event, formula, cause=cause, ties=ties, conf_level=conf_level,
+            min_count=min_count, rows_only={"entry": entry is not None, "weights":
+                                            weights is not None, "cluster": cluster
+                                            is not None, "robust": robust},
+        )
     data = _weighted_rows(data, weights)
     t, e, w, x, names = model_data(data, time, event, formula, entry, weights, cluster)
     death, cause_name, _, _ = event_indicator(data, event, cause, censored)
@@ -619,12 +690,13 @@ def cox_model(
                       min_count=min_count, concordance=c_index)
 
 
-def _concordance(fit, x, t, death, e, w, codes) -> tuple[float, float]:
+def _concordance(fit, x, t, death, e, w, codes, counts=None) -> tuple[float, float]:
     """Harrell's C of the linear predictor and its SE; NaN (with a warning) without a
-    comparable pair or with an infinite coefficient."""
+    comparable pair or with an infinite coefficient. ``counts``: rows standing for as
+    many people (a pattern table's cells)."""
     if fit.diverging.any():
         return np.nan, np.nan
-    c = concordance(t, death, x @ fit.beta, entry=e, weights=w, cluster=codes)
+    c = concordance(t, death, x @ fit.beta, entry=e, weights=w, cluster=codes, counts=counts)
     if np.isnan(c[0]):
         warnings.warn(
             "no pair of people is comparable for the concordance (every event is at the "

@@ -70,6 +70,14 @@ class RiskTable(TableResult):
         Name of the group column.
     weighted : bool
         Whether the counts are sums of non-unit weights.
+    by : str or None
+        Name of the column of strata (``risk_table(..., by=)``); the arrays above then
+        hold the counts summed over the strata.
+    strata : tuple
+        Stratum labels, in the order of :attr:`stratum_tables` (empty without ``by``).
+    stratum_tables : tuple of RiskTable
+        One risk table per stratum, each with every event type: the stratified
+        log-rank and Gray tests sum over them.
     """
 
     times: np.ndarray = field(repr=False)
@@ -81,6 +89,9 @@ class RiskTable(TableResult):
     causes: tuple[str, ...]
     group_name: str | None = None
     weighted: bool = False
+    by: str | None = None
+    strata: tuple = ()
+    stratum_tables: tuple = field(default=(), repr=False)
 
     #: Published: each number at risk or of events of fewer than the threshold
     #: suppressed on its own (shown as missing with ``suppression="primary"``).
@@ -94,8 +105,15 @@ class RiskTable(TableResult):
     def table(self) -> pd.DataFrame:  # type: ignore[override]
         """Tidy table: ``group``, ``time``, ``cause`` (incl. censored), ``n_risk``, ``n_events``.
 
-        One row per group, time at which something happens in that group, and cause.
+        One row per group, time at which something happens in that group, and cause;
+        with strata (``by``), a first column ``stratum`` and the rows of each stratum.
         """
+        if self.stratum_tables:
+            return pd.concat(
+                [rt.table.assign(stratum=s)[["stratum", *rt.table.columns]]
+                 for s, rt in zip(self.strata, self.stratum_tables, strict=True)],
+                ignore_index=True,
+            )
         frames = []
         labels = [*self.causes, CENSORED]
         for g, label in enumerate(self.groups):
@@ -151,6 +169,9 @@ class RiskTable(TableResult):
             causes=(name,),
             group_name=self.group_name,
             weighted=self.weighted,
+            by=self.by,
+            strata=self.strata,
+            stratum_tables=tuple(rt.collapse(cause) for rt in self.stratum_tables),
         )
 
     def subset(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -514,21 +535,26 @@ def _effective_at_risk(
 
 
 def risk_table(
-    data: pd.DataFrame,
+    data,
     time: str = "time",
     event: str = "event",
     *,
     group: str | None = None,
+    by: str | None = None,
     entry: str | None = None,
     weights: str | None = None,
     censored: object = CENSORED,
+    connection=None,
 ) -> RiskTable:
     """Build the risk table (time × group × cause) from row-level data.
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per participant.
+    data : pandas.DataFrame, path, DuckDB relation, SQL text or Spark DataFrame
+        One row per participant: a DataFrame (counted in memory), or counted where it
+        lies (:func:`evalkit.survival.sql.aggregate`, only the counts come back): a
+        path or glob of Parquet/CSV files, a DuckDB relation, SQL text run on
+        ``connection`` (a DuckDB connection), or a Spark DataFrame.
     time : str, default="time"
         Column of times to the event or censoring (non-negative numbers).
     event : str, default="event"
@@ -543,6 +569,11 @@ def risk_table(
         Column of non-negative case or inverse-probability weights.
     censored : object, default="censored"
         Label of censoring in a label-coded ``event`` column.
+    by : str, optional
+        Column of strata: the table also holds one table per stratum
+        (:attr:`RiskTable.stratum_tables`, for stratified tests); its counts are summed.
+    connection : duckdb.DuckDBPyConnection, optional
+        The connection that runs ``data`` when it is SQL text.
 
     Returns
     -------
@@ -551,7 +582,9 @@ def risk_table(
     Raises
     ------
     TypeError
-        If ``data`` is not a DataFrame.
+        If ``data`` is not a DataFrame or one of the sources above.
+    ImportError
+        If a file, relation or SQL is given and duckdb is not installed.
     ValueError
         On missing columns; non-numeric, missing or negative times; an event column
         without event types, with missing values or negative codes; a group column with
@@ -566,6 +599,11 @@ def risk_table(
     >>> rt.table.query("cause == 'job'")[["time", "n_risk", "n_events"]].to_dict("list")
     {'time': [1.0, 2.0, 3.0], 'n_risk': [4.0, 3.0, 1.0], 'n_events': [1.0, 1.0, 0.0]}
     """
+    if by is not None or connection is not None or not isinstance(data, pd.DataFrame):
+        from evalkit.survival.aggregated import risk_table_at_scale  # uses this module
+
+        return risk_table_at_scale(data, time, event, group=group, by=by, entry=entry,
+                                   weights=weights, censored=censored, connection=connection)
     check_data(data)
     check_columns(data, [time, event, group, entry, weights])
     t, lo, hi = durations(data, time)

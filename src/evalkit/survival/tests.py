@@ -47,11 +47,16 @@ def _tables_by_stratum(
 ) -> tuple[list[RiskTable], tuple]:
     """Risk tables of a k-sample test, one per stratum, and the groups compared.
 
-    ``data`` is rows (stratified by the column ``strata``), one risk table, or a
-    sequence of risk tables, one per stratum (e.g. a register's counts by region,
-    each passed through :func:`risk_table_from_counts`). Every stratum has the same
-    event types, so that a cause can be tested in strata where it never happens.
+    ``data`` is rows (stratified by the column ``strata``), one risk table (stratified
+    when built with ``by=``), or a sequence of risk tables, one per stratum (e.g. a
+    register's counts by region, each through :func:`risk_table_from_counts`). Every
+    stratum has the same event types, so that a cause can be tested in strata where it
+    never happens.
     """
+    if isinstance(data, RiskTable) and data.stratum_tables and strata is None:
+        tables, _ = _given_tables(data.stratum_tables, time, event, group, None, censored,
+                                  test=test)
+        return tables, data.groups
     if isinstance(data, RiskTable):
         data = [data]
     if isinstance(data, (list, tuple)) and data and all(isinstance(d, RiskTable) for d in data):
@@ -256,7 +261,8 @@ def logrank_test(
     Parameters
     ----------
     data : pandas.DataFrame, RiskTable or list of RiskTable
-        Rows; an unweighted risk table; or a list of them, one per stratum, for the
+        Rows; an unweighted risk table (stratified when built with
+        ``risk_table(..., by=)``); or a list of them, one per stratum, for the
         stratified test from counts (e.g. a register's counts by region, each through
         :func:`risk_table_from_counts`; then ``strata`` is not used).
     time, event : str
@@ -468,8 +474,9 @@ def gray_test(
     ----------
     data : pandas.DataFrame, RiskTable or list of RiskTable
         Rows; an unweighted risk table without late entry (built from rows or by
-        :func:`risk_table_from_counts`); or a list of them, one per stratum, for the
-        stratified test from counts (then ``strata`` is not used).
+        :func:`risk_table_from_counts`; stratified when built with ``by=``); or a list
+        of them, one per stratum, for the stratified test from counts (then ``strata``
+        is not used).
     time, event : str
         Columns of time and event type (every event type is a competing exit).
     group : str

@@ -112,6 +112,12 @@ class PublishedTable(TableResult):
         Rows of curves left out because fewer than ``threshold`` people remained.
     note : str or None
         The note a report must show when ``threshold`` is below 10.
+    cells : pandas.DataFrame or None, default=None
+        The suppression status of every count cell (``""``, ``"secondary"`` or
+        ``"primary"``), one column per count column of ``spec``, index as ``table``:
+        what a report prints in place of a hidden count (``<10`` or ``–``).
+    spec : PublicationSpec or None, default=None
+        How the table was published (its count columns, derived statistics, decimals).
     """
 
     table: pd.DataFrame
@@ -120,6 +126,8 @@ class PublishedTable(TableResult):
     n_secondary: int
     n_cut: int
     note: str | None
+    cells: pd.DataFrame | None = field(default=None, repr=False)
+    spec: PublicationSpec | None = field(default=None, repr=False)
 
 
 def publish(
@@ -197,6 +205,8 @@ def publish(
         n_secondary=int((flat == "secondary").sum()),
         n_cut=n_cut,
         note=threshold_note(threshold),
+        cells=statuses,
+        spec=spec,
     )
 
 

@@ -1,0 +1,80 @@
+"""How a report's figures look: one palette, titles that state the finding, labelled axes.
+
+The palette is in one place: :data:`PALETTE` (Okabe & Ito's, safe for the common
+colour-vision deficiencies). :func:`report_style` makes it matplotlib's colour cycle,
+so the programmes, drawn in the same (sorted) order by every evalkit plot, keep one
+colour across all figures of a report; :func:`programme_colours` says which.
+:func:`describe_figure` gives a figure its title (a generated finding) and axis labels
+with units from the catalogue, in the report's language.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from cycler import cycler
+
+from evalkit.reporting.catalogue import text, translate
+
+__all__ = ["PALETTE", "describe_figure", "programme_colours", "report_style"]
+
+#: Okabe & Ito (2008), "Color Universal Design": blue, orange, green, purple, sky blue,
+#: vermillion, yellow, black.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+
+
+def report_style() -> dict[str, object]:
+    """matplotlib settings of every report figure (``rcParams.update(report_style())``).
+
+    Examples
+    --------
+    >>> report_style()["axes.prop_cycle"].by_key()["color"][:2]
+    ['#0072B2', '#E69F00']
+    """
+    return {"axes.prop_cycle": cycler(color=list(PALETTE)), "figure.dpi": 80,
+            "font.size": 9, "axes.titlesize": 10, "svg.hashsalt": "evalkit"}
+
+
+def programme_colours(programmes: Iterable[str]) -> dict[str, str]:
+    """The colour of each programme: the palette in the programmes' sorted order.
+
+    Examples
+    --------
+    >>> programme_colours(["Team4Job", "DUO for a JOB"])
+    {'DUO for a JOB': '#0072B2', 'Team4Job': '#E69F00'}
+    """
+    names = sorted({str(p) for p in programmes})
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = None,
+                    language: str = "en"):
+    """Give ``ax`` its finding as a title and axis labels with units from the catalogue.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes or array of Axes
+        What a ``plot()`` returned (the first axes gets the title and labels).
+    title : Finding or str
+        The finding the figure shows (a generated sentence), wrapped to the width; a
+        str is English, translated by the catalogue.
+    x, y : str, optional
+        Catalogue keys of the axis labels (``"months_since_intake"`` -> ``axis.*``);
+        ``None`` keeps the plot's own label.
+    language : str, default="en"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    first = ax.flat[0] if hasattr(ax, "flat") else ax
+    if isinstance(title, str):  # an English title; a Finding is in its language already
+        title = translate(title, language)
+    first.set_title("\n".join(textwrap.wrap(str(title), 70)), loc="left")
+    if x is not None:
+        first.set_xlabel(text(f"axis.{x}", language))
+    if y is not None:
+        first.set_ylabel(text(f"axis.{y}", language))
+    return first

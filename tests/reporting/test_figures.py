@@ -1,0 +1,45 @@
+"""One palette, titles that state the finding, labelled axes."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from evalkit.reporting.figures import (
+    PALETTE,
+    describe_figure,
+    programme_colours,
+    report_style,
+)
+from evalkit.reporting.findings import Finding
+
+
+def test_each_programme_keeps_one_colour_whatever_the_order():
+    assert programme_colours(["B", "A"]) == programme_colours(["A", "B", "A"])
+    assert programme_colours(["A", "B"]) == {"A": PALETTE[0], "B": PALETTE[1]}
+    with matplotlib.rc_context(report_style()):
+        fig, ax = plt.subplots()
+        line, = ax.plot([0, 1])
+        assert line.get_color() == PALETTE[0]
+        plt.close(fig)
+
+
+def test_a_figure_gets_its_finding_as_title_and_units_on_its_axes():
+    fig, axes = plt.subplots(1, 2)
+    first = describe_figure(axes, Finding("rate", "Within 12 months, 48% found work."),
+                            x="months_since_intake", y="share_job")
+    assert first is axes[0] and first.get_title(loc="left") == "Within 12 months, 48% found work."
+    assert first.get_xlabel() == "months since intake"
+    assert "proportion" in first.get_ylabel()
+    plt.close(fig)
+
+
+def test_an_english_title_is_translated_a_finding_is_kept():
+    fig, ax = plt.subplots()
+    describe_figure(ax, "Mean change", x="months_since_intake", language="nl")
+    assert ax.get_title(loc="left") == "Gemiddelde verandering"
+    assert ax.get_xlabel() == "maanden sinds de instroom"
+    describe_figure(ax, Finding("rate", "Mean change"), language="nl")
+    assert ax.get_title(loc="left") == "Mean change"
+    plt.close(fig)

@@ -1,0 +1,127 @@
+"""Report-grade tables: labels, merged CIs, %, p-values, suppression marks (issue 16)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalkit.reporting import PublicationSpec, publish
+from evalkit.reporting.audit import audit
+from evalkit.reporting.format import (
+    format_count,
+    format_interval,
+    format_number,
+    format_p_value,
+    format_percent,
+    format_table,
+)
+
+
+def _rates():
+    return pd.DataFrame({
+        "group": ["DUO for a JOB", "Team4Job"],
+        "horizon": [12.0, 12.0],
+        "estimate": [0.48123, 0.45311],
+        "std_error": [0.0201, 0.0199],
+        "ci_low": [0.44, 0.414],
+        "ci_high": [0.52, 0.4923],
+        "p_value": [0.00001, 0.0364],
+        "n": [1360.0, 656.0],
+    })
+
+
+def test_ci_columns_merge_into_one_interval_of_the_estimate_kind():
+    table = format_table(_rates(), kinds={"estimate": "proportion"}).table
+    assert list(table.columns) == ["Group", "Months", "Estimate", "SE", "95% CI", "p", "People"]
+    assert table["Estimate"].tolist() == ["48.1%", "45.3%"]
+    assert table["95% CI"].tolist() == ["44.0–52.0%", "41.4–49.2%"]
+    assert table["SE"].tolist() == ["2.0 pp", "2.0 pp"]
+    ratios = format_table(_rates().assign(ci_low=[0.71, 1.2], ci_high=[0.93, 1.5]),
+                          conf_level=0.9).table
+    assert ratios["90% CI"].tolist() == ["0.71–0.93", "1.20–1.50"]
+
+
+def test_p_values_percentages_and_thousands():
+    table = format_table(_rates()).table
+    assert table["p"].tolist() == ["<0.001", "0.036"]
+    assert table["People"].tolist() == ["1,360", "656"]
+    assert format_percent(51.333333) == "51.3%"
+    assert format_number(1234567.891) == "1,234,567.89"
+    assert format_number(-0.0001, 2) == "0.00"  # never "−0.00"
+    assert format_p_value(0.9999) == "1.000"
+    assert format_interval(-0.105, 0.011, "points") == "−10.5 to 1.1 pp"
+
+
+def test_no_index_column_and_no_raw_floats():
+    shown = format_table(_rates().set_index("group"))
+    html = shown.to_html()
+    assert "Group" in html and "dataframe" not in html
+    assert "0.48123" not in html and "1360.0" not in html
+
+
+def test_suppressed_counts_print_as_marks_with_a_footnote():
+    t = pd.DataFrame({"site": ["A", "B", "C"], "n": [1240, 3, 25], "percent": [97.8, 0.2, 2.0]})
+    spec = PublicationSpec(counts=("n",), derived=("percent",), margins=((),))
+    shown = format_table(publish(t, spec=spec), caption="People by site", number=3)
+    assert shown.caption == "Table 3. People by site"
+    assert shown.table["People"].tolist() == ["1,240", "<10", "–"]
+    assert shown.table["Share"].tolist() == ["97.8%", "–", "–"]
+    assert shown.footnotes[0].startswith("<10: fewer than 10 people")
+    assert shown.footnotes[1].startswith("–: hidden so that a suppressed count")
+    assert "suppression" not in " ".join(shown.table.columns).lower()
+
+
+def test_count_columns_are_marked_for_the_audit_whatever_their_label(tmp_path):
+    t = pd.DataFrame({"group": ["a", "b"], "n_after": [40.0, 3.0]})
+    shown = format_table(t, kinds={"n_after": "count"})
+    assert shown.count_columns == ("Kept",)
+    (tmp_path / "t.html").write_text(shown.to_html())
+    assert audit(tmp_path).table["column"].tolist() == ["Kept"]
+
+
+def test_a_cross_table_keeps_the_suppression_marks():
+    t = pd.DataFrame({"programme": ["P", "P", "Q", "Q"], "site": ["x", "y", "x", "y"],
+                      "n": [40, 3, 25, 30]})
+    spec = PublicationSpec(counts=("n",), margins=(("programme",), ("site",)),
+                           dimensions=("programme", "site"))
+    shown = format_table(publish(t, spec=spec), across="site").table
+    assert shown.columns.tolist() == ["Programme", "x", "y"]
+    assert shown.values.tolist() == [["P", "–", "<10"], ["Q", "–", "–"]]
+
+
+def test_coded_values_and_model_terms_are_labelled():
+    t = pd.DataFrame({"term": ["C(gender)[T.male]", "age"], "event": ["job_permanent", "x"],
+                      "estimate": [1.16, 0.97]})
+    shown = format_table(t).table
+    assert shown["Term"].tolist() == ["Gender: male", "Age"]
+    assert shown["First exit"].tolist() == ["permanent job", "x"]
+
+
+def test_unknown_kinds_are_refused():
+    with pytest.raises(ValueError, match=r"kind of column 'estimate' must be one of"):
+        format_table(_rates(), kinds={"estimate": "percentage"})
+
+
+def test_count_marks():
+    assert format_count(float("nan"), "primary", 5) == "<5"
+    assert format_count(12.0) == "12"
+
+
+@settings(max_examples=60, deadline=None)
+@given(low=st.floats(-1, 1), width=st.floats(0, 1))
+def test_intervals_print_their_bounds_in_order(low, width):
+    high = low + width
+    printed = format_interval(low, high, "proportion")
+    sep = " to " if low < 0 else "–"
+    a, b = printed.rstrip("%").split(sep)
+    assert float(a.replace("−", "-")) <= float(b.replace("−", "-")) + 1e-9
+    assert np.isclose(float(a.replace("−", "-")), round(low * 100, 1), atol=0.051)
+
+
+def test_years_print_without_thousands_separator():
+    t = pd.DataFrame({"cohort": [2019, 2020], "year": [2021.0, float("nan")], "n": [1500, 20]})
+    shown = format_table(t).table
+    assert shown["Intake year"].tolist() == ["2019", "2020"]
+    assert shown["Year"].tolist() == ["2021", ""]
+    assert shown["People"].tolist() == ["1,500", "20"]
