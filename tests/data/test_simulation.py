@@ -63,3 +63,16 @@ def test_mentor_frailty_attenuates_the_cox_estimate_and_needs_cluster_robust_se(
     # The programme is constant within a mentor: the clustered (sandwich) SE of its
     # coefficient is clearly larger than the model-based one (about 1.15 times here).
     assert fit.bse[0] > 1.08 * model_only.bse[0]
+
+
+def test_loading_benchmark_quick_runs():
+    """benchmarks/bench_loading.py at a tiny size (no timings asserted: it must not rot)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_loading.py"
+    out = subprocess.run([sys.executable, str(script), "--quick", "--sizes", "300"],
+                         capture_output=True, text=True, timeout=300, check=True)
+    rows = [line.split() for line in out.stdout.splitlines() if line.strip().startswith("300")]
+    assert [row[1] for row in rows] == ["csv", "parquet"], out.stdout

@@ -1,23 +1,25 @@
 """Row checks of a parsed file: ranges and required values, participants' rules, keys.
 
-The range and completeness checks are declared with pandera, built from
-:mod:`evalkit.data.schema` (``minimum``/``maximum`` become ``Check.in_range``,
-``required`` becomes ``nullable``); its lazy validation reports every failing cell by
-index, which is what the ``rejected`` table needs. pandera is imported when a file is
-checked, not with :mod:`evalkit.data`. The participants' date and programme rules,
-orphan questionnaire rows, ids that look like direct identifiers and duplicated keys
-(ids compared ignoring case) are checked here with pandas, vectorised over the column.
+The range and completeness checks are those of a pandera schema built from
+:mod:`evalkit.data.schema` (:func:`_pandera_schema`: ``minimum``/``maximum`` become
+``Check.in_range``, ``required`` becomes ``nullable``), run as numpy comparisons over
+each column: the same failing cells as pandera's lazy validation reports them, by
+index, which is what the ``rejected`` table needs, at a fraction of its cost on a
+million rows (tests/data/test_checks.py compares the two). The participants' date and
+programme rules, orphan questionnaire rows, ids that look like direct identifiers and
+duplicated keys (ids compared ignoring case) are checked here with pandas, vectorised
+over the column.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from evalkit.data.identifiers import _value_kinds, _with_article
+from evalkit.data.reading import _release_arrow_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
 
@@ -28,7 +30,8 @@ __all__: list[str] = []
 
 
 def _pandera_schema(table: Table) -> pa.DataFrameSchema:
-    """The declarative per-column checks of a dictionary table, built from the schema."""
+    """The declarative per-column checks of a dictionary table, built from the schema
+    (what :func:`_schema_problems` checks; pandera is imported when called)."""
     import pandera.pandas as pa
 
     columns = {}
@@ -55,28 +58,24 @@ def _range_reason(column: Column) -> str:
 def _schema_problems(
     table: Table, parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems
 ) -> None:
-    """Values out of range and required values missing (pandera, lazy validation)."""
-    import pandera.pandas as pa
-
-    try:
-        with warnings.catch_warnings():
-            # pandera 0.35 concatenates all-NA failure cases, which pandas 2.3 flags as
-            # deprecated; the result is unaffected.
-            warnings.filterwarnings(
-                "ignore", "The behavior of DataFrame concatenation", FutureWarning
-            )
-            _pandera_schema(table).validate(parsed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.dropna(subset=["index"])
-        for (name, check), group in cases.groupby(["column", "check"], sort=False):
-            column = table[name]
-            positions = group["index"].astype("int64").to_numpy()
-            if check == "not_nullable":
-                # Cells that were present but unparseable are already reported.
-                positions = positions[text[name].reindex(positions).isna().to_numpy()]
-                problems.add(positions, name, None, "missing value (required)")
-            else:
-                problems.add(positions, name, text[name], _range_reason(column))
+    """Values out of range and required values missing: the checks of
+    :func:`_pandera_schema` (inclusive ranges ignoring missing values, ``nullable``),
+    vectorised over each column with the same failures in the same order as pandera's
+    lazy validation gives them, without its cost on a million rows."""
+    positions = parsed.index.to_numpy()
+    for column in table.columns:
+        values = parsed[column.name]
+        if column.minimum is not None or column.maximum is not None:
+            low = -np.inf if column.minimum is None else column.minimum
+            high = np.inf if column.maximum is None else column.maximum
+            inside = values.between(low, high).fillna(True).to_numpy(bool)
+            outside = ~inside & values.notna().to_numpy(bool)
+            problems.add(positions[outside], column.name, text[column.name], _range_reason(column))
+        if column.required:
+            missing = positions[values.isna().to_numpy(bool)]
+            # Cells that were present but unparseable are already reported.
+            missing = missing[text[column.name].reindex(missing).isna().to_numpy()]
+            problems.add(missing, column.name, None, "missing value (required)")
 
 
 def _show(value: object) -> str:
@@ -104,12 +103,18 @@ def _duplicate_problems(
     key = list(table.key)
     ids = [c for c in key if table[c].kind == "id"]
     keyed = parsed.loc[candidates & parsed[key].notna().all(axis=1).to_numpy(), key]
-    keyed = keyed.assign(**{c: keyed[c].astype("string").str.casefold() for c in ids})
+    keyed = keyed.assign(**{c: _casefolded(keyed[c]) for c in ids})
     keyed = keyed[keyed.duplicated(keep=False)]
     if keyed.empty:
         return
+    categorical = [c for c in key if isinstance(keyed[c].dtype, pd.CategoricalDtype)]
+    keyed = keyed.astype(dict.fromkeys(categorical, object))
     column = ", ".join(key)
-    shown = text[key[0]] if len(key) == 1 else text[key].fillna("").agg(", ".join, axis=1)
+    if len(key) == 1:
+        shown = text[key[0]]
+    else:
+        cells = text.loc[keyed.index, key].astype("string").fillna("")
+        shown = cells.agg(", ".join, axis=1)
     for values, index in keyed.groupby(key, sort=False).indices.items():
         positions = keyed.index.to_numpy()[index]
         values = values if isinstance(values, tuple) else (values,)
@@ -121,13 +126,43 @@ def _duplicate_problems(
             problems.add([p], column, shown, f"duplicate key ({label}) also on row(s) {others}")
 
 
+def _casefolded(ids: pd.Series) -> pd.Series:
+    """Ids ignoring case: a categorical's distinct ids are folded once, as codes."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = _folded_codes(ids.cat.categories.to_numpy(dtype=object))
+        return pd.Series(np.append(codes, -1)[ids.cat.codes.to_numpy()], index=ids.index)
+    return ids.astype("string").str.casefold()
+
+
+def _folded_codes(ids: np.ndarray) -> np.ndarray:
+    """Codes of distinct ids that are equal ignoring case (``str.casefold``): by pyarrow
+    when all are ASCII, where folding is lower-casing (and merges none if all are in one
+    case already)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(ids, type=pa.string())
+    if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        for case in (pc.ascii_upper, pc.ascii_lower):  # one case throughout: none merge
+            if pc.all(pc.equal(case(text), text)).as_py() is not False:
+                return np.arange(len(ids))
+        folded = pc.dictionary_encode(pc.ascii_lower(text)).indices
+        del text
+        _release_arrow_memory()
+        return folded.to_numpy(zero_copy_only=False)
+    codes, _ = pd.factorize(pd.Series(ids, dtype="string").str.casefold(), use_na_sentinel=True)
+    return codes
+
+
 def _identifier_id_problems(
     table: Table, parsed: pd.DataFrame, text: pd.DataFrame, problems: _Problems
 ) -> None:
     """Rows whose id looks like an e-mail, phone or national number or a name (a column
     mostly made of them refuses the whole file, in :mod:`evalkit.data.header`)."""
     for column in (c.name for c in table.columns if c.kind == "id"):
-        kinds = _value_kinds(text.loc[parsed.index, column], person_names=True).dropna()
+        ids = text[column] if len(parsed) == len(text) else text.loc[parsed.index, column]
+        kinds = _value_kinds(ids, person_names=True).dropna()
+        _release_arrow_memory()
         for kind, rows in kinds.groupby(kinds, sort=False):
             problems.add(
                 rows.index.to_numpy(),
@@ -143,7 +178,7 @@ def _participant_rules(
 ) -> None:
     """Participants' date and programme rules (exit after intake, within follow-up...);
     ``censored_exits`` are the exit types of people still searching."""
-    text = text.loc[parsed.index]
+    text = text if len(parsed) == len(text) else text.loc[parsed.index]
     intake, exit_, end = parsed["intake_date"], parsed["exit_date"], parsed["follow_up_end"]
     censored = parsed["exit_type"].isin(censored_exits)
     rules = [
@@ -199,7 +234,7 @@ def _check_rows(
     """The row checks in order: ranges and required values, ids that look like direct
     identifiers, participants' rules, orphans (with ``participant_ids``), duplicated
     keys over all non-empty rows."""
-    parsed_ok = parsed[~empty]
+    parsed_ok = parsed[~empty] if empty.any() else parsed  # no copy of a million rows
     _schema_problems(spec, parsed_ok, text, problems)
     _identifier_id_problems(spec, parsed_ok, text, problems)
     if spec.name == "participants":

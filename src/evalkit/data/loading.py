@@ -134,7 +134,7 @@ are direct identifiers.
 The steps live in their own modules: :mod:`~evalkit.data.reading` (files and
 streams), :mod:`~evalkit.data.header` (column names, identifiers, unknown and missing
 columns), :mod:`~evalkit.data.parsing` (cells to typed values),
-:mod:`~evalkit.data.checks` (ranges and required values with pandera, participants'
+:mod:`~evalkit.data.checks` (ranges and required values as pandera declares them, participants'
 rules, orphans, duplicated keys) and :mod:`~evalkit.data.rejected` (the ``rejected``
 table). This module puts them together.
 """
@@ -417,16 +417,20 @@ def load_table(
     each column to its type (see the module documentation for the accepted
     spellings; labels mapped by the model's aliases, then matched to its levels),
     dates outside 1990-01-01 to ``extraction_date`` and Excel's zero date included;
-    ranges and required values (pandera, from the model's tables); ids that look like
+    ranges and required values (from the model's tables); ids that look like
     direct identifiers; participants' date and programme rules; orphans
     (``participant_ids``); duplicated keys over all non-empty rows. Then the
     eligibility rules are counted (nothing is dropped for them). Every check is
     vectorised over the column (text parsing and label mapping run once per distinct
-    value), so a million-row participants file loads in seconds.
+    value), and CSV and Parquet files are read by pyarrow column by column, each column
+    as codes into its distinct values: a million-row participants file loads in about
+    twice the time of ``pandas.read_csv(engine="pyarrow")`` and three times that of
+    reading its Parquet with pyarrow (benchmarks/RESULTS.md).
 
     References
     ----------
-    pandera ``DataFrameSchema.validate(lazy=True)`` for the failure cases; Excel's 1900
+    pandera ``DataFrameSchema.validate(lazy=True)``, whose failure cases the range and
+    required checks give (tests/data/test_checks.py); Excel's 1900
     date system (serial day numbers) as in ``openpyxl.utils.datetime.from_excel``.
 
     Examples
@@ -451,7 +455,7 @@ def load_table(
     model = _model(model, table)
     full = model.table(table)
     source = _Source.of(path)
-    raw = _read(source, sheet)
+    raw = _read(source, sheet, encoded=True)
     spec, absent = present_table(full, list(raw.frame.columns), model, model.aliases)
     identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
     _check_flat(source, raw, spec, model)
@@ -471,13 +475,15 @@ def load_table(
     _check_rows(spec, parsed, text, empty, participant_ids, problems, model.censored_exits)
     valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
-    data = _typed(spec, parsed[valid].reset_index(drop=True))
+    n_read = raw.n_read
+    del raw, frame, text  # memory: only the parsed values are needed from here on
+    data = _typed(spec, parsed[valid].reset_index(drop=True) if not valid.all() else parsed)
     if "programme" in absent:
         data = constant_programme(data, full, model)
     return LoadResult(
         data=data,
         rejected=_hide_values(problems.frame(), ids),
-        n_read=raw.n_read,
+        n_read=n_read,
         source=source.path,
         sha256=source.sha256(),
         table_name=table,

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.data.aliases import Aliases, label_key
+from evalkit.data.reading import _categorical, _release_arrow_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import MISSING_MARKERS, Column, Table
 
@@ -121,29 +122,82 @@ class _Cells:
     """A column as stripped text: codes into distinct cleaned values (-1 = missing).
 
     ``values`` are the distinct values as read: with the column's own type when it
-    has one (numbers, timestamps), else as objects (text, Excel cells).
+    has one (numbers, timestamps), else as objects (text, Excel cells). ``distinct``
+    is the index of the distinct texts as read when cleaning changed none of them (so
+    none is missing and they are still distinct): categoricals of the column's text
+    share it, and pandas checks its uniqueness once.
     """
 
     codes: np.ndarray
     uniques: pd.Series  # ``string`` dtype; entries no code points to may be missing
     values: pd.Series
+    distinct: pd.Index | None = None  # the distinct texts, if cleaning changed none
 
     @classmethod
     def of(cls, s: pd.Series) -> _Cells:
-        """Clean each distinct value once (one factorisation per column)."""
-        column = s if _has_own_type(s) else s.to_numpy(dtype=object)
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        cleaned = pd.array([_clean_cell(v) for v in uniques], dtype="string")
+        """Clean each distinct value once (one factorisation per column; a categorical
+        column, as the loader reads CSV and Parquet, is factorised already)."""
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+        else:
+            column = s if _has_own_type(s) else s.to_numpy(dtype=object)
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        cleaned, unchanged = _clean_cells(uniques)
         blank = np.append(cleaned.isna(), True)  # index -1 (missing) stays missing
-        codes = np.where(blank[codes], -1, codes)
-        return cls(codes, pd.Series(cleaned, dtype="string"), pd.Series(uniques))
+        codes = np.where(blank[codes], -1, codes) if not unchanged else codes
+        shared = uniques if unchanged and isinstance(uniques, pd.Index) else None
+        values = pd.Series(uniques, copy=False)
+        return cls(codes, pd.Series(cleaned, dtype="string", copy=False), values, shared)
 
     @property
     def missing(self) -> np.ndarray:
         return self.codes < 0
 
     def text(self) -> pd.Series:
-        return pd.Series(self.uniques.array.take(self.codes, allow_fill=True))
+        """The cells' cleaned text, as a categorical (each distinct text once)."""
+        if self.distinct is not None:  # no need to hash them again
+            return _categorical(self.codes, self.distinct)
+        text_codes, texts = pd.factorize(self.uniques.array, use_na_sentinel=True)
+        codes = np.append(text_codes, -1)[self.codes]
+        categories = pd.Index(np.asarray(texts, dtype=object), dtype=object)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
+
+
+def _clean_cells(uniques) -> tuple[pd.arrays.StringArray, bool]:
+    """:func:`_clean_cell` of distinct values (vectorised with pyarrow when they are many
+    and all text), and whether they were all text left unchanged."""
+    values = np.asarray(uniques, dtype=object)
+    if len(values) > 64 and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return _clean_texts(values)
+    return pd.array([_clean_cell(v) for v in values], dtype="string"), False
+
+
+# What Python's str.strip() strips and pyarrow's utf8_trim_whitespace may not.
+_PYTHON_ONLY_SPACE = "[\x1c-\x1f]"
+
+
+def _clean_texts(values: np.ndarray) -> tuple[pd.arrays.StringArray, bool]:
+    """:func:`_clean_cell` of many distinct strings: Python strips the few that pyarrow
+    finds surrounded by white space or missing markers; the others are kept as they are
+    (the same objects)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(values, type=pa.string())
+    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: Python does it all
+        return pd.array([_clean_cell(v) for v in values], dtype="string"), False
+    trimmed = pc.utf8_trim_whitespace(text)
+    suspect = pc.or_(
+        pc.or_(pc.not_equal(trimmed, text), pc.match_substring_regex(text, _PYTHON_ONLY_SPACE)),
+        pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(["", *MISSING_MARKERS])),
+    )
+    todo = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    out = values.copy()
+    for k in todo:
+        out[k] = _clean_cell(values[k])
+    cleaned = pd.array(out, dtype="string")
+    return cleaned, len(todo) == 0
 
 
 def _parse_dates(text: pd.Series, epoch: pd.Timestamp = _EXCEL_EPOCH) -> pd.Series:
@@ -294,7 +348,7 @@ def _parse_unique(
     """
     reason = pd.Series(pd.NA, index=text.index, dtype=object)
     via = None
-    joined = "".join(text.dropna())  # one scan for line breaks, fast
+    joined = "".join(text.dropna().to_numpy(dtype=object))  # one scan for line breaks, fast
     if "\n" in joined or "\r" in joined:
         broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
         reason[broken] = _LINE_BREAK_REASON
@@ -348,22 +402,48 @@ def _parse_column(
             labels.mapped.append(
                 (column.name, cells.uniques.iloc[k], values.iloc[k], via.iloc[k], int(counts[k]))
             )
-    reason_codes, reason_labels = pd.factorize(reasons, use_na_sentinel=True)
-    cell_reason = np.append(reason_codes, -1)[codes]  # code -1 (missing) has no reason
-    for k, reason in enumerate(reason_labels):
+    with_reason = np.flatnonzero(reasons.notna().to_numpy(bool))
+    reason_codes = np.full(len(reasons), -1, dtype=np.int64)
+    reason_codes[with_reason], reason_labels = pd.factorize(reasons.iloc[with_reason])
+    cell_reason = np.append(reason_codes, -1)[codes] if len(with_reason) else None
+    for k, reason in enumerate(reason_labels):  # code -1 (missing) has no reason
         shown = None if reason == _LINE_BREAK_REASON else text
         problems.add(np.flatnonzero(cell_reason == k), column.name, shown, reason)
+    if column.kind in {"category", "id"}:  # text: each distinct label or id once
+        same = column.kind == "id" and cells.distinct is not None and values.notna().all()
+        return _labels_of(values, codes, cells.distinct if same else None).set_axis(text.index)
     return pd.Series(values.array.take(codes, allow_fill=True), index=text.index)
+
+
+def _labels_of(values: pd.Series, codes: np.ndarray, distinct: pd.Index | None) -> pd.Series:
+    """The cells' parsed text (labels, ids) as a categorical: ``values`` of each distinct
+    cell, taken by ``codes`` (-1: missing); ``distinct``: the values as an index, if no
+    two are equal."""
+    if distinct is not None:
+        return _categorical(codes, distinct)
+    value_codes, labels = pd.factorize(values.array, use_na_sentinel=True)
+    categories = pd.Index(np.asarray(labels, dtype=object), dtype=object)
+    return pd.Series(
+        pd.Categorical.from_codes(
+            np.append(value_codes, -1)[codes], dtype=pd.CategoricalDtype(categories)
+        )
+    )
 
 
 def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for column in table.columns:
         s = parsed[column.name]
+        categorical = isinstance(s.dtype, pd.CategoricalDtype)
         if column.kind == "category":
             levels = column.allowed or sorted(s.dropna().unique(), key=lambda v: (label_key(v), v))
-            out[column.name] = pd.Categorical(s.astype(object), categories=list(levels))
+            out[column.name] = (
+                s.cat.set_categories(list(levels)).array if categorical
+                else pd.Categorical(s.astype(object), categories=list(levels))
+            )
         elif column.kind == "id":
+            if categorical and s.isna().any():  # as text first, as before (NA is "<NA>")
+                s = s.astype("string")
             out[column.name] = s.astype(object).astype(str)
         elif column.kind == "boolean":
             out[column.name] = s.astype(bool)
@@ -373,7 +453,7 @@ def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
             out[column.name] = s.astype("float64")
         else:
             out[column.name] = s.astype("datetime64[ns]")
-    data = pd.DataFrame(out)
+    data = pd.DataFrame(out, copy=False)
     if table.name == "participants":
         data["cohort"] = data["intake_date"].dt.year.astype("int64")
     return data
@@ -385,13 +465,15 @@ def _parse_table(
     """The cells as text and as typed values, and which rows are empty; empty rows and
     unparseable cells are problems; labels mapped by aliases are recorded in ``labels``."""
     cells = {c: _Cells.of(raw[c]) for c in spec.names}
-    text = pd.DataFrame({c: cells[c].text() for c in spec.names})
+    text = pd.DataFrame({c: cells[c].text() for c in spec.names}, copy=False)
     empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
     problems.add(np.flatnonzero(empty), "", None, "empty row")
     parsed = pd.DataFrame(
         {
             c.name: _parse_column(c, cells[c.name], text[c.name], problems, dates, labels)
             for c in spec.columns
-        }
+        },
+        copy=False,
     )
+    _release_arrow_memory()
     return parsed, text, empty

@@ -7,9 +7,12 @@ line), which date system a workbook uses, and which Parquet columns are nested.
 
 A CSV line that cannot be split into the header's columns (an unquoted delimiter in
 a value, a missing delimiter, a cut line) is rejected on its own with its line number;
-the rest of the file loads. CSV files without quotes are split by pandas' C parser
-(fast); files with quoted values, which may hold delimiters and line breaks, by the
-:mod:`csv` module, which keeps each row's first line.
+the rest of the file loads. CSV files without quotes whose lines all fit the header
+are read by pyarrow, in blocks, each column dictionary-encoded (the loader's fast path:
+a categorical of the distinct values, each converted to Python once); other files
+without quotes are split by pandas' C parser; files with quoted values, which may hold
+delimiters and line breaks, by the :mod:`csv` module, which keeps each row's first
+line. Parquet files are read column by column by pyarrow with their own types.
 
 File-level problems (missing file, unsupported type, unknown sheet, corrupt file, text
 that is not UTF-8, an empty file) raise :class:`~evalkit.errors.DataError` naming the
@@ -149,15 +152,22 @@ class _Raw:
         return len(self.frame) + len(self.malformed)
 
 
-def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> _Raw:
-    """Read a file as text (CSV) or raw cell values (Excel, Parquet)."""
+def _read(
+    source: _Source, sheet: str | None, *, header_only: bool = False, encoded: bool = False
+) -> _Raw:
+    """Read a file as text (CSV) or raw cell values (Excel, Parquet).
+
+    With ``encoded``, the columns of a Parquet file and of a CSV file without quotes
+    whose lines all have the header's fields are categoricals read by pyarrow (each
+    distinct value once: :func:`_encoded`), not Python objects a cell.
+    """
     _check_readable(source, sheet)
     try:
         if source.suffix in _CSV:
-            return _read_csv(source, header_only)
+            return _read_csv(source, header_only, encoded)
         if source.suffix in _EXCEL:
             return _read_excel(source, sheet, header_only)
-        return _read_parquet(source, header_only)
+        return _read_parquet(source, header_only, encoded)
     except DataError:
         raise
     except UnicodeDecodeError as exc:
@@ -171,6 +181,52 @@ def _read(source: _Source, sheet: str | None, *, header_only: bool = False) -> _
             f"{source.label}: could not be read as {kind} ({type(exc).__name__}: {exc}); "
             f"check that the file is a complete {kind} export."
         ) from exc
+
+
+def _encoded(column) -> pd.Series:
+    """A pyarrow column as a pandas categorical: codes into its distinct values in order
+    of first appearance, each converted once with its own type (time zones kept); nulls
+    and NaN are code -1, as ``pandas.factorize`` gives them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries()  # one dictionary for all chunks
+        chunks = column.chunks or [pa.array([], column.type)]
+    else:  # one array, so one dictionary
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        chunks = [column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)]
+    values = chunks[0].dictionary
+    kind = np.int32 if len(values) >= 2**15 else np.int16
+    codes = np.concatenate(
+        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind) for c in chunks]
+    )
+    del column, chunks
+    uniques = values.to_pandas()
+    missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
+    if len(missing):  # NaN of a float column: missing, as pandas has it
+        keep = np.ones(len(uniques), dtype=bool)
+        keep[missing] = False
+        renumber = np.append(np.cumsum(keep) - 1, -1)
+        renumber[missing] = -1
+        codes, uniques = renumber[codes].astype(codes.dtype), uniques[keep]
+    categories = pd.Index(uniques)
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return _categorical(codes, categories)  # distinct text: unique as pandas sees it
+    if not categories.is_unique:  # e.g. 0.0 and -0.0: let pandas say which are equal
+        return pd.Series(pd.Categorical(categories.take(codes, allow_fill=True)))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
+
+
+def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
+    """A categorical of codes into categories known to be distinct, built without
+    pandas hashing them again to check (a million ids: most of the time of a load)."""
+    cache = getattr(categories, "_cache", None)  # pandas' cache of is_unique
+    if isinstance(cache, dict):
+        cache.setdefault("is_unique", True)
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas >= 2.0
+    dtype = fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
 
 
 def _check_readable(source: _Source, sheet: str | None) -> None:
@@ -197,16 +253,56 @@ def _spreadsheet_lines(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
 
 
-def _read_parquet(source: _Source, header_only: bool) -> _Raw:
-    """A Parquet file with its own column types; nested columns are named."""
+def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> _Raw:
+    """A Parquet file with its own column types; nested columns are named. With
+    ``encoded``, the columns are read one at a time (pandas' index columns left out, as
+    pandas leaves them), flat ones as categoricals of their distinct values
+    (:func:`_encoded`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    frame = pd.read_parquet(source.open())
-    schema = pq.read_schema(source.open())
-    nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
-    frame = frame.iloc[:0] if header_only else frame
+    if not encoded or header_only:
+        frame = pd.read_parquet(source.open())
+        schema = pq.read_schema(source.open())
+        nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
+        frame = frame.iloc[:0] if header_only else frame
+        return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
+    where = source.open()
+    with open(where, "rb") if isinstance(where, Path) else where as handle:
+        try:
+            file = pq.ParquetFile(handle)
+        except Exception:  # a corrupt file: raise what pandas' reader says of it
+            handle.seek(0)
+            pq.read_table(handle)
+            raise
+        schema = file.schema_arrow
+        index = (schema.pandas_metadata or {}).get("index_columns", [])  # pandas' index
+        names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
+        if len(set(names)) < len(names):  # a name twice: read as pandas does
+            handle.seek(0)
+            return _read_parquet(_Source(source.label, source.suffix, None, handle.read()),
+                                 header_only, encoded=False)
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
+        if text:  # text columns as stored, codes into their dictionary: no string a cell
+            handle.seek(0)
+            file = pq.ParquetFile(handle, read_dictionary=text)
+        columns = [_parquet_column(file, name) for name in names]
+    _release_arrow_memory()
+    frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
+    frame.columns = names
+    nested = tuple(name for name, (_, inner) in zip(names, columns, strict=True) if inner)
     return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
+
+
+def _parquet_column(file, name: str) -> tuple[pd.Series, bool]:
+    """One column of a Parquet file, read on its own: a categorical of its distinct
+    values (:func:`_encoded`), or as pandas reads it if nested (and True)."""
+    import pyarrow as pa
+
+    column = file.read(columns=[name], use_pandas_metadata=False).column(0)
+    if pa.types.is_nested(column.type):
+        return column.to_pandas(), True
+    return _encoded(column), False
 
 
 def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
@@ -237,7 +333,7 @@ def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
     return _Raw(frame, _spreadsheet_lines(frame), epoch=epoch)
 
 
-def _read_csv(source: _Source, header_only: bool) -> _Raw:
+def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw:
     """A CSV file as strings: comma or semicolon separated (guessed from the header).
 
     Every line is split into fields; a line with more or fewer fields than the header
@@ -245,8 +341,35 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     loads. Trailing columns without a name in the header (``a;b;c;;;``, as Excel saves
     them) are left out, as are empty fields below them. Quoted values may hold the
     delimiter and line breaks; each row keeps the line on which it starts.
+
+    With ``encoded``, a file on disk without quotes is first read by pyarrow from the
+    file (:func:`_arrow_fields`), its bytes never all in memory at once.
     """
-    data = source.data(_HEADER_BYTES if header_only else -1)
+    on_disk = encoded and not header_only and source.path is not None
+    data = source.data(_HEADER_BYTES if header_only or on_disk else -1)
+    sep, header, names, handle, reader = _csv_header(source, data)
+    width = len(names)
+    if header_only:
+        return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
+    if on_disk:
+        frame = _arrow_fields(source.path, sep, len(header)) if _plain_file(source.path) else None
+        _release_arrow_memory()  # the blocks read: freed, not yet given back
+        if frame is not None:
+            lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+            counts = np.full(len(frame), len(header), dtype=np.int64)
+            return _fit_rows(_Split(frame, lines, lines, counts), names, len(header), sep)
+        data = source.data()
+        sep, header, names, handle, reader = _csv_header(source, data)
+    plain = b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"))
+    split = _read_plain(data, sep, len(header), encoded) if plain else None
+    if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
+        split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
+    return _fit_rows(split, names, len(header), sep)
+
+
+def _csv_header(source: _Source, data: bytes) -> tuple:
+    """The delimiter, the header's fields and names (trailing unnamed columns left out),
+    and the text handle and csv reader after the header."""
     handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     first = handle.readline()
     if not first.strip():
@@ -261,13 +384,24 @@ def _read_csv(source: _Source, header_only: bool) -> _Raw:
     while width > 1 and not header[width - 1].strip():
         width -= 1  # trailing unnamed columns
     names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
-    if header_only:
-        return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
-    plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
-    split = _read_plain(data, sep, len(header)) if plain else None
-    if split is None:  # quoted values (which may hold line breaks), or bare CR line ends
-        split = _read_quoted(data, handle.readlines(), reader.line_num, sep, len(header), width)
-    return _fit_rows(split, names, len(header), sep)
+    return sep, header, names, handle, reader
+
+
+def _plain_file(path: Path) -> bool:
+    """Whether a file has no double quotes and no line ends but ``\n`` and ``\r\n``,
+    scanned in blocks."""
+    n_cr = n_crlf = 0
+    ends_with_cr = False
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            if b'"' in block:
+                return False
+            if b"\r" in block:
+                n_cr += block.count(b"\r")
+                n_crlf += block.count(b"\r\n")
+            n_crlf += ends_with_cr and block.startswith(b"\n")  # \r\n across two blocks
+            ends_with_cr = block.endswith(b"\r")
+    return n_cr == n_crlf
 
 
 @dataclass(frozen=True)
@@ -301,15 +435,85 @@ def _pandas_fields(data: bytes, sep: str, n_header: int, n_most: int) -> pd.Data
     )
 
 
-def _read_plain(data: bytes, sep: str, n_header: int) -> _Split | None:
+def _read_plain(data: bytes, sep: str, n_header: int, encoded: bool = False) -> _Split | None:
     """Split a CSV without quotes: one row a line, fields counted from the delimiters;
-    None if pandas does not find one row per line."""
+    None if pandas does not find one row per line. With ``encoded``, a file whose lines
+    all have the header's fields is read by pyarrow into categoricals."""
+    frame = _arrow_fields(data, sep, n_header) if encoded else None
+    if frame is not None:  # every line has the header's fields
+        lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
+        return _Split(frame, lines, lines, np.full(len(frame), n_header, dtype=np.int64))
     counts = _fields_per_line(data, sep)[1:]  # below the header
     frame = _pandas_fields(data, sep, n_header, counts.max(initial=0))
     if len(frame) != len(counts):
         return None
     lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
     return _Split(frame, lines, lines, counts)
+
+
+def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame | None:
+    """The data rows of a CSV without quotes read by pyarrow as categoricals
+    (:func:`_encoded`); None unless every line below the header has ``n_header`` fields
+    (blank lines included: then the lines are counted, and the rows that do not fit
+    rejected), or if the text is not UTF-8 (the pandas reader then says where).
+
+    The file is read in blocks, each block's columns dictionary-encoded at once, so
+    that the text of the whole file is never in memory."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
+
+    names = [str(i) for i in range(n_header)]
+    columns: list[list] = [[] for _ in names]
+    try:
+        reader = pv.open_csv(
+            str(data) if isinstance(data, Path) else pa.py_buffer(data),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
+            parse_options=pv.ParseOptions(
+                delimiter=sep, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[],
+            ),
+        )
+        dense: list[bool] | None = None  # mostly distinct values (ids): encoded once, at the end
+        for batch in reader:
+            if dense is None:
+                dense = [pc.count_distinct(c).as_py() > len(c) / 2 for c in batch.columns]
+            for i, column in enumerate(columns):
+                cells = batch.column(i)
+                column.append(cells if dense[i] else pc.dictionary_encode(cells))
+    except pa.ArrowInvalid:
+        return None
+    dense = dense or [False] * n_header  # no rows
+    types = [pa.string() if d else pa.dictionary(pa.int32(), pa.string()) for d in dense]
+    holder = [pa.table({n: pa.chunked_array(c, t)
+                        for n, c, t in zip(names, columns, types, strict=True)})]
+    del columns
+    return pd.DataFrame(dict(enumerate(_encoded_columns(holder))), copy=False)
+
+
+def _encoded_columns(holder: list) -> list[pd.Series]:
+    """The columns of the pyarrow table in ``holder`` (taken out of it) encoded
+    (:func:`_encoded`) one at a time, each freed once encoded (so that the table and
+    the codes are not all in memory at once)."""
+    table = holder.pop()
+    out = []
+    while table.num_columns:
+        out.append(_encoded(table.column(0)))
+        table = table.remove_column(0)
+    _release_arrow_memory()
+    return out
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory pyarrow kept for reuse back to the system (its freed buffers of
+    a million texts would otherwise stay in the process's resident memory, where
+    Python and numpy cannot use them)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
