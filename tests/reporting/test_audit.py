@@ -8,7 +8,8 @@ import pytest
 
 from evalkit.cli import main
 from evalkit.reporting.audit import audit
-from evalkit.reporting.runner import run_report, run_reports
+from evalkit.reporting.browser import check_in_browser, find_chromium
+from evalkit.reporting.runner import run_report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,10 +67,33 @@ def test_the_command_exits_1_on_findings_and_0_when_clean(tmp_path, capsys):
         audit(tmp_path, threshold=2)
 
 
-def test_the_shipped_reports_pass_the_audit(tmp_path):
-    run_reports(ROOT / "notebooks", ROOT / "params", tmp_path)
-    result = audit(tmp_path)
+@pytest.fixture(scope="module")
+def shipped_report(tmp_path_factory):
+    """The shipped study's whole report, built once as `make report` builds it."""
+    out = tmp_path_factory.mktemp("shipped") / "report"
+    assert main(["report", str(ROOT / "params" / "example.yaml"), "-o", str(out)]) == 0
+    return out
+
+
+def test_the_shipped_report_passes_the_audit(shipped_report):
+    result = audit(shipped_report)
     assert result.clean, result.table.to_string()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(find_chromium() is None,
+                    reason="Chromium is not installed (`which chromium` finds nothing)")
+def test_the_shipped_report_in_a_browser(shipped_report):
+    """Issue 16: headless Chromium, network blocked: no console error, no request, every
+    figure inline and drawn, the tab titled as the report, the summary on the front page."""
+    seen = check_in_browser(shipped_report / "index.html")
+    assert seen.errors == () and seen.requests == ()
+    from evalkit.data.study import Study
+
+    assert seen.title == Study.from_yaml(ROOT / "params" / "example.yaml").title
+    assert seen.language == "en"
+    assert seen.images and all(s == "data" and w > 0 and h > 0 for s, w, h in seen.images)
+    assert "Summary" in seen.text and "Within 12 months" in seen.text
 
 
 def test_a_report_from_a_file_seeded_with_identifiers_passes_the_audit(tmp_path):

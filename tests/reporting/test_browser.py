@@ -1,8 +1,7 @@
 """A real headless browser opens the report with the network blocked (issue 16).
 
-``test_the_shipped_report_in_a_browser`` checks the report ``make report`` built
-(``reports/index.html``): CI runs it once after ``make report``; elsewhere it skips
-with the reason. Both skip when Chromium is not installed.
+The shipped study's whole report is opened in tests/reporting/test_audit.py, which builds
+it once. Every test skips, with the reason, when Chromium is not installed.
 """
 
 import base64
@@ -62,13 +61,3 @@ def test_a_request_to_the_network_is_seen_and_blocked(tmp_path):
     assert seen.requests == ("https://cdn.example.org/a.png",)
     assert seen.images == (("https", 0, 0),)
 
-
-def test_the_shipped_report_in_a_browser():
-    index = ROOT / "reports" / "index.html"
-    if not index.is_file():
-        pytest.skip("no built report: run `make report` first (CI runs this test after it)")
-    seen = check_in_browser(index)
-    assert seen.errors == () and seen.requests == ()
-    assert seen.title == "Evaluation report" and seen.language == "en"
-    assert seen.images and all(s == "data" and w > 0 and h > 0 for s, w, h in seen.images)
-    assert "Summary" in seen.text and "Within 12 months" in seen.text
