@@ -176,7 +176,7 @@ def _report(args: argparse.Namespace) -> int:
     settings = ReportSettings(title=args.title, organisation=args.organisation,
                               language=args.language)
     built = build_report(args.notebooks, args.params, args.output, overrides=overrides,
-                         settings=settings, wait=args.wait)
+                         settings=settings, wait=args.wait, jobs=args.jobs)
     print(f"{built.index}  ({len(built.parts)} parts, {built.seconds['total']:.0f} s; "
           f"log {built.log.name}, manifest {built.manifest_path.name})")
     return 0
@@ -200,6 +200,9 @@ def _add_report(commands) -> None:
         metavar=("NAME", "VALUE"),
         help="set a parameter in every part that has it (papermill style: -p threshold 12)",
     )
+    report.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="parts run at once (default: one per core); the report is the "
+                        "same whatever N is")
     report.add_argument("--title", help="the report's title (default: Evaluation report)")
     report.add_argument("--organisation", help="organisation named on the title page")
     report.add_argument("--language", default="en",
