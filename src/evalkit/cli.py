@@ -168,7 +168,25 @@ def _add_synth(commands) -> None:
 # --------------------------------------------------------------------------- report
 
 
+def _without_iri_grammars() -> None:
+    """Import nbformat without jsonschema's optional rfc3987-syntax.
+
+    On import it compiles about 40 grammars (3 s or more of every ``evalkit report``,
+    before any part starts) for IRI formats that nbformat's schema never checks;
+    jsonschema leaves those formats unchecked without it. A later ``import
+    rfc3987_syntax`` works as usual.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        import nbformat  # noqa: F401
+    finally:
+        del sys.modules["rfc3987_syntax"]
+
+
 def _report(args: argparse.Namespace) -> int:
+    _without_iri_grammars()
     from evalkit.reporting.build import ReportSettings, build_report
     from evalkit.reporting.params import parse_override
 
