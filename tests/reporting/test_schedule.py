@@ -105,3 +105,22 @@ def test_the_first_failing_part_in_order_is_reported_and_no_new_part_starts(tmp_
     with pytest.raises(PartFailed, match="part 1 failed") as failed:
         _run([part(i) for i in range(5)], tmp_path, jobs=1)
     assert failed.value.index == 1 and started == [0, 1]
+
+
+def test_meanwhile_runs_once_in_this_thread_while_the_parts_run(tmp_path):
+    calls, started = [], threading.Event()
+
+    def part(path):
+        started.set()
+        time.sleep(0.05)
+        return threading.current_thread().name
+
+    def meanwhile():
+        calls.append((threading.current_thread().name, started.wait(1)))
+
+    directory = tmp_path / "m"
+    directory.mkdir()
+    results, _, _ = run_parts(3, lambda i, path: part(path), lambda i: directory / f"{i}.json",
+                              jobs=2, meanwhile=meanwhile)
+    assert calls == [(threading.current_thread().name, True)]
+    assert threading.current_thread().name not in results

@@ -370,11 +370,13 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     with (build / "report.log").open("w", encoding="utf-8") as log:
         log.write(f"evalkit report into {output}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
                   f"{jobs} part(s) at a time\n")
+        front: list = []  # the participants and their funnel, read while the parts run
         try:
             with _stderr_to(log), _inline_figures():
                 executed, cells, rerun = run_parts(
                     len(plan), run, lambda i: build / f".ledger-{i:02d}.json", jobs=jobs,
-                    first=_slowest_first(output, plan))
+                    first=_slowest_first(output, plan),
+                    meanwhile=lambda: front.append(_front_page_data(plan)))
         except PartFailed as failed:  # any failure of a part: one line, traceback in the log
             _fail(log, build, output, plan[failed.index][0].stem, failed.error)
         write_ledger(ledger, cells)
@@ -392,7 +394,7 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     for leftover in build.glob(".ledger-*.json"):
         leftover.unlink()
     manifest_path = _write_manifest(build, parts, settings, title, seconds)
-    index = _write_index(build, parts, settings, title, plan, ledger)
+    index = _write_index(build, parts, settings, title, front[0], ledger)
     ledger.unlink(missing_ok=True)
     return BuiltReport(directory=build, index=index, parts=tuple(parts),
                        manifest_path=manifest_path, log=build / "report.log", seconds=seconds)
@@ -518,17 +520,24 @@ def _study_facts(loaded) -> tuple[list[str], tuple[str, str] | None]:
     return programmes, period
 
 
-def _funnel_html(loaded, threshold, ledger: Path, language: str) -> str:
+def _front_page_data(plan):
+    """The first participants file the parts name (loaded), its threshold and funnel."""
+    from evalkit.reporting.funnel import participant_funnel
+
+    loaded, threshold = _participants(plan)
+    try:
+        funnel = None if loaded is None else participant_funnel(loaded)
+    except (ValueError, KeyError):  # no first-meeting or completion columns: no funnel
+        funnel = None
+    return loaded, threshold, funnel
+
+
+def _funnel_html(loaded, funnel, threshold, ledger: Path, language: str) -> str:
     """The participant funnel's tables, published with the parts' ledger."""
     from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, DisclosureLedger, publish
     from evalkit.reporting.format import format_table
-    from evalkit.reporting.funnel import participant_funnel
 
-    if loaded is None:
-        return ""
-    try:
-        funnel = participant_funnel(loaded)
-    except (ValueError, KeyError):  # no first-meeting or completion columns: no funnel
+    if funnel is None:
         return ""
     shared = DisclosureLedger(ledger)
     threshold = threshold or DEFAULT_THRESHOLD
@@ -549,14 +558,14 @@ def _funnel_html(loaded, threshold, ledger: Path, language: str) -> str:
     return "".join(p.to_html() for p in parts)
 
 
-def _write_index(build, parts, settings, title, plan, ledger) -> Path:
+def _write_index(build, parts, settings, title, front, ledger) -> Path:
     import nbformat
 
     from evalkit.reporting.findings import summary_findings
 
     language = settings.language
     manifest = parts[0].manifest
-    loaded, threshold = _participants(plan)
+    loaded, threshold, funnel = front
     programmes, period = _study_facts(loaded)
     facts = []
     if programmes:
@@ -577,7 +586,7 @@ def _write_index(build, parts, settings, title, plan, ledger) -> Path:
     summary = [s for nb in notebooks for s in summary_findings(nb)]
     body = front_page(title=title, facts=facts, fingerprints=fingerprints, parts=pages,
                       notes=notes, summary=summary,
-                      funnel=_funnel_html(loaded, threshold, ledger, language),
+                      funnel=_funnel_html(loaded, funnel, threshold, ledger, language),
                       language=language)
     path = build / "index.html"
     path.write_text(page(title=title, report_title=title, body=body, home=True,

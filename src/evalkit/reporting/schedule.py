@@ -65,6 +65,7 @@ def run_parts(
     *,
     jobs: int = 1,
     first: Sequence[int] = (),
+    meanwhile: Callable[[], Any] | None = None,
 ) -> tuple[list[Any], Cells, list[int]]:
     """Run parts ``0 .. count-1`` with ``run(index, ledger_path)``, ``jobs`` at a time.
 
@@ -81,6 +82,9 @@ def run_parts(
     first : sequence of int, default=()
         Parts to start first (e.g. the slowest of the previous run); the others follow
         in order.
+    meanwhile : callable, optional
+        Called once in this thread when the first parts have started (work that does
+        not wait for them, e.g. reading what the front page needs).
 
     Returns
     -------
@@ -110,6 +114,9 @@ def run_parts(
                 pending[pool.submit(run, index, ledgers(index))] = index
             if not pending:
                 break
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
