@@ -31,15 +31,15 @@ def _story(effects=EFFECTS, language="en"):
 def test_every_effect_is_one_row_with_its_scale_estimand_and_reading():
     story = _story()
     assert story.table["effect"].tolist() == list(EFFECTS)
-    assert story.shown.columns.tolist() == ["effect", "estimate", "95% CI", "estimand",
-                                            "reading"]
+    assert story.shown.columns.tolist() == ["story_effect", "estimate", "95% CI",
+                                            "story_estimand", "story_reading"]
     assert story.shown["estimate"].tolist()[:3] == ["1.40", "2.00", "+9.8 pp"]
     assert story.shown["95% CI"].tolist()[2] == "−0.2 to 19.7 pp"
-    estimands = story.shown.set_index("effect")["estimand"]
+    estimands = story.shown.set_index("story_effect")["story_estimand"]
     assert "conditional" in estimands["Hazard ratio, adjusted (Cox)"]
     assert "marginal, ATE" in estimands["Risk difference, doubly robust (AIPW)"]
     assert "ATT" in estimands["Risk difference, matched pairs"]
-    assert story.shown["reading"].tolist()[:3] == ["favours DUO", "favours DUO",
+    assert story.shown["story_reading"].tolist()[:3] == ["favours DUO", "favours DUO",
                                                    "cannot be told apart from no effect"]
 
 
@@ -61,14 +61,14 @@ def test_estimates_pointing_different_ways_are_said_to():
     assert sentence.startswith("The estimates do not all point the same way: 1 point towards "
                                "DUO, 1 towards T4J.")
     assert "moved" not in sentence  # no crude estimates to compare with
-    assert _story(effects).shown["reading"].tolist() == ["cannot be told apart from no "
+    assert _story(effects).shown["story_reading"].tolist() == ["cannot be told apart from no "
                                                          "effect"] * 2
 
 
 def test_a_suppressed_estimate_is_shown_as_hidden_and_left_out_of_the_paragraph():
     effects = {**EFFECTS, "matching": _row(float("nan"), float("nan"), float("nan"))}
     story = _story(effects)
-    hidden = story.shown.set_index("effect").loc["Risk difference, matched pairs"]
+    hidden = story.shown.set_index("story_effect").loc["Risk difference, matched pairs"]
     assert hidden["estimate"] == "not shown (too few people)" and hidden["95% CI"] == "–"
     assert story.finding.sentence.startswith("All 6 estimates")
     assert math.isnan(story.table.set_index("effect").loc["matching", "estimate"])
@@ -77,7 +77,7 @@ def test_a_suppressed_estimate_is_shown_as_hidden_and_left_out_of_the_paragraph(
 @pytest.mark.parametrize("language", ["fr", "nl"])
 def test_the_story_is_in_the_reports_language(language):
     story = _story(language=language)
-    assert "Hazard ratio, adjusted" not in story.shown["effect"].tolist()
+    assert "Hazard ratio, adjusted" not in story.shown["story_effect"].tolist()
     assert "DUO" in story.finding.sentence and "estimates" not in story.finding.sentence
 
 

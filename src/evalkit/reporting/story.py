@@ -47,8 +47,8 @@ class EffectStory:
         One row per effect: ``effect`` (key), ``estimate``, ``ci_low``, ``ci_high``
         (published values; NaN when hidden).
     shown : pandas.DataFrame
-        The table as a reader sees it (``effect``, ``estimate``, ``ci``, ``estimand``,
-        ``reading``; text in the report's language), for
+        The table as a reader sees it (``story_effect``, ``estimate``, the interval,
+        ``story_estimand``, ``story_reading``; text in the report's language), for
         :meth:`~evalkit.reporting.part.ReportPart.show`.
     finding : Finding
         Why the numbers differ, and where they agree.
@@ -148,16 +148,16 @@ def effect_story(
          for key, row in effects.items()])
     names = {"treated": treated, "comparison": comparison}
     shown = pd.DataFrame({
-        "effect": [text(f"story.effect.{k}", language) for k in table["effect"]],
+        "story_effect": [text(f"story.effect.{k}", language) for k in table["effect"]],
         "estimate": [_estimate(SCALES[k], v, language)
                      for k, v in zip(table["effect"], table["estimate"], strict=True)],
         "ci": [format_interval(lo, hi, "points" if SCALES[k] == "points" else "number",
                                language=language)
                for k, lo, hi in zip(table["effect"], table["ci_low"], table["ci_high"],
                                     strict=True)],
-        "estimand": [text(f"story.estimand.{_ESTIMANDS.get(k, k)}", language,
+        "story_estimand": [text(f"story.estimand.{_ESTIMANDS.get(k, k)}", language,
                           horizon=format_number(horizon, 0), **names) for k in table["effect"]],
-        "reading": [_reading(r, names, language) for r in table.itertuples()],
+        "story_reading": [_reading(r, names, language) for r in table.itertuples()],
     })
     level = format_number(100 * conf_level, 0) + "%"
     shown = shown.rename(columns={"ci": text("table.ci", language, level=level)})

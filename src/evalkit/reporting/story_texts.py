@@ -144,7 +144,7 @@ TEXTS = {
         "The weighted curves also count recent intakes, whose follow-up is censored.",
         "Les courbes pondérées comptent aussi les entrées récentes, dont le suivi est censuré.",
         "De gewogen curven tellen ook de recente instroom mee, met gecensureerde opvolging."),
-    "column.effect": ("Effect", "Effet", "Effect"),
-    "column.estimand": ("What is estimated", "Ce qui est estimé", "Wat geschat wordt"),
-    "column.reading": ("Reading", "Lecture", "Lezing"),
+    "column.story_effect": ("Effect", "Effet", "Effect"),
+    "column.story_estimand": ("What is estimated", "Ce qui est estimé", "Wat geschat wordt"),
+    "column.story_reading": ("Reading", "Lecture", "Lezing"),
 }
