@@ -1,5 +1,5 @@
 # evalkit: the three commands of the README, on a fresh machine with Python >= 3.11 and pip.
-#   make report   run the evaluation notebooks on the shipped data -> reports/
+#   make report   the report of the shipped study (params/example.yaml) -> reports/
 #   make test     lint + the whole test suite (unit, reference, simulation, doctests, notebooks)
 #   make lab      open JupyterLab on notebooks/ with the project's environment
 PYTHON ?= python3
@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lab lock synth bench clean
+.PHONY: report study-reports test lab lock synth bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "evalkit needs Python >= 3.11")'
@@ -18,7 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/evalkit report
+	$(BIN)/evalkit report params/example.yaml
+
+# init + report + audit on each test study of tests/data/studies.py (minutes; not in CI).
+study-reports: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python validation/study_reports.py
 
 # One OpenMP thread: scikit-learn's gradient boosting spins badly when the two cores are
 # shared with other work, and the test data are small. One pytest worker per core
@@ -27,8 +31,9 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	MPLBACKEND=Agg OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --dist loadfile
 
+# Jupyter refuses to run as root without --allow-root (containers, CI machines).
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 # Regenerate the shipped synthetic data (deterministic: same seed, same bytes).
 synth: $(STAMP)

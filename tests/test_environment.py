@@ -73,3 +73,15 @@ def test_design_card_layout_exists():
         "benchmarks",
     ):
         assert (ROOT / path).exists(), path
+
+
+def test_make_lab_runs_for_a_root_user_too():
+    """Issue 16: Jupyter refuses root without --allow-root; make lab adds it for root only."""
+    import os
+    import subprocess
+
+    command = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip().splitlines()[-1]
+    shell = subprocess.run(["sh", "-c", f"echo {command.split('jupyter lab', 1)[1]}"],
+                           capture_output=True, text=True, check=True).stdout
+    assert ("--allow-root" in shell) == (os.geteuid() == 0)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "absent_optional_hint",
     "check_binary_outcome",
     "check_cluster",
     "check_columns",
@@ -60,8 +61,33 @@ def check_columns(data: pd.DataFrame, columns: Iterable[str | None], *, name: st
     if missing:
         raise ValueError(
             f"{name} has no column(s) {missing}; available columns are {list(data.columns)}. "
-            "Pass the name of an existing column."
+            "Pass the name of an existing column." + absent_optional_hint(missing)
         )
+
+
+def absent_optional_hint(missing: Iterable[str]) -> str:
+    """The fix for columns an analysis wants that a participants file may lack (the
+    optional columns, :data:`evalkit.data.schema.OPTIONAL_COLUMNS`): ``""`` when none
+    of ``missing`` is one.
+
+    Examples
+    --------
+    >>> absent_optional_hint(["mentor_id", "score"])[:60]
+    " ['mentor_id'] are optional participants' columns, which the"
+    """
+    from evalkit.data.schema import OPTIONAL_COLUMNS
+
+    optional = [c for c in missing if c in OPTIONAL_COLUMNS]
+    if not optional:
+        return ""
+    cluster = " (cluster=None without mentor_id)" if "mentor_id" in optional else ""
+    return (
+        f" {optional} are optional participants' columns, which the participants file "
+        "did not have: add them to the file (or map the file's names under model: "
+        f"columns: {{name in the file: {optional[0]}}} in the study file), or leave them "
+        f"out of this call{cluster}; evalkit.data.availability.available_parts says which "
+        "report parts and steps run without them."
+    )
 
 
 def check_binary_outcome(data: pd.DataFrame, outcome: str) -> None:

@@ -1,9 +1,10 @@
 """Command line: ``evalkit init``, ``validate``, ``pseudonymise``, ``synth``, ``report``, ``audit``.
 
 A thin layer over :mod:`evalkit.data`, :mod:`evalkit.data.synthetic`,
-:mod:`evalkit.reporting.runner` and :mod:`evalkit.reporting.audit`. Exit status 0 on
-success, 2 on a data or usage error (with a one-line message on standard error);
-``audit`` exits with 1 when it finds something.
+:mod:`evalkit.reporting.studyplan` (``report STUDY.yaml``) and
+:mod:`evalkit.reporting.audit`. Exit status 0 on success, 2 on a data or usage error
+(with a one-line message on standard error); ``audit`` exits with 1 when it finds
+something.
 
 Adding a subcommand: write ``_add_<name>(commands)`` that creates its parser with
 ``commands.add_parser``, declares its arguments and sets ``run=`` to a function
@@ -187,31 +188,59 @@ def _without_iri_grammars() -> None:
 
 def _report(args: argparse.Namespace) -> int:
     _without_iri_grammars()
-    from evalkit.reporting.build import ReportSettings, build_report
     from evalkit.reporting.params import parse_override
 
     overrides = dict(parse_override(name, value) for name, value in args.parameters or ())
-    settings = ReportSettings(title=args.title, organisation=args.organisation,
-                              language=args.language)
-    built = build_report(args.notebooks, args.params, args.output, overrides=overrides,
-                         settings=settings, wait=args.wait, jobs=args.jobs)
+    if args.study is not None:
+        if args.params is not None:
+            raise DataError(
+                f"--params: the study file {args.study} gives every part its parameters; "
+                "remove --params (set one value with -p NAME VALUE)."
+            )
+        from evalkit.reporting.studyplan import build_study_report
+
+        built = build_study_report(
+            args.study, args.output, notebooks_dir=args.notebooks, overrides=overrides,
+            language=args.language, wait=args.wait, jobs=args.jobs, title=args.title,
+            organisation=args.organisation,
+        )
+    elif args.params is None:
+        raise DataError(
+            "give the study file: evalkit report STUDY.yaml (write one for your files with "
+            "evalkit init PARTICIPANTS; the shipped study is params/example.yaml)."
+        )
+    else:  # the per-notebook parameter files of a directory, as before study files
+        from evalkit.reporting.build import ReportSettings, build_report
+
+        settings = ReportSettings(title=args.title, organisation=args.organisation,
+                                  language=args.language or "en")
+        built = build_report(args.notebooks, args.params, args.output, overrides=overrides,
+                             settings=settings, wait=args.wait, jobs=args.jobs)
+    skipped = getattr(built, "skipped", ())
     print(f"{built.index}  ({len(built.parts)} parts, {built.seconds['total']:.0f} s; "
           f"log {built.log.name}, manifest {built.manifest_path.name})")
+    for part, reason in skipped:
+        print(f"  not run: {part}: {reason}")
     return 0
 
 
 def _add_report(commands) -> None:
     report = commands.add_parser(
         "report",
-        help="run the notebooks and write the report (index.html and one page per part)",
-        description="Run every NN_*.ipynb notebook with its params/NN_*.yaml file and write "
-        "one self-contained report: index.html (title page, contents, every part) and a page "
-        "per part. Parameters are checked before anything runs; the report replaces the "
-        "output directory only when complete; a failing part is one line and exit status 2, "
-        "its traceback in report.log.",
+        help="write the report of a study file (index.html and one page per part)",
+        description="Run every part (notebooks/NN_*.ipynb) that the study's data allow on "
+        "the files the study file names, with its data model, and write one self-contained "
+        "report: index.html (title page, parts not run and why, the study file's guesses, "
+        "summary, funnel, contents, every part) and a page per part. The study file and "
+        "the -p values are checked before anything runs; the report replaces the output "
+        "directory only when complete; a failing part is one line and exit status 2, its "
+        "traceback in report.log.",
     )
+    report.add_argument("study", nargs="?", help="the study file (evalkit init writes one; "
+                        "the shipped study is params/example.yaml)")
     report.add_argument("--notebooks", default="notebooks", help="directory of NN_*.ipynb")
-    report.add_argument("--params", default="params", help="directory of NN_*.yaml parameter files")
+    report.add_argument("--params", default=None, metavar="DIR",
+                        help="without a study file: a directory of NN_*.yaml parameter files")
     report.add_argument("-o", "--output", default="reports", help="output directory")
     report.add_argument(
         "-p", "--parameter", dest="parameters", nargs=2, action="append",
@@ -221,10 +250,11 @@ def _add_report(commands) -> None:
     report.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="parts run at once (default: one per core); the report is the "
                         "same whatever N is")
-    report.add_argument("--title", help="the report's title (default: Evaluation report)")
+    report.add_argument("--title", help="the report's title (default: the study file's)")
     report.add_argument("--organisation", help="organisation named on the title page")
-    report.add_argument("--language", default="en",
-                        help="language of the report: en, fr or nl (default: en)")
+    report.add_argument("--language", default=None,
+                        help="language of the report: en, fr or nl (default: the study "
+                        "file's)")
     report.add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS",
         help="wait this long for another run into the same output directory (default: refuse)",
@@ -266,10 +296,10 @@ def _add_init(commands) -> None:
 
     def run(args: argparse.Namespace) -> int:
         from evalkit.data.draft import init_study
-        from evalkit.data.study import Study
+        from evalkit.data.study import Study, available_parts
 
         draft = init_study(args.participants, questionnaire=args.questionnaire,
-                           costs=args.costs, sheet=args.sheet)
+                           costs=args.costs, sheet=args.sheet, programme=args.programme)
         path = draft.write(args.output, overwrite=args.force)
         print(f"wrote {path}: {len(draft.mapped)} mapped, {len(draft.guessed)} guessed, "
               f"{len(draft.unmapped)} could not be mapped")
@@ -287,6 +317,9 @@ def _add_init(commands) -> None:
             if (result := getattr(data, name)) is not None:
                 print(f"{name}: {result.n_read} rows read, {result.n_valid} valid, "
                       f"{result.n_rejected} rejected")
+        for part in available_parts(data):
+            if not part.runnable:
+                print(f"  part skipped: {part.part}: {part.reason}")
         for warning in caught:  # column names only, never values
             print(f"  note: {warning.message}")
         print(f"next: check the lines marked '# guessed:' in {path}, then run "
@@ -300,6 +333,9 @@ def _add_init(commands) -> None:
     init.add_argument("--questionnaire", help="questionnaire file (one row per person and wave)")
     init.add_argument("--costs", help="costs file")
     init.add_argument("--sheet", help="Excel sheet to read (default: the first)")
+    init.add_argument("--programme", metavar="NAME",
+                      help="the programme of a single-programme file without a programme "
+                      "column (default: named after the file, marked guessed)")
     init.add_argument("-o", "--output", default="study.yaml", help="study file to write")
     init.add_argument("--force", action="store_true", help="replace an existing study file")
     init.set_defaults(run=run)

@@ -123,3 +123,31 @@ def test_bootstrap_arguments_are_checked():
     gaps = data.assign(site=data["site"].astype(float).where(data.index != 7))
     with pytest.raises(ValueError, match="cluster column 'site' has missing values in 1 rows"):
         bootstrap_effect(gaps, "y", ps, cluster="site", n_boot=5)
+
+
+def test_replicate_whose_warm_started_fit_stalls_is_refitted_from_zero():
+    """Issue 17 (whole-pipeline study): a replicate that drew a rare level's comparison
+    person four times sent the warm-started propensity refit (full-data information) to
+    fitted probabilities of 0 or 1, where the iterations stalled: that person's weight
+    was 10^12 and a bootstrap SE of the AIPW risk difference 765,333. The replicate's
+    scores are now the maximum likelihood fit on the drawn rows (as from zero)."""
+    from evalkit._stats.logistic import fit_logistic
+    from evalkit.comparison.bootstrap import _replicate_scores
+
+    rng = np.random.default_rng(3)
+    n = 120
+    df = pd.DataFrame({"x": rng.normal(size=n), "c": rng.choice(["p", "q"], n)})
+    df["g"] = np.where(rng.random(n) < 1 / (1 + np.exp(-df.x)), "a", "b")
+    df.loc[0:2, "c"], df.loc[0:2, "g"] = "r", ["a", "a", "b"]  # two rare levels
+    df.loc[3:5, "c"], df.loc[3:5, "g"] = "s", ["b", "a", "a"]
+    ps = propensity_score(df, "g ~ x + C(c)", treated="a")
+    counts = rng.poisson(1.0, n).astype(float)
+    counts[:6] = [1, 2, 4, 0, 1, 0]
+    rows = np.flatnonzero(counts)
+    x, t, c = ps.design[rows], ps.treated[rows].astype(float), counts[rows]
+    stalled = fit_logistic(x, t, weights=c, start=ps.coefficients, hessian=ps.information,
+                           exact=False)[2]
+    assert np.where(t == 1, stalled, 1 - stalled).min() < 1e-12  # the failure mode
+    e = _replicate_scores(ps, x, t, c)
+    assert_allclose(e, fit_logistic(x, t, weights=c)[2], rtol=1e-8)
+    assert np.where(t == 1, e, 1 - e).min() > 0.01

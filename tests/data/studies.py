@@ -3,6 +3,8 @@
 - :func:`french_xlsx`: a French Excel export of a single-programme mentoring service
   with composite exits (CDI, CDD, formation, stage, études, abandon, en recherche), a
   first-name column (a direct identifier) and a free-text remarks column.
+  With ``lean=True``, the same export without a programme column (the file is named
+  after the programme) and without the mentor and duo columns.
 - :func:`dutch_csv`: a Dutch semicolon CSV with two programmes (Nederlandse
   kolomnamen, Brussel/Gent, vrouw/man, day-first dates).
 - :func:`questionnaire_study`: a single programme with a pre/post questionnaire on its
@@ -93,9 +95,16 @@ DUTCH = dict(zip(PARTICIPANTS.names, (
 BOOLEANS = ("single_parent", "first_meeting_dropout", "duo_completed")
 
 
-def french_xlsx(directory: Path) -> "TestStudy":
+#: The columns the lean French export leaves out: the programme (a single-programme
+#: service's export has none), the mentor and the duo.
+LEAN_DROPPED = ("programme", "mentor_id", "mentor_age", "first_meeting_dropout",
+                "duo_completed")
+
+
+def french_xlsx(directory: Path, *, lean: bool = False) -> "TestStudy":
     """A French XLSX export: one programme, composite exits, 120 rows, 2 of them wrong;
-    a first-name column and a free-text remarks column."""
+    a first-name column and a free-text remarks column. ``lean``: without the columns
+    of :data:`LEAN_DROPPED` (no programme column: the file is named after it)."""
     rng = np.random.default_rng(SEED)
     n = 120
     exits = {"CDI": "job_permanent", "CDD": "job_temporary", "formation": "training",
@@ -119,7 +128,9 @@ def french_xlsx(directory: Path) -> "TestStudy":
     out["Remarques"] = [f"appelée le {d}/03, suivi par Mme Dupont" for d in rng.integers(1, 28, n)]
     out.loc[4, "Âge"] = 150  # outside 16-70: rejected
     out.loc[9, "Fin du suivi"] = out.loc[9, "Date d'entrée"] - pd.Timedelta(days=3)  # rejected
-    path = directory / "export_tremplin.xlsx"
+    if lean:
+        out = out.drop(columns=[FRENCH[c] for c in LEAN_DROPPED])
+    path = directory / ("export_tremplin_mentorat.xlsx" if lean else "export_tremplin.xlsx")
     out.to_excel(path, sheet_name="Participants", index=False)
     expected = {
         "programmes": ("Tremplin Mentorat",), "language": "fr",

@@ -40,7 +40,8 @@ def test_a_study_written_reads_back_equal(tmp_path):
         "exit_groups": {"CDI": "job", "stage": "internship", "en recherche": "censored"},
     })
     study = dataclasses.replace(
-        study, model=model, guessed={"model.job_exits": "group job"}, language="fr"
+        study, model=model, guessed={"model.job_exits": "group job"}, language="fr",
+        cost_totals={"Maman Solo - Maman Boulot": {"total": 7.76e6, "duos_formed": 855}},
     )
     (tmp_path / "sub").mkdir()
     written = study.to_yaml(tmp_path / "sub" / "study.yaml")
@@ -85,6 +86,16 @@ def test_a_study_written_reads_back_equal(tmp_path):
         ("participants: p.csv\nmodel: shipped\nguessed: [model.reference]\n",
          r"guessed: must map each guessed key"),
         ("- participants\n", r"study.yaml: a study file must be a mapping"),
+        ("participants: p.csv\nmodel: shipped\ncost_totals: {Duo: {total: 1, duos_formed: 1}}\n",
+         r"cost_totals: 'Duo' is not a programme of the model"),
+        ("participants: p.csv\nmodel: shipped\ncost_totals: {Team4Job: {total: 1}}\n",
+         r"duos_formed: missing; cost_totals of 'Team4Job' must give"),
+        ("participants: p.csv\nmodel: shipped\n"
+         "cost_totals: {Team4Job: {total: -5, duos_formed: 3}}\n",
+         r"cost_totals: the total of 'Team4Job' must be a positive number of euros"),
+        ("participants: p.csv\nmodel: shipped\n"
+         "cost_totals: {Team4Job: {total: 5, duos_formed: 2.5}}\n",
+         r"cost_totals: duos_formed of 'Team4Job' must be a whole number of at least 1"),
         ("participants: p.csv\nmodel: {programmes: [A]\n", r"study.yaml: not a readable YAML"),
     ],
 )

@@ -233,7 +233,9 @@ def test_make_report_runs_the_command_the_cli_accepts():
     from evalkit.cli import _parser
 
     args = _parser().parse_args(command[1:])
-    assert (args.notebooks, args.params, args.output) == ("notebooks", "params", "reports")
+    assert (args.study, args.notebooks, args.params, args.output) == (
+        "params/example.yaml", "notebooks", None, "reports")
+    assert (ROOT / args.study).is_file()
 
 
 

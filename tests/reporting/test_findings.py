@@ -9,12 +9,16 @@ import pytest
 from evalkit.reporting import publish
 from evalkit.reporting.findings import (
     Finding,
+    acceptability_finding,
     change_finding,
     difference_finding,
     effect_finding,
     estimate_finding,
+    icer_finding,
     largest_difference_finding,
+    plan_finding,
     rate_findings,
+    sensitivity_finding,
     summary_findings,
 )
 
@@ -53,7 +57,7 @@ def test_the_reading_follows_the_interval_not_a_fixed_sentence():
         "+2.0 pp (95% CI −1.0 to 5.0 pp): the interval includes no difference, so the data "
         "cannot tell this apart from no difference.")
     assert difference_finding(t, 12, adjusted=True).sentence.endswith(
-        "is −5.3 pp (95% CI −10.5 to −0.2 pp): the interval excludes no difference.")
+        "is −5.3 pp (95% CI −10.5 to −0.2 pp): the interval rules out no difference.")
     with pytest.raises(ValueError, match="no difference at horizon 3; use a horizon"):
         difference_finding(t, 3)
 
@@ -122,3 +126,116 @@ def test_the_effect_names_its_population_and_the_change_its_scale_in_the_languag
     assert "score moyen de confiance en soi a changé de +0.26 points" in change_finding(
         change, scale="self_confidence", language="fr").sentence
     assert "mean my scale score" in change_finding(change, scale="my_scale").sentence
+
+
+def _ce_table(cost, effect, ratio_bounded=(True, True)):
+    """A published cost-effectiveness table (quantity x interval), as publish() gives it."""
+    icer = cost[0] / effect[0] if cost[0] > 0 and effect[0] > 0 else math.nan
+    return pd.DataFrame({
+        "quantity": ["incremental_cost", "incremental_effect", "icer", "icer"],
+        "interval": ["bootstrap", "bootstrap", "bootstrap", "fieller"],
+        "estimate": [cost[0], effect[0], icer, icer],
+        "ci_low": [cost[1], effect[1], *(300.0 if b else math.nan for b in ratio_bounded)],
+        "ci_high": [cost[2], effect[2], *(1750.0 if b else math.nan for b in ratio_bounded)],
+        "bounded": [True, True, *ratio_bounded], "n": [385] * 4})
+
+
+ICER_OPTIONS = {"treated": "DUO", "comparison": "T4J", "horizon": 12}
+
+
+def test_the_cost_per_extra_job_is_stated_with_both_intervals():
+    f = icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)), status="icer",
+                     **ICER_OPTIONS)
+    assert f.key == "icer" and f.headline
+    assert f.sentence == (
+        "Enrolling in DUO rather than T4J costs 123 EUR more per participant (95% CI 43–202 "
+        "EUR) and raises the share with a job within 12 months by +16.8 pp (95% CI 6.2–27.7 "
+        "pp): each extra job costs 730 EUR (95% CI 300–1,750 EUR by the bootstrap, 300–1,750 "
+        "EUR by Fieller's method).")
+    fr = icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)), status="icer",
+                      language="fr", **ICER_OPTIONS).sentence
+    assert fr.startswith("S'inscrire à DUO plutôt qu'à T4J coûte 123 EUR de plus par "
+                         "participant") and "chaque emploi supplémentaire coûte 730 EUR" in fr
+    among = icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)),
+                         status="icer", population="Brussels, 18–33", **ICER_OPTIONS).sentence
+    assert among.startswith("In the population compared (Brussels, 18–33): Enrolling in DUO")
+
+
+@pytest.mark.parametrize("bounded", [(False, False), (True, False), (False, True)])
+def test_an_unbounded_interval_gives_no_ratio_never_a_huge_number(bounded):
+    table = _ce_table((150.0, 60.0, 240.0), (0.001, -0.09, 0.1), bounded)
+    sentence = icer_finding(table, status="icer", **ICER_OPTIONS).sentence
+    assert "has no upper bound and is not given" in sentence
+    assert "150,000" not in sentence and "each extra job costs" not in sentence
+    assert "(95% CI −9.0 to 10.0 pp)" in sentence
+
+
+@pytest.mark.parametrize(("status", "cost", "effect", "words"), [
+    ("dominant", (-40.0, -90.0, 10.0), (0.05, 0.01, 0.09),
+     "costs no more (−40 EUR per participant, 95% CI −90 to 10 EUR) and raises the share with "
+     "a job within 12 months by +5.0 pp (95% CI 1.0–9.0 pp): DUO dominates, so no cost per "
+     "extra job is needed; for the jobs, the interval rules out no difference."),
+    ("dominated", (40.0, 10.0, 70.0), (-0.05, -0.12, 0.02),
+     "DUO is dominated, so no cost per extra job is meaningful; for the jobs, the interval "
+     "includes no difference"),
+    ("cheaper_fewer_jobs", (-40.0, -70.0, -10.0), (-0.05, -0.09, -0.01),
+     "changes the cost per participant by −40 EUR (95% CI −70 to −10 EUR) and the share with "
+     "a job within 12 months by −5.0 pp (95% CI −9.0 to −1.0 pp): it saves money but finds "
+     "fewer jobs, so the ratio would be a saving per job lost"),
+    ("undefined", (40.0, 10.0, 70.0), (0.0, -0.05, 0.05),
+     "finds exactly as many jobs within 12 months: the cost per extra job is undefined."),
+])
+def test_dominance_and_fewer_jobs_are_said_in_words(status, cost, effect, words):
+    table = _ce_table(cost, effect, (False, False))
+    assert words in icer_finding(table, status=status, **ICER_OPTIONS).sentence
+
+
+def test_a_hidden_or_incomplete_cost_effectiveness_table():
+    hidden = _ce_table((math.nan, math.nan, math.nan), (math.nan, math.nan, math.nan))
+    assert icer_finding(hidden, status="icer", **ICER_OPTIONS).sentence == (
+        "This result is not shown: too few people.")
+    with pytest.raises(ValueError, match=r"status must be one of \['icer', 'dominant'"):
+        icer_finding(hidden, status="cheap", **ICER_OPTIONS)
+    with pytest.raises(ValueError, match=r"the table has no row \('icer', 'fieller'\)"):
+        icer_finding(hidden.iloc[:3], status="icer", **ICER_OPTIONS)
+
+
+def test_the_planning_table_in_one_sentence():
+    from evalkit.planning import compare_plans, events_needed, sample_size_proportions
+
+    plans = compare_plans({
+        "two_proportions": sample_size_proportions(0.5, 0.4, design_effect=1.2),
+        "hazard_ratio": events_needed(1.3, event_probability=0.5, design_effect=1.2)})
+    f = plan_finding(plans.table)
+    assert f.key == "plan" and f.headline
+    assert f.sentence == (
+        "For 80% power at the 5% level (two-sided), with this study's observed rates and "
+        "clustering (design effect 1.20), the next evaluation would need: share with a job at "
+        f"the horizon, {plans.table['n_total'][0]:,.0f} participants; time to a job (hazard "
+        f"ratio), {plans.table['n_total'][1]:,.0f} participants.")
+    assert plan_finding(plans.table, language="nl").sentence.startswith(
+        "Voor 80% power bij een significantieniveau van 5% (tweezijdig)")
+    with pytest.raises(ValueError, match="the plan table is empty"):
+        plan_finding(plans.table.iloc[:0])
+
+
+def test_the_acceptability_curve_at_a_price_and_where_it_passes_one_half():
+    curve = pd.DataFrame({"wtp": [0.0, 1000.0, 2000.0], "probability": [0.0, 0.4, 0.8]})
+    f = acceptability_finding(curve, wtp=1500, treated="DUO")
+    assert not f.headline and f.sentence == (
+        "At 1,500 EUR per extra job, DUO is cost-effective in 60% of the bootstrap replicates; "
+        "it is more likely than not from 2,000 EUR per extra job.")
+    never = acceptability_finding(curve.assign(probability=[0.0, 0.1, 0.3]), wtp=500,
+                                  treated="DUO", language="fr").sentence
+    assert never.startswith("À 500 EUR par emploi supplémentaire, DUO est coût-efficace dans "
+                            "5%") and "à aucun prix montré" in never
+
+
+def test_the_tornado_names_the_input_that_moves_the_ratio_most():
+    t = pd.DataFrame({"parameter": ["overhead", "overhead", "horizon", "horizon"],
+                      "icer": [700.0, 760.0, math.nan, 520.0]})
+    assert sensitivity_finding(t, base_icer=728.0).sentence == (
+        "The cost per extra job (728 EUR) moves most with overhead: from 700 to 760 EUR; 1 "
+        "scenario(s) give no cost per extra job (dominance or fewer jobs).")
+    assert sensitivity_finding(t, base_icer=math.nan).sentence.startswith(
+        "The base case gives no cost per extra job")

@@ -32,3 +32,12 @@ def test_load_params_refuses_bad_files(notebook, tmp_path, text, message):
 def test_load_params_names_a_missing_file(notebook, tmp_path):
     with pytest.raises(DataError, match=r"nope.yaml: parameter file not found"):
         load_params(tmp_path / "nope.yaml", notebook)
+
+
+def test_a_path_parameter_may_be_null_when_the_study_has_no_such_file(notebook, tmp_path):
+    p = tmp_path / "p.yaml"
+    p.write_text("data_path: null\n")
+    assert load_params(p, notebook) == {"data_path": None}
+    p.write_text("label: null\n")
+    with pytest.raises(DataError, match=r"parameter 'label' must be of type str"):
+        load_params(p, notebook)

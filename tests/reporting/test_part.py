@@ -95,3 +95,36 @@ def test_a_part_in_french_translates_captions_labels_and_rows():
     assert shown.caption == "Tableau 1. Participants par programme"
     assert list(shown.table.columns) == ["Programme", "Personnes"]
     report.notes()
+
+
+def test_a_skipped_part_says_why_and_its_later_cells_run_nothing(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from evalkit.reporting import part as part_module
+
+    shell = InteractiveShell.instance()
+    monkeypatch.setattr(part_module, "_ipython", lambda: shell)
+    before = list(shell.input_transformers_post)
+    try:
+        report = ReportPart(language="fr")
+        assert repr(report.skip("no_costs", when=False)) == ""
+        shown = report.skip("no_costs")
+        assert repr(shown).startswith("Cette partie n'est pas exécutée : l'étude n'a pas de coûts")
+        assert 'class="ek-skipped"' in shown._repr_html_()
+        shell.run_cell("ran_after_skip = 1")
+        assert "ran_after_skip" not in shell.user_ns
+    finally:
+        shell.input_transformers_post[:] = before
+    with pytest.warns(EvalkitWarning, match="recording ended"):  # notes() was called
+        warnings.warn("recording ended", EvalkitWarning, stacklevel=1)
+
+
+def test_a_part_stopped_after_a_table_says_the_rest_is_not_run():
+    from evalkit.reporting import PublicationSpec
+
+    report = ReportPart()
+    report.show(pd.DataFrame({"n": [40]}), spec=PublicationSpec(counts=("n",)), caption="People")
+    stopped = report.skip("missing_costs")  # outside IPython: only the sentence
+    assert repr(stopped).startswith("The rest of this part is not run: the costs do not cover "
+                                    "every programme compared")
+    assert 'class="ek-stopped"' in stopped._repr_html_()

@@ -8,7 +8,8 @@ here, once:
 - :mod:`~evalkit._stats.formula`: design matrices from formulas;
 - :mod:`~evalkit._stats.intervals`: normal quantiles and p-values, percentile intervals;
 - :mod:`~evalkit._stats.logistic`: the logistic function and the Newton logistic fit;
-- :mod:`~evalkit._stats.mestimation`: sandwich variances of M-estimators;
+- :mod:`~evalkit._stats.mestimation`: sandwich variances of M-estimators, cluster sums
+  and variances, the rows' influences on Kaplan–Meier / Aalen–Johansen curves;
 - :mod:`~evalkit._stats.resample`: bootstrap resampling (people or clusters) and the
   replicate loop.
 """

@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from evalkit._validation import absent_optional_hint
+
 __all__ = ["model_matrix"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -34,7 +36,8 @@ def model_matrix(data: pd.DataFrame, rhs: str) -> tuple[np.ndarray, list[str]]:
     the common case at register scale) is stacked directly, several times faster
     than formulaic; anything else (``C(...)``, interactions, transforms, text
     columns) goes through formulaic.
-    Raises ``ValueError`` naming the formula on missing values or unknown names.
+    Raises ``ValueError`` naming the formula on missing values or unknown names (for
+    an optional participants' column the file lacked, with the study-file fix).
 
     Examples
     --------
@@ -57,6 +60,9 @@ def model_matrix(data: pd.DataFrame, rhs: str) -> tuple[np.ndarray, list[str]]:
                 "missing values. Drop or impute rows with missing values first."
             )
         return x, ["Intercept", *plain]
+    absent = [n for n in dict.fromkeys(_NAME.findall(rhs)) if n not in data.columns]
+    if hint := absent_optional_hint(absent):
+        raise ValueError(f"the formula {rhs!r} cannot be evaluated on the data:{hint}")
     from formulaic import model_matrix as formulaic_matrix
     from formulaic.errors import FormulaicError
 

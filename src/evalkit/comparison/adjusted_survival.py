@@ -21,7 +21,7 @@ from evalkit._plotting import at_risk_rows, axes
 from evalkit._results import TableResult
 from evalkit._stats.arrays import reverse_cumsum
 from evalkit._stats.intervals import normal_p_value, normal_quantile, probability_ci
-from evalkit._stats.mestimation import cluster_sum
+from evalkit._stats.mestimation import cluster_variance, curve_influence
 from evalkit._validation import (
     check_cluster,
     check_columns,
@@ -273,20 +273,20 @@ def _log_survival_influence(arms: _Arms, member: np.ndarray, times, y, d) -> np.
     triangular, so a row's influence on ``λ_j`` is
     ``(w_i (dN_ij − Y_ij λ_j) + G_j · u_i) / Y_j`` with ``G_j = Σ_i ∂w_i/∂β (dN_ij −
     Y_ij λ_j)`` over the arm and ``u_i = I^-1 x_i (t_i − e_i)`` (every row); on
-    ``log S(t_j) = Σ_{l≤j} log(1 − λ_l)`` it is ``−Σ_{l≤j} IF(λ_l) / (1 − λ_l)``.
+    ``log S(t_j) = Σ_{l≤j} log(1 − λ_l)`` it is ``−Σ_{l≤j} IF(λ_l) / (1 − λ_l)``. The
+    term with the weights known is the engine of survival's ``cluster=`` SEs,
+    :func:`~evalkit._stats.mestimation.curve_influence`.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = np.where(y > 0, d / y, 0.0)
         c = np.where((y > 0) & (lam < 1), 1.0 / (y * (1.0 - lam)), 0.0)
-    cum = np.cumsum(lam * c)
     rows = np.flatnonzero(member)
     k = np.searchsorted(times, arms.time[rows])
-    steps = np.arange(times.size)
     status = arms.status[rows]
-    own = cum[np.minimum(steps[None, :], k[:, None])]
-    own -= (status * c[k])[:, None] * (k[:, None] <= steps[None, :])
     influence = -arms.shift @ _weight_sensitivity(arms, rows, k, status, lam, c).T
-    influence[rows] += arms.weights[rows, None] * own
+    own, _ = curve_influence(times, d[:, None], y, arms.time[rows], None, arms.weights[rows],
+                             np.where(status > 0, 0, -1), incidence=False)
+    influence[rows] += own
     return influence
 
 
@@ -324,12 +324,6 @@ def _weighted_km(arms: _Arms) -> pd.DataFrame:
     frame = pd.DataFrame({"_t": arms.time, "_e": arms.status.astype(np.int64),
                           _ARM: arms.arm, "_w": arms.weights})
     return kaplan_meier(frame, "_t", "_e", group=_ARM, weights="_w").table
-
-
-def _variance(influence: np.ndarray, clusters) -> np.ndarray:
-    """Column variances: sums of squared (cluster-summed) influences."""
-    total = cluster_sum(influence, clusters)
-    return np.einsum("ij,ij->j", total, total)
 
 
 def adjusted_kaplan_meier(
@@ -438,7 +432,7 @@ def adjusted_kaplan_meier(
     frames = []
     for label in arms.labels:
         rows, influence = _arm_curve(arms, km[km["group"] == label], label)
-        se = np.sqrt(_variance(influence, arms.clusters))
+        se = np.sqrt(cluster_variance(influence, arms.clusters))
         low, high = probability_ci(rows["estimate"].to_numpy(), se, z, conf_type)
         frames.append(rows.assign(std_error=se, ci_low=low, ci_high=high))
     return AdjustedSurvivalResult(
@@ -550,7 +544,7 @@ def adjusted_restricted_mean_time(
                  "estimate": rows[0]["estimate"] - rows[1]["estimate"],
                  "n_risk": min(rows[0]["n_risk"], rows[1]["n_risk"])})
     influences.append(influences[0] - influences[1])
-    se = np.sqrt(_variance(np.column_stack(influences), arms.clusters))
+    se = np.sqrt(cluster_variance(np.column_stack(influences), arms.clusters))
     table = pd.DataFrame(rows).assign(horizon=tau, std_error=se)
     table["ci_low"] = table["estimate"] - z * se
     table["ci_high"] = table["estimate"] + z * se

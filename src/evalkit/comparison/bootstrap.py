@@ -178,13 +178,29 @@ def _replicate_scores(
     """Propensity scores of a replicate's rows (design ``x``, treated ``t``, ``counts``).
 
     The model is refitted with frequency weights from the full-data solution and
-    information; scores are kept 1e-12 away from 0 and 1.
+    information; scores are kept 1e-12 away from 0 and 1. Where that start fails (the
+    score equations do not hold at its end: a rare level drawn several times can send a
+    step with the full data's information far past the solution, to fitted
+    probabilities of 0 or 1 where the information vanishes and the iterations stall,
+    giving a comparison person a weight of 10^12), the model is refitted from zero, as
+    :func:`propensity_score` fits it.
     """
     e = fit_logistic(
         x, t, weights=counts, start=np.nan_to_num(ps.coefficients), hessian=ps.information,
         exact=False
     )[2]
+    if not _solves_score(x, t, counts, e):
+        e = fit_logistic(x, t, weights=counts, exact=False)[2]
     return np.clip(e, 1e-12, 1 - 1e-12)
+
+
+def _solves_score(x: np.ndarray, t: np.ndarray, counts: np.ndarray, e: np.ndarray) -> bool:
+    """Whether the logistic score equations hold at the fitted ``e``: every column's
+    score ``sum c (t - e) x`` within 1e-6 x the people drawn x the column's largest
+    absolute value (a solution's is about 1e-12 of that; a stalled fit's, a person)."""
+    score = (counts * (t - e)) @ x
+    size = np.abs(x).max(axis=0)
+    return bool(np.all(np.abs(score) <= 1e-6 * counts.sum() * np.maximum(size, 1e-300)))
 
 
 def _drawn(counts: np.ndarray, t: np.ndarray):

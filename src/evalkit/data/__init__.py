@@ -18,6 +18,10 @@ Modules
 - :mod:`~evalkit.data.study`: the study file (:class:`Study`: the files, the data
   model, title page, language, horizons, threshold, guesses; ``Study.from_yaml``,
   ``to_yaml``, ``load``); ``params/example.yaml`` is the shipped study.
+- :mod:`~evalkit.data.availability`: which parts of a report a loaded study's data
+  allow, the steps skipped and why (:func:`available_parts`, :class:`PartAvailability`);
+  files may lack the optional columns (mentor, duo, site, covariates; the programme of
+  a single-programme study: :meth:`DataModel.optional_columns`).
 - :mod:`~evalkit.data.draft`: ``evalkit init`` (:func:`init_study` drafts a commented
   study file from a study's files), with the guesses and their rules in
   :mod:`~evalkit.data.guessing`.
@@ -38,6 +42,7 @@ Modules
 """
 
 from evalkit.data.aliases import Aliases
+from evalkit.data.availability import PartAvailability, available_parts
 from evalkit.data.draft import StudyDraft, init_study
 from evalkit.data.eligibility import EligibilityResult, EligibilityRule, check_eligibility
 from evalkit.data.identifiers import IdentifierColumn
@@ -65,10 +70,12 @@ __all__ = [
     "IdentifierColumn",
     "LoadResult",
     "OutcomeResult",
+    "PartAvailability",
     "Scale",
     "Study",
     "StudyData",
     "StudyDraft",
+    "available_parts",
     "check_eligibility",
     "file_sha256",
     "guess_table",

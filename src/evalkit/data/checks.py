@@ -160,12 +160,13 @@ def _participant_rules(
             ~censored & parsed["exit_type"].notna() & exit_.isna() & text["exit_date"].isna(),
             "an exit other than 'censored' needs an exit date",
         ),
-        (
+    ]
+    if {"first_meeting_dropout", "duo_completed"} <= set(parsed.columns):  # both optional
+        rules.append((
             "duo_completed",
             parsed["first_meeting_dropout"].eq(True) & parsed["duo_completed"].eq(True),
             "a duo cannot be completed after a first-meeting dropout",
-        ),
-    ]
+        ))
     for name, mask, reason in rules:
         hit = parsed.index[mask.fillna(False).to_numpy(bool)].to_numpy()
         problems.add(hit, name, text[name], reason)

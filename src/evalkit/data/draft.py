@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit._validation import check_optional_text
+from evalkit.data._optional import load_notes
 from evalkit.data.aliases import Aliases, label_key
 from evalkit.data.guessing import (
     RULE_EXIT_GROUPS,
@@ -34,6 +36,7 @@ from evalkit.data.guessing import (
     count_labels,
     guess_exits,
     guess_items,
+    guess_programme,
     guess_reference,
     guess_scale,
 )
@@ -42,7 +45,14 @@ from evalkit.data.identifiers import HIDDEN, name_kind, value_kind
 from evalkit.data.model import DEFAULT_LEVELS, DataModel
 from evalkit.data.reading import _read, _Source
 from evalkit.data.scale import Scale
-from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE, Column, Table
+from evalkit.data.schema import (
+    COSTS,
+    OPTIONAL_COLUMNS,
+    PARTICIPANTS,
+    QUESTIONNAIRE,
+    Column,
+    Table,
+)
 from evalkit.data.study import Study
 from evalkit.errors import DataError
 
@@ -70,12 +80,17 @@ class StudyDraft:
         What was mapped, one line each (``"export.xlsx: column 'Dispositif' ->
         programme (fr alias)"``, ``"exit label 'CDI' -> job_permanent (fr alias)"``).
     unmapped : tuple of str
-        What could not be mapped, with the fix, one line each.
+        What could not be mapped, with the fix, one line each (optional columns not
+        found: what their absence disables).
+    missing_optional : tuple of str
+        The participants' optional columns the file lacks (the study runs without
+        them; see :attr:`evalkit.data.LoadResult.missing_optional`).
     """
 
     study: Study
     mapped: tuple[str, ...] = ()
     unmapped: tuple[str, ...] = ()
+    missing_optional: tuple[str, ...] = ()
 
     @property
     def guessed(self) -> dict[str, str]:
@@ -125,6 +140,7 @@ def init_study(
     questionnaire: str | Path | None = None,
     costs: str | Path | None = None,
     sheet: str | None = None,
+    programme: str | None = None,
 ) -> StudyDraft:
     """Draft a study file from a study's own files.
 
@@ -138,26 +154,35 @@ def init_study(
         The costs file.
     sheet : str, optional
         The Excel sheet to read (default: the first).
+    programme : str, optional
+        The programme of a single-programme file without a programme column
+        (``--programme NAME``). Without it, such a file's programme is named after the
+        file (:func:`evalkit.data.guessing.guess_programme`), marked guessed.
 
     Returns
     -------
     StudyDraft
-        ``study``, ``mapped``, ``unmapped``, ``guessed``; ``write(path)``.
+        ``study``, ``mapped``, ``unmapped``, ``guessed``, ``missing_optional``;
+        ``write(path)``.
 
     Raises
     ------
     DataError
         If a file cannot be read (see :func:`evalkit.data.load_table`), the
-        participants file has no programme or exit column (none of the aliases of
-        ``programme`` and ``exit_type`` matched: name them, or map them in the study
-        file), or a questionnaire has no item columns or no whole-number answers.
+        participants file has no exit column (none of the aliases of ``exit_type``
+        matched: name it, or map it in the study file), ``programme`` is given for a
+        file that has a programme column, or a questionnaire has no item columns or no
+        whole-number answers.
 
     Notes
     -----
     The guesses and their rules are those of :mod:`evalkit.data.guessing`. Columns
     that are no evalkit column are dropped at load (direct identifiers included:
     never read); required columns not found are listed in ``unmapped``: map them under
-    ``model: columns:`` before running the study.
+    ``model: columns:`` before running the study. Optional columns not found (mentor,
+    first-meeting dropout, duo completed, covariates...: :meth:`DataModel.optional_columns
+    <evalkit.data.model.DataModel.optional_columns>`) are listed in ``unmapped`` with what
+    their absence disables, and in ``missing_optional``: the study runs without them.
 
     Examples
     --------
@@ -181,14 +206,14 @@ def init_study(
     """
     notes = _Notes()
     aliases = Aliases()
-    frame = _frame(participants, sheet, PARTICIPANTS, aliases, notes)
-    for column in ("programme", "exit_type"):
-        if column not in frame:
-            raise DataError(
-                f"{participants}: no column maps to {column!r} (by its name or an en/fr/nl "
-                f"alias); rename it {column!r} in the file, then run evalkit init again."
-            )
-    model_kwargs = _programmes(frame["programme"], notes)
+    frame = _frame(participants, sheet, PARTICIPANTS, aliases, notes,
+                   optional=("programme", *OPTIONAL_COLUMNS))
+    if "exit_type" not in frame:
+        raise DataError(
+            f"{participants}: no column maps to 'exit_type' (by its name or an en/fr/nl "
+            "alias); rename it 'exit_type' in the file, then run evalkit init again."
+        )
+    model_kwargs = _programmes(frame.get("programme"), participants, programme, notes)
     model_kwargs |= _exits(frame["exit_type"], aliases, notes)
     for column, levels in DEFAULT_LEVELS.items():
         if column in frame:
@@ -198,21 +223,25 @@ def init_study(
     if costs is not None:
         model_kwargs["ranges"] = _costs(costs, sheet, model_kwargs["programmes"], aliases, notes)
     language = _language(notes)
+    model = DataModel(**model_kwargs)
+    absent = tuple(c for c in model.optional_columns("participants") if c not in frame)
+    notes.unmapped += [n for n in load_notes("participants", absent, model)
+                       if "no programme column" not in n]
     study = Study(
         participants=Path(participants).absolute(),
         questionnaire=None if questionnaire is None else Path(questionnaire).absolute(),
         costs=None if costs is None else Path(costs).absolute(),
-        model=DataModel(**model_kwargs), sheet=sheet, language=language,
+        model=model, sheet=sheet, language=language,
         period=_period(frame.get("intake_date"), notes), guessed=notes.guessed,
     )
-    return StudyDraft(study, tuple(notes.mapped), tuple(notes.unmapped))
+    return StudyDraft(study, tuple(notes.mapped), tuple(notes.unmapped), absent)
 
 
 def _frame(path: str | Path, sheet: str | None, spec: Table, aliases: Aliases,
-           notes: _Notes) -> pd.DataFrame:
+           notes: _Notes, optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """A file's dictionary columns under evalkit's names (cells as read); the header's
-    mapping noted."""
-    return _map_header(_raw(path, sheet), Path(path).name, spec, aliases, notes)
+    mapping noted (``optional`` columns not found are not noted as required)."""
+    return _map_header(_raw(path, sheet), Path(path).name, spec, aliases, notes, optional)
 
 
 def _raw(path: str | Path, sheet: str | None) -> pd.DataFrame:
@@ -240,7 +269,8 @@ def _costs(path: str | Path, sheet: str | None, programmes: tuple[str, ...],
            aliases: Aliases, notes: _Notes) -> dict:
     """Check the costs file's header and programmes; the range of years widened to
     those in the file (the data dictionary's is the shipped data's, 2019 to 2024)."""
-    frame = _frame(path, sheet, COSTS, aliases, notes)
+    frame = _frame(path, sheet, COSTS, aliases, notes,
+                   optional=("programme",) if len(programmes) == 1 else ())
     if "programme" in frame:
         _check_labels("programme", frame["programme"], programmes, aliases, notes,
                       table="costs")
@@ -258,7 +288,7 @@ def _costs(path: str | Path, sheet: str | None, programmes: tuple[str, ...],
 
 
 def _map_header(raw: pd.DataFrame, name: str, spec: Table, aliases: Aliases,
-                notes: _Notes) -> pd.DataFrame:
+                notes: _Notes, optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """The columns of ``raw`` that are columns of ``spec``, under evalkit's names; what
     was mapped, missing or left over noted (names only, identifier-like ones hidden)."""
     found: dict[str, pd.Series] = {}
@@ -279,7 +309,7 @@ def _map_header(raw: pd.DataFrame, name: str, spec: Table, aliases: Aliases,
         if how != "name":
             notes.mapped.append(f"{name}: column {str(label)!r} -> {column} ({how} alias)")
             notes.languages[how] += 1
-    missing = [c.name for c in spec.columns if c.name not in found]
+    missing = [c.name for c in spec.columns if c.name not in found and c.name not in optional]
     if missing:
         notes.unmapped.append(
             f"{name}: required column(s) {missing} not found; add them to the file, or map "
@@ -293,8 +323,17 @@ def _map_header(raw: pd.DataFrame, name: str, spec: Table, aliases: Aliases,
     return pd.DataFrame(found)
 
 
-def _programmes(cells: pd.Series, notes: _Notes) -> dict:
-    """The programmes (most participants first) and the reference, guessed if several."""
+def _programmes(cells: pd.Series | None, path: str | Path, given: str | None,
+                notes: _Notes) -> dict:
+    """The programmes (most participants first) and the reference, guessed if several;
+    a file without a programme column has one, ``given`` or named after the file."""
+    if cells is None:
+        return {"programmes": (_constant_programme(path, given, notes),)}
+    if given is not None:
+        raise DataError(
+            f"{path}: --programme is for a file without a programme column, but this file "
+            "has one; leave --programme out (the programmes are its labels)."
+        )
     counts = _few_labels(cells, "programme")
     if not counts:
         raise DataError("the programme column is empty; every participant needs a programme.")
@@ -306,6 +345,25 @@ def _programmes(cells: pd.Series, notes: _Notes) -> dict:
         f"programmes: {', '.join(f'{p} ({counts[p]} rows)' for p in programmes)}"
     )
     return {"programmes": tuple(programmes), "reference": reference}
+
+
+def _constant_programme(path: str | Path, given: str | None, notes: _Notes) -> str:
+    """The one programme of a file without a programme column: ``given``, or named
+    after the file (guessed)."""
+    if given is not None:
+        name = check_optional_text(given, key="programme")
+        notes.mapped.append(
+            f"programme: {name} (given with --programme; the file has no programme column, "
+            "so every row is in it)"
+        )
+        return name
+    name, rule = guess_programme(Path(path).name)
+    notes.guessed["model.programmes"] = rule
+    notes.mapped.append(
+        f"programme: {name} (the file has no programme column, so every row is in it; "
+        "named after the file: check it, or run evalkit init --programme NAME)"
+    )
+    return name
 
 
 def _few_labels(cells: pd.Series, column: str) -> Counter:

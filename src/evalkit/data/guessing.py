@@ -4,6 +4,8 @@ Each function takes what a file holds (its labels, counts or item answers, never
 identifier values) and returns the guess with the rule that made it, in words, for
 the study file's ``# guessed:`` comments and the report's front page:
 
+- :func:`guess_programme`: a participants file without a programme column has one
+  programme, named after the file (``export_tremplin.xlsx`` is ``Tremplin``).
 - :func:`guess_reference`: the reference programme is the one with the most
   participants (ties: the first in alphabetical order); with one programme there is
   nothing to guess.
@@ -48,6 +50,7 @@ __all__ = [
     "count_labels",
     "guess_exits",
     "guess_items",
+    "guess_programme",
     "guess_reference",
     "guess_scale",
 ]
@@ -73,6 +76,16 @@ MIN_ANSWERED = 0.8
 MIN_ROWS_FOR_KEYS = 10
 _ITEM = re.compile(r"^([a-z][a-z_]*?)_?(\d{1,3})$")
 
+#: Words of a file name that name the file, not the programme (compared as labels).
+FILE_WORDS = frozenset(label_key(w) for w in (
+    "export", "exports", "extract", "extraction", "extractie", "participants",
+    "participant", "deelnemers", "deelnemer", "data", "donnees", "gegevens", "file",
+    "fichier", "bestand", "list", "liste", "lijst", "final", "definitif", "v",
+))
+RULE_PROGRAMME = (
+    "no programme column: every row is in one programme, named after the file {file!r}; "
+    "check the name (or run evalkit init --programme NAME)"
+)
 RULE_REFERENCE = "the programme with the most participants ({n} of {total}) is the reference"
 RULE_EXIT_GROUPS = (
     "exit labels mapped to evalkit's exit types by the en/fr/nl aliases, each in its type's "
@@ -91,6 +104,40 @@ RULE_REVERSED = (
     "principal component suggests)"
 )
 RULE_MIN_ITEMS = "80% of the items answered (the shipped scale's rule, 8 of 10)"
+
+
+def guess_programme(filename: str) -> tuple[str, str]:
+    """The programme of a file without a programme column, named after the file, and
+    the rule.
+
+    The file's stem, split into words at spaces, ``_``, ``-`` and ``.``, without the
+    words that name a file rather than a programme (:data:`FILE_WORDS`: export,
+    participants, deelnemers, données...) and numbers (dates); lower-case names are
+    capitalised. A file named by such words alone gives ``"Programme"``.
+
+    Parameters
+    ----------
+    filename : str
+        The file's name (``export_tremplin_2023.xlsx``).
+
+    Returns
+    -------
+    (str, str)
+
+    Examples
+    --------
+    >>> guess_programme("export_tremplin_mentorat_2023-01.xlsx")[0]
+    'Tremplin Mentorat'
+    >>> guess_programme("JobCoach Plus - deelnemers.csv")[0]
+    'JobCoach Plus'
+    >>> guess_programme("participants.csv")[0]
+    'Programme'
+    """
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    words = [w for w in re.split(r"[\s_.\-]+", stem)
+             if w and not w.isdigit() and label_key(w) not in FILE_WORDS]
+    name = " ".join(w.capitalize() if w.islower() else w for w in words) or "Programme"
+    return name, RULE_PROGRAMME.format(file=filename)
 
 
 def guess_reference(counts: Mapping[str, int]) -> tuple[str, str | None]:

@@ -6,7 +6,9 @@ that is an alias of a dictionary column in the data model (:mod:`evalkit.data.al
 ``Date d'entrée``, ``datum intake``, a study's own) is renamed to it first. Direct
 identifiers, by name or by content (:mod:`evalkit.data.identifiers`), and columns not
 in the table's dictionary are dropped with a warning that names the columns, never
-their values; the dictionary's columns are required. An id column that holds
+their values; the dictionary's columns are required, but those the data model makes
+optional (:meth:`~evalkit.data.model.DataModel.optional_columns`), which the loader
+leaves out of the table it checks a file against when the file lacks them. An id column that holds
 e-mails, phone or national register numbers or names refuses the file, and a first
 line that looks like data (no header row) is refused without showing its cells.
 """
@@ -203,6 +205,12 @@ def _require_columns(
             else " Rename the columns as in evaldata/README.md, map them in the study's "
             "data model (columns: {name in the file: evalkit name}), or check --table/sheet."
         )
+        if "programme" in missing:
+            hint += (
+                " A single-programme file may have no programme column: name its one "
+                "programme in the study file (model: programmes: [NAME]; evalkit init "
+                "--programme NAME)."
+            )
         raise DataError(
             f"{where}: required column(s) {missing} missing for the {spec.name} table; the "
             f"file has columns {found}.{hint}"

@@ -98,6 +98,16 @@ What real exports contain, and what happens to it:
   guessed: ``Duo4Job`` or ``Team 4 Job`` are rejected, naming the allowed labels. An
   open column (``site`` of a study model without a site list) keeps any label,
   spellings that differ by case or accents made one.
+- **optional columns** may be absent (:meth:`DataModel.optional_columns
+  <evalkit.data.model.DataModel.optional_columns>`: a participants file needs only
+  ``participant_id``, ``programme``, ``intake_date``, ``exit_type``, ``exit_date`` and
+  ``follow_up_end``, :data:`evalkit.data.schema.CORE_COLUMNS`): the file loads without
+  them, ``missing_optional`` names them and ``notes`` says what each disables (no
+  clustering by mentor without ``mentor_id``, no first-meeting step in the funnel
+  without ``first_meeting_dropout``...); nothing is filled in for them, and
+  eligibility rules on them are not checked (a note says so). A single-programme
+  study's file may have no ``programme`` column: every row is in the model's one
+  programme (``constant_programme``).
 - **fully empty rows** are rejected with reason ``"empty row"`` (counted in
   ``n_read``).
 - **duplicated keys** (``participant_id``; ``participant_id, wave`` in a
@@ -131,6 +141,7 @@ table). This module puts them together.
 
 from __future__ import annotations
 
+import html
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,6 +152,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_columns, check_date, check_one_of
+from evalkit.data._optional import checkable_model, constant_programme, load_notes, present_table
 from evalkit.data.checks import _check_rows
 from evalkit.data.eligibility import EligibilityResult, _count_outside
 from evalkit.data.header import _check_header, _column_name
@@ -226,6 +238,19 @@ class LoadResult:
         nobody is dropped for it. None for other tables.
     model : DataModel
         The data model the file was checked against.
+    missing_optional : tuple of str
+        Optional columns the file lacks (:meth:`DataModel.optional_columns
+        <evalkit.data.model.DataModel.optional_columns>`: for participants the site,
+        intake covariates, mentor, first-meeting dropout, duo completed; the programme
+        of a single-programme study), in dictionary order. They are not in ``data``:
+        nothing is filled in for them (but the programme, see below);
+        :func:`evalkit.data.availability.available_parts` says what runs without them.
+    constant_programme : str or None
+        The model's one programme, when the file had no programme column: ``data``'s
+        ``programme`` is it on every row. None when the file had the column.
+    notes : tuple of str
+        What was absent and what it disables, one sentence each (columns and rules
+        named, never values), for a report's data notes.
 
     Notes
     -----
@@ -251,6 +276,9 @@ class LoadResult:
     )
     eligibility: EligibilityResult | None = field(default=None, repr=False)
     model: DataModel | None = field(default=None, repr=False)
+    missing_optional: tuple[str, ...] = ()
+    constant_programme: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def n_valid(self) -> int:
@@ -296,7 +324,8 @@ class LoadResult:
             f"<p><b>{name}</b> ({self.table_name}): {self.n_read} rows read, "
             f"{self.n_valid} valid, {self.n_rejected} rejected.</p>"
         )
-        return head + self.summary.to_html(index=False)
+        notes = "".join(f"<p>Note: {html.escape(note)}</p>" for note in self.notes)
+        return head + notes + self.summary.to_html(index=False)
 
     @property
     def table(self) -> str:
@@ -420,9 +449,10 @@ def load_table(
     check_one_of(table, sorted(TABLES), name="table")
     dates = _date_rules(extraction_date)
     model = _model(model, table)
-    spec = model.table(table)
+    full = model.table(table)
     source = _Source.of(path)
     raw = _read(source, sheet)
+    spec, absent = present_table(full, list(raw.frame.columns), model, model.aliases)
     identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
     _check_flat(source, raw, spec, model)
     ids = [c.name for c in spec.columns if c.kind == "id"]
@@ -442,6 +472,8 @@ def load_table(
     valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
     data = _typed(spec, parsed[valid].reset_index(drop=True))
+    if "programme" in absent:
+        data = constant_programme(data, full, model)
     return LoadResult(
         data=data,
         rejected=_hide_values(problems.frame(), ids),
@@ -454,8 +486,14 @@ def load_table(
         identifier_columns=identifiers,
         mapped_columns=mapped,
         mapped_labels=labels.frame(),
-        eligibility=_count_outside(data, model) if table == "participants" else None,
+        eligibility=(
+            _count_outside(data, checkable_model(model, absent))
+            if table == "participants" else None
+        ),
         model=model,
+        missing_optional=absent,
+        constant_programme=model.constant_programme if "programme" in absent else None,
+        notes=load_notes(table, absent, model),
     )
 
 
@@ -497,7 +535,9 @@ def guess_table(
     """Name the dictionary table whose columns a file's header matches best.
 
     Only the header is read. Column names are normalised and mapped by the model's
-    aliases as by :func:`load_table`.
+    aliases as by :func:`load_table`. The best table has the largest share of its
+    required columns in the header (ties: of all its columns), as optional columns may
+    be absent.
 
     Parameters
     ----------
@@ -517,8 +557,8 @@ def guess_table(
     Raises
     ------
     DataError
-        If the file cannot be read, or no table has at least half of its columns in
-        the header.
+        If the file cannot be read, or no table has at least half of its required
+        columns in the header.
     TypeError
         If ``model`` is not a DataModel.
 
@@ -538,9 +578,11 @@ def guess_table(
             continue
         spec = model.table(name)
         found = {_column_name(c, spec, model.aliases)[0] for c in labels}
-        overlap[name] = len(found & set(spec.names)) / len(spec.names)
+        required = set(model.required_columns(name))  # optional columns may be absent
+        overlap[name] = (len(found & required) / len(required),
+                         len(found & set(spec.names)) / len(spec.names))
     best = max(overlap, key=overlap.get)
-    if overlap[best] < 0.5:
+    if overlap[best][0] < 0.5:
         raise DataError(
             f"{source.label}: its columns match no table of the data dictionary; pass the "
             f"table ({', '.join(TABLES)}; --table on the command line) to see which columns "

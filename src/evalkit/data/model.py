@@ -33,6 +33,7 @@ from evalkit.data.schema import (
     GENDERS,
     LANGUAGE_LEVELS,
     MIGRATION_BACKGROUNDS,
+    OPTIONAL_COLUMNS,
     PARTICIPANTS,
     PROGRAMMES,
     QUESTIONNAIRE,
@@ -334,6 +335,50 @@ class DataModel:
             fixed = [c for c in columns if c.name in {"participant_id", "wave", "response_date"}]
             columns = fixed + self._items(base)
         return replace(base, columns=tuple(columns))
+
+    @property
+    def constant_programme(self) -> str | None:
+        """The programme of every row when a file has no programme column: the model's
+        one programme (None when it has several: then the column is required)."""
+        return self.programmes[0] if len(self.programmes) == 1 else None
+
+    def optional_columns(self, name: str) -> tuple[str, ...]:
+        """The columns of table ``name`` that a file may lack (it loads without them).
+
+        Participants: those of :data:`~evalkit.data.schema.OPTIONAL_COLUMNS` (site,
+        the intake covariates, mentor, first-meeting dropout, duo completed), and
+        ``programme`` when the model has one programme (:attr:`constant_programme`);
+        costs: ``programme`` likewise; the questionnaire: none. The others are
+        :meth:`required_columns`.
+
+        Raises ``KeyError`` for a name other than ``participants``, ``questionnaire``
+        and ``costs``.
+
+        Examples
+        --------
+        >>> model = DataModel(programmes=("Tremplin",))
+        >>> model.optional_columns("participants")[:3], model.optional_columns("costs")
+        (('programme', 'site', 'age'), ('programme',))
+        >>> DataModel.shipped().optional_columns("costs")
+        ()
+        """
+        names = self.table(name).names
+        optional = set(OPTIONAL_COLUMNS) if name == "participants" else set()
+        if self.constant_programme is not None:
+            optional.add("programme")
+        return tuple(c for c in names if c in optional)
+
+    def required_columns(self, name: str) -> tuple[str, ...]:
+        """The columns of table ``name`` that a file must have (it is refused without
+        one): the table's columns but :meth:`optional_columns`.
+
+        Examples
+        --------
+        >>> DataModel(programmes=("Tremplin",)).required_columns("participants")
+        ('participant_id', 'intake_date', 'exit_type', 'exit_date', 'follow_up_end')
+        """
+        optional = self.optional_columns(name)
+        return tuple(c for c in self.table(name).names if c not in optional)
 
     def _column(self, column: Column) -> Column:
         """A dictionary column with this model's levels or range."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CORE_COLUMNS",
     "COSTS",
+    "COVARIATES",
     "DIRECT_IDENTIFIERS",
     "EXIT_GROUPS",
     "EXIT_TYPES",
@@ -19,6 +21,7 @@ __all__ = [
     "IDENTIFIER_NAMES",
     "IDENTIFIER_QUALIFIERS",
     "MISSING_MARKERS",
+    "OPTIONAL_COLUMNS",
     "PARTICIPANTS",
     "PROGRAMMES",
     "QUESTIONNAIRE",
@@ -64,6 +67,39 @@ RSE_REVERSED = ("rse_02", "rse_05", "rse_06", "rse_08", "rse_09")
 #: ignoring case), besides empty cells: the markers that databases, R, pandas and
 #: Excel write for "no value". ("none" is not one: it is a migration background.)
 MISSING_MARKERS = frozenset({"na", "n/a", "nan", "null", "#n/a"})
+
+#: Participants' columns every analysis needs: a participants file without one is
+#: refused (``programme`` may be left out of a single-programme file: its data model's
+#: one programme is then every row's, see :meth:`evalkit.data.model.DataModel.optional_columns`).
+CORE_COLUMNS = (
+    "participant_id", "programme", "intake_date", "exit_type", "exit_date", "follow_up_end",
+)
+#: The participants' intake characteristics that describe and adjust (Table 1, the
+#: comparison's propensity model and balance, the predictors, adjusted survival models).
+COVARIATES = (
+    "age", "gender", "migration_background", "education", "language_level",
+    "months_unemployed", "single_parent",
+)
+_COVARIATE_USE = (
+    "no such rows in Table 1, no such terms in the comparison's propensity model and "
+    "balance, the adjusted survival models and the predictors"
+)
+#: Participants' columns a file may lack, and what is skipped without each. A file
+#: without them loads (``LoadResult.missing_optional`` names them; nothing is filled in
+#: for them) and :func:`evalkit.data.availability.available_parts` says which report
+#: parts and steps run.
+OPTIONAL_COLUMNS = {
+    "site": "no breakdown by site, no log-rank test stratified by site, no eligibility rule "
+    "on the site",
+    **{column: _COVARIATE_USE for column in COVARIATES},
+    "mentor_id": "no standard errors clustered by mentor (participants are taken as "
+    "independent) and no intraclass correlation by mentor",
+    "mentor_age": "no mentors' age in Table 1 and the balance table",
+    "first_meeting_dropout": "the participant funnel skips its first-meeting and duo-formed "
+    "steps; no cost per duo formed",
+    "duo_completed": "the participant funnel skips its completed step (no per-completer "
+    "rates); no cost per completed duo",
+}
 
 #: The kinds of direct identifier evalkit recognises, most specific first (when a column
 #: name holds two, e.g. ``adresse e-mail``, the first kind listed here names it), with the

@@ -24,6 +24,11 @@ values ``evalkit init`` guessed (``guessed:``, shown on the report's front page)
     guessed:
       model.positive_exits: "exit types of the groups job, internship, training, studies"
 
+A file may lack the optional columns (mentor, first-meeting dropout, duo completed,
+site, covariates; the programme column of a single-programme study): it loads without
+them, and :func:`available_parts` (from :mod:`evalkit.data.availability`) says which
+parts of the report its data allow, and why not.
+
 ``model: shipped`` is the shipped data's model (:meth:`DataModel.shipped`);
 ``params/example.yaml`` is the shipped study. :meth:`Study.from_yaml` checks the whole
 file before anything runs: an unknown key, a value of the wrong type or a missing file
@@ -36,7 +41,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,16 +54,19 @@ from evalkit._validation import (
     check_optional_text,
 )
 from evalkit.data.aliases import LANGUAGES
+from evalkit.data.availability import PartAvailability, available_parts
 from evalkit.data.loading import LoadResult, load_costs, load_participants, load_questionnaire
 from evalkit.data.model import DataModel
 from evalkit.errors import DataError
 
-__all__ = ["SHIPPED", "STUDY_KEYS", "Study", "StudyData"]
+__all__ = [
+    "SHIPPED", "STUDY_KEYS", "PartAvailability", "Study", "StudyData", "available_parts",
+]
 
 #: The keys of a study file, in the order written.
 STUDY_KEYS = (
     "title", "organisation", "period", "language", "participants", "questionnaire", "costs",
-    "sheet", "extraction_date", "horizons", "threshold", "model", "guessed",
+    "cost_totals", "sheet", "extraction_date", "horizons", "threshold", "model", "guessed",
 )
 #: ``model:`` value naming the shipped data's model.
 SHIPPED = "shipped"
@@ -81,11 +89,14 @@ class StudyData:
         None when the study has no questionnaire file.
     costs : LoadResult or None
         None when the study has no costs file.
+    cost_totals : mapping of str to mapping
+        The study file's ``cost_totals`` (programme → ``total`` and ``duos_formed``).
     """
 
     participants: LoadResult
     questionnaire: LoadResult | None = None
     costs: LoadResult | None = None
+    cost_totals: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,11 @@ class Study:
     questionnaire, costs : Path, optional
         The questionnaire and costs files (None: the study has none, and the parts
         that need them are skipped).
+    cost_totals : mapping of str to mapping, default={}
+        Costs as a total and a count, for a study without a costs file: programme →
+        ``{"total": euros, "duos_formed": count}`` (``DUO for a JOB: {total: 7760000,
+        duos_formed: 855}``); the value-for-money part uses them when there is no costs
+        file.
     sheet : str, optional
         The Excel sheet to read in every ``.xlsx`` file (default: the first).
     title, organisation, period : str, optional
@@ -136,13 +152,14 @@ class Study:
     >>> Study.from_mapping({"participants": "p.csv", "model": "shipped", "horizon": 6})
     Traceback (most recent call last):
     ...
-    evalkit.errors.DataError: study file: horizon: unknown key; a study file's keys are ['title', 'organisation', 'period', 'language', 'participants', 'questionnaire', 'costs', 'sheet', 'extraction_date', 'horizons', 'threshold', 'model', 'guessed']. Fix the spelling or remove it.
+    evalkit.errors.DataError: study file: horizon: unknown key; a study file's keys are ['title', 'organisation', 'period', 'language', 'participants', 'questionnaire', 'costs', 'cost_totals', 'sheet', 'extraction_date', 'horizons', 'threshold', 'model', 'guessed']. Fix the spelling or remove it.
     """  # noqa: E501
 
     participants: Path
     model: DataModel
     questionnaire: Path | None = None
     costs: Path | None = None
+    cost_totals: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     sheet: str | None = None
     title: str | None = None
     organisation: str | None = None
@@ -249,7 +266,9 @@ class Study:
         model = SHIPPED if self.model == DataModel.shipped() else self.model.to_mapping()
         out = {
             "title": self.title, "organisation": self.organisation, "period": self.period,
-            "language": self.language, **files, "sheet": self.sheet,
+            "language": self.language, **files,
+            "cost_totals": {p: dict(v) for p, v in self.cost_totals.items()},
+            "sheet": self.sheet,
             "extraction_date": self.extraction_date, "horizons": _plain(self.horizons),
             "threshold": self.threshold, "model": model, "guessed": dict(self.guessed),
         }
@@ -309,7 +328,7 @@ class Study:
             )
         if self.costs is not None:
             costs = load_costs(self.costs, sheet=self._sheet(self.costs), **kwargs)
-        return StudyData(participants, questionnaire, costs)
+        return StudyData(participants, questionnaire, costs, self.cost_totals)
 
     def _sheet(self, path: Path) -> str | None:
         """The sheet to read in ``path`` (only Excel files have sheets)."""
@@ -346,6 +365,8 @@ def _study_kwargs(mapping: object, base: Path, check_files: bool) -> dict:
         raise ValueError(f"threshold: {exc}") from None
     kwargs["extraction_date"] = _date(mapping.get("extraction_date"))
     kwargs["model"] = _model(mapping["model"])
+    kwargs["cost_totals"] = _cost_totals(mapping.get("cost_totals") or {},
+                                         kwargs["model"].programmes)
     guessed = mapping.get("guessed") or {}
     kwargs["guessed"] = check_name_map(guessed, key="guessed", what="each guessed key to "
                                        "the rule used")
@@ -366,6 +387,29 @@ def _file(value: object, key: str, base: Path, check: bool) -> Path | None:
             + (" or write null." if key != "participants" else ".")
         )
     return path
+
+
+def _cost_totals(value: object, programmes: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Costs as a total and a count per programme: ``{total: > 0, duos_formed: >= 1}``."""
+    fix = ("e.g. cost_totals: {DUO for a JOB: {total: 7760000, duos_formed: 855}}.")
+    if not isinstance(value, Mapping):
+        raise ValueError(f"cost_totals: must map programmes to a total and a count; {fix}")
+    out = {}
+    for programme, entry in value.items():
+        if programme not in programmes:
+            raise ValueError(f"cost_totals: {programme!r} is not a programme of the model "
+                             f"{list(programmes)}.")
+        entry = check_keys(entry, ("total", "duos_formed"), what=f"cost_totals of "
+                           f"{programme!r}", required=("total", "duos_formed"))
+        total, count = entry["total"], entry["duos_formed"]
+        if isinstance(total, bool) or not isinstance(total, int | float) or not total > 0:
+            raise ValueError(f"cost_totals: the total of {programme!r} must be a positive "
+                             f"number of euros; {fix}")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"cost_totals: duos_formed of {programme!r} must be a whole "
+                             f"number of at least 1; {fix}")
+        out[str(programme)] = {"total": float(total), "duos_formed": int(count)}
+    return out
 
 
 def _horizons(value: object) -> tuple[float, ...]:

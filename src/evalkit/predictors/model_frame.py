@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from evalkit._validation import check_binary_outcome, check_observed
+from evalkit._validation import absent_optional_hint, check_binary_outcome, check_observed
 
 
 def _split_formula(formula: str) -> tuple[str, str]:
@@ -37,7 +37,7 @@ def _formula_variables(rhs: str, data: pd.DataFrame) -> list[str]:
     if missing:
         raise ValueError(
             f"formula uses {missing}, which are not columns of data; available columns are "
-            f"{list(data.columns)}."
+            f"{list(data.columns)}." + absent_optional_hint(missing)
         )
     return sorted(required, key=lambda v: m.start() if (m := re.search(rf"\b{v}\b", rhs)) else 0)
 

@@ -60,7 +60,7 @@ try:  # POSIX; elsewhere runs are not locked against each other
 except ImportError:  # pragma: no cover
     fcntl = None
 
-__all__ = ["BuiltReport", "ReportSettings", "build_report", "plan_report"]
+__all__ = ["BuiltReport", "ReportSettings", "build_planned", "build_report", "plan_report"]
 
 #: Files a report directory holds; a directory with anything else is not replaced.
 REPORT_FILES = re.compile(
@@ -81,11 +81,31 @@ class ReportSettings:
         Who evaluates, shown on the title page when given.
     language : str
         Language of the report's own words (``"en"``).
+    period : str or None
+        The period the study covers, as the study file says it (default: the intake
+        dates of the participants file).
+    skipped : tuple of (str, str)
+        Parts not run and why (the front page's "Parts not run").
+    guessed : tuple of (str, str)
+        Guesses of the study file (key, what was guessed), marked as guesses.
+    participants : LoadResult or None
+        The participants file loaded with the study's model, for the title page and the
+        funnel (default: the first ``participants_path`` of the parts, shipped model).
+    threshold : int or None
+        The funnel's disclosure threshold (default: the parts').
+    horizons : tuple of float
+        The funnel's horizons (months).
     """
 
     title: str | None = None
     organisation: str | None = None
     language: str = "en"
+    period: str | None = None
+    skipped: tuple[tuple[str, str], ...] = ()
+    guessed: tuple[tuple[str, str], ...] = ()
+    participants: Any = None
+    threshold: int | None = None
+    horizons: tuple[float, ...] = (12,)
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,8 @@ class BuiltReport:
         ``report.log``.
     seconds : dict of str to float
         Run time of each part (by notebook stem) and ``"total"``.
+    skipped : tuple of (str, str)
+        Parts not run (their title) and why.
     """
 
     directory: Path
@@ -114,6 +136,7 @@ class BuiltReport:
     manifest_path: Path
     log: Path
     seconds: dict[str, float]
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 def plan_report(
@@ -214,11 +237,57 @@ def build_report(
     """
     started = time.monotonic()
     settings = settings or ReportSettings()
+    _check_language(settings.language)
+    plan = plan_report(notebooks_dir, params_dir, overrides)
+    return build_planned(plan, output_dir, settings=settings, wait=wait, started=started,
+                         jobs=jobs)
+
+
+def _check_language(language: str) -> None:
     try:
-        text("report.contents", settings.language)
+        text("report.contents", language)
     except ValueError as exc:
         raise DataError(f"--language: {exc}") from None
-    plan = plan_report(notebooks_dir, params_dir, overrides)
+
+
+def build_planned(
+    plan: list[tuple[Path, dict[str, Any]]],
+    output_dir: str | Path = "reports",
+    *,
+    settings: ReportSettings | None = None,
+    wait: float = 0.0,
+    started: float | None = None,
+    jobs: int | None = None,
+) -> BuiltReport:
+    """Run planned parts and write the report, atomically and exclusively.
+
+    Parameters
+    ----------
+    plan : list of (Path, dict)
+        Each notebook and its checked parameters (:func:`plan_report`, or
+        :func:`evalkit.reporting.studyplan.plan_study`).
+    output_dir, settings, wait, jobs
+        As :func:`build_report`.
+    started : float, optional
+        ``time.monotonic()`` when the run started (default: now).
+
+    Returns
+    -------
+    BuiltReport
+        The finished report, in ``output_dir``.
+
+    Raises
+    ------
+    DataError
+        If ``settings.language`` is not a language of the catalogue.
+    ReportError
+        As :func:`build_report`.
+    """
+    started = time.monotonic() if started is None else started
+    settings = settings or ReportSettings()
+    _check_language(settings.language)
+    if not plan:
+        raise DataError("no part of the report can run.")
     jobs = max(1, min((os.cpu_count() or 1) if jobs is None else int(jobs), len(plan)))
     output = Path(output_dir).absolute()
     _make_parent(output)
@@ -370,13 +439,11 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     with (build / "report.log").open("w", encoding="utf-8") as log:
         log.write(f"evalkit report into {output}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
                   f"{jobs} part(s) at a time\n")
-        front: list = []  # the participants and their funnel, read while the parts run
         try:
             with _stderr_to(log), _inline_figures():
                 executed, cells, rerun = run_parts(
                     len(plan), run, lambda i: build / f".ledger-{i:02d}.json", jobs=jobs,
-                    first=_slowest_first(output, plan),
-                    meanwhile=lambda: front.append(_front_page_data(plan)))
+                    first=_slowest_first(output, plan))
         except PartFailed as failed:  # any failure of a part: one line, traceback in the log
             _fail(log, build, output, plan[failed.index][0].stem, failed.error)
         write_ledger(ledger, cells)
@@ -394,7 +461,7 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     for leftover in build.glob(".ledger-*.json"):
         leftover.unlink()
     manifest_path = _write_manifest(build, parts, settings, title, seconds)
-    index = _write_index(build, parts, settings, title, front[0], ledger)
+    index = _write_index(build, parts, settings, title, plan, ledger)
     ledger.unlink(missing_ok=True)
     return BuiltReport(directory=build, index=index, parts=tuple(parts),
                        manifest_path=manifest_path, log=build / "report.log", seconds=seconds)
@@ -520,24 +587,21 @@ def _study_facts(loaded) -> tuple[list[str], tuple[str, str] | None]:
     return programmes, period
 
 
-def _front_page_data(plan):
-    """The first participants file the parts name (loaded), its threshold and funnel."""
-    from evalkit.reporting.funnel import participant_funnel
-
-    loaded, threshold = _participants(plan)
-    try:
-        funnel = None if loaded is None else participant_funnel(loaded)
-    except (ValueError, KeyError):  # no first-meeting or completion columns: no funnel
-        funnel = None
-    return loaded, threshold, funnel
-
-
-def _funnel_html(loaded, funnel, threshold, ledger: Path, language: str) -> str:
+def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> str:
     """The participant funnel's tables, published with the parts' ledger."""
     from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, DisclosureLedger, publish
     from evalkit.reporting.format import format_table
+    from evalkit.reporting.funnel import participant_funnel
 
-    if funnel is None:
+    if loaded is None:
+        return ""
+    language = settings.language
+    eligibility = getattr(loaded, "eligibility", None)
+    try:
+        funnel = participant_funnel(
+            loaded, eligible=None if eligibility is None else eligibility.eligible,
+            horizons=settings.horizons)
+    except (ValueError, KeyError):  # no programme column or exit types unknown: no funnel
         return ""
     shared = DisclosureLedger(ledger)
     threshold = threshold or DEFAULT_THRESHOLD
@@ -558,19 +622,24 @@ def _funnel_html(loaded, funnel, threshold, ledger: Path, language: str) -> str:
     return "".join(p.to_html() for p in parts)
 
 
-def _write_index(build, parts, settings, title, front, ledger) -> Path:
+def _write_index(build, parts, settings, title, plan, ledger) -> Path:
     import nbformat
 
     from evalkit.reporting.findings import summary_findings
 
     language = settings.language
     manifest = parts[0].manifest
-    loaded, threshold, funnel = front
+    if settings.participants is not None:
+        loaded, threshold = settings.participants, settings.threshold
+    else:
+        loaded, threshold = _participants(plan)
     programmes, period = _study_facts(loaded)
     facts = []
     if programmes:
         facts.append((text("report.programmes", language), ", ".join(programmes)))
-    if period:
+    if settings.period:
+        facts.append((text("report.period", language), settings.period))
+    elif period:
         facts.append((text("report.period", language),
                       text("report.period_value", language, start=period[0], end=period[1])))
     if settings.organisation:
@@ -585,8 +654,9 @@ def _write_index(build, parts, settings, title, front, ledger) -> Path:
     pages = [part_page(nb, p.notebook.stem) for nb, p in zip(notebooks, parts, strict=True)]
     summary = [s for nb in notebooks for s in summary_findings(nb)]
     body = front_page(title=title, facts=facts, fingerprints=fingerprints, parts=pages,
-                      notes=notes, summary=summary,
-                      funnel=_funnel_html(loaded, funnel, threshold, ledger, language),
+                      notes=notes, summary=summary, skipped=settings.skipped,
+                      guessed=settings.guessed,
+                      funnel=_funnel_html(loaded, threshold, ledger, settings),
                       language=language)
     path = build / "index.html"
     path.write_text(page(title=title, report_title=title, body=body, home=True,

@@ -63,6 +63,13 @@ _REPORT = {
     "report.summary": "Summary",
     "report.skipped": "Parts not run",
     "report.funnel": "Participants, from the records read to the exits",
+    "report.guessed": "Guessed by evalkit init (check them in the study file)",
+    "report.guess": "guess",
+    "skip.participants": "the participants file has no valid row.",
+    "skip.questionnaire": "the study has no questionnaire file (or no valid row in it).",
+    "skip.costs": "the study has no costs file (or no valid row in it).",
+    "skip.programmes": "the study has one programme ({programme}); this part compares "
+    "programmes.",
     "finding.rate_job": "Within {horizon} months, {estimate} ({level} CI {ci}) of {group} "
     "participants found work.",
     "finding.rate_job_hidden": "Within {horizon} months, the share of {group} participants who "
@@ -84,10 +91,10 @@ _REPORT = {
     "finding.estimate_item": "{name} {estimate} ({level} CI {ci})",
     "finding.estimates": "{what}: {items}; the largest and smallest estimates differ by "
     "{spread}.",
-    "finding.excludes": "the interval excludes no difference.",
+    "finding.excludes": "the interval rules out no difference.",
     "finding.includes": "the interval includes no difference, so the data cannot tell this "
     "apart from no difference.",
-    "finding.excludes_change": "the interval excludes no change.",
+    "finding.excludes_change": "the interval rules out no change.",
     "finding.includes_change": "the interval includes no change, so the data cannot tell this "
     "apart from no change.",
     "finding.hidden": "This result is not shown: too few people.",
@@ -109,6 +116,62 @@ _REPORT = {
     "axis.score": "score (scale points)",
     "finding.smd": "The programmes' participants differ most in {name} (standardized mean "
     "difference {smd}); {large} of {n} characteristics differ by more than 0.1.",
+    "finding.icer": "Enrolling in {treated} rather than {comparison} costs {cost} EUR more per "
+    "participant ({level} CI {cost_ci} EUR) and raises the share with a job within {horizon} "
+    "months by {effect} ({level} CI {effect_ci}): each extra job costs {icer} EUR ({level} CI "
+    "{icer_ci} EUR by the bootstrap, {fieller} EUR by Fieller's method).",
+    "finding.icer_unbounded": "Enrolling in {treated} rather than {comparison} costs {cost} EUR "
+    "more per participant ({level} CI {cost_ci} EUR) and changes the share with a job within "
+    "{horizon} months by {effect} ({level} CI {effect_ci}): the interval of the extra jobs "
+    "includes no difference (or nearly), so the cost per extra job has no upper bound and is "
+    "not given; the acceptability curve shows how likely the programme is to be worth a given "
+    "price per extra job.",
+    "finding.icer_dominant": "Enrolling in {treated} rather than {comparison} costs no more "
+    "({cost} EUR per participant, {level} CI {cost_ci} EUR) and raises the share with a job "
+    "within {horizon} months by {effect} ({level} CI {effect_ci}): {treated} dominates, so no "
+    "cost per extra job is needed; for the jobs, {reading}",
+    "finding.icer_dominated": "Enrolling in {treated} rather than {comparison} costs no less "
+    "({cost} EUR per participant, {level} CI {cost_ci} EUR) and changes the share with a job "
+    "within {horizon} months by {effect} ({level} CI {effect_ci}): {treated} is dominated, so no "
+    "cost per extra job is meaningful; for the jobs, {reading}",
+    "finding.icer_cheaper_fewer_jobs": "Enrolling in {treated} rather than {comparison} changes "
+    "the cost per participant by {cost} EUR ({level} CI {cost_ci} EUR) and the share with a job "
+    "within {horizon} months by {effect} ({level} CI {effect_ci}): it saves money but finds "
+    "fewer jobs, so the ratio would be a saving per job lost, not a cost per extra job, and is "
+    "not given; for the jobs, {reading}",
+    "finding.icer_undefined": "Enrolling in {treated} rather than {comparison} changes the cost "
+    "per participant by {cost} EUR ({level} CI {cost_ci} EUR) and finds exactly as many jobs "
+    "within {horizon} months: the cost per extra job is undefined.",
+    "finding.acceptability": "At {wtp} EUR per extra job, {treated} is cost-effective in "
+    "{share} of the bootstrap replicates; it is more likely than not from {half} EUR per extra "
+    "job.",
+    "finding.acceptability_never": "At {wtp} EUR per extra job, {treated} is cost-effective in "
+    "{share} of the bootstrap replicates; at no price shown is it more likely than not.",
+    "finding.sensitivity": "The cost per extra job ({base} EUR) moves most with {parameter}: "
+    "from {low} to {high} EUR; {tail}",
+    "finding.sensitivity_all": "every scenario gives a cost per extra job.",
+    "finding.sensitivity_missing": "{n} scenario(s) give no cost per extra job (dominance or "
+    "fewer jobs).",
+    "finding.sensitivity_none": "The base case gives no cost per extra job (dominance, fewer "
+    "jobs or too few people): the table says what each scenario gives.",
+    "finding.plans": "For {power} power at the {alpha} level (two-sided), with this study's "
+    "observed rates and clustering (design effect {deff}), the next evaluation would need: "
+    "{items}.",
+    "finding.plan_item": "{question}, {n} participants",
+    "part.skipped": "This part is not run: {reason}",
+    "part.stopped": "The rest of this part is not run: {reason}",
+    "skip.no_costs": "the study has no costs (no costs file, and no total cost and number of "
+    "duos formed). Add them to the study to see the cost per participant, per duo and per "
+    "extra job.",
+    "skip.missing_costs": "the costs do not cover every programme compared, so there is no "
+    "cost per extra job. Give the total cost and the number of duos formed of each programme.",
+    "axis.incremental_effect": "extra jobs per participant (adjusted risk difference)",
+    "axis.incremental_cost": "extra cost per participant (EUR)",
+    "axis.wtp": "willingness to pay per extra job (EUR)",
+    "axis.probability_cost_effective": "probability that the programme is cost-effective",
+    "axis.icer": "cost per extra job (EUR)",
+    "axis.participants_needed": "participants needed (all groups)",
+    "axis.power": "power (two-sided test)",
     "figure.attrition": "Mean change by treatment of attrition",
     "error.part_failed": "part {part} failed: {reason} (full traceback in {log})",
     "error.interrupted": "interrupted while running part {part}; the previous report, if "
@@ -247,6 +310,46 @@ _COLUMNS = {
     "population": "Of",
     "n_followed": "Followed for the horizon",
     "n_job": "With a job",
+    "cost_item": "Cost item",
+    "duos_formed": "Duos formed",
+    "cost_per_duo": "Cost per duo formed (EUR)",
+    "n_participants": "Participants",
+    "n_duos_formed": "Duos formed",
+    "n_duos_completed": "Duos completed",
+    "n_jobs": "With a job",
+    "n_jobs_completers": "With a job (completed duos)",
+    "cost_eur": "Cost (EUR)",
+    "cost_completers_eur": "Cost of the completed duos (EUR)",
+    "cost_per_participant": "Per participant (EUR)",
+    "cost_per_duo_formed": "Per duo formed (EUR)",
+    "cost_per_duo_completed": "Per completed duo (EUR)",
+    "cost_per_job": "Per job, intention to treat (EUR)",
+    "cost_per_job_completer": "Per job, per completer (EUR)",
+    "quantity": "Quantity",
+    "interval": "Interval",
+    "bounded": "Bounded",
+    "parameter": "Changed",
+    "scenario": "Scenario",
+    "incremental_cost": "Extra cost per participant (EUR)",
+    "incremental_effect": "Extra jobs per participant",
+    "icer": "Cost per extra job (EUR)",
+    "question": "Question",
+    "design": "Design",
+    "effect": "Effect planned",
+    "effect_size": "Standardised effect",
+    "alpha": "α",
+    "power": "Power",
+    "design_effect": "Design effect",
+    "required": "Required",
+    "n_total": "Participants in all",
+    "icc": "ICC",
+    "f_value": "F",
+    "df_between": "df between",
+    "df_within": "df within",
+    "n_clusters": "Clusters",
+    "mean_cluster_size": "Mean cluster size",
+    "cluster_size": "Cluster size",
+    "effective_fraction": "Information kept",
 }
 
 _VALUES = {
@@ -299,6 +402,36 @@ _VALUES = {
     "derivative": "per unit",
     "contrast": "versus reference",
     "comparison": "comparison",
+    "mentor_training": "mentor training",
+    "meeting_rooms": "meeting rooms",
+    "coordinator_salaries": "coordinators' salaries",
+    "overhead": "overhead",
+    "total": "total",
+    "horizon": "horizon (months)",
+    "low": "lower",
+    "high": "higher",
+    "incremental_cost": "extra cost per participant (EUR)",
+    "incremental_effect": "extra jobs per participant",
+    "icer": "cost per extra job (EUR)",
+    "bootstrap": "bootstrap percentile",
+    "fieller": "Fieller",
+    "dominant": "dominant",
+    "dominated": "dominated",
+    "cheaper_fewer_jobs": "cheaper, fewer jobs",
+    "undefined": "undefined",
+    "two_proportions": "share with a job at the horizon",
+    "hazard_ratio": "time to a job (hazard ratio)",
+    "rmst_difference": "restricted mean months searching",
+    "paired_change": "change of self-confidence (paired)",
+    "arcsine": "arcsine (Cohen's h)",
+    "pooled": "pooled normal",
+    "schoenfeld": "Schoenfeld",
+    "freedman": "Freedman",
+    "paired_t": "paired t-test",
+    "kaplan_meier": "Kaplan–Meier",
+    "n_per_group": "participants per group",
+    "events": "events",
+    "n_pairs": "pairs",
 }
 
 

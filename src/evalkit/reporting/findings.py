@@ -17,6 +17,7 @@ import html
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_one_of
@@ -26,12 +27,16 @@ from evalkit.reporting.format import format_interval, format_number, format_perc
 
 __all__ = [
     "Finding",
+    "acceptability_finding",
     "change_finding",
     "difference_finding",
     "effect_finding",
     "estimate_finding",
+    "icer_finding",
     "largest_difference_finding",
+    "plan_finding",
     "rate_findings",
+    "sensitivity_finding",
     "summary_findings",
 ]
 
@@ -196,7 +201,7 @@ def difference_finding(
     ...                   "ci_low": [-0.105], "ci_high": [-0.002]})
     >>> difference_finding(t, 12)  # doctest: +NORMALIZE_WHITESPACE
     At 12 months, the unadjusted difference in the share with a job (B − A) is −5.3 pp
-    (95% CI −10.5 to −0.2 pp): the interval excludes no difference.
+    (95% CI −10.5 to −0.2 pp): the interval rules out no difference.
     """
     rows = _rows(published)
     rows = rows[rows["horizon"] == horizon]
@@ -265,7 +270,7 @@ def effect_finding(
     >>> f = effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12)
     >>> f  # doctest: +NORMALIZE_WHITESPACE
     Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp
-    (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval excludes no difference.
+    (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval rules out no difference.
     """
     from evalkit.reporting.catalogue import value_label
 
@@ -324,7 +329,7 @@ def change_finding(
     >>> change_finding(t, scale="self-confidence")  # doctest: +NORMALIZE_WHITESPACE
     Among the 793 participants who answered both questionnaires, the mean self-confidence
     score changed by +0.26 points (95% CI 0.23–0.29) during the programme: the interval
-    excludes no change.
+    rules out no change.
     """
     rows = _rows(published)
     rows = rows[rows["term"] == "mean_difference"]
@@ -457,6 +462,252 @@ def largest_difference_finding(
                                smd=format_number(top["smd"], 2),
                                large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),
                    headline=False)
+
+
+#: How :func:`icer_finding` states each case of a cost-effectiveness result.
+_ICER_CASES = ("icer", "dominant", "dominated", "cheaper_fewer_jobs", "undefined")
+
+
+def _euros(value: float) -> str:
+    return format_number(value, 0)
+
+
+def icer_finding(
+    published: PublishedTable | pd.DataFrame,
+    *,
+    status: str,
+    treated: str,
+    comparison: str,
+    horizon: float,
+    population: str | None = None,
+    conf_level: float = 0.95,
+    language: str = "en",
+) -> Finding:
+    """The cost per extra job with its CIs, or in words why there is none.
+
+    Parameters
+    ----------
+    published : PublishedTable or pandas.DataFrame
+        ``publish(cost_effectiveness(...))`` (columns ``quantity``, ``interval``,
+        ``estimate``, ``ci_low``, ``ci_high``, ``bounded``; rows ``incremental_cost``,
+        ``incremental_effect``, ``icer`` by ``bootstrap`` and by ``fieller``).
+    status : {"icer", "dominant", "dominated", "cheaper_fewer_jobs", "undefined"}
+        The result's ``status`` (from the point estimates).
+    treated, comparison : str
+        The programme and its comparator.
+    horizon : float
+        The job outcome's horizon (months).
+    population : str, optional
+        For whom it holds (``"Brussels, 18–33, non-EU"``), named in the sentence.
+    conf_level : float, default=0.95
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        A headline. With ``status="icer"`` and both intervals of the ratio bounded:
+        the cost per extra job with its bootstrap and Fieller intervals. When an
+        interval of the ratio is unbounded (the extra jobs' interval includes 0), the
+        extra cost and jobs with their intervals and no ratio (never a huge number);
+        dominance, fewer jobs for less money and no difference in jobs say so.
+
+    Raises
+    ------
+    TypeError
+        If ``published`` is a result, not a published table.
+    ValueError
+        If ``status`` is not one of the cases, or a row is missing.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({
+    ...     "quantity": ["incremental_cost", "incremental_effect", "icer", "icer"],
+    ...     "interval": ["bootstrap", "bootstrap", "bootstrap", "fieller"],
+    ...     "estimate": [122.6, 0.168, 728.0, 728.0], "ci_low": [43.1, 0.062, 298.0, 276.0],
+    ...     "ci_high": [202.0, 0.277, 1750.0, 1920.0], "bounded": [True] * 4})
+    >>> icer_finding(t, status="icer", treated="A", comparison="B", horizon=12)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Enrolling in A rather than B costs 123 EUR more per participant (95% CI 43–202 EUR) and
+    raises the share with a job within 12 months by +16.8 pp (95% CI 6.2–27.7 pp): each
+    extra job costs 728 EUR (95% CI 298–1,750 EUR by the bootstrap, 276–1,920 EUR by
+    Fieller's method).
+    """
+    check_one_of(status, _ICER_CASES, name="status")
+    rows = _rows(published).set_index(["quantity", "interval"])
+    wanted = [("incremental_cost", "bootstrap"), ("incremental_effect", "bootstrap"),
+              ("icer", "bootstrap"), ("icer", "fieller")]
+    missing = [key for key in wanted if key not in rows.index]
+    if missing:
+        raise ValueError(f"the table has no row {missing[0]}; pass "
+                         "publish(cost_effectiveness(...)).")
+    cost, effect, *ratios = (rows.loc[key] for key in wanted)
+    if not (_shown(cost["estimate"]) and _shown(effect["estimate"])):
+        return Finding("icer", text("finding.hidden", language))
+    values = {"treated": treated, "comparison": comparison, "level": _level(conf_level),
+              "horizon": format_number(horizon, 0), "effect": _points(effect["estimate"]),
+              "cost": _euros(cost["estimate"]),
+              "cost_ci": format_interval(cost["ci_low"], cost["ci_high"], decimals=0,
+                                         language=language),
+              "effect_ci": format_interval(effect["ci_low"], effect["ci_high"], "points",
+                                           language=language),
+              "reading": _reading(effect["ci_low"], effect["ci_high"], 0.0, language)}
+    if status != "icer":
+        sentence = text(f"finding.icer_{status}", language, **values)
+    elif not all(bool(r["bounded"]) and _shown(r["ci_low"]) for r in ratios):
+        sentence = text("finding.icer_unbounded", language, **values)
+    else:
+        boot, fieller = ratios
+        sentence = text(
+            "finding.icer", language, **values, icer=_euros(boot["estimate"]),
+            icer_ci=format_interval(boot["ci_low"], boot["ci_high"], decimals=0,
+                                    language=language),
+            fieller=format_interval(fieller["ci_low"], fieller["ci_high"], decimals=0,
+                                    language=language))
+    if population:
+        sentence = text("finding.among", language, population=population, sentence=sentence)
+    return Finding("icer", sentence)
+
+
+def plan_finding(
+    plans: pd.DataFrame,
+    *,
+    language: str = "en",
+) -> Finding:
+    """The participants each planning question needs, in one sentence.
+
+    Parameters
+    ----------
+    plans : pandas.DataFrame
+        ``compare_plans(...).table`` (columns ``question``, ``power``, ``alpha``,
+        ``design_effect``, ``n_total``): planning numbers, not counts of people (no
+        disclosure control applies). A question that is a catalogue value
+        (``two_proportions``…) is shown by its label.
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        A headline; the power, level and design effect are the first row's (one plan
+        for all questions).
+
+    Raises
+    ------
+    ValueError
+        If the table is empty.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"question": ["two_proportions", "hazard_ratio"], "power": [0.8, 0.8],
+    ...                   "alpha": [0.05, 0.05], "design_effect": [1.12, 1.12],
+    ...                   "n_total": [1446.0, 913.0]})
+    >>> plan_finding(t)  # doctest: +NORMALIZE_WHITESPACE
+    For 80% power at the 5% level (two-sided), with this study's observed rates and
+    clustering (design effect 1.12), the next evaluation would need: share with a job at the
+    horizon, 1,446 participants; time to a job (hazard ratio), 913 participants.
+    """
+    from evalkit.reporting.catalogue import value_label
+
+    rows = _rows(plans)
+    if rows.empty:
+        raise ValueError("the plan table is empty; pass compare_plans({...}).table.")
+    items = [text("finding.plan_item", language, question=value_label(row.question, language),
+                  n=format_number(math.ceil(row.n_total), 0))
+             for row in rows.itertuples(index=False)]
+    first = rows.iloc[0]
+    return Finding("plan", text(
+        "finding.plans", language, power=_level(first["power"]), alpha=_level(first["alpha"]),
+        deff=format_number(first["design_effect"], 2), items="; ".join(items)))
+
+
+def acceptability_finding(
+    curve: pd.DataFrame,
+    *,
+    wtp: float,
+    treated: str,
+    language: str = "en",
+) -> Finding:
+    """What the acceptability curve says at one price per extra job, and where it crosses 50%.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        ``CostEffectivenessResult.acceptability().table`` (``wtp``, ``probability``):
+        shares of bootstrap replicates, not counts of people.
+    wtp : float
+        The willingness to pay per extra job to state (euro), read off the curve by
+        linear interpolation.
+    treated : str
+        The programme.
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline (a figure's title).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wtp": [0.0, 1000.0, 2000.0], "probability": [0.01, 0.6, 0.97]})
+    >>> acceptability_finding(t, wtp=2000, treated="A")  # doctest: +NORMALIZE_WHITESPACE
+    At 2,000 EUR per extra job, A is cost-effective in 97% of the bootstrap replicates; it is
+    more likely than not from 1,000 EUR per extra job.
+    """
+    rows = _rows(curve)
+    share = float(np.interp(wtp, rows["wtp"], rows["probability"]))
+    above = rows.loc[rows["probability"] > 0.5, "wtp"]
+    values = {"wtp": _euros(wtp), "treated": treated, "share": format_percent(share * 100, 0)}
+    if above.empty:
+        return Finding("acceptability", text("finding.acceptability_never", language, **values),
+                       headline=False)
+    return Finding("acceptability", text("finding.acceptability", language, **values,
+                                         half=_euros(above.iloc[0])), headline=False)
+
+
+def sensitivity_finding(
+    sensitivity: pd.DataFrame,
+    *,
+    base_icer: float,
+    language: str = "en",
+) -> Finding:
+    """Which input moves the cost per extra job most, and how far (a tornado's title).
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        ``one_way_sensitivity(...).table`` (``parameter``, ``icer``): euros per extra
+        job, no counts of people.
+    base_icer : float
+        The base case's cost per extra job (NaN when it is not a ratio).
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline; says how many scenarios give no ratio (dominance, fewer jobs).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"parameter": ["overhead", "overhead", "horizon", "horizon"],
+    ...                   "icer": [700.0, 760.0, 940.0, 520.0]})
+    >>> sensitivity_finding(t, base_icer=728.0)  # doctest: +NORMALIZE_WHITESPACE
+    The cost per extra job (728 EUR) moves most with horizon (months): from 520 to 940 EUR;
+    every scenario gives a cost per extra job.
+    """
+    from evalkit.reporting.catalogue import value_label
+
+    rows = _rows(sensitivity)
+    spans = rows.groupby("parameter", sort=False)["icer"].agg(["min", "max"]).dropna()
+    if not _shown(base_icer) or spans.empty:
+        return Finding("sensitivity", text("finding.sensitivity_none", language),
+                       headline=False)
+    top = (spans["max"] - spans["min"]).idxmax()
+    missing = int(rows["icer"].isna().sum())
+    tail = (text("finding.sensitivity_all", language) if not missing else
+            text("finding.sensitivity_missing", language, n=missing))
+    return Finding("sensitivity", text(
+        "finding.sensitivity", language, base=_euros(base_icer),
+        parameter=value_label(top, language), low=_euros(spans.loc[top, "min"]),
+        high=_euros(spans.loc[top, "max"]), tail=tail), headline=False)
 
 
 def summary_findings(notebook: object) -> list[str]:

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_columns
+from evalkit.data.model import DataModel
+from evalkit.data.outcomes import OutcomeResult, job_within
 from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = ["FunnelResult", "participant_funnel"]
@@ -41,9 +43,9 @@ class FunnelResult:
     rates : pandas.DataFrame
         A job as first exit within each horizon: ``programme``, ``horizon``,
         ``population`` (``intention_to_treat``: everyone eligible;
-        ``per_completer``: completed duos), ``n_followed`` (people followed for the
-        horizon or with an exit before it), ``n_job`` and ``estimate``
-        (``n_job / n_followed``).
+        ``per_completer``: completed duos), ``n_followed`` (people whose follow-up
+        reaches the horizon, as :func:`evalkit.data.job_within`), ``n_job`` and
+        ``estimate`` (``n_job / n_followed``).
     """
 
     table: pd.DataFrame
@@ -66,8 +68,8 @@ def participant_funnel(
     programme: str = "programme",
     first_meeting_dropout: str = "first_meeting_dropout",
     completed: str = "duo_completed",
-    job_exits: Sequence[str] = ("job_permanent", "job_temporary", "self_employed"),
     horizons: Sequence[float] = (12,),
+    model: DataModel | None = None,
 ) -> FunnelResult:
     """The funnel of a loaded participants file.
 
@@ -79,11 +81,14 @@ def participant_funnel(
         Which valid rows are eligible (index of ``loaded.data``); default: all.
     programme, first_meeting_dropout, completed : str
         Columns: the programme, whether the participant dropped out before the first
-        meeting, whether the duo was completed.
-    job_exits : sequence of str
-        Exit types that count as a job.
+        meeting, whether the duo was completed. A file without the first-meeting or the
+        completion column (optional columns of the data model) has no such stage, and
+        without the completion column no per-completer rate.
     horizons : sequence of float, default=(12,)
         Months since intake.
+    model : DataModel, optional
+        The study's data model (its job exits); default: the model ``loaded`` was read
+        with, else the shipped one.
 
     Returns
     -------
@@ -92,7 +97,13 @@ def participant_funnel(
     Raises
     ------
     ValueError
-        If a named column is missing.
+        If the programme column is missing.
+
+    Notes
+    -----
+    The rates are :func:`evalkit.data.job_within`'s: among the people whose follow-up
+    reaches the horizon, the share whose first exit is a job by then; the same
+    denominators as the parts' 12-month outcome tables.
 
     Examples
     --------
@@ -101,39 +112,53 @@ def participant_funnel(
     >>> f.table[f.table["programme"] == "Team4Job"][["stage", "n"]].to_string(index=False)
     '        stage   n\\n     eligible 730\\nfirst_meeting 632\\n    completed 557'
     """
-    from evalkit.survival import time_to_event
-
     data = loaded.data
-    check_columns(data, [programme, first_meeting_dropout, completed], name="participants")
+    check_columns(data, [programme], name="participants")
+    model = model if model is not None else getattr(loaded, "model", None)
     if eligible is not None:
         data = data[eligible.reindex(data.index, fill_value=False).astype(bool)]
-    met = ~data[first_meeting_dropout].astype(bool)
-    done = met & data[completed].astype(bool)
+    steps = _steps(data, first_meeting_dropout, completed)
     rows = [("read", "all", loaded.n_read), ("rejected", "all", loaded.n_rejected)]
     for name, group in data.groupby(programme, observed=True, sort=True):
-        rows += [("eligible", name, len(group)),
-                 ("first_meeting", name, int(met[group.index].sum())),
-                 ("completed", name, int(done[group.index].sum()))]
+        rows += [("eligible", name, len(group))]
+        rows += [(stage, name, int(kept[group.index].sum())) for stage, kept in steps.items()]
     table = pd.DataFrame(rows, columns=["stage", "programme", "n"])
-    rejected = getattr(loaded, "rejected", None)
-    reasons = (pd.DataFrame({"reason": pd.Series(dtype=object), "n": pd.Series(dtype=int)})
-               if rejected is None or rejected.empty else
-               rejected.drop_duplicates("row").groupby("reason").size().rename("n").reset_index())
-    timed = time_to_event(data, unit="months").data
-    rates = [_rates(timed, done, programme, list(job_exits), h, name, who)
+    data = data.assign(_completed=steps["completed"]) if "completed" in steps else data
+    populations = ("intention_to_treat",) + (("per_completer",) if "completed" in steps else ())
+    outcomes = {h: job_within(data, h, model=model) for h in horizons}
+    rates = [_rates(outcomes[h], h, programme, name, who)
              for h in horizons for name in sorted(data[programme].unique())
-             for who in ("intention_to_treat", "per_completer")]
-    return FunnelResult(table=table, reasons=reasons, rates=pd.DataFrame(rates))
+             for who in populations]
+    return FunnelResult(table=table, reasons=_reasons(loaded), rates=pd.DataFrame(rates))
 
 
-def _rates(timed, done, programme, job_exits, horizon, name, who) -> dict:
-    group = timed[timed[programme] == name]
+def _steps(data: pd.DataFrame, first_meeting_dropout: str, completed: str) -> dict:
+    """Who reached each stage after eligibility, for the stages the file has columns for."""
+    steps = {}
+    met = pd.Series(True, index=data.index)
+    if first_meeting_dropout in data:
+        met = ~data[first_meeting_dropout].astype(bool)
+        steps["first_meeting"] = met
+    if completed in data:
+        steps["completed"] = met & data[completed].astype(bool)
+    return steps
+
+
+def _reasons(loaded: object) -> pd.DataFrame:
+    """Rejected rows by reason (each row once)."""
+    rejected = getattr(loaded, "rejected", None)
+    if rejected is None or rejected.empty:
+        return pd.DataFrame({"reason": pd.Series(dtype=object), "n": pd.Series(dtype=int)})
+    return rejected.drop_duplicates("row").groupby("reason").size().rename("n").reset_index()
+
+
+def _rates(outcome: OutcomeResult, horizon: float, programme: str, name: object,
+           who: str) -> dict:
+    """A job within the horizon among the people followed to it (job_within's rows)."""
+    group = outcome.data[outcome.data[programme] == name]
     if who == "per_completer":
-        group = group[done.reindex(group.index, fill_value=False).to_numpy()]
-    job = group["exit_type"].isin(job_exits).to_numpy() & (group["time"] <= horizon).to_numpy()
-    followed = (group["time"] >= horizon).to_numpy() | (
-        (group["exit_type"] != "censored").to_numpy() & (group["time"] <= horizon).to_numpy())
-    n_followed, n_job = int(followed.sum()), int((job & followed).sum())
+        group = group[group["_completed"].to_numpy(dtype=bool)]
+    n_followed, n_job = len(group), int(group[outcome.column].sum())
     return {"programme": name, "horizon": float(horizon), "population": who,
             "n_followed": n_followed, "n_job": n_job,
             "estimate": n_job / n_followed if n_followed else np.nan}

@@ -23,6 +23,10 @@ from evalkit.reporting.catalogue import text
 
 __all__ = ["PartPage", "footer", "front_page", "page", "part_page"]
 
+#: The mark of a skipped part's reason (:meth:`ReportPart.skip`).
+_SKIPPED = 'class="ek-skipped"'
+_STOPPED = 'class="ek-stopped"'
+
 _HEADING = re.compile(r'<h(?P<level>[12]) id="(?P<id>[^"]*)">(?P<text>.*?)(?:<a class="anchor-link"'
                       r'[^>]*>.*?</a>)?</h(?P=level)>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -62,13 +66,28 @@ def _style() -> str:
 
 
 def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without standard-error output and without code cells that show nothing."""
+    """A copy without standard-error output and without code cells that show nothing.
+
+    A skipped part (:meth:`~evalkit.reporting.part.ReportPart.skip`) keeps its title
+    (the first line of its first markdown cell) and the reason only; a part stopped
+    after some tables keeps what came before the reason and the reason.
+    """
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.output_type == "stream" and o.get("name") == "stderr")]
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
+    skipped = [c for c in nb.cells if c.cell_type == "code" and any(
+        _SKIPPED in o.get("data", {}).get("text/html", "") for o in c.outputs)]
+    if skipped:
+        title = next((c.source.splitlines()[0] for c in nb.cells
+                      if c.cell_type == "markdown" and c.source.startswith("#")), None)
+        nb.cells = ([nbformat.v4.new_markdown_cell(title)] if title else []) + skipped[:1]
+    stopped = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
+        _STOPPED in o.get("data", {}).get("text/html", "") for o in c.outputs)]
+    if stopped:
+        nb.cells = nb.cells[:stopped[0] + 1]
     return nb
 
 
@@ -156,6 +175,7 @@ def front_page(
     summary: Sequence[str] = (),
     funnel: str = "",
     skipped: Sequence[tuple[str, str]] = (),
+    guessed: Sequence[tuple[str, str]] = (),
     language: str = "en",
 ) -> str:
     """The body of ``index.html``: title page, summary, funnel, contents, then every part.
@@ -178,6 +198,9 @@ def front_page(
         The participant funnel's tables (HTML).
     skipped : sequence of (str, str), default=()
         Parts not run and why.
+    guessed : sequence of (str, str), default=()
+        Values of the study file that ``evalkit init`` guessed: key and what was
+        guessed (listed on the title page, each marked as a guess).
     language : str, default="en"
 
     Returns
@@ -190,7 +213,7 @@ def front_page(
                      f"{html.escape(digest)}</code></li>" for name, digest in fingerprints.items())
     rows += (f'<tr><th scope="row">{html.escape(text("report.fingerprint", language))}</th>'
              f"<td><ul class=\"ek-plain\">{prints}</ul></td></tr>")
-    said = "".join(f"<p>{html.escape(n)}</p>" for n in notes)
+    said = "".join(f"<p>{html.escape(n)}</p>" for n in notes) + _guesses(guessed, language)
     toc = "".join(_toc_entry(part) for part in parts)
     sections = "".join(
         f'<section class="ek-part" id="part-{p.stem}"><p class="ek-own-page">'
@@ -207,6 +230,16 @@ def front_page(
         + f'<nav class="ek-toc"><h2>{html.escape(text("report.contents", language))}</h2>'
         f"<ol>{toc}</ol></nav>\n{sections}"
     )
+
+
+def _guesses(guessed: Sequence[tuple[str, str]], language: str) -> str:
+    if not guessed:
+        return ""
+    mark = html.escape(text("report.guess", language))
+    items = "".join(f'<li><code>{html.escape(key)}</code>: {html.escape(value)} '
+                    f'<span class="ek-guess">({mark})</span></li>' for key, value in guessed)
+    return (f'<div class="ek-guessed"><h3>{html.escape(text("report.guessed", language))}</h3>'
+            f"<ul>{items}</ul></div>")
 
 
 def _summary(summary: Sequence[str], skipped: Sequence[tuple[str, str]], language: str) -> str:

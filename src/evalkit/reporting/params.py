@@ -10,6 +10,7 @@ every value must have the type of the notebook's default.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,11 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     DataError
         If the notebook has no cell tagged ``parameters``, or a default is not a literal.
     """
-    inspected = papermill.inspect_notebook(str(notebook))
+    path = Path(notebook)
+    try:  # a report asks for each notebook's parameters several times
+        inspected = _inspect(str(path.resolve()), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        inspected = papermill.inspect_notebook(str(notebook))  # papermill's own message
     if not inspected:
         raise DataError(
             f"{notebook}: no cell tagged 'parameters' was found; tag the notebook's first "
@@ -66,6 +71,12 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
                 "literal; parameters must be plain values (str, int, float, bool, list, dict)."
             ) from exc
     return defaults
+
+
+@functools.lru_cache(maxsize=64)
+def _inspect(path: str, mtime_ns: int) -> dict[str, Any]:
+    """papermill's parameters of a notebook, once per version of the file."""
+    return papermill.inspect_notebook(path)
 
 
 def load_params(path: str | Path, notebook: str | Path) -> dict[str, Any]:
@@ -127,7 +138,8 @@ def check_params(values: dict[str, Any], notebook: str | Path, *, source: str) -
     ------
     DataError
         If a name is not a parameter of the notebook, or a value has another type
-        than the default (an int may replace a float; ``None`` defaults take anything).
+        than the default (an int may replace a float; ``None`` defaults take anything;
+        a ``*_path`` parameter may be ``None``: the study has no such file).
         The message is one line and names the parameter.
     """
     allowed = notebook_parameters(notebook)
@@ -139,7 +151,8 @@ def check_params(values: dict[str, Any], notebook: str | Path, *, source: str) -
         )
     for name, value in values.items():
         default = allowed[name]
-        if default is None or _same_type(value, default):
+        if default is None or _same_type(value, default) or (
+                value is None and name.endswith("_path")):
             continue
         raise DataError(
             f"{source}: parameter {name!r} must be of type {type(default).__name__} like the "

@@ -222,6 +222,52 @@ class ReportPart:
                             analysed=at_risk_label(analysed, self.threshold))
         return ReportText(f'<p class="ek-rows">{html.escape(sentence)}</p>', sentence)
 
+    def skip(self, reason: str, *, when: bool = True) -> ReportText:
+        """When ``when``: say why the part is not run, and run none of its later cells.
+
+        For a part the study's data do not allow (no costs: no value for money). The
+        notebook stays safe when the report builder runs it anyway: the sentence is
+        its only output (its page shows its title and the reason), the later cells of
+        the kernel execute nothing (restart the kernel to run cells again), and the
+        part's recording of warnings ends. After the part has shown a table, the
+        sentence says that the *rest* of the part is not run, and the page keeps what
+        was shown before it. Call it as the last line of a cell: the cell's own later
+        lines still run.
+
+        Parameters
+        ----------
+        reason : str
+            A catalogue key under ``skip.`` (``"no_costs"``): the reason in words.
+        when : bool, default=True
+            Whether to skip (``False``: nothing happens and nothing is shown).
+
+        Returns
+        -------
+        ReportText
+            "This part is not run: <reason>" ("The rest of this part…" after a table),
+            or nothing when ``when`` is false.
+
+        Raises
+        ------
+        KeyError
+            If ``skip.<reason>`` is not in the catalogue (a programming error).
+
+        Examples
+        --------
+        >>> ReportPart().skip("no_costs", when=False)
+        <BLANKLINE>
+        """
+        if not when:
+            return ReportText("", "")
+        kind = "stopped" if self.n_tables else "skipped"  # the rest of the part, or all of it
+        sentence = text(f"part.{kind}", self.language,
+                        reason=text(f"skip.{reason}", self.language))
+        self.notes()
+        shell = _ipython()
+        if shell is not None:
+            shell.input_transformers_post.append(_run_nothing)
+        return ReportText(f'<p class="ek-{kind}">{html.escape(sentence)}</p>', sentence)
+
     def notes(self) -> ReportText:
         """The part's data notes: each evalkit warning once, in words, without paths.
 
@@ -248,6 +294,20 @@ class ReportPart:
         if not counts:
             return ReportText("", "")
         return _notes_box(counts, self.language)
+
+
+def _ipython():
+    """The running IPython shell (a notebook's kernel), or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks' kernel
+        return None
+    return get_ipython()
+
+
+def _run_nothing(lines: list[str]) -> list[str]:
+    """An IPython input transformer that turns every cell into no code."""
+    return []
 
 
 def _kind(category: type[Warning]) -> str:

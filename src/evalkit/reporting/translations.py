@@ -4,9 +4,13 @@ One entry per key: ``key: (French, Dutch)``, with the same ``str.format`` fields
 the English text. ``tests/reporting/test_catalogue.py`` checks that every language has
 every key and the same fields. :data:`MESSAGES` translates the English captions and
 figure titles the shipped notebooks write (gettext-style: the English text is the key).
+The value-for-money and planning parts' texts are in
+:mod:`~evalkit.reporting.translations_parts`, merged here.
 """
 
 from __future__ import annotations
+
+from evalkit.reporting import translations_parts
 
 __all__ = ["COLUMNS", "MESSAGES", "REPORT", "VALUES"]
 
@@ -39,6 +43,20 @@ REPORT = {
     "report.skipped": ("Parties non exécutées", "Niet uitgevoerde delen"),
     "report.funnel": ("Participants, des dossiers lus aux sorties",
                       "Deelnemers, van de gelezen records tot de uitstroom"),
+    "report.guessed": ("Deviné par evalkit init (à vérifier dans le fichier d'étude)",
+                       "Geraden door evalkit init (na te kijken in het studiebestand)"),
+    "report.guess": ("supposition", "gok"),
+    "skip.participants": ("le fichier des participants n'a aucune ligne valide.",
+                          "het deelnemersbestand heeft geen geldige rij."),
+    "skip.questionnaire": ("l'étude n'a pas de fichier de questionnaire (ou aucune ligne "
+                           "valide).",
+                           "de studie heeft geen vragenlijstbestand (of geen geldige rij)."),
+    "skip.costs": ("l'étude n'a pas de fichier de coûts (ou aucune ligne valide).",
+                   "de studie heeft geen kostenbestand (of geen geldige rij)."),
+    "skip.programmes": ("l'étude a un seul dispositif ({programme}) ; cette partie compare "
+                        "des dispositifs.",
+                        "de studie heeft één programma ({programme}); dit deel vergelijkt "
+                        "programma's."),
     "rows.sentence": ("{file} : {read} lignes lues, {rejected} rejetées, {analysed} analysées.",
                       "{file}: {read} rijen gelezen, {rejected} geweigerd, {analysed} "
                       "geanalyseerd."),
@@ -119,13 +137,13 @@ REPORT = {
                           "{what}: {items}; de grootste en kleinste schatting verschillen "
                           "{spread}."),
     "finding.excludes": ("l'intervalle exclut l'absence de différence.",
-                         "het interval sluit geen verschil uit."),
+                         "het interval sluit 'geen verschil' uit."),
     "finding.includes": ("l'intervalle inclut l'absence de différence : les données ne "
                          "permettent pas de distinguer ce résultat d'une absence de différence.",
                          "het interval omvat geen verschil: de gegevens kunnen dit niet "
                          "onderscheiden van geen verschil."),
     "finding.excludes_change": ("l'intervalle exclut l'absence de changement.",
-                                "het interval sluit geen verandering uit."),
+                                "het interval sluit 'geen verandering' uit."),
     "finding.includes_change": ("l'intervalle inclut l'absence de changement : les données ne "
                                 "permettent pas de distinguer ce résultat d'une absence de "
                                 "changement.",
@@ -562,3 +580,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Gemiddelde verandering',
     ),
 }
+
+for _mine, _theirs in ((REPORT, translations_parts.REPORT), (COLUMNS, translations_parts.COLUMNS),
+                       (VALUES, translations_parts.VALUES),
+                       (MESSAGES, translations_parts.MESSAGES)):
+    _mine.update(_theirs)

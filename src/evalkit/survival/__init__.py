@@ -19,6 +19,10 @@ Modules
 - :mod:`~evalkit.survival.nonparametric`: :func:`kaplan_meier` (survival to any exit,
   or cause-specific "net" curves) and :func:`cumulative_incidence` (Aalen–Johansen,
   exact on ties) for each exit, with ``.at(times)`` and ``.plot(ax=)``;
+- :mod:`~evalkit.survival.robust`: the rows' influences on those curves, for the
+  ``cluster=`` (cluster-robust, grouped infinitesimal-jackknife) SEs of
+  :func:`kaplan_meier`, :func:`cumulative_incidence`, :func:`survival_difference` and
+  :func:`restricted_mean_time` when people are clustered (by mentor);
 - :mod:`~evalkit.survival.cumhazard`: :func:`nelson_aalen` (cumulative hazard of any
   exit or of one, Aalen variance);
 - :mod:`~evalkit.survival.tests`: :func:`logrank_test` (weighted, stratified) of the

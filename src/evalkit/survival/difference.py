@@ -20,6 +20,13 @@ from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 from evalkit.survival.nonparametric import aalen_johansen, probability_ci, step_at
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table, require_group
+from evalkit.survival.robust import (
+    ClusterRows,
+    cluster_rows,
+    contrast_variance,
+    horizon_steps,
+    summary_influence,
+)
 
 __all__ = ["SurvivalDifferenceResult", "survival_difference"]
 
@@ -42,12 +49,15 @@ class SurvivalDifferenceResult(TableResult):
         the horizon, in the group and in the reference group).
     cause : str
     conf_level : float
+    cluster : str or None
+        Column whose clusters the SEs sum over (None: delta method, independent groups).
     """
 
     table: pd.DataFrame
     differences: pd.DataFrame
     cause: str
     conf_level: float
+    cluster: str | None = None
 
     #: Published: an estimate blank where fewer than the threshold remain at risk at
     #: its horizon (in either group, for a difference); probabilities to 3 decimals.
@@ -124,20 +134,22 @@ def _beyond_follow_up(label: object, h: float, last: float) -> dict:
             "n_risk": 0.0, "note": f"horizon beyond the last follow-up time ({last:g})"}
 
 
-def _at_horizons(rt: RiskTable, hs: list[float], z: float) -> pd.DataFrame:
-    """Cumulative incidence of the first cause at each horizon, by group."""
+def _at_horizons(rt: RiskTable, hs: list[float], z: float, robust: dict | None) -> pd.DataFrame:
+    """Cumulative incidence of the first cause at each horizon, by group (``robust``:
+    each group's influences at the horizons, for cluster-robust SEs)."""
     rows = []
     for g, label in enumerate(rt.groups):
         t, d, y, m = rt.subset(g)
         f, var, _ = aalen_johansen(d, y, m)
         last = rt.last_time(g)
-        for h in hs:
+        for i_h, h in enumerate(hs):
             row = {"group": label, "horizon": h}
             if h > last:
                 row.update(_beyond_follow_up(label, h, last))
             else:
                 est = float(step_at(t, f[:, 0], h))
-                se = float(np.sqrt(step_at(t, var[:, 0], h)))
+                se = float(np.sqrt(step_at(t, var[:, 0], h) if robust is None
+                                   else robust["variance"][label][i_h]))
                 lo, hi = probability_ci(np.array([est]), np.array([se]), z, "log-log")
                 if est == 0:
                     lo, hi = np.array([0.0]), np.array([0.0])
@@ -150,18 +162,24 @@ def _at_horizons(rt: RiskTable, hs: list[float], z: float) -> pd.DataFrame:
 
 
 def _differences(
-    table: pd.DataFrame, groups: list, ref: object, hs: list[float], z: float
+    table: pd.DataFrame, groups: list, ref: object, hs: list[float], z: float,
+    robust: dict | None = None,
 ) -> pd.DataFrame:
-    """Each group minus the reference at each horizon: Wald CI and p-value."""
+    """Each group minus the reference at each horizon: Wald CI and p-value (``robust``:
+    the SE from the cluster sums of the difference's influences)."""
     diffs = []
     for label in groups:
         if label == ref:
             continue
-        for h in hs:
+        if robust is not None:
+            inf = robust["influence"]
+            var = contrast_variance(robust["rows"], inf[label], inf[ref])
+        for i_h, h in enumerate(hs):
             a = table[(table["group"] == label) & (table["horizon"] == h)].iloc[0]
             b = table[(table["group"] == ref) & (table["horizon"] == h)].iloc[0]
             est = a["estimate"] - b["estimate"]
-            se = float(np.hypot(a["std_error"], b["std_error"]))
+            se = float(np.hypot(a["std_error"], b["std_error"]) if robust is None
+                       else np.sqrt(var[i_h]))
             ok = np.isfinite(est) and se > 0
             diffs.append(
                 {
@@ -183,6 +201,18 @@ def _differences(
     ])
 
 
+def _robust(rows: ClusterRows, rt: RiskTable, merged: list, hs: list[float]) -> dict:
+    """Each group's influences on the first cause's incidence at the horizons, and
+    their cluster-robust variances."""
+    exits = rows.exit_index(merged)
+    influence, variance = {}, {}
+    for g, label in enumerate(rt.groups):
+        t, d, y, _ = rt.subset(g)
+        members, phi = summary_influence(rows, g, t, d, y, exits, horizon_steps(t, hs), 0)
+        influence[label] = (members, phi)
+        variance[label] = rows.variance(phi, members)
+    return {"rows": rows, "influence": influence, "variance": variance}
+
 
 def survival_difference(
     data: pd.DataFrame | RiskTable,
@@ -197,6 +227,7 @@ def survival_difference(
     weights: str | None = None,
     censored: object = CENSORED,
     conf_level: float = 0.95,
+    cluster: str | None = None,
 ) -> SurvivalDifferenceResult:
     """Probability of an exit by fixed horizons (e.g. a job by 3, 6, 12 months) and differences.
 
@@ -215,6 +246,11 @@ def survival_difference(
         Group subtracted in the differences (default: the first group).
     entry, weights, censored, conf_level
         As in :func:`cumulative_incidence`.
+    cluster : str, optional
+        Column of clusters (e.g. ``"mentor_id"``): cluster-robust (grouped
+        infinitesimal-jackknife) SEs of the estimates and of the differences, as R
+        ``survfit(..., cluster=)``; a cluster may hold people of several groups.
+        Needs row-level ``data``.
 
     Returns
     -------
@@ -226,8 +262,10 @@ def survival_difference(
         If ``data`` is neither a DataFrame nor a :class:`RiskTable`.
     ValueError
         Without a group (row-level data), on horizons that are not positive numbers,
-        an unknown ``cause`` or ``reference``, a ``conf_level`` outside (0, 1), and on
-        the data errors of :func:`~evalkit.survival.risk_table`.
+        an unknown ``cause`` or ``reference``, a ``conf_level`` outside (0, 1), a
+        ``cluster`` that is not a column, has missing values or a single value, or is
+        given with a risk table, and on the data errors of
+        :func:`~evalkit.survival.risk_table`.
 
     Warns
     -----
@@ -238,7 +276,10 @@ def survival_difference(
     -----
     The estimate at a horizon is the Aalen–Johansen cumulative incidence with its
     delta-method SE and log-log CI. Differences between groups (independent
-    samples) use ``SE = √(SE_1² + SE_0²)`` and a Wald interval and p-value. A horizon
+    samples) use ``SE = √(SE_1² + SE_0²)`` and a Wald interval and p-value. With
+    ``cluster`` every SE sums the rows' infinitesimal-jackknife influences within
+    clusters (for a difference, the influences on it, so people of both groups with
+    one mentor covary); see :func:`kaplan_meier`. A horizon
     beyond the last follow-up time of a group gives NaN with a ``note`` and an
     :class:`~evalkit.errors.EvalkitWarning`, never an extrapolated number.
 
@@ -262,13 +303,21 @@ def survival_difference(
     if not isinstance(data, RiskTable):
         require_group(group)
     rt = as_risk_table(data, time, event, group, entry, weights, censored)
+    full = rt
     rt, name = _merge_causes(rt, cause)
+    robust = None
+    if cluster is not None:
+        rows = cluster_rows(data, time, event, group, entry, weights, censored, cluster, rt)
+        selected = list(full.causes) if cause is None else (
+            [cause] if isinstance(cause, str) else list(cause))
+        others = [[c] for c in full.causes if c not in selected]
+        robust = _robust(rows, rt, [selected, *others], hs)
     z = normal_quantile(conf_level)
-    table = _at_horizons(rt, hs, z)
+    table = _at_horizons(rt, hs, z, robust)
     groups = list(rt.groups)
     ref = groups[0] if reference is None else reference
     check_one_of(ref, groups, name="reference")
     return SurvivalDifferenceResult(
-        table=table, differences=_differences(table, groups, ref, hs, z), cause=name,
-        conf_level=conf_level,
+        table=table, differences=_differences(table, groups, ref, hs, z, robust), cause=name,
+        conf_level=conf_level, cluster=cluster,
     )

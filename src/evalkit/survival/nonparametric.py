@@ -27,6 +27,7 @@ from evalkit.reporting.disclosure import (
     stop_curves,
 )
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
+from evalkit.survival.robust import cluster_rows, curve_influence
 
 __all__ = [
     "CumulativeIncidenceResult",
@@ -119,7 +120,7 @@ class KaplanMeierResult(TableResult):
     table : pandas.DataFrame
         One row per group and time at which something happens: ``group``, ``time``,
         ``n_risk``, ``n_events``, ``n_censored``, ``estimate`` (survival S(t)),
-        ``std_error`` (Greenwood), ``ci_low``, ``ci_high``.
+        ``std_error`` (Greenwood; cluster-robust with ``cluster``), ``ci_low``, ``ci_high``.
     quantiles : pandas.DataFrame
         ``group``, ``quantile`` (0.25, 0.5, 0.75 of the time to event), ``estimate``,
         ``ci_low``, ``ci_high`` (NaN: not reached), ``n_risk`` and ``n_risk_ci_high``
@@ -131,6 +132,8 @@ class KaplanMeierResult(TableResult):
         What counts as the event (other exits are censored).
     risk_table : RiskTable
         The counts the curves were computed from.
+    cluster : str or None
+        Column whose clusters the SE sums over (None: Greenwood).
 
     Methods ``at(times)`` (the curves at given times), ``plot(ax=None)`` and the
     property ``failure_table`` (1 − S).
@@ -142,6 +145,7 @@ class KaplanMeierResult(TableResult):
     conf_type: str
     cause: str
     risk_table: RiskTable = field(repr=False)
+    cluster: str | None = None
 
     #: Published: curves cut where fewer than the threshold remain at risk; quantiles
     #: (times) blank where the curve reaches them with fewer than the threshold at risk.
@@ -290,6 +294,7 @@ def kaplan_meier(
     censored: object = CENSORED,
     conf_level: float = 0.95,
     conf_type: str = "log-log",
+    cluster: str | None = None,
 ) -> KaplanMeierResult:
     """Kaplan–Meier estimate of the probability of no event by time t, by group.
 
@@ -316,6 +321,10 @@ def kaplan_meier(
     conf_type : {"log-log", "plain"}, default="log-log"
         Pointwise interval: on the log(−log S) scale (R's ``conf.type="log-log"``,
         lifelines) or S ± z·SE.
+    cluster : str, optional
+        Column of clusters (e.g. ``"mentor_id"``): the SE is the cluster-robust
+        (grouped infinitesimal-jackknife) one of R ``survfit(..., cluster=)``, for
+        people whose exits are correlated within clusters. Needs row-level ``data``.
 
     Returns
     -------
@@ -327,8 +336,9 @@ def kaplan_meier(
         If ``data`` is neither a DataFrame nor a :class:`RiskTable`.
     ValueError
         On a ``conf_level`` outside (0, 1), an unknown ``conf_type`` or ``cause``, a risk
-        table grouped by another column than ``group``, and on the data errors of
-        :func:`~evalkit.survival.risk_table`.
+        table grouped by another column than ``group``, a ``cluster`` that is not a
+        column, has missing values or a single value, or is given with a risk table,
+        and on the data errors of :func:`~evalkit.survival.risk_table`.
 
     See Also
     --------
@@ -347,6 +357,15 @@ def kaplan_meier(
     Quantiles are the first time with ``S(t) ≤ 1 − p`` and their interval the times
     where the CI limits cross ``1 − p`` (Brookmeyer–Crowley as in R and lifelines).
 
+    With ``cluster``, ``Var S(t) = Σ_c (Σ_{i∈c} IF_i(t))²`` where ``IF_i`` is the
+    derivative of ``S(t)`` in row i's case weight times the weight (the infinitesimal
+    jackknife; R ``survfit(..., cluster=, robust=TRUE)``), on the same interval scale.
+    With one person per cluster, unit weights and no late entry this equals Greenwood
+    exactly; with weights or late entry it differs a little (module
+    :mod:`evalkit.survival.robust`). Correlated exits within clusters (a mentor's
+    people) make Greenwood too small; the robust SE is not (it needs many clusters,
+    20 or more). Memory grows with a group's rows × its distinct times.
+
     References
     ----------
     Kaplan E.L., Meier P. (1958). JASA 53:457–481. Xie J., Liu C. (2005). Adjusted
@@ -363,13 +382,23 @@ def kaplan_meier(
     """
     conf_level = check_conf_level(conf_level)
     check_one_of(conf_type, CONF_TYPES, name="conf_type")
-    rt = as_risk_table(data, time, event, group, entry, weights, censored).collapse(cause)
+    full = as_risk_table(data, time, event, group, entry, weights, censored)
+    rt = full.collapse(cause)
+    rows = None if cluster is None else cluster_rows(
+        data, time, event, group, entry, weights, censored, cluster, rt)
     z = normal_quantile(conf_level)
     frames, qrows = [], []
+    if rows is not None:
+        exits = rows.exit_index([list(full.causes) if cause is None else
+                                 [cause] if isinstance(cause, str) else list(cause)])
     for g, label in enumerate(rt.groups):
         t, d, y, m = rt.subset(g)
+        if rows is not None:
+            members, log_s, _ = curve_influence(rows, g, t, d, y, exits, incidence=False)
+            varlog = rows.variance(log_s, members)
         d = d[:, 0]
-        s, varlog = _km(d, y, m)
+        s, greenwood = _km(d, y, m)
+        varlog = greenwood if rows is None else varlog
         with np.errstate(invalid="ignore"):
             se = np.where(s > 0, s * np.sqrt(varlog), 0.0)
         low, high = probability_ci(s, se, z, conf_type)
@@ -397,6 +426,7 @@ def kaplan_meier(
         conf_type=conf_type,
         cause=rt.causes[0] if cause is not None else "any exit",
         risk_table=rt,
+        cluster=cluster,
     )
 
 
@@ -439,11 +469,14 @@ class CumulativeIncidenceResult(TableResult):
     table : pandas.DataFrame
         ``group``, ``cause``, ``time``, ``n_risk``, ``n_events`` (of that cause),
         ``estimate`` (probability of having left by this exit by ``time``),
-        ``std_error`` (delta method), ``ci_low``, ``ci_high``.
+        ``std_error`` (delta method; cluster-robust with ``cluster``), ``ci_low``,
+        ``ci_high``.
     conf_level : float
     conf_type : str
     risk_table : RiskTable
         The counts the curves were computed from.
+    cluster : str or None
+        Column whose clusters the SE sums over (None: delta method).
 
     Methods ``at(times)`` (the curves at given times) and ``plot(ax=None)``.
     """
@@ -452,6 +485,7 @@ class CumulativeIncidenceResult(TableResult):
     conf_level: float
     conf_type: str
     risk_table: RiskTable = field(repr=False)
+    cluster: str | None = None
 
     #: Published: each group's curves cut where fewer than the threshold remain at risk.
     publication: ClassVar[dict[str, PublicationSpec]] = {
@@ -563,6 +597,7 @@ def cumulative_incidence(
     censored: object = CENSORED,
     conf_level: float = 0.95,
     conf_type: str = "log-log",
+    cluster: str | None = None,
 ) -> CumulativeIncidenceResult:
     """Aalen–Johansen cumulative incidence of each competing exit, by group.
 
@@ -580,6 +615,10 @@ def cumulative_incidence(
     conf_level : float, default=0.95
     conf_type : {"log-log", "plain"}, default="log-log"
         Interval on the log(−log F) scale (as scikit-survival) or F ± z·SE.
+    cluster : str, optional
+        Column of clusters (e.g. ``"mentor_id"``): cluster-robust (grouped
+        infinitesimal-jackknife) SEs as R ``survfit(..., cluster=)``, as in
+        :func:`kaplan_meier`. Needs row-level ``data``.
 
     Returns
     -------
@@ -591,8 +630,9 @@ def cumulative_incidence(
         If ``data`` is neither a DataFrame nor a :class:`RiskTable`.
     ValueError
         On a ``conf_level`` outside (0, 1) or an unknown ``conf_type``, a risk
-        table grouped by another column than ``group``, and on the data errors of
-        :func:`~evalkit.survival.risk_table`.
+        table grouped by another column than ``group``, a ``cluster`` that is not a
+        column, has missing values or a single value, or is given with a risk table,
+        and on the data errors of :func:`~evalkit.survival.risk_table`.
 
     See Also
     --------
@@ -605,7 +645,10 @@ def cumulative_incidence(
     method treating the exits at each time as multinomial (Dinse & Larson 1986,
     eq. 6; Marubini & Valsecchi 1995), which reduces to Greenwood's formula with one
     exit. With weights, ``n_j`` in the variance is the effective number at risk
-    ``(Σw)²/Σw²``. Read ``F_job(12)`` as "the share who have found a job (as first
+    ``(Σw)²/Σw²``. With ``cluster`` the variance sums each cluster's
+    infinitesimal-jackknife influences and squares them (with one person per
+    cluster, unit weights and no late entry it equals the delta method exactly).
+    Read ``F_job(12)`` as "the share who have found a job (as first
     exit) within 12 months"; the curves of all exits plus the share still searching
     add up to 1.
 
@@ -627,12 +670,18 @@ def cumulative_incidence(
     conf_level = check_conf_level(conf_level)
     check_one_of(conf_type, CONF_TYPES, name="conf_type")
     rt = as_risk_table(data, time, event, group, entry, weights, censored)
+    rows = None if cluster is None else cluster_rows(
+        data, time, event, group, entry, weights, censored, cluster, rt)
+    exits = None if rows is None else rows.exit_index([[c] for c in rt.causes])
     z = normal_quantile(conf_level)
     frames = []
     k = len(rt.causes)
     for g, label in enumerate(rt.groups):
         t, d, y, m = rt.subset(g)
         f, var, _ = aalen_johansen(d, y, m)
+        if rows is not None:
+            members, _, inc = curve_influence(rows, g, t, d, y, exits)
+            var = rows.variance(inc.reshape(members.size, -1), members).reshape(t.size, k)
         se = np.sqrt(var)
         low, high = probability_ci(f, se, z, conf_type)
         low = np.where(f == 0, 0.0, low)
@@ -658,6 +707,7 @@ def cumulative_incidence(
         conf_level=conf_level,
         conf_type=conf_type,
         risk_table=rt,
+        cluster=cluster,
     )
 
 

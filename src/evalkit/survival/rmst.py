@@ -19,6 +19,7 @@ from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit.reporting.disclosure import PUBLICATION_DECIMALS, PublicationSpec
 from evalkit.survival.nonparametric import aalen_johansen
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table
+from evalkit.survival.robust import ClusterRows, cluster_rows, summary_influence
 
 __all__ = ["RestrictedMeanResult", "restricted_mean_time"]
 
@@ -42,12 +43,15 @@ class RestrictedMeanResult(TableResult):
         horizon in the group and in the reference group).
     horizon : float
     conf_level : float
+    cluster : str or None
+        Column whose clusters the SEs sum over (None: delta method, independent groups).
     """
 
     table: pd.DataFrame
     contrasts: pd.DataFrame
     horizon: float
     conf_level: float
+    cluster: str | None = None
 
     #: Published: blank where fewer than the threshold remain at risk at the horizon
     #: (in either group, for a contrast): the curve's last steps are a few people's.
@@ -97,9 +101,19 @@ def _restricted_mean(t, d, y, m, tau, cause_index):
     return float(est), float(var)
 
 
+def _area_influence(rows: ClusterRows, rt: RiskTable, g: int, tau: float,
+                    ci_index: int | None, exits: np.ndarray):
+    """The rows of group ``g`` and their influence on its restricted mean up to ``tau``
+    (``Σ_j (t_{j+1} − t_j) IF(curve(t_j))`` over the steps before ``tau``)."""
+    t, d, y, _ = rt.subset(g)
+    width = np.where(t <= tau, np.diff(np.r_[np.minimum(t, tau), tau]), 0.0)
+    return summary_influence(rows, g, t, d, y, exits, width[:, None], ci_index)
+
+
 def _by_group(rt: RiskTable, tau: float, ci_index: int | None, measure: str,
-              z: float) -> pd.DataFrame:
-    """The restricted mean time of each group with its Wald CI."""
+              z: float, robust: dict | None = None) -> pd.DataFrame:
+    """The restricted mean time of each group with its Wald CI (``robust``: each
+    group's influences, for cluster-robust SEs)."""
     rows = []
     for g, label in enumerate(rt.groups):
         last = rt.last_time(g)
@@ -110,6 +124,9 @@ def _by_group(rt: RiskTable, tau: float, ci_index: int | None, measure: str,
             )
         t, d, y, m = rt.subset(g)
         est, var = _restricted_mean(t, d, y, m, tau, ci_index)
+        if robust is not None:
+            members, phi = robust["influence"][label]
+            var = float(robust["rows"].variance(phi, members)[0])
         se = float(np.sqrt(var))
         at = np.searchsorted(t, tau, side="left")
         rows.append({"group": label, "measure": measure, "horizon": tau, "estimate": est,
@@ -118,7 +135,19 @@ def _by_group(rt: RiskTable, tau: float, ci_index: int | None, measure: str,
     return pd.DataFrame(rows)
 
 
-def _contrasts(table: pd.DataFrame, ref: object, z: float) -> pd.DataFrame:
+def _contrast_se(robust: dict, a: pd.Series, b: pd.Series) -> tuple[float, float]:
+    """Cluster-robust SEs of the difference and of the log ratio of two groups."""
+    rows, inf = robust["rows"], robust["influence"]
+    (ma, pa), (mb, pb) = inf[a["group"]], inf[b["group"]]
+    total = np.zeros((rows.time.size, 2))
+    total[ma] += np.column_stack([pa[:, 0], pa[:, 0] / a["estimate"]])
+    total[mb] -= np.column_stack([pb[:, 0], pb[:, 0] / b["estimate"]])
+    se, se_log = np.sqrt(rows.variance(total))
+    return float(se), float(se_log)
+
+
+def _contrasts(table: pd.DataFrame, ref: object, z: float,
+               robust: dict | None = None) -> pd.DataFrame:
     """Each group versus the reference: difference (Wald) and ratio (on the log scale)."""
     contrasts = []
     b = table[table["group"] == ref].iloc[0]
@@ -127,6 +156,8 @@ def _contrasts(table: pd.DataFrame, ref: object, z: float) -> pd.DataFrame:
             continue
         diff = a["estimate"] - b["estimate"]
         se = float(np.hypot(a["std_error"], b["std_error"]))
+        if robust is not None:
+            se, se_robust_log = _contrast_se(robust, a, b)
         n_risk = {"n_risk": a["n_risk"], "n_risk_reference": b["n_risk"]}
         contrasts.append({"contrast": f"{a['group']} − {ref}", "type": "difference",
                           "estimate": diff, "std_error": se, "ci_low": diff - z * se,
@@ -136,6 +167,8 @@ def _contrasts(table: pd.DataFrame, ref: object, z: float) -> pd.DataFrame:
         with np.errstate(divide="ignore", invalid="ignore"):
             lr = np.log(a["estimate"] / b["estimate"])
             se_l = float(np.hypot(a["std_error"] / a["estimate"], b["std_error"] / b["estimate"]))
+        if robust is not None:
+            se_l = se_robust_log
         contrasts.append({"contrast": f"{a['group']} / {ref}", "type": "ratio",
                           "estimate": float(np.exp(lr)), "std_error": se_l,
                           "ci_low": float(np.exp(lr - z * se_l)),
@@ -160,6 +193,7 @@ def restricted_mean_time(
     weights: str | None = None,
     censored: object = CENSORED,
     conf_level: float = 0.95,
+    cluster: str | None = None,
 ) -> RestrictedMeanResult:
     """Restricted mean time up to a horizon, by group, with difference and ratio.
 
@@ -178,6 +212,10 @@ def restricted_mean_time(
         Group compared against (default the first).
     entry, weights, censored, conf_level
         As in :func:`cumulative_incidence`.
+    cluster : str, optional
+        Column of clusters (e.g. ``"mentor_id"``): cluster-robust (grouped
+        infinitesimal-jackknife) SEs of the restricted means and of their difference
+        and log ratio, as :func:`kaplan_meier`. Needs row-level ``data``.
 
     Returns
     -------
@@ -190,15 +228,19 @@ def restricted_mean_time(
     ValueError
         If the horizon is not a positive number or is beyond the last follow-up time
         of a group (the curve is unknown there); on an unknown ``cause`` or
-        ``reference``, a ``conf_level`` outside (0, 1), and on the data errors of
-        :func:`~evalkit.survival.risk_table`.
+        ``reference``, a ``conf_level`` outside (0, 1), a ``cluster`` that is not a
+        column, has missing values or a single value, or is given with a risk table,
+        and on the data errors of :func:`~evalkit.survival.risk_table`.
 
     Notes
     -----
     Delta-method variance over the hazard increments; for ``∫S`` it is
     ``Σ_j A_j² d_j / (n_j (n_j − d_j))`` with ``A_j = ∫_{t_j}^τ S`` (Klein &
     Moeschberger 2003, R ``survival``'s ``rmean`` and survRM2). Difference: Wald,
-    independent groups; ratio: on the log scale. The RMST needs no proportional
+    independent groups; ratio: on the log scale. With ``cluster`` each row's
+    influence ``Σ_j (t_{j+1} − t_j) IF_i(curve(t_j))`` is summed within clusters
+    (for a contrast, the influences on it: a cluster may hold people of both
+    groups). The RMST needs no proportional
     hazards, so it stays valid when the curves cross.
 
     References
@@ -225,10 +267,18 @@ def restricted_mean_time(
     else:
         rt.collapse(cause)  # validates
         ci_index, measure = rt.causes.index(cause), f"rmtl_{cause}"
+    robust = None
+    if cluster is not None:
+        rows = cluster_rows(data, time, event, group, entry, weights, censored, cluster, rt)
+        exits = rows.exit_index([list(rows.causes)] if cause is None else
+                                [[c] for c in rt.causes])
+        robust = {"rows": rows, "influence": {
+            label: _area_influence(rows, rt, g, tau, ci_index, exits)
+            for g, label in enumerate(rt.groups) if tau <= rt.last_time(g)}}
     z = normal_quantile(conf_level)
-    table = _by_group(rt, tau, ci_index, measure, z)
+    table = _by_group(rt, tau, ci_index, measure, z, robust)
     groups = list(rt.groups)
     ref = groups[0] if reference is None else reference
     check_one_of(ref, groups, name="reference")
-    return RestrictedMeanResult(table=table, contrasts=_contrasts(table, ref, z), horizon=tau,
-                                conf_level=conf_level)
+    return RestrictedMeanResult(table=table, contrasts=_contrasts(table, ref, z, robust),
+                                horizon=tau, conf_level=conf_level, cluster=cluster)

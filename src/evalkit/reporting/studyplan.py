@@ -1,0 +1,546 @@
+"""A report of one study: which parts its data allow, and each part's parameters.
+
+``evalkit report STUDY.yaml`` runs the notebooks on the study file's data, never on the
+shipped data unless the study file names them. This module is the bridge:
+
+- :func:`part_needs`: what each part needs beyond a participants file: a
+  ``questionnaire`` file, a ``costs`` file, ``programmes`` (two or more programmes,
+  for a part that compares them). Known parts are listed in :data:`PART_NEEDS`; a
+  part not listed needs the files its parameters name (``questionnaire_path``,
+  ``costs_path``), so a new notebook declares its needs by its parameters.
+- :func:`runnable_parts`: ``(part, runnable, reason)`` for every part, from the
+  loaded study; the reasons are the front page's "Parts not run".
+- :func:`study_parameters`: the values a notebook gets from the study (``study_path``,
+  the files' paths, programmes and the reference, exit groups, horizons, threshold,
+  language, the comparison population from the eligibility rules), each only if the
+  notebook has that parameter.
+- :func:`plan_study`: all of it, checked before anything runs (the study file by
+  :meth:`~evalkit.data.study.Study.from_yaml`, the mapped values and ``-p`` overrides
+  against the notebooks' parameters cells).
+- :func:`load_part_data`: a notebook's load step: the study's files with its model, or
+  (run alone, without a study) the files its parameters name with the shipped model.
+
+Importing this module does not import papermill (the kernels import it to load).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from evalkit.errors import DataError
+from evalkit.reporting.catalogue import text
+
+__all__ = [
+    "FROM_STUDY_FILE",
+    "NEEDS",
+    "PART_NEEDS",
+    "StudyPlan",
+    "build_study_report",
+    "guesses",
+    "load_part_data",
+    "part_needs",
+    "plan_study",
+    "runnable_parts",
+    "study_parameters",
+]
+
+#: What a part may need beyond the participants file.
+NEEDS = ("questionnaire", "costs", "programmes")
+#: Parameters only the study file sets (``-p`` may not): its path and its data files.
+FROM_STUDY_FILE = ("study_path", "participants_path", "questionnaire_path", "costs_path",
+                   "scale_path")
+#: The needs of the shipped parts (by notebook stem). With one programme, 01, 02, 04
+#: and 05 leave out their comparisons of programmes (SMDs, Gray's and log-rank tests,
+#: differences, the ANCOVA by programme; ``programme`` leaves the models).
+PART_NEEDS: Mapping[str, tuple[str, ...]] = {
+    "01_data_overview": (),
+    "02_time_to_employment": (),
+    "03_programme_comparison": ("programmes",),
+    "04_predictors_of_success": (),
+    "05_self_confidence": ("questionnaire",),
+    "06_value_for_money": ("costs", "programmes"),
+    "07_planning": ("programmes",),
+}
+#: Parameters whose notebook default is the shipped study's design: kept for the shipped
+#: model, replaced by the study's for any other.
+_DESIGN = ("sites", "migration_backgrounds", "age_range")
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    """The parts of a study's report and their checked parameters; nothing has run.
+
+    Attributes
+    ----------
+    study : Study
+        The study file, checked.
+    data : StudyData
+        Its files, loaded with its model.
+    parts : list of (Path, dict)
+        Each notebook that runs and its parameters.
+    skipped : list of (str, str)
+        Each part that does not run and why (in the report's language).
+    language : str
+        The report's language.
+    """
+
+    study: Any
+    data: Any
+    parts: list[tuple[Path, dict[str, Any]]]
+    skipped: list[tuple[str, str]]
+    language: str
+
+
+def part_needs(notebook: str | Path) -> tuple[str, ...]:
+    """What a part needs beyond a participants file (a subset of :data:`NEEDS`).
+
+    Parameters
+    ----------
+    notebook : str or Path
+        The part's notebook (``NN_name.ipynb``).
+
+    Returns
+    -------
+    tuple of str
+        :data:`PART_NEEDS` for the shipped parts; for any other, ``questionnaire`` and
+        ``costs`` when its parameters include ``questionnaire_path`` or ``costs_path``.
+    """
+    from evalkit.reporting.params import notebook_parameters
+
+    notebook = Path(notebook)
+    if notebook.stem in PART_NEEDS:
+        return PART_NEEDS[notebook.stem]
+    parameters = notebook_parameters(notebook)
+    return tuple(need for need in ("questionnaire", "costs") if f"{need}_path" in parameters)
+
+
+def runnable_parts(
+    notebooks: Sequence[str | Path], data: Any, *, language: str = "en"
+) -> list[tuple[str, bool, str]]:
+    """Which parts a study's data allow, and why the others do not run.
+
+    Parameters
+    ----------
+    notebooks : sequence of str or Path
+        The parts' notebooks.
+    data : StudyData
+        The study's loaded files (``participants``, ``questionnaire``, ``costs``).
+    language : str, default="en"
+        Language of the reasons.
+
+    Returns
+    -------
+    list of (str, bool, str)
+        ``(part, runnable, reason)`` per notebook stem; the reason is ``""`` for a part
+        that runs, else the first need the data do not meet, in words.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> one = SimpleNamespace(data=pd.DataFrame({"programme": ["A", "A"]}), n_valid=2)
+    >>> data = SimpleNamespace(participants=one, questionnaire=None, costs=None)
+    >>> for row in runnable_parts(["03_programme_comparison.ipynb", "01_data_overview.ipynb"],
+    ...                           data):
+    ...     print(row)
+    ('03_programme_comparison', False, 'the study has one programme (A); this part compares programmes.')
+    ('01_data_overview', True, '')
+    """  # noqa: E501
+    found = _available(data)
+    rows = []
+    for notebook in notebooks:
+        needs = ("participants", *part_needs(notebook))
+        missing = [need for need in needs if not found[need]]
+        reason = "" if not missing else text(f"skip.{missing[0]}", language,
+                                             **found["values"])
+        rows.append((Path(notebook).stem, not missing, reason))
+    return rows
+
+
+def _available(data: Any) -> dict[str, Any]:
+    """What the study's loaded files hold, for :func:`runnable_parts`."""
+    programmes = [str(p) for p in data.participants.data["programme"].dropna().unique()]
+
+    def usable(loaded) -> bool:
+        return loaded is not None and loaded.n_valid > 0
+
+    return {
+        "participants": usable(data.participants),
+        "questionnaire": usable(data.questionnaire),
+        "costs": usable(data.costs) or bool(getattr(data, "cost_totals", None)),
+        "programmes": len(programmes) >= 2,
+        "values": {"programme": ", ".join(programmes)},
+    }
+
+
+def study_parameters(
+    study: Any, data: Any, notebook: str | Path, *, language: str | None = None
+) -> dict[str, Any]:
+    """The parameters a notebook gets from a study (only those it has).
+
+    Parameters
+    ----------
+    study : Study
+        The study (read from a file: ``study.path`` is passed as ``study_path``).
+    data : StudyData
+        Its loaded files (the programmes, sites and ages found).
+    notebook : str or Path
+        The part's notebook.
+    language : str, optional
+        The report's language (default: the study's).
+
+    Returns
+    -------
+    dict
+        Parameter name to value: ``study_path``; ``participants_path``,
+        ``questionnaire_path``, ``costs_path`` (absolute; ``""`` for a file the study
+        has not, so no part fingerprints a file it does not use); ``scale_path``: ``""``
+        (the questionnaire's scale is the study model's); ``threshold``,
+        ``language``; ``programmes``, ``treated`` (the first programme that is not the
+        reference), ``reference_programme``, the reference level of ``programme`` in
+        ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
+        (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
+        ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
+        (programme → value) from the study's ``cost_totals``; ``cluster``:
+        ``mentor_id`` when the participants file has it, else None; for a study with another
+        model than the shipped one, the comparison population (``sites``, ``migration_backgrounds``,
+        ``age_range``) from the eligibility rules that hold for every programme (no
+        rule: everyone); with one programme, ``programme`` is left out of predictors,
+        subgroups, the questionnaire's response and attrition models, and model
+        formulas.
+    """
+    from evalkit.data.model import DataModel
+    from evalkit.reporting.params import notebook_parameters
+
+    model = study.model
+    participants = data.participants.data
+    present = [str(p) for p in participants["programme"].dropna().unique()]
+    programmes = [p for p in model.programmes if p in present] or list(model.programmes)
+    reference = model.reference if model.reference in programmes else programmes[0]
+    others = [p for p in programmes if p != reference]
+    longest = _number(max(study.horizons))
+    values: dict[str, Any] = {
+        "study_path": None if study.path is None else str(Path(study.path).resolve()),
+        "participants_path": str(study.participants),
+        "questionnaire_path": "" if study.questionnaire is None else str(study.questionnaire),
+        "costs_path": "" if study.costs is None else str(study.costs),
+        "scale_path": "",  # the scale is the study model's
+        "threshold": study.threshold,
+        "language": language or study.language,
+        "programmes": programmes,
+        "reference_programme": reference,
+        "exit_groups": dict(model.exit_groups),
+        "horizons_months": [_number(h) for h in study.horizons],
+        "curve_horizons": [_number(h) for h in study.horizons],
+        "horizon_months": longest,
+        "rmst_horizon_months": longest,
+        # clustered SEs by mentor only when the file has mentors
+        "cluster": "mentor_id" if "mentor_id" in participants.columns else None,
+        "total_cost": {p: v["total"] for p, v in study.cost_totals.items()},
+        "duos_formed": {p: v["duos_formed"] for p, v in study.cost_totals.items()},
+    }
+    if others:
+        values["treated"] = others[0]
+    if model != DataModel.shipped():
+        values.update(_population(model, participants))
+    defaults = notebook_parameters(notebook)
+    values.update(_programme_terms(defaults, reference, several=len(programmes) > 1))
+    return {name: value for name, value in values.items() if name in defaults}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _population(model: Any, participants: Any) -> dict[str, list]:
+    """The comparison population: people every programme admits (no rule: everyone)."""
+    def levels(column: str) -> list:
+        return sorted(str(v) for v in participants[column].dropna().unique())
+
+    values = {"sites": levels("site"), "migration_backgrounds": levels("migration_background")}
+    ages = participants["age"].dropna()
+    low, high = (0, 200) if ages.empty else (int(ages.min()), int(ages.max()) + 1)
+    for rule in model.eligibility:
+        if rule.column == "age":
+            low = max(low, int(rule.minimum)) if rule.minimum is not None else low
+            high = min(high, int(rule.maximum)) if rule.maximum is not None else high
+        key = {"site": "sites", "migration_background": "migration_backgrounds"}.get(rule.column)
+        if key is not None and rule.values is not None:
+            values[key] = [v for v in values[key] if v in {str(x) for x in rule.values}]
+    return {**values, "age_range": [low, high]}
+
+
+def _programme_terms(defaults: Mapping[str, Any], reference: str, *, several: bool) -> dict:
+    """Predictors, subgroups and formulas with the study's reference programme (or without
+    the programme, for a single-programme study)."""
+    out: dict[str, Any] = {}
+    if isinstance(defaults.get("reference"), dict):
+        out["reference"] = {k: v for k, v in defaults["reference"].items() if k != "programme"}
+        if several and "programme" in defaults["reference"]:
+            out["reference"]["programme"] = reference
+    for name in ("predictors", "subgroups", "response_predictors", "attrition_baseline"):
+        if isinstance(defaults.get(name), list) and not several:
+            out[name] = [v for v in defaults[name] if v != "programme"]
+    for name in ("covariates", "cox_covariates"):
+        formula = defaults.get(name)
+        if not isinstance(formula, str) or "programme" not in formula:
+            continue
+        terms = [t.strip() for t in formula.split(" + ")]
+        if not several:
+            terms = [t for t in terms if "programme" not in t]
+        else:
+            terms = [f"C(programme, contr.treatment({reference!r}))"
+                     if "programme" in t and "contr.treatment" in t else t for t in terms]
+        out[name] = " + ".join(terms)
+    return out
+
+
+def plan_study(
+    study: str | Path | Any,
+    notebooks_dir: str | Path = "notebooks",
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    language: str | None = None,
+) -> StudyPlan:
+    """Check a study file, load its data and plan its report; nothing runs.
+
+    Parameters
+    ----------
+    study : str, Path or Study
+        The study file (or a Study read from one).
+    notebooks_dir : str or Path, default="notebooks"
+        Directory of the ``NN_*.ipynb`` parts, run in name order.
+    overrides : mapping, optional
+        ``-p NAME VALUE`` values: each replaces the parameter of that name in every
+        part that runs and has it (after the study's).
+    language : str, optional
+        The report's language (default: the study file's ``language``).
+
+    Returns
+    -------
+    StudyPlan
+
+    Raises
+    ------
+    DataError
+        One line: the study file is missing or invalid (naming the key), one of its
+        files cannot be loaded, there is no notebook, a mapped value does not fit a
+        notebook's parameter, or an override names no parameter of a part that runs,
+        has the wrong type or names a missing file, or sets a parameter only the
+        study file sets (:data:`FROM_STUDY_FILE`), or the Study was not read from a
+        file (the parts read the file).
+
+    Notes
+    -----
+    The loaders' warnings are not shown here: each part loads the files again and
+    states them in its data notes.
+    """
+    from evalkit.data.study import Study
+    from evalkit.reporting.params import check_data_files, check_params, notebook_parameters
+
+    if not isinstance(study, Study):
+        study = Study.from_yaml(study)
+    if study.path is None:
+        raise DataError("the study must be read from a study file (Study.from_yaml): each "
+                        "part reads it; write it with Study.to_yaml first.")
+    overrides = dict(overrides or {})
+    fixed = sorted(set(overrides) & set(FROM_STUDY_FILE))
+    if fixed:
+        raise DataError(f"-p {fixed[0]}: the study file {study.path} sets it; change the "
+                        "study file instead.")
+    notebooks = sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        raise DataError(f"{notebooks_dir}: no notebooks named NN_*.ipynb were found.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = study.load()
+    language = language or study.language
+    source = str(study.path)
+    parts, skipped, used, every = [], [], set(), set()
+    for notebook, (stem, runnable, reason) in zip(
+        notebooks, runnable_parts(notebooks, data, language=language), strict=True
+    ):
+        if not runnable:
+            skipped.append((stem, reason))
+            continue
+        values = check_params(study_parameters(study, data, notebook, language=language),
+                              notebook, source=source)
+        defaults = notebook_parameters(notebook)
+        every |= set(defaults)
+        given = check_params({k: v for k, v in overrides.items() if k in defaults}, notebook,
+                             source="-p")
+        check_data_files(given, notebook, source="-p")
+        used |= set(given)
+        parts.append((notebook.resolve(), {**values, **given}))
+    unknown = sorted(set(overrides) - used)
+    if unknown:
+        raise DataError(
+            f"-p {unknown[0]}: no part that runs has a parameter {unknown[0]!r}; their "
+            f"parameters are {sorted(every - {'disclosure_ledger', 'study_path'})}."
+        )
+    return StudyPlan(study=study, data=data, parts=parts, skipped=skipped, language=language)
+
+
+def load_part_data(
+    study_path: str | Path | None = None,
+    *,
+    participants: str | Path | None = None,
+    questionnaire: str | Path | None = None,
+    costs: str | Path | None = None,
+) -> Any:
+    """A part's load step: the study's files with its model, or the given files.
+
+    Parameters
+    ----------
+    study_path : str or Path, optional
+        The study file (``evalkit report STUDY.yaml`` passes it). When given, the other
+        arguments are ignored.
+    participants, questionnaire, costs : str or Path, optional
+        Files loaded with the shipped model when there is no study file (a notebook run
+        alone, with its defaults); ``""`` or None: not loaded.
+
+    Returns
+    -------
+    StudyData
+        ``participants``, ``questionnaire`` and ``costs`` (None for a file not given).
+
+    Raises
+    ------
+    DataError
+        As :meth:`evalkit.data.study.Study.from_yaml` and :meth:`~evalkit.data.study.Study.load`.
+
+    Warns
+    -----
+    EvalkitWarning
+        As the loaders (the part's data notes).
+    """
+    from evalkit.data import load_costs, load_participants, load_questionnaire
+    from evalkit.data.study import Study, StudyData
+
+    if study_path:
+        return Study.from_yaml(study_path).load()
+    if not participants:
+        raise DataError("load_part_data: give a study file or a participants file.")
+    loaded = load_participants(participants)
+    return StudyData(
+        participants=loaded,
+        questionnaire=load_questionnaire(questionnaire, participants=loaded.data)
+        if questionnaire else None,
+        costs=load_costs(costs) if costs else None,
+    )
+
+
+def guesses(study: Any) -> list[tuple[str, str]]:
+    """The study file's guesses for the front page: key and ``value (rule)``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> study = SimpleNamespace(guessed={"model.reference": "the largest programme"},
+    ...     to_mapping=lambda: {"model": {"reference": "Werkmaatje"}})
+    >>> guesses(study)
+    [('model.reference', 'Werkmaatje (the largest programme)')]
+    """
+    mapping = study.to_mapping()
+    out = []
+    for key, rule in study.guessed.items():
+        value: Any = mapping
+        for step in key.split("."):
+            value = value.get(step) if isinstance(value, Mapping) else None
+        shown = value if value is None or isinstance(value, str) else _listed(value)
+        out.append((key, rule if shown is None else f"{shown} ({rule})"))
+    return out
+
+
+def _listed(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_listed(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def build_study_report(
+    study: str | Path | Any,
+    output_dir: str | Path = "reports",
+    *,
+    notebooks_dir: str | Path = "notebooks",
+    overrides: Mapping[str, Any] | None = None,
+    language: str | None = None,
+    wait: float = 0.0,
+    title: str | None = None,
+    organisation: str | None = None,
+    jobs: int | None = None,
+) -> Any:
+    """Build the report of a study file: every part its data allow, the others listed.
+
+    Parameters
+    ----------
+    study : str, Path or Study
+        The study file.
+    output_dir : str or Path, default="reports"
+        The report's directory (as :func:`evalkit.reporting.build.build_report`).
+    notebooks_dir, overrides, language
+        As :func:`plan_study`.
+    wait : float, default=0.0
+        Seconds to wait for another run into the same output directory.
+    jobs : int, optional
+        Parts run at once (as :func:`evalkit.reporting.build.build_report`).
+    title, organisation : str, optional
+        Replace the study file's.
+
+    Returns
+    -------
+    BuiltReport
+        With ``skipped``: the parts not run and why.
+
+    Raises
+    ------
+    DataError
+        As :func:`plan_study`; also if ``language`` is not en, fr or nl, or the data
+        allow no part at all.
+    ReportError
+        As :func:`evalkit.reporting.build.build_report`.
+    """
+    import time
+
+    from evalkit.reporting.build import ReportSettings, _check_language, build_planned
+
+    started = time.monotonic()
+    if language is not None:
+        _check_language(language)
+    plan = plan_study(study, notebooks_dir, overrides=overrides, language=language)
+    if not plan.parts:
+        raise DataError("no part of the report can run: " + "; ".join(
+            f"{stem}: {reason}" for stem, reason in plan.skipped))
+    study = plan.study
+    skipped = tuple((_title(Path(notebooks_dir) / f"{stem}.ipynb", plan.language), reason)
+                    for stem, reason in plan.skipped)
+    settings = ReportSettings(
+        title=title or study.title, organisation=organisation or study.organisation,
+        language=plan.language, period=study.period, skipped=skipped,
+        guessed=tuple(guesses(study)),
+        participants=plan.data.participants, threshold=study.threshold,
+        horizons=tuple(study.horizons),
+    )
+    built = build_planned(plan.parts, output_dir, settings=settings, wait=wait, jobs=jobs,
+                          started=started)
+    return replace(built, skipped=skipped)
+
+
+def _title(notebook: Path, language: str) -> str:
+    """A part's title: its notebook's first heading, in the report's language."""
+    import nbformat
+
+    from evalkit.reporting.catalogue import translate
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return translate(line[2:].strip(), language)
+    return notebook.stem
