@@ -183,3 +183,12 @@ def test_pseudonymise_is_listed_in_the_help(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "pseudonymise" in capsys.readouterr().out
+
+
+def test_report_imports_nbformat_without_compiling_iri_grammars():
+    code = ("import sys, importlib.util; from evalkit.cli import _without_iri_grammars as f; "
+            "f(); print('nbformat' in sys.modules, 'rfc3987_syntax' in sys.modules, "
+            "importlib.util.find_spec('rfc3987_syntax') is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "True False True"  # and a later import of it would work

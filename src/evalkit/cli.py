@@ -169,7 +169,25 @@ def _add_synth(commands) -> None:
 # --------------------------------------------------------------------------- report
 
 
+def _without_iri_grammars() -> None:
+    """Import nbformat without jsonschema's optional rfc3987-syntax.
+
+    On import it compiles about 40 grammars (3 s or more of every ``evalkit report``,
+    before any part starts) for IRI formats that nbformat's schema never checks;
+    jsonschema leaves those formats unchecked without it. A later ``import
+    rfc3987_syntax`` works as usual.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        import nbformat  # noqa: F401
+    finally:
+        del sys.modules["rfc3987_syntax"]
+
+
 def _report(args: argparse.Namespace) -> int:
+    _without_iri_grammars()
     from evalkit.reporting.params import parse_override
 
     overrides = dict(parse_override(name, value) for name, value in args.parameters or ())
@@ -183,7 +201,7 @@ def _report(args: argparse.Namespace) -> int:
 
         built = build_study_report(
             args.study, args.output, notebooks_dir=args.notebooks, overrides=overrides,
-            language=args.language, wait=args.wait, title=args.title,
+            language=args.language, wait=args.wait, jobs=args.jobs, title=args.title,
             organisation=args.organisation,
         )
     elif args.params is None:
@@ -197,7 +215,7 @@ def _report(args: argparse.Namespace) -> int:
         settings = ReportSettings(title=args.title, organisation=args.organisation,
                                   language=args.language or "en")
         built = build_report(args.notebooks, args.params, args.output, overrides=overrides,
-                             settings=settings, wait=args.wait)
+                             settings=settings, wait=args.wait, jobs=args.jobs)
     skipped = getattr(built, "skipped", ())
     print(f"{built.index}  ({len(built.parts)} parts, {built.seconds['total']:.0f} s; "
           f"log {built.log.name}, manifest {built.manifest_path.name})")
@@ -229,6 +247,9 @@ def _add_report(commands) -> None:
         metavar=("NAME", "VALUE"),
         help="set a parameter in every part that has it (papermill style: -p threshold 12)",
     )
+    report.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="parts run at once (default: one per core); the report is the "
+                        "same whatever N is")
     report.add_argument("--title", help="the report's title (default: the study file's)")
     report.add_argument("--organisation", help="organisation named on the title page")
     report.add_argument("--language", default=None,

@@ -237,3 +237,17 @@ def test_make_report_runs_the_command_the_cli_accepts():
         "params/example.yaml", "notebooks", None, "reports")
     assert (ROOT / args.study).is_file()
 
+
+
+READS = "import pathlib\nprint('lines', len(pathlib.Path(data_path).read_text().splitlines()))"
+
+
+def test_parts_side_by_side_run_in_their_directory_and_leave_ours_alone(tmp_path, monkeypatch):
+    notebooks = _notebooks(tmp_path, READS, READS, READS)
+    monkeypatch.chdir(tmp_path)
+    built = build_report(notebooks, tmp_path / "params", "out", jobs=2)
+    assert Path.cwd() == tmp_path and built.directory == tmp_path / "out"
+    for part in built.parts:
+        assert "lines 3" in part.html.read_text()
+    assert "3 part(s)" not in built.log.read_text() and "2 part(s) at a time" in \
+        built.log.read_text()

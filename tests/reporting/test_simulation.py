@@ -5,6 +5,11 @@ through ``load_part_data`` (about 10-30 s: a kernel starts per part). The whole 
 of each test study takes minutes: ``validation/study_reports.py``.
 """
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from evalkit.cli import main
@@ -40,3 +45,16 @@ def test_a_study_report_end_to_end_with_small_parts(tmp_path, capsys):
     assert "valid 149 horizon 12" in executed  # the study's data, the study's horizon
     assert "uitstroom.csv" in index  # its fingerprint, not the shipped data's
     assert "participants.csv" not in index
+
+
+def test_report_benchmark_quick_runs():
+    """benchmarks/bench_report.py --quick: part 01 runs and every timing is recorded."""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_report.py"),
+                          "--quick"], capture_output=True, text=True, timeout=600,
+                         check=True).stdout
+    (run,) = json.loads(out.splitlines()[-1])
+    assert run["jobs"] == 1 and run["wall"] > 0 and run["cpu"] > 0
+    (part,) = run["parts"]
+    assert part["part"] == "01_data_overview"
+    assert set(part) == {"part", "seconds", "kernel_start", "imports", "slowest_cell"}

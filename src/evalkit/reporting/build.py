@@ -52,7 +52,8 @@ from evalkit.reporting.params import (
     notebook_parameters,
 )
 from evalkit.reporting.part import scrub_paths
-from evalkit.reporting.runner import Report, execute_part, write_part_page
+from evalkit.reporting.runner import Report, _inline_figures, execute_part, write_part_page
+from evalkit.reporting.schedule import PartFailed, run_parts, write_ledger
 
 try:  # POSIX; elsewhere runs are not locked against each other
     import fcntl
@@ -203,6 +204,7 @@ def build_report(
     overrides: Mapping[str, Any] | None = None,
     settings: ReportSettings | None = None,
     wait: float = 0.0,
+    jobs: int | None = None,
 ) -> BuiltReport:
     """Run every part and write the report, atomically and exclusively.
 
@@ -237,7 +239,8 @@ def build_report(
     settings = settings or ReportSettings()
     _check_language(settings.language)
     plan = plan_report(notebooks_dir, params_dir, overrides)
-    return build_planned(plan, output_dir, settings=settings, wait=wait, started=started)
+    return build_planned(plan, output_dir, settings=settings, wait=wait, started=started,
+                         jobs=jobs)
 
 
 def _check_language(language: str) -> None:
@@ -254,6 +257,7 @@ def build_planned(
     settings: ReportSettings | None = None,
     wait: float = 0.0,
     started: float | None = None,
+    jobs: int | None = None,
 ) -> BuiltReport:
     """Run planned parts and write the report, atomically and exclusively.
 
@@ -262,7 +266,7 @@ def build_planned(
     plan : list of (Path, dict)
         Each notebook and its checked parameters (:func:`plan_report`, or
         :func:`evalkit.reporting.studyplan.plan_study`).
-    output_dir, settings, wait
+    output_dir, settings, wait, jobs
         As :func:`build_report`.
     started : float, optional
         ``time.monotonic()`` when the run started (default: now).
@@ -284,6 +288,7 @@ def build_planned(
     _check_language(settings.language)
     if not plan:
         raise DataError("no part of the report can run.")
+    jobs = max(1, min((os.cpu_count() or 1) if jobs is None else int(jobs), len(plan)))
     output = Path(output_dir).absolute()
     _make_parent(output)
     with _exclusive(output, wait):
@@ -294,7 +299,7 @@ def build_planned(
         build = Path(_writable(lambda: tempfile.mkdtemp(
             dir=output.parent, prefix=f".{output.name}.building-"), output))
         try:
-            built = _build(plan, build, output, settings)
+            built = _build(plan, build, output, settings, jobs)
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(build, 0o777 & ~umask)  # mkdtemp's 0o700 would hide it from others
@@ -414,33 +419,76 @@ def _stderr_to(log: TextIO) -> Iterator[None]:
         os.close(saved)
 
 
-def _build(plan, build: Path, output: Path, settings: ReportSettings) -> BuiltReport:
+def _build(plan, build: Path, output: Path, settings: ReportSettings,
+           jobs: int) -> BuiltReport:
     title = settings.title or text("report.default_title", settings.language)
     ledger = build / ".disclosure-ledger.json"
-    parts, seconds = [], {}
+    seconds = {}
+
+    def run(index: int, part_ledger: Path):
+        notebook, values = plan[index]
+        started = time.monotonic()
+        try:
+            result = execute_part(notebook, _with_language(notebook, values, settings.language),
+                                  build, ledger=part_ledger)
+        finally:
+            _close_event_loop()
+        seconds[notebook.stem] = round(time.monotonic() - started, 1)
+        return result
+
     with (build / "report.log").open("w", encoding="utf-8") as log:
-        log.write(f"evalkit report into {output}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
-        for notebook, values in plan:
-            started = time.monotonic()
-            try:
-                with _stderr_to(log):
-                    executed, manifest = execute_part(
-                        notebook, _with_language(notebook, values, settings.language), build,
-                        ledger=ledger)
-            except Exception as exc:  # any failure of a part: one line, traceback in the log
-                _fail(log, build, output, notebook.stem, exc)
-            seconds[notebook.stem] = round(time.monotonic() - started, 1)
-            _log_part(log, executed, seconds[notebook.stem])
-            html_path = write_part_page(executed, manifest, report_title=title,
+        log.write(f"evalkit report into {output}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+                  f"{jobs} part(s) at a time\n")
+        try:
+            with _stderr_to(log), _inline_figures():
+                executed, cells, rerun = run_parts(
+                    len(plan), run, lambda i: build / f".ledger-{i:02d}.json", jobs=jobs,
+                    first=_slowest_first(output, plan))
+        except PartFailed as failed:  # any failure of a part: one line, traceback in the log
+            _fail(log, build, output, plan[failed.index][0].stem, failed.error)
+        write_ledger(ledger, cells)
+        for stem in (plan[i][0].stem for i in rerun):
+            log.write(f"part {stem} ran again: it looks up cells of an earlier part's "
+                      "population in the disclosure ledger\n")
+        parts = []
+        for path, manifest in executed:
+            _log_part(log, path, seconds[path.stem])
+            html_path = write_part_page(path, manifest, report_title=title,
                                         language=settings.language)
-            parts.append(Report(notebook=executed, html=html_path,
-                                manifest_path=executed.with_suffix(".manifest.json"),
+            parts.append(Report(notebook=path, html=html_path,
+                                manifest_path=path.with_suffix(".manifest.json"),
                                 manifest=manifest))
+    for leftover in build.glob(".ledger-*.json"):
+        leftover.unlink()
     manifest_path = _write_manifest(build, parts, settings, title, seconds)
     index = _write_index(build, parts, settings, title, plan, ledger)
     ledger.unlink(missing_ok=True)
     return BuiltReport(directory=build, index=index, parts=tuple(parts),
                        manifest_path=manifest_path, log=build / "report.log", seconds=seconds)
+
+
+def _close_event_loop() -> None:
+    """Close the event loop papermill left in this (worker) thread."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none in this thread
+        return
+    if not loop.is_running():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
+def _slowest_first(output: Path, plan) -> list[int]:
+    """The parts by their run time in the report being replaced, slowest first."""
+    try:
+        previous = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+        seconds = {p["notebook"]: float(p["seconds"]) for p in previous["parts"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    known = [(seconds[n.name], i) for i, (n, _) in enumerate(plan) if n.name in seconds]
+    return [i for _, i in sorted(known, key=lambda t: -t[0])]
 
 
 def _with_language(notebook: Path, values: dict, language: str) -> dict:

@@ -170,10 +170,17 @@ def execute_part(
     manifest = _manifest(notebook, {**defaults, **values}, cwd)
     if ledger is not None and "disclosure_ledger" in defaults:
         values = {**values, "disclosure_ledger": str(Path(ledger).resolve())}
+    # The kernel starts in the notebook's directory (``resources``), not this process:
+    # papermill's ``cwd=`` changes the whole process's directory, which parts run side by
+    # side would race on. The notebook is written once, at the end (papermill otherwise
+    # writes and validates it twice per cell, about 0.1 s a cell). Every output is in
+    # when the last cell has run, so the kernel is stopped at once rather than asked
+    # to shut down (which takes about 3 s).
     with _inline_figures():
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=values, cwd=str(cwd),
-            kernel_name="python3", progress_bar=False,
+            str(notebook), str(executed), parameters=values, kernel_name="python3",
+            progress_bar=False, request_save_on_cell_execute=False,
+            resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
         )
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["evalkit"] = manifest

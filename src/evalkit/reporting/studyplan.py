@@ -474,6 +474,7 @@ def build_study_report(
     wait: float = 0.0,
     title: str | None = None,
     organisation: str | None = None,
+    jobs: int | None = None,
 ) -> Any:
     """Build the report of a study file: every part its data allow, the others listed.
 
@@ -487,6 +488,8 @@ def build_study_report(
         As :func:`plan_study`.
     wait : float, default=0.0
         Seconds to wait for another run into the same output directory.
+    jobs : int, optional
+        Parts run at once (as :func:`evalkit.reporting.build.build_report`).
     title, organisation : str, optional
         Replace the study file's.
 
@@ -524,7 +527,7 @@ def build_study_report(
         participants=plan.data.participants, threshold=study.threshold,
         horizons=tuple(study.horizons),
     )
-    built = build_planned(plan.parts, output_dir, settings=settings, wait=wait,
+    built = build_planned(plan.parts, output_dir, settings=settings, wait=wait, jobs=jobs,
                           started=started)
     return replace(built, skipped=skipped)
 

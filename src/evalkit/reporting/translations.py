@@ -327,6 +327,13 @@ VALUES = {
 
 #: English captions and figure titles of the shipped notebooks -> (French, Dutch).
 MESSAGES: dict[str, tuple[str, str]] = {
+    'Every effect of this comparison side by side: estimate, interval, what it estimates '
+    'and which programme it favours': (
+        "Tous les effets de cette comparaison côte à côte : estimation, intervalle, ce qui est "
+        "estimé et le programme qu'il favorise",
+        'Alle effecten van deze vergelijking naast elkaar: schatting, interval, wat geschat '
+        'wordt en welk programma het bevoordeelt',
+    ),
     'Participants by programme': (
         'Participants par programme',
         'Deelnemers per programma',
