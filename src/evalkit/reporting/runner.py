@@ -38,6 +38,7 @@ from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
 from evalkit.reporting.page import footer, page, part_page
 from evalkit.reporting.params import check_params, load_params, notebook_parameters
+from evalkit.reporting.prose import localise_notebook
 
 __all__ = ["Report", "run_report", "run_reports"]
 
@@ -176,9 +177,12 @@ def execute_part(
     # writes and validates it twice per cell, about 0.1 s a cell). Every output is in
     # when the last cell has run, so the kernel is stopped at once rather than asked
     # to shut down (which takes about 3 s).
+    fields = {**defaults, **values}
+    source = localise_notebook(nbformat.read(notebook, as_version=4), notebook.stem,
+                               fields.get("language", "en"), fields)
     with _inline_figures():
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=values, kernel_name="python3",
+            source, str(executed), parameters=values, kernel_name="python3",
             progress_bar=False, request_save_on_cell_execute=False,
             resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
         )
