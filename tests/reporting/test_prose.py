@@ -57,7 +57,10 @@ def test_the_notebook_shows_the_english_text_with_its_defaults(notebook):
 
 
 #: Notebooks whose every markdown cell is prose from the catalogue (all, once translated).
-TRANSLATED: tuple[str, ...] = ()
+TRANSLATED: tuple[str, ...] = (
+    "02_time_to_employment",
+    "03_programme_comparison",
+)
 
 
 @pytest.mark.parametrize("stem", TRANSLATED)
