@@ -60,6 +60,8 @@ def test_the_notebook_shows_the_english_text_with_its_defaults(notebook):
 TRANSLATED: tuple[str, ...] = (
     "02_time_to_employment",
     "03_programme_comparison",
+    "04_predictors_of_success",
+    "05_self_confidence",
 )
 
 
