@@ -525,9 +525,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Personnes, personnes avec le résultat et coefficients du modèle',
         'Personen, personen met de uitkomst en coëfficiënten van het model',
     ),
-    'Coefficients of the model (log odds)': (
-        'Coefficients du modèle (log des cotes)',
-        'Coëfficiënten van het model (log-odds)',
+    'Joint test of each characteristic (Wald)': (
+        'Test global de chaque caractéristique (Wald)',
+        'Gezamenlijke toets per kenmerk (Wald)',
     ),
     'Average marginal effects (percentage points)': (
         'Effets marginaux moyens (points de pourcentage)',
