@@ -64,3 +64,9 @@ def test_every_key_the_reporting_code_uses_is_in_the_catalogue():
                     and node.args and isinstance(node.args[0], ast.Constant)):
                 used.add(node.args[0].value)
     assert used and used <= set(CATALOGUES["en"]), used - set(CATALOGUES["en"])
+
+
+def test_a_contrast_of_two_coded_values_shows_their_labels():
+    assert value_label("gradient_boosting - logistic", "nl") == (
+        "gradient boosting \u2212 logistische regressie")
+    assert value_label("Brussels - Liège", "fr") == "Brussels - Liège"  # not coded: as it is

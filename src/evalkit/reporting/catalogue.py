@@ -545,12 +545,22 @@ def column_label(column: object, language: str = "en") -> str:
 def value_label(value: object, language: str = "en") -> str:
     """How a coded value is shown: its catalogue label, or the value as it is.
 
+    A contrast ``"a - b"`` (a difference between two coded values, as cross-validation
+    names its model comparisons) is shown as the labels of ``a`` and ``b``.
+
     Examples
     --------
     >>> value_label("job_permanent"), value_label("Brussels")
     ('permanent job', 'Brussels')
+    >>> value_label("gradient_boosting - logistic", "fr")
+    'gradient boosting − régression logistique'
     """
     check_one_of(language, LANGUAGES, name="language")
     if isinstance(value, bool):
         return CATALOGUES[language]["table.yes" if value else "table.no"]
-    return CATALOGUES[language].get(f"value.{value}", str(value))
+    labels = CATALOGUES[language]
+    if f"value.{value}" not in labels and isinstance(value, str) and value.count(" - ") == 1:
+        first, second = value.split(" - ")
+        if f"value.{first}" in labels and f"value.{second}" in labels:
+            return f"{labels[f'value.{first}']} \u2212 {labels[f'value.{second}']}"
+    return labels.get(f"value.{value}", str(value))
