@@ -145,7 +145,7 @@ def reword_guess(rule: str, language: str) -> str:
     Raises
     ------
     ValueError
-        If ``language`` is not en, fr or nl.
+        For a language other than en, fr and nl (as :func:`guess_rule`).
 
     Examples
     --------
