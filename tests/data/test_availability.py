@@ -70,16 +70,16 @@ def lean(tmp_path_factory):
 def test_init_names_the_programme_after_the_file_and_lists_the_absent_columns(lean):
     draft = init_study(lean.participants, sheet="Participants")
     assert draft.study.model.programmes == ("Tremplin Mentorat",)
-    assert draft.guessed["model.programmes"].startswith(
-        "no programme column: every row is in one programme, named after the file "
-        "'export_tremplin_mentorat.xlsx'")
+    assert draft.guessed["model.programmes"].startswith(  # in the French study's language
+        "pas de colonne de programme : toutes les lignes sont dans un seul programme, nommé "
+        "d'après le fichier 'export_tremplin_mentorat.xlsx'")
     assert draft.missing_optional == ("programme", *MENTOR_DUO)
     assert any(line.startswith("the participants file has no column(s) ['mentor_id'] "
                                "(optional") and "clustered by mentor" in line
                for line in draft.unmapped)
     assert not any("required column" in line for line in draft.unmapped)
     text = draft.to_text(lean.participants.parent / "study.yaml")
-    assert "# guessed: no programme column" in text
+    assert "# guessed: pas de colonne de programme" in text
     assert "first_meeting_dropout'] (optional" in text
 
 

@@ -58,6 +58,18 @@ def test_the_study_file_reads_back_as_drafted(initialised):
         assert any(m.startswith(mark + rule[:20]) for m in marks), key
 
 
+def test_init_explains_its_guesses_in_the_study_language(initialised):
+    _, _, path, study, _, _ = initialised
+    text = path.read_text(encoding="utf-8")
+    assert {"en": "# guessed: the years of the intake dates",
+            "fr": "# guessed: les années des dates d'entrée",
+            "nl": "# guessed: de jaren van de instroomdata"}[study.language] in text
+    if study.language != "en":  # the language detected from the aliases, said in it
+        assert {"fr": "# guessed: la langue de la plupart des noms de colonnes",
+                "nl": "# guessed: de taal van de meeste herkende kolomnamen"}[
+            study.language] in text
+
+
 def test_rows_read_are_analysed_plus_rejected(initialised):
     made, _, _, _, data, _ = initialised
     participants = data.participants
@@ -77,12 +89,17 @@ def test_the_guesses_are_as_expected(initialised):
     assert set(model.programmes) == set(expected["programmes"])
     assert study.language == expected["language"]
     assert study.period == "2021-2022"
-    assert draft.guessed["period"] == "the years of the intake dates"
+    # the rules in the study's language (evalkit.reporting.guess_texts)
+    assert draft.guessed["period"] == {"en": "the years of the intake dates",
+                                       "fr": "les années des dates d'entrée",
+                                       "nl": "de jaren van de instroomdata"}[study.language]
     if len(model.programmes) == 1:
         assert "model.reference" not in draft.guessed  # nothing to guess
     else:
         assert model.reference == expected["reference"]
-        assert draft.guessed["model.reference"].startswith("the programme with the most")
+        assert draft.guessed["model.reference"].startswith(
+            {"en": "the programme with the most", "fr": "le programme qui compte le plus",
+             "nl": "het programma met de meeste"}[study.language])
     for key in ("job_exits", "positive_exits"):
         if key in expected:
             assert set(getattr(model, key)) == set(expected[key]), key
@@ -177,7 +194,9 @@ def test_a_costs_file_is_checked_against_the_programmes_and_widens_the_years(stu
         "Duo Plus;Brussel;2025;zaalhuur;800;4\n", encoding="utf-8")
     draft = init_study(made.participants, costs=costs)
     assert draft.study.model.ranges["year"] == (2019, 2025)
-    assert draft.guessed["model.ranges"].startswith("years widened to those of the costs file")
+    assert draft.guessed["model.ranges"] == (  # in the Dutch study's language
+        "jaren verruimd tot die van het kostenbestand (die van het gegevenswoordenboek lopen "
+        "van 2019 tot 2024)")
     assert any("costs: programme label(s) ['Duo Plus'] match no level" in line
                for line in draft.unmapped)
     study = Study.from_yaml(draft.write(tmp_path / "study.yaml"))

@@ -58,10 +58,12 @@ def test_the_notebook_shows_the_english_text_with_its_defaults(notebook):
 
 #: Notebooks whose every markdown cell is prose from the catalogue (all, once translated).
 TRANSLATED: tuple[str, ...] = (
+    "01_data_overview",
     "02_time_to_employment",
     "03_programme_comparison",
     "04_predictors_of_success",
     "05_self_confidence",
+    "06_value_for_money",
 )
 
 

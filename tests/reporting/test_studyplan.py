@@ -266,6 +266,26 @@ def test_the_front_page_lists_parts_not_run_and_the_guesses():
     assert '<span class="ek-guess">(gok)</span>' in body
 
 
+def test_the_guesses_are_listed_in_the_report_language():
+    """The study file holds init's rules in the study's language (or English, in a file
+    written before they were translated); a rule a user wrote is shown as written."""
+    study = SimpleNamespace(
+        guessed={"period": "les années des dates d'entrée",
+                 "model.reference": "the programme with the most participants (90 of 150) is "
+                                    "the reference",
+                 "language": "checked with the coordinator"},
+        to_mapping=lambda: {"period": "2021-2022", "language": "fr",
+                            "model": {"reference": "Werkmaatje"}})
+    assert guesses(study, "nl") == [
+        ("period", "2021-2022 (de jaren van de instroomdata)"),
+        ("model.reference", "Werkmaatje (het programma met de meeste deelnemers (90 van 150) is "
+                            "de referentie)"),
+        ("language", "fr (checked with the coordinator)")]
+    assert guesses(study, "fr")[1] == ("model.reference", "Werkmaatje (le programme qui compte le "
+                                       "plus de participants (90 sur 150) est la référence)")
+    assert guesses(study)[0] == ("period", "2021-2022 (the years of the intake dates)")
+
+
 def test_build_study_report_refuses_when_no_part_can_run(tmp_path, dutch):
     notebooks = tmp_path / "notebooks"
     _notebook(notebooks / "01_confidence.ipynb", 'questionnaire_path = "q.csv"')

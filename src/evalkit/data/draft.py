@@ -7,8 +7,9 @@ say (:mod:`evalkit.data.guessing`: the reference programme, which exits are jobs
 which positive, the questionnaire's items, response range and reverse-keyed items, the
 language) and returns a :class:`StudyDraft`. :meth:`StudyDraft.write` writes it as a
 commented study file: what was mapped, every guess marked ``# guessed: <rule>`` (and
-listed under ``guessed:``, which the report's front page shows), and what could not be
-mapped, with the fix. The study file loads as it is (:meth:`Study.from_yaml`), and its
+listed under ``guessed:``, which the report's front page shows), the rules in the
+study's language (:mod:`evalkit.reporting.guess_texts`), and what could not be mapped,
+with the fix. The study file loads as it is (:meth:`Study.from_yaml`), and its
 files load with its model, once the columns it could not map are fixed.
 
 Only column names, category labels and item answers are looked at; the notes name
@@ -55,6 +56,7 @@ from evalkit.data.schema import (
 )
 from evalkit.data.study import Study
 from evalkit.errors import DataError
+from evalkit.reporting.guess_texts import guess_rule, reword_guess
 
 __all__ = ["MAX_LABELS", "StudyDraft", "init_study"]
 
@@ -232,7 +234,8 @@ def init_study(
         questionnaire=None if questionnaire is None else Path(questionnaire).absolute(),
         costs=None if costs is None else Path(costs).absolute(),
         model=model, sheet=sheet, language=language,
-        period=_period(frame.get("intake_date"), notes), guessed=notes.guessed,
+        period=_period(frame.get("intake_date"), notes),
+        guessed={key: reword_guess(rule, language) for key, rule in notes.guessed.items()},
     )
     return StudyDraft(study, tuple(notes.mapped), tuple(notes.unmapped), absent)
 
@@ -261,7 +264,7 @@ def _period(cells: pd.Series | None, notes: _Notes) -> str | None:
     if years.empty:
         return None
     first, last = int(years.min()), int(years.max())
-    notes.guessed["period"] = "the years of the intake dates"
+    notes.guessed["period"] = guess_rule("guess.period")
     return str(first) if first == last else f"{first}-{last}"
 
 
@@ -280,10 +283,7 @@ def _costs(path: str | Path, sheet: str | None, programmes: tuple[str, ...],
     low, high = COSTS["year"].minimum, COSTS["year"].maximum
     if years.empty or (years.min() >= low and years.max() <= high):
         return {}
-    notes.guessed["model.ranges"] = (
-        f"years widened to those of the costs file (the data dictionary's are {low:g} to "
-        f"{high:g})"
-    )
+    notes.guessed["model.ranges"] = guess_rule("guess.ranges", low=f"{low:g}", high=f"{high:g}")
     return {"year": (int(min(low, years.min())), int(max(high, years.max())))}
 
 
@@ -469,7 +469,7 @@ def _scale(path: str | Path, sheet: str | None, aliases: Aliases, notes: _Notes)
         guess = guess_scale(frame[list(items)])
     except ValueError as exc:
         raise DataError(f"{path}: {exc}") from None
-    notes.guessed["model.scale.items"] = RULE_ITEMS.format(stem=stem)
+    notes.guessed["model.scale.items"] = RULE_ITEMS.format(stem=repr(stem))
     notes.guessed |= {f"model.scale.{k}": rule for k, rule in guess.rules.items()}
     return Scale(
         items=items, response_min=guess.response_min, response_max=guess.response_max,
@@ -486,8 +486,5 @@ def _language(notes: _Notes) -> str:
     if not used:
         return "en"
     language = max(sorted(used), key=lambda k: used[k])
-    notes.guessed["language"] = (
-        f"the language of most column names and labels mapped ({used[language]} by "
-        f"{language} aliases)"
-    )
+    notes.guessed["language"] = guess_rule("guess.language", n=used[language], aliases=language)
     return language

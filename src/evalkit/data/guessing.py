@@ -41,6 +41,7 @@ import pandas as pd
 from evalkit.data.aliases import Aliases, label_key
 from evalkit.data.model import CENSORED, POSITIVE_GROUPS
 from evalkit.data.schema import MISSING_MARKERS
+from evalkit.reporting.guess_texts import TEXTS
 
 __all__ = [
     "OTHER_GROUP",
@@ -74,6 +75,7 @@ OTHER_GROUP = "other"
 MIN_ANSWERED = 0.8
 #: Fewest rows with answers to guess reverse-keyed items from correlations.
 MIN_ROWS_FOR_KEYS = 10
+_EN = {key: texts[0] for key, texts in TEXTS.items()}
 _ITEM = re.compile(r"^([a-z][a-z_]*?)_?(\d{1,3})$")
 
 #: Words of a file name that name the file, not the programme (compared as labels).
@@ -82,28 +84,18 @@ FILE_WORDS = frozenset(label_key(w) for w in (
     "participant", "deelnemers", "deelnemer", "data", "donnees", "gegevens", "file",
     "fichier", "bestand", "list", "liste", "lijst", "final", "definitif", "v",
 ))
-RULE_PROGRAMME = (
-    "no programme column: every row is in one programme, named after the file {file!r}; "
-    "check the name (or run evalkit init --programme NAME)"
-)
-RULE_REFERENCE = "the programme with the most participants ({n} of {total}) is the reference"
-RULE_EXIT_GROUPS = (
-    "exit labels mapped to evalkit's exit types by the en/fr/nl aliases, each in its type's "
-    "exit group; labels no alias maps are in group 'other'"
-)
-RULE_JOB = "exit types of group 'job'"
-RULE_POSITIVE = (
-    f"exit types of groups {', '.join(POSITIVE_GROUPS)} (the Actiris-style composite)"
-)
-RULE_ITEMS = "columns named {stem!r} and a number, the largest such family of columns"
-RULE_RANGE = (
-    "observed answers from {low} to {high}; widen it if the scale allows answers nobody gave"
-)
-RULE_REVERSED = (
-    "items correlating negatively with the rest score (the other items, keyed as the first "
-    "principal component suggests)"
-)
-RULE_MIN_ITEMS = "80% of the items answered (the shipped scale's rule, 8 of 10)"
+#: The rules in English (their French and Dutch: :mod:`evalkit.reporting.guess_texts`).
+RULE_PROGRAMME = _EN["guess.programme"]
+RULE_REFERENCE = _EN["guess.reference"]
+RULE_EXIT_GROUPS = _EN["guess.exit_groups"]
+RULE_JOB = _EN["guess.job_exits"]
+RULE_POSITIVE = _EN["guess.positive_exits"].format(groups=", ".join(POSITIVE_GROUPS))
+RULE_ITEMS = _EN["guess.items"]
+RULE_RANGE = _EN["guess.range"]
+RULE_RANGE_APART = _EN["guess.range_apart"]
+RULE_REVERSED = _EN["guess.reversed"]
+RULE_REVERSED_NONE = _EN["guess.reversed_none"]
+RULE_MIN_ITEMS = _EN["guess.min_items"]
 
 
 def guess_programme(filename: str) -> tuple[str, str]:
@@ -137,7 +129,7 @@ def guess_programme(filename: str) -> tuple[str, str]:
     words = [w for w in re.split(r"[\s_.\-]+", stem)
              if w and not w.isdigit() and label_key(w) not in FILE_WORDS]
     name = " ".join(w.capitalize() if w.islower() else w for w in words) or "Programme"
-    return name, RULE_PROGRAMME.format(file=filename)
+    return name, RULE_PROGRAMME.format(file=repr(filename))
 
 
 def guess_reference(counts: Mapping[str, int]) -> tuple[str, str | None]:
@@ -333,12 +325,8 @@ def guess_scale(answers: pd.DataFrame) -> ScaleGuess:
         )
     low, high, outside = _answer_range(values)
     reversed_, rule = _reversed(numbers.where((numbers >= low) & (numbers <= high)))
-    span = RULE_RANGE.format(low=low, high=high)
-    if outside:
-        span += (
-            f"; answers {outside} lie apart from that run of whole numbers and are "
-            "taken as invalid (missing-value codes?): rejected at load"
-        )
+    span = (RULE_RANGE_APART.format(low=low, high=high, outside=outside) if outside
+            else RULE_RANGE.format(low=low, high=high))
     rules = {"reversed": rule, "response_min": span, "response_max": span,
              "min_items": RULE_MIN_ITEMS}
     min_items = max(1, math.ceil(MIN_ANSWERED * numbers.shape[1]))
@@ -368,10 +356,7 @@ def _reversed(numbers: pd.DataFrame) -> tuple[tuple[str, ...], str]:
     """Reverse-keyed items: negative correlation with the keyed rest score."""
     rows = numbers.dropna(thresh=max(2, numbers.shape[1] - 1))
     if numbers.shape[1] < 3 or len(rows) < MIN_ROWS_FOR_KEYS:
-        return (), (
-            f"none: too few answered questionnaires ({len(rows)}, at least "
-            f"{MIN_ROWS_FOR_KEYS} needed) or items to tell"
-        )
+        return (), RULE_REVERSED_NONE.format(n=len(rows), minimum=MIN_ROWS_FOR_KEYS)
     corr = rows.corr().fillna(0.0).to_numpy()
     _, vectors = np.linalg.eigh(corr)
     loading = vectors[:, -1]

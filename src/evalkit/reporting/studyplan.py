@@ -33,6 +33,7 @@ from typing import Any
 
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
+from evalkit.reporting.guess_texts import reword_guess
 
 __all__ = [
     "FROM_STUDY_FILE",
@@ -434,20 +435,24 @@ def load_part_data(
     )
 
 
-def guesses(study: Any) -> list[tuple[str, str]]:
-    """The study file's guesses for the front page: key and ``value (rule)``.
+def guesses(study: Any, language: str = "en") -> list[tuple[str, str]]:
+    """The study file's guesses for the front page: key and ``value (rule)``, the rules
+    of evalkit init in ``language`` (:func:`~evalkit.reporting.guess_texts.reword_guess`;
+    a rule a user wrote is shown as it is).
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> study = SimpleNamespace(guessed={"model.reference": "the largest programme"},
+    >>> study = SimpleNamespace(guessed={"model.reference": "the programme with the most "
+    ...     "participants (70 of 100) is the reference"},
     ...     to_mapping=lambda: {"model": {"reference": "Werkmaatje"}})
-    >>> guesses(study)
-    [('model.reference', 'Werkmaatje (the largest programme)')]
-    """
+    >>> guesses(study, "nl")
+    [('model.reference', 'Werkmaatje (het programma met de meeste deelnemers (70 van 100) is de referentie)')]
+    """  # noqa: E501
     mapping = study.to_mapping()
     out = []
     for key, rule in study.guessed.items():
+        rule = reword_guess(rule, language)
         value: Any = mapping
         for step in key.split("."):
             value = value.get(step) if isinstance(value, Mapping) else None
@@ -523,7 +528,7 @@ def build_study_report(
     settings = ReportSettings(
         title=title or study.title, organisation=organisation or study.organisation,
         language=plan.language, period=study.period, skipped=skipped,
-        guessed=tuple(guesses(study)),
+        guessed=tuple(guesses(study, plan.language)),
         participants=plan.data.participants, threshold=study.threshold,
         horizons=tuple(study.horizons),
     )
