@@ -12,6 +12,7 @@ from evalkit.economics import (
     programme_costs,
 )
 from tests.economics.test_costs import ROOT
+from tests.published import assert_safely_published
 
 CLOSED_FORM = 1e-7
 
@@ -45,3 +46,12 @@ def test_horizon_rows_and_the_plot(sample, ps):
     plt.close(ax.figure)
     with pytest.raises(ValueError, match=r"change must be a number in \(0, 1\)"):
         one_way_sensitivity(base, change=1.5)
+
+
+def test_published_tornado_table_prints_whole_euros(sample, ps):
+    base = cost_effectiveness(sample, "job", ps, costs_from_totals(
+        {"A": 10_000.0, "B": 6_000.0}, {"A": 20, "B": 20}), n_boot=0)
+    tornado = one_way_sensitivity(base, change=0.2)
+    out = assert_safely_published(tornado)
+    assert_allclose(out["icer"], tornado.table["icer"].round(0), rtol=0)
+    assert (out["suppression"] == "").all()

@@ -31,6 +31,8 @@ __all__ = ["CostEffectivenessResult", "cost_effectiveness"]
 
 _COST = "__cost_eur__"
 _STATISTICS = ("estimate", "std_error", "ci_low", "ci_high")
+#: Decimals of each row of the published table: euros whole, risk differences to 3.
+_ROW_DECIMALS = {"incremental_cost": 0, "incremental_effect": 3, "icer": 0}
 STATUSES = {
     "icer": "costs more and finds more jobs: the ICER is the cost per extra job",
     "dominant": "costs no more and finds more jobs (dominant): no ratio is needed",
@@ -86,12 +88,14 @@ class CostEffectivenessResult(TableResult):
     unit_costs: pd.DataFrame = field(repr=False)
     draws: pd.DataFrame = field(repr=False)
 
-    #: Published: blank if built from fewer than the threshold (``n``); 3 decimals (the
-    #: rows mix euros and risk differences, which need them).
+    #: Published: blank if built from fewer than the threshold (``n``); the rows mix
+    #: units, so each row has its own decimals: euros (incremental cost, ICER) whole,
+    #: the risk difference (extra jobs per participant) to 3 decimals.
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
             counts=("n",), derived=_STATISTICS,
             decimals=dict.fromkeys(_STATISTICS, 3), dimensions=("quantity", "interval"),
+            row_decimals=("quantity", _ROW_DECIMALS),
         ),
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._validation import check_unit_interval
 from evalkit.economics.icer import CostEffectivenessResult
+from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = ["SensitivityResult", "one_way_sensitivity"]
 
@@ -34,6 +36,13 @@ class SensitivityResult(TableResult):
 
     table: pd.DataFrame
     base_icer: float
+
+    #: Published: no people are counted; euros whole, risk differences to 3 decimals.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=(), decimals={"incremental_cost": 0, "incremental_effect": 3, "icer": 0},
+        ),
+    }
 
     def plot(self, ax=None):
         """Tornado diagram: each parameter's range of the ICER around the base; the Axes."""
