@@ -128,3 +128,17 @@ def test_published_rows_have_the_decimals_of_their_unit(sample, ps):
     assert printed["Estimate"].iloc[[0, 2]].str.fullmatch(r"[\d,]+").all()  # whole euros
     assert printed["Estimate"].iloc[1].count(".") == 1 and len(
         printed["Estimate"].iloc[1].split(".")[1]) == 3
+
+
+def test_the_plane_is_labelled_in_the_report_language(sample, ps):
+    ce = cost_effectiveness(sample, "job", ps, COSTS, n_boot=20, rng=0)
+    ax = ce.plot(wtp=2000, language="fr")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["réplications bootstrap", "estimation",
+                      "2,000 EUR par emploi supplémentaire"]
+    assert ax.get_xlabel().startswith("emplois supplémentaires par participant")
+    assert ax.get_ylabel() == "coût supplémentaire par participant (EUR)"
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="language"):
+        ce.plot(language="de")
+    plt.close("all")

@@ -55,3 +55,18 @@ def test_published_tornado_table_prints_whole_euros(sample, ps):
     out = assert_safely_published(tornado)
     assert_allclose(out["icer"], tornado.table["icer"].round(0), rtol=0)
     assert (out["suppression"] == "").all()
+
+
+def test_the_tornado_and_the_ceac_are_labelled_in_the_report_language(sample, ps):
+    costs = programme_costs(pd.read_csv(ROOT / "evaldata" / "costs.csv").assign(
+        programme=lambda d: d.programme.astype(str).map({"DUO for a JOB": "A",
+                                                         "Team4Job": "B"})))
+    base = cost_effectiveness(sample, "job", ps, costs, n_boot=20, rng=0)
+    ax = one_way_sensitivity(base, change=0.2).plot(language="nl")
+    ticks = {t.get_text() for t in ax.get_yticklabels()}
+    assert {"opleiding van mentoren", "vergaderzalen", "overhead"} <= ticks
+    assert ax.get_xlabel() == "kost per extra baan (EUR)"
+    plt.close(ax.figure)
+    ax = base.acceptability().plot(language="fr")
+    assert ax.get_xlabel() == "disposition à payer par emploi supplémentaire (EUR)"
+    plt.close(ax.figure)

@@ -25,7 +25,9 @@ from evalkit.economics.acceptability import AcceptabilityResult, acceptability_c
 from evalkit.economics.costs import CostsResult
 from evalkit.economics.fieller import fieller_interval
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import PublicationSpec
+from evalkit.reporting.format import format_number
 
 __all__ = ["CostEffectivenessResult", "cost_effectiveness"]
 
@@ -117,22 +119,27 @@ class CostEffectivenessResult(TableResult):
         return acceptability_curve(self.draws, wtp, point=(self.estimate("incremental_cost"),
                                                            self.estimate("incremental_effect")))
 
-    def plot(self, ax=None, *, wtp: float | None = None):
-        """The cost-effectiveness plane: replicates, the estimate, and a WTP line; the Axes."""
+    def plot(self, ax=None, *, wtp: float | None = None, language: str = "en"):
+        """The cost-effectiveness plane: replicates, the estimate, and a WTP line; the Axes.
+
+        Legend and axis labels are in ``language`` (the report catalogue's);
+        ``ValueError`` if it is not one of its languages.
+        """
         ax = axes(ax, (5.0, 4.0))
         if len(self.draws):
             ax.scatter(self.draws["incremental_effect"], self.draws["incremental_cost"], s=6,
-                       alpha=0.3, color="C0", label="bootstrap replicates")
+                       alpha=0.3, color="C0", label=text("figure.replicates", language))
         ax.plot([self.estimate("incremental_effect")], [self.estimate("incremental_cost")],
-                "o", color="C1", label="estimate")
+                "o", color="C1", label=text("figure.estimate", language))
         ax.axhline(0, color="grey", linewidth=1)
         ax.axvline(0, color="grey", linewidth=1)
         if wtp is not None:
             x = np.array(ax.get_xlim())
-            ax.plot(x, wtp * x, "--", color="C2", label=f"{wtp:,.0f} EUR per extra job")
+            ax.plot(x, wtp * x, "--", color="C2",
+                    label=text("figure.wtp_line", language, wtp=format_number(wtp, 0)))
             ax.set_xlim(*x)
-        ax.set_xlabel("extra jobs per participant (adjusted risk difference)")
-        ax.set_ylabel("extra cost per participant (EUR)")
+        ax.set_xlabel(text("axis.incremental_effect", language))
+        ax.set_ylabel(text("axis.incremental_cost", language))
         ax.legend(fontsize=8)
         return ax
 

@@ -145,6 +145,9 @@ REPORT = {
     "axis.participants_needed": ("participants nécessaires (tous les groupes)",
                                  "benodigde deelnemers (alle groepen)"),
     "axis.power": ("puissance (test bilatéral)", "power (tweezijdige toets)"),
+    "figure.replicates": ("réplications bootstrap", "bootstrapreplicaties"),
+    "figure.estimate": ("estimation", "schatting"),
+    "figure.wtp_line": ("{wtp} EUR par emploi supplémentaire", "{wtp} EUR per extra baan"),
 }
 
 COLUMNS = {
