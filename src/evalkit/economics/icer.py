@@ -308,6 +308,14 @@ def cost_effectiveness(
     2014, ch. 7), unbounded when the replicates of ``dE`` cross 0; (2) Fieller's
     interval with the bootstrap covariance of ``(dC, dE)`` (:func:`fieller_interval`).
 
+    Costs are nominal (euros as spent, not converted to one price year) and nothing is
+    discounted. Discounting turns costs and effects that fall in later years into
+    present values (NICE 2013, section 5.6.2: 3.5% a year for both); by convention it
+    is applied only beyond the first year (Drummond et al. 2015; Glick et al. 2014),
+    and the horizons here are at most 24 months: the costs fall when the duos are
+    formed, in the first months, and a job found in the second year would count
+    ``1 / 1.035`` of one, which raises the ICER by at most 3.5%, well inside its CI.
+
     References
     ----------
     Briggs, A. H., Wonderling, D. E. & Mooney, C. Z. (1997). Pulling cost-effectiveness
@@ -315,7 +323,10 @@ def cost_effectiveness(
     O'Brien, B. J. (1996). *Health Economics*, 5, 297-305. Glick, H. A., Doshi, J. A.,
     Sonnad, S. S. & Polsky, D. (2014). *Economic Evaluation in Clinical Trials* (2nd
     ed.), OUP. R: ``BCEA::bcea`` on the replicates, ``icerui``; Stata: ``bootstrap``
-    of the two adjusted differences, then ``fieller``.
+    of the two adjusted differences, then ``fieller``. NICE (2013). *Guide to the
+    methods of technology appraisal 2013* (PMG9), section 5.6. Drummond, M. F.,
+    Sculpher, M. J., Claxton, K., Stoddart, G. L. & Torrance, G. W. (2015). *Methods
+    for the Economic Evaluation of Health Care Programmes* (4th ed.), OUP.
 
     Examples
     --------

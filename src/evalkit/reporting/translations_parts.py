@@ -220,9 +220,9 @@ VALUES = {
 
 #: English captions and figure titles of notebooks 06 and 07 -> (French, Dutch).
 MESSAGES: dict[str, tuple[str, str]] = {
-    "Costs by programme and cost item (EUR)": (
-        "Coûts par programme et poste de coût (EUR)",
-        "Kosten per programma en kostenpost (EUR)",
+    "Costs by programme and cost item (nominal EUR, not adjusted for inflation)": (
+        "Coûts par programme et poste de coût (EUR nominaux, non corrigés de l'inflation)",
+        "Kosten per programma en kostenpost (nominale EUR, niet gecorrigeerd voor inflatie)",
     ),
     "Cost per participant, duo and job: intention to treat and per completer (EUR)": (
         "Coût par participant, par duo et par emploi : intention de traiter et par duo complet "
