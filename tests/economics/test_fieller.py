@@ -69,3 +69,34 @@ def test_a_bounded_fieller_interval_contains_the_ratio(dc, de, vc, ve, rho):
         assert low <= f.value <= high
     else:  # the effect is not significant: no interval is given
         assert de**2 <= Z**2 * ve * (1 + 1e-9)
+
+
+# External reference: the icerui R package (T. Snowsill, MIT), README.md at commit
+# 96404c2dc6adfe3d1ea68e1dccdd65cc13bb992c (github.com/tristansnowsill/icerui), prints
+# `confint(ex_smoking, method = "fieller")` for BCEA's Smoking example (Baio 2012; 500
+# simulations, reference "Group counselling" vs each other intervention). Its inputs
+# are the means, variances and covariance (R `var`, n - 1) of delta.c and delta.e,
+# computed here once from data/Smoking.RData of BCEA 2.3-1.1 (github.com/cran/BCEA,
+# commit 3ea6a1b92981a4283c81e6e8223148082b7024c4), the version current in June 2020;
+# they reproduce every printed limit. icerui prints an exclusive set (the effect's CI
+# includes 0) as (upper, lower): "74.72212 -263.56608" is (-inf, -263.57] U [74.72, inf).
+# No published paper with both the inputs and Fieller's limits could be read offline.
+ICERUI_PRINTED = 5e-6  # printed to 5 decimals: half a unit in the last place
+SMOKING = [  # comparator, dC, dE, var dC, var dE, cov, printed limits, kind
+    ("No treatment", 143.30075545759846, 0.7225198125416591, 147.965015725114,
+     0.12512412198304068, -0.022721518822252706, (98.26914, 4910.70352), "bounded"),
+    ("Self-help", 97.56759487567938, 0.43428023674863775, 162.8564068163477,
+     0.16665421354664087, -0.07000155741447253, (-263.56608, 74.72212), "exclusive"),
+    ("Individual counselling", 48.381720015177706, 0.23766212991485303, 205.80954811318108,
+     0.14382010637759496, 0.08056734987335877, (-82.84373, 37.72638), "exclusive"),
+]
+
+
+@pytest.mark.parametrize(("comparator", "dc", "de", "vc", "ve", "cov", "limits", "kind"),
+                         SMOKING)
+def test_fieller_reproduces_icerui_on_bcea_smoking(comparator, dc, de, vc, ve, cov, limits,
+                                                   kind):
+    f = fieller_interval(dc, de, vc, ve, cov)
+    assert f.kind == kind, comparator
+    ends = f.table[["ci_low", "ci_high"]].iloc[0] if kind == "bounded" else f.outer
+    assert_allclose(ends, limits, rtol=0, atol=ICERUI_PRINTED)

@@ -10,6 +10,8 @@ from numpy.testing import assert_allclose
 from evalkit.comparison import programme_effect
 from evalkit.economics import cost_effectiveness, costs_from_totals
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.disclosure import publish
+from evalkit.reporting.format import format_table
 from tests.economics.conftest import make_sample
 from tests.published import assert_safely_published
 
@@ -113,3 +115,30 @@ def test_cluster_bootstrap_resamples_mentors(sample, ps):
     people = cost_effectiveness(data, "job", ps, COSTS, n_boot=30, rng=3)
     assert_allclose(ce.estimate("icer"), people.estimate("icer"), rtol=CLOSED_FORM)
     assert not np.allclose(ce.draws, people.draws)
+
+
+def test_published_rows_have_the_decimals_of_their_unit(sample, ps):
+    ce = cost_effectiveness(sample, "job", ps, COSTS, n_boot=20, rng=0)
+    out = assert_safely_published(ce).set_index(["quantity", "interval"])
+    for quantity, places in (("incremental_cost", 0), ("icer", 0), ("incremental_effect", 3)):
+        shown = out.loc[quantity, ["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float)
+        np.testing.assert_array_equal(shown, np.round(ce.table.set_index("quantity").loc[
+            [quantity], ["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float), places))
+    printed = format_table(publish(ce)).table
+    assert printed["Estimate"].iloc[[0, 2]].str.fullmatch(r"[\d,]+").all()  # whole euros
+    assert printed["Estimate"].iloc[1].count(".") == 1 and len(
+        printed["Estimate"].iloc[1].split(".")[1]) == 3
+
+
+def test_the_plane_is_labelled_in_the_report_language(sample, ps):
+    ce = cost_effectiveness(sample, "job", ps, COSTS, n_boot=20, rng=0)
+    ax = ce.plot(wtp=2000, language="fr")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["réplications bootstrap", "estimation",
+                      "2,000 EUR par emploi supplémentaire"]
+    assert ax.get_xlabel().startswith("emplois supplémentaires par participant")
+    assert ax.get_ylabel() == "coût supplémentaire par participant (EUR)"
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="language"):
+        ce.plot(language="de")
+    plt.close("all")

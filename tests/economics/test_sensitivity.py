@@ -12,6 +12,7 @@ from evalkit.economics import (
     programme_costs,
 )
 from tests.economics.test_costs import ROOT
+from tests.published import assert_safely_published
 
 CLOSED_FORM = 1e-7
 
@@ -45,3 +46,27 @@ def test_horizon_rows_and_the_plot(sample, ps):
     plt.close(ax.figure)
     with pytest.raises(ValueError, match=r"change must be a number in \(0, 1\)"):
         one_way_sensitivity(base, change=1.5)
+
+
+def test_published_tornado_table_prints_whole_euros(sample, ps):
+    base = cost_effectiveness(sample, "job", ps, costs_from_totals(
+        {"A": 10_000.0, "B": 6_000.0}, {"A": 20, "B": 20}), n_boot=0)
+    tornado = one_way_sensitivity(base, change=0.2)
+    out = assert_safely_published(tornado)
+    assert_allclose(out["icer"], tornado.table["icer"].round(0), rtol=0)
+    assert (out["suppression"] == "").all()
+
+
+def test_the_tornado_and_the_ceac_are_labelled_in_the_report_language(sample, ps):
+    costs = programme_costs(pd.read_csv(ROOT / "evaldata" / "costs.csv").assign(
+        programme=lambda d: d.programme.astype(str).map({"DUO for a JOB": "A",
+                                                         "Team4Job": "B"})))
+    base = cost_effectiveness(sample, "job", ps, costs, n_boot=20, rng=0)
+    ax = one_way_sensitivity(base, change=0.2).plot(language="nl")
+    ticks = {t.get_text() for t in ax.get_yticklabels()}
+    assert {"opleiding van mentoren", "vergaderzalen", "overhead"} <= ticks
+    assert ax.get_xlabel() == "kost per extra baan (EUR)"
+    plt.close(ax.figure)
+    ax = base.acceptability().plot(language="fr")
+    assert ax.get_xlabel() == "disposition à payer par emploi supplémentaire (EUR)"
+    plt.close(ax.figure)

@@ -125,3 +125,15 @@ def test_years_print_without_thousands_separator():
     assert shown["Intake year"].tolist() == ["2019", "2020"]
     assert shown["Year"].tolist() == ["2021", ""]
     assert shown["People"].tolist() == ["1,500", "20"]
+
+
+def test_rows_of_mixed_units_print_with_their_own_decimals():
+    spec = PublicationSpec(counts=("n",), derived=("estimate", "ci_low", "ci_high"),
+                           decimals={"estimate": 3, "ci_low": 3, "ci_high": 3},
+                           row_decimals=("quantity", {"icer": 0}))
+    table = pd.DataFrame({"quantity": ["icer", "incremental_effect"],
+                          "estimate": [727.946, 0.16849], "ci_low": [294.403, 0.071],
+                          "ci_high": [1750.274, 0.277], "n": [385, 385]})
+    shown = format_table(publish(table, spec=spec), columns=["estimate", "ci_low", "ci_high"])
+    assert shown.table["Estimate"].tolist() == ["728", "0.168"]
+    assert shown.table["95% CI"].tolist() == ["294–1,750", "0.071–0.277"]

@@ -152,3 +152,28 @@ def test_a_small_complement_hides_its_part_but_not_the_total():
     assert out["n"].tolist() == [40, 40]
     assert np.isnan(out.loc[0, "n_events"]) and out.loc[1, "n_events"] == 20
     assert np.isnan(out.loc[0, "auc"]) and out["suppression"].tolist() == ["secondary", ""]
+
+
+MIXED = PublicationSpec(counts=("n",), derived=("estimate", "ci_low", "ci_high"),
+                        decimals={"estimate": 3, "ci_low": 3, "ci_high": 3},
+                        row_decimals=("quantity", {"cost": 0}))
+
+
+def test_rows_of_mixed_units_are_each_rounded_once_to_their_own_decimals():
+    table = pd.DataFrame({"quantity": ["cost", "effect"], "estimate": [3.4996, 0.16849],
+                          "ci_low": [1234.5678, 0.07149], "ci_high": [2.5004, 0.27751],
+                          "n": [40, 40]})
+    out = publish(table, spec=MIXED).table
+    assert out["estimate"].tolist() == [3.0, 0.168]  # 3.4996, never 3.500 then 4
+    assert out["ci_low"].tolist() == [1235.0, 0.071]
+    assert out["ci_high"].tolist() == [3.0, 0.278]
+    with pytest.raises(ValueError, match="quantity"):
+        publish(table.drop(columns="quantity"), spec=MIXED)
+
+
+def test_a_table_that_counts_no_people_is_rounded_and_nothing_is_suppressed():
+    spec = PublicationSpec(counts=(), decimals={"icer": 0})
+    out = publish(pd.DataFrame({"scenario": ["low", "high"], "icer": [695.07, 760.82]}),
+                  spec=spec)
+    assert out.table["icer"].tolist() == [695.0, 761.0]
+    assert out.table["suppression"].tolist() == ["", ""] and out.n_primary == 0

@@ -9,6 +9,7 @@ import pandas as pd
 
 from evalkit._plotting import axes
 from evalkit._results import TableResult
+from evalkit.reporting.catalogue import text
 
 __all__ = ["AcceptabilityResult", "acceptability_curve"]
 
@@ -30,14 +31,18 @@ class AcceptabilityResult(TableResult):
     table: pd.DataFrame
     n_boot: int
 
-    def plot(self, ax=None):
-        """The CEAC: probability cost-effective against willingness to pay; the Axes."""
+    def plot(self, ax=None, *, language: str = "en"):
+        """The CEAC: probability cost-effective against willingness to pay; the Axes.
+
+        Axis labels are in ``language`` (the report catalogue's); ``ValueError`` if it
+        is not one of its languages.
+        """
         ax = axes(ax, (5.0, 3.5))
         ax.plot(self.table["wtp"], self.table["probability"], color="C0")
         ax.axhline(0.5, color="grey", linewidth=1, linestyle=":")
         ax.set_ylim(0, 1)
-        ax.set_xlabel("willingness to pay per extra job (EUR)")
-        ax.set_ylabel("probability cost-effective")
+        ax.set_xlabel(text("axis.wtp", language))
+        ax.set_ylabel(text("axis.probability_cost_effective", language))
         return ax
 
 

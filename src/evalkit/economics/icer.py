@@ -25,12 +25,16 @@ from evalkit.economics.acceptability import AcceptabilityResult, acceptability_c
 from evalkit.economics.costs import CostsResult
 from evalkit.economics.fieller import fieller_interval
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import PublicationSpec
+from evalkit.reporting.format import format_number
 
 __all__ = ["CostEffectivenessResult", "cost_effectiveness"]
 
 _COST = "__cost_eur__"
 _STATISTICS = ("estimate", "std_error", "ci_low", "ci_high")
+#: Decimals of each row of the published table: euros whole, risk differences to 3.
+_ROW_DECIMALS = {"incremental_cost": 0, "incremental_effect": 3, "icer": 0}
 STATUSES = {
     "icer": "costs more and finds more jobs: the ICER is the cost per extra job",
     "dominant": "costs no more and finds more jobs (dominant): no ratio is needed",
@@ -86,12 +90,14 @@ class CostEffectivenessResult(TableResult):
     unit_costs: pd.DataFrame = field(repr=False)
     draws: pd.DataFrame = field(repr=False)
 
-    #: Published: blank if built from fewer than the threshold (``n``); 3 decimals (the
-    #: rows mix euros and risk differences, which need them).
+    #: Published: blank if built from fewer than the threshold (``n``); the rows mix
+    #: units, so each row has its own decimals: euros (incremental cost, ICER) whole,
+    #: the risk difference (extra jobs per participant) to 3 decimals.
     publication: ClassVar[dict[str, PublicationSpec]] = {
         "table": PublicationSpec(
             counts=("n",), derived=_STATISTICS,
             decimals=dict.fromkeys(_STATISTICS, 3), dimensions=("quantity", "interval"),
+            row_decimals=("quantity", _ROW_DECIMALS),
         ),
     }
 
@@ -113,22 +119,27 @@ class CostEffectivenessResult(TableResult):
         return acceptability_curve(self.draws, wtp, point=(self.estimate("incremental_cost"),
                                                            self.estimate("incremental_effect")))
 
-    def plot(self, ax=None, *, wtp: float | None = None):
-        """The cost-effectiveness plane: replicates, the estimate, and a WTP line; the Axes."""
+    def plot(self, ax=None, *, wtp: float | None = None, language: str = "en"):
+        """The cost-effectiveness plane: replicates, the estimate, and a WTP line; the Axes.
+
+        Legend and axis labels are in ``language`` (the report catalogue's);
+        ``ValueError`` if it is not one of its languages.
+        """
         ax = axes(ax, (5.0, 4.0))
         if len(self.draws):
             ax.scatter(self.draws["incremental_effect"], self.draws["incremental_cost"], s=6,
-                       alpha=0.3, color="C0", label="bootstrap replicates")
+                       alpha=0.3, color="C0", label=text("figure.replicates", language))
         ax.plot([self.estimate("incremental_effect")], [self.estimate("incremental_cost")],
-                "o", color="C1", label="estimate")
+                "o", color="C1", label=text("figure.estimate", language))
         ax.axhline(0, color="grey", linewidth=1)
         ax.axvline(0, color="grey", linewidth=1)
         if wtp is not None:
             x = np.array(ax.get_xlim())
-            ax.plot(x, wtp * x, "--", color="C2", label=f"{wtp:,.0f} EUR per extra job")
+            ax.plot(x, wtp * x, "--", color="C2",
+                    label=text("figure.wtp_line", language, wtp=format_number(wtp, 0)))
             ax.set_xlim(*x)
-        ax.set_xlabel("extra jobs per participant (adjusted risk difference)")
-        ax.set_ylabel("extra cost per participant (EUR)")
+        ax.set_xlabel(text("axis.incremental_effect", language))
+        ax.set_ylabel(text("axis.incremental_cost", language))
         ax.legend(fontsize=8)
         return ax
 
@@ -297,6 +308,14 @@ def cost_effectiveness(
     2014, ch. 7), unbounded when the replicates of ``dE`` cross 0; (2) Fieller's
     interval with the bootstrap covariance of ``(dC, dE)`` (:func:`fieller_interval`).
 
+    Costs are nominal (euros as spent, not converted to one price year) and nothing is
+    discounted. Discounting turns costs and effects that fall in later years into
+    present values (NICE 2013, section 5.6.2: 3.5% a year for both); by convention it
+    is applied only beyond the first year (Drummond et al. 2015; Glick et al. 2014),
+    and the horizons here are at most 24 months: the costs fall when the duos are
+    formed, in the first months, and a job found in the second year would count
+    ``1 / 1.035`` of one, which raises the ICER by at most 3.5%, well inside its CI.
+
     References
     ----------
     Briggs, A. H., Wonderling, D. E. & Mooney, C. Z. (1997). Pulling cost-effectiveness
@@ -304,7 +323,10 @@ def cost_effectiveness(
     O'Brien, B. J. (1996). *Health Economics*, 5, 297-305. Glick, H. A., Doshi, J. A.,
     Sonnad, S. S. & Polsky, D. (2014). *Economic Evaluation in Clinical Trials* (2nd
     ed.), OUP. R: ``BCEA::bcea`` on the replicates, ``icerui``; Stata: ``bootstrap``
-    of the two adjusted differences, then ``fieller``.
+    of the two adjusted differences, then ``fieller``. NICE (2013). *Guide to the
+    methods of technology appraisal 2013* (PMG9), section 5.6. Drummond, M. F.,
+    Sculpher, M. J., Claxton, K., Stoddart, G. L. & Torrance, G. W. (2015). *Methods
+    for the Economic Evaluation of Health Care Programmes* (4th ed.), OUP.
 
     Examples
     --------

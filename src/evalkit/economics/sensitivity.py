@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,8 @@ from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._validation import check_unit_interval
 from evalkit.economics.icer import CostEffectivenessResult
+from evalkit.reporting.catalogue import text, value_label
+from evalkit.reporting.disclosure import PublicationSpec
 
 __all__ = ["SensitivityResult", "one_way_sensitivity"]
 
@@ -35,8 +38,20 @@ class SensitivityResult(TableResult):
     table: pd.DataFrame
     base_icer: float
 
-    def plot(self, ax=None):
-        """Tornado diagram: each parameter's range of the ICER around the base; the Axes."""
+    #: Published: no people are counted; euros whole, risk differences to 3 decimals.
+    publication: ClassVar[dict[str, PublicationSpec]] = {
+        "table": PublicationSpec(
+            counts=(), decimals={"incremental_cost": 0, "incremental_effect": 3, "icer": 0},
+        ),
+    }
+
+    def plot(self, ax=None, *, language: str = "en"):
+        """Tornado diagram: each parameter's range of the ICER around the base; the Axes.
+
+        Cost items and the axis are labelled in ``language`` (the report catalogue's;
+        an item it does not know prints as its name); ``ValueError`` if the language is
+        not one of its languages.
+        """
         spans = self.table.groupby("parameter", sort=False)["icer"].agg(["min", "max"])
         spans = spans.assign(width=spans["max"] - spans["min"]).sort_values("width")
         ax = axes(ax, (5.5, 0.45 * len(spans) + 1.2))
@@ -44,8 +59,8 @@ class SensitivityResult(TableResult):
         ax.barh(y, spans["width"].fillna(0), left=spans["min"].fillna(self.base_icer),
                 color="C0", height=0.6)
         ax.axvline(self.base_icer, color="grey", linewidth=1)
-        ax.set_yticks(y, [p.replace("_", " ") for p in spans.index])
-        ax.set_xlabel("cost per extra job (EUR)")
+        ax.set_yticks(y, [value_label(p, language).replace("_", " ") for p in spans.index])
+        ax.set_xlabel(text("axis.icer", language))
         return ax
 
 

@@ -173,6 +173,9 @@ _REPORT = {
     "axis.participants_needed": "participants needed (all groups)",
     "axis.power": "power (two-sided test)",
     "figure.attrition": "Mean change by treatment of attrition",
+    "figure.replicates": "bootstrap replicates",
+    "figure.estimate": "estimate",
+    "figure.wtp_line": "{wtp} EUR per extra job",
     "error.part_failed": "part {part} failed: {reason} (full traceback in {log})",
     "error.interrupted": "interrupted while running part {part}; the previous report, if "
     "any, is unchanged",

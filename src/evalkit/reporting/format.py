@@ -333,6 +333,7 @@ def format_table(
             continue
         cells[column] = _format_column(frame, column, col_kinds[column], published,
                                        _decimals(column, frame, spec, decimals), language)
+    cells.update(_numbers_by_row(frame, spec, col_kinds, cells))
     printed = pd.DataFrame(cells, index=frame.index)
     printed = _merge_ci(printed, frame, chosen, col_kinds, spec, decimals, conf_level, language)
     count_cols = [c for c in printed.columns if col_kinds.get(c) == "count"]
@@ -392,6 +393,22 @@ def _decimals(column, frame, spec, decimals) -> int:
     return _auto_decimals(frame[column])
 
 
+def _by_row(column: str, spec, kind: str) -> bool:
+    """Whether ``column`` prints to each row's decimals (``PublicationSpec.row_decimals``)."""
+    return (kind == "number" and spec is not None and spec.row_decimals is not None
+            and column in spec.decimals)
+
+
+def _numbers_by_row(frame, spec, kinds, cells) -> dict[str, pd.Series]:
+    """The plain numbers of a table whose rows mix units, each to its row's decimals."""
+    return {
+        column: pd.Series([format_number(v, p) for v, p in
+                           zip(frame[column], spec.places(frame, column), strict=True)],
+                          index=frame.index, dtype=object)
+        for column in cells if _by_row(column, spec, kinds[column])
+    }
+
+
 def _format_column(frame, column, kind, published, decimals, language) -> pd.Series:
     values = frame[column]
     if kind == "count":
@@ -431,9 +448,11 @@ def _merge_ci(printed, frame, chosen, kinds, spec, decimals, conf_level, languag
     places = _decimals("ci_low", frame, spec, decimals)
     if kind in ("proportion", "points"):
         places = 1
+    places = (spec.places(frame, "ci_low") if _by_row("ci_low", spec, kind)
+              else pd.Series(places, index=frame.index))
     ci = pd.Series(
-        [format_interval(lo, hi, kind, places, language)
-         for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)],
+        [format_interval(lo, hi, kind, p, language)
+         for lo, hi, p in zip(frame["ci_low"], frame["ci_high"], places, strict=True)],
         index=frame.index,
     )
     heading = text("table.ci", language, level=f"{conf_level:.0%}")

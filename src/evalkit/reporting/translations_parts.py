@@ -145,6 +145,9 @@ REPORT = {
     "axis.participants_needed": ("participants nécessaires (tous les groupes)",
                                  "benodigde deelnemers (alle groepen)"),
     "axis.power": ("puissance (test bilatéral)", "power (tweezijdige toets)"),
+    "figure.replicates": ("réplications bootstrap", "bootstrapreplicaties"),
+    "figure.estimate": ("estimation", "schatting"),
+    "figure.wtp_line": ("{wtp} EUR par emploi supplémentaire", "{wtp} EUR per extra baan"),
 }
 
 COLUMNS = {
@@ -225,9 +228,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Scores du questionnaire avant et après le programme",
         "Vragenlijstscores voor en na het programma",
     ),
-    "Costs by programme and cost item (EUR)": (
-        "Coûts par programme et poste de coût (EUR)",
-        "Kosten per programma en kostenpost (EUR)",
+    "Costs by programme and cost item (nominal EUR, not adjusted for inflation)": (
+        "Coûts par programme et poste de coût (EUR nominaux, non corrigés de l'inflation)",
+        "Kosten per programma en kostenpost (nominale EUR, niet gecorrigeerd voor inflatie)",
     ),
     "Cost per participant, duo and job: intention to treat and per completer (EUR)": (
         "Coût par participant, par duo et par emploi : intention de traiter et par duo complet "

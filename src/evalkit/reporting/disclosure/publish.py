@@ -77,6 +77,11 @@ class PublicationSpec:
         non-events of ``n`` and ``n_events``) are a count too, never shown but
         recoverable; where it is 1 to ``threshold - 1`` the part is hidden (the total
         stays).
+    row_decimals : tuple of (str, mapping of str to int), optional
+        ``(column, {value: decimals})``: for a table whose rows mix units (euros,
+        risk differences, counts), the decimals of the ``decimals`` columns in each row,
+        chosen by the row's value in ``column``; rows with another value keep
+        ``decimals``. E.g. ``("quantity", {"incremental_cost": 0, "icer": 0})``.
     """
 
     counts: tuple[str, ...]
@@ -86,6 +91,15 @@ class PublicationSpec:
     curve: tuple[str, tuple[str, ...]] | None = None
     dimensions: tuple[str, ...] = ()
     complements: tuple[tuple[str, str], ...] = ()
+    row_decimals: tuple[str, Mapping[str, int]] | None = None
+
+    def places(self, table: pd.DataFrame, column: str) -> pd.Series:
+        """Decimals of ``column`` (one of ``decimals``) in each row of ``table``."""
+        places = pd.Series(int(self.decimals[column]), index=table.index)
+        if self.row_decimals is not None:
+            by, rule = self.row_decimals
+            places = table[by].map(rule).fillna(places).astype(int)
+        return places
 
     def derived_from(self) -> dict[str, tuple[str, ...]]:
         """Each derived column and the counts it is computed from."""
@@ -191,7 +205,9 @@ def publish(
     """
     table, spec = _table_and_spec(source, part, spec)
     threshold = check_threshold(threshold)
-    check_columns(table, [*spec.counts, *spec.derived_from(), *spec.decimals, *spec.dimensions])
+    by_row = [spec.row_decimals[0]] if spec.row_decimals else []
+    check_columns(table, [*spec.counts, *spec.derived_from(), *spec.decimals, *spec.dimensions,
+                          *by_row])
     table, n_cut = _cut_curves(table, spec, threshold)
     statuses = _suppress(table, spec, threshold, ledger, population)
     out = _blank_and_round(table, spec, statuses)
@@ -299,6 +315,8 @@ def _suppress(
     population: str,
 ) -> pd.DataFrame:
     """Suppression status (``""``, ``"secondary"``, ``"primary"``) of every count cell."""
+    if not spec.counts:  # a table that counts no people (a sensitivity analysis)
+        return pd.DataFrame(index=table.index)
     long = _long_cells(table, spec)
     # A count already missing was suppressed by the analysis (e.g. a subgroup below
     # ``min_subgroup_size``): it stays hidden and counts as hidden in its margins.
@@ -361,8 +379,12 @@ def _blank_and_round(
         out[column] = out[column].astype("float64").mask(hidden[column])
     for column, sources in spec.derived_from().items():
         out[column] = out[column].astype("float64").mask(hidden[list(sources)].any(axis=1))
-    for column, decimals in spec.decimals.items():
-        out[column] = out[column].astype("float64").round(decimals)
-    worst = statuses.apply(lambda col: col.map(_STATUS_ORDER)).max(axis=1)
+    for column in spec.decimals:
+        values = out[column].to_numpy(dtype="float64")
+        places, rounded = spec.places(table, column).to_numpy(), values.copy()
+        for p in np.unique(places):  # each row rounded once, to its own decimals
+            rounded[places == p] = np.round(values[places == p], p)
+        out[column] = rounded
+    worst = statuses.apply(lambda col: col.map(_STATUS_ORDER)).max(axis=1).fillna(0)
     out["suppression"] = worst.map({v: k for k, v in _STATUS_ORDER.items()}).to_numpy()
     return out
