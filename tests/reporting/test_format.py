@@ -164,7 +164,7 @@ def test_each_kind_of_number_is_written_as_the_language_writes_it(language):
 
 
 def test_an_unknown_language_is_refused_with_the_languages_allowed():
-    with pytest.raises(ValueError, match="language.*'en', 'fr', 'nl'.*'de'"):
+    with pytest.raises(ValueError, match=r"language.*'en', 'fr', 'nl'.*'de'"):
         format_number(1.0, language="de")
 
 

@@ -26,7 +26,13 @@ import pandas as pd
 from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.findings import Finding
-from evalkit.reporting.format import format_interval, format_number, format_percent, format_points
+from evalkit.reporting.format import (
+    NUMERALS,
+    format_interval,
+    format_number,
+    format_percent,
+    format_points,
+)
 
 __all__ = ["EffectStory", "cox_effect", "effect_story", "table_effects"]
 
@@ -217,8 +223,9 @@ def _paragraph(table: pd.DataFrame, names: dict, horizon: float, population: str
     if ratios and points:
         sentences.append(text(
             "story.scale", language, horizon=format_number(horizon, 0, language),
-            ratios=_span([_estimate("ratio", by_key[k], language) for k in ratios]),
-            differences=_span([_estimate("points", by_key[k], language) for k in points])))
+            ratios=_span([_estimate("ratio", by_key[k], language) for k in ratios], language),
+            differences=_span([_estimate("points", by_key[k], language) for k in points],
+                              language)))
     adjusted = next((k for k in ("aipw", "ipw") if k in by_key.index), None)
     if {"hr_crude", "hr_adjusted", "naive"} <= set(by_key.index) and adjusted:
         sentences.append(text(
@@ -237,5 +244,6 @@ def _paragraph(table: pd.DataFrame, names: dict, horizon: float, population: str
     return " ".join(sentences)
 
 
-def _span(values: list[str]) -> str:
-    return values[0] if len(values) == 1 else ", ".join(values)
+def _span(values: list[str], language: str) -> str:
+    """Numbers in a list: "; " between them where a comma is the decimal mark (1,40; 2,00)."""
+    return ("; " if NUMERALS[language].decimal == "," else ", ").join(values)
