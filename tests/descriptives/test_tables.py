@@ -82,4 +82,4 @@ def test_table_one_writes_its_numbers_in_the_report_language():
     assert fr.loc[("age", "")].tolist() == ["45,0 (3,5)", "25,0 (3,5)", "\u22125,73"]
     assert en.loc[("site", "x")].iloc[0] == "12 (50.0%)"
     assert fr.loc[("site", "x")].iloc[0] == "12 (50,0\u00a0%)"
-    assert nl.loc[("site", "x")].iloc[0] == "12 (50.0%)"
+    assert nl.loc[("site", "x")].iloc[0] == "12 (50,0%)"
