@@ -56,6 +56,7 @@ from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublishedTable
 
 __all__ = [
     "KINDS",
+    "NUMERALS",
     "ReportTable",
     "ReportText",
     "format_count",
@@ -66,6 +67,7 @@ __all__ = [
     "format_percent",
     "format_points",
     "format_table",
+    "localise_digits",
     "term_label",
 ]
 
