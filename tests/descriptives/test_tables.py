@@ -69,3 +69,17 @@ def test_table_one_counts_means_and_smd():
     shown = r.formatted()
     assert shown.loc[("education", "phd")].iloc[0] == "<10"
     assert list(shown.columns)[-1] == "SMD"
+
+
+def test_table_one_writes_its_numbers_in_the_report_language():
+    age = [20.0, 22, 24, 26, 28, 30] * 4
+    df = pd.DataFrame({"programme": ["A"] * 24 + ["B"] * 24,
+                       "age": [a + 20 for a in age] + age,
+                       "site": ["x"] * 12 + ["y"] * 36})
+    r = table_one(df, "programme", continuous=["age"], categorical=["site"])
+    en, fr, nl = (r.formatted(language=lang) for lang in ("en", "fr", "nl"))
+    assert en.loc[("age", "")].tolist() == ["45.0 (3.5)", "25.0 (3.5)", "-5.73"]
+    assert fr.loc[("age", "")].tolist() == ["45,0 (3,5)", "25,0 (3,5)", "\u22125,73"]
+    assert en.loc[("site", "x")].iloc[0] == "12 (50.0%)"
+    assert fr.loc[("site", "x")].iloc[0] == "12 (50,0\u00a0%)"
+    assert nl.loc[("site", "x")].iloc[0] == "12 (50,0%)"

@@ -36,6 +36,14 @@ def test_small_counts_in_count_columns_are_found_and_named_by_place(tmp_path):
     assert not result.clean and result.n_files == 1
 
 
+def test_counts_written_in_french_and_dutch_are_read_as_counts(tmp_path):
+    (tmp_path / "a.html").write_text(_html_table(
+        [["DUO", "5.000", "1\u202f360"], ["T4J", "1.360", "5\u00a0000"], ["A", "7", "<10"]],
+        ["group", "n", "people"]))
+    result = audit(tmp_path)
+    assert result.table[["row", "column"]].values.tolist() == [[3, "n"]]
+
+
 def test_identifier_like_strings_are_found_without_repeating_them(tmp_path):
     text = f"<p>Contact {FAKE_EMAIL} or {FAKE_PHONE}; NN {FAKE_NATIONAL_NUMBER}</p>"
     (tmp_path / "b.html").write_text(f"<html><body>{text}</body></html>")

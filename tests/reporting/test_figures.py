@@ -43,3 +43,24 @@ def test_an_english_title_is_translated_a_finding_is_kept():
     describe_figure(ax, Finding("rate", "Mean change"), language="nl")
     assert ax.get_title(loc="left") == "Mean change"
     plt.close(fig)
+
+
+def test_tick_labels_and_numbers_at_risk_are_written_in_the_report_language():
+    from matplotlib.ticker import ScalarFormatter
+
+    from evalkit._plotting import at_risk_rows
+
+    fig, (fr, en) = plt.subplots(1, 2)
+    for ax in (fr, en):
+        ax.plot([0, 12], [-0.5, 0.75])
+        at_risk_rows(ax, [("DUO", [1240, 3])], [0, 12], threshold=10)
+    describe_figure(fr, "Mean change", language="fr")
+    describe_figure(en, "Mean change")
+    fig.canvas.draw()
+    assert "−0,4" in [t.get_text() for t in fr.get_yticklabels()]
+    assert [t.get_text() for t in fr.texts][-2:] == ["1\u202f240", "<10"]
+    assert "DUO" in [t.get_text() for t in fr.texts]  # a name is no number: left alone
+    assert "−0.4" in [t.get_text() for t in en.get_yticklabels()]
+    assert type(en.yaxis.get_major_formatter()) is ScalarFormatter  # English: untouched
+    assert plt.rcParams["axes.formatter.use_locale"] is False
+    plt.close(fig)

@@ -123,7 +123,7 @@ def test_the_effect_names_its_population_and_the_change_its_scale_in_the_languag
     assert sentence.startswith("In the population compared (Brussels, 18–33, non-EU): Enrolling")
     change = pd.DataFrame({"term": ["mean_difference"], "estimate": [0.26], "ci_low": [0.23],
                            "ci_high": [0.29], "n": [793.0]})
-    assert "score moyen de confiance en soi a changé de +0.26 points" in change_finding(
+    assert "score moyen de confiance en soi a changé de +0,26 points" in change_finding(
         change, scale="self_confidence", language="fr").sentence
     assert "mean my scale score" in change_finding(change, scale="my_scale").sentence
 
@@ -154,8 +154,8 @@ def test_the_cost_per_extra_job_is_stated_with_both_intervals():
         "EUR by Fieller's method).")
     fr = icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)), status="icer",
                       language="fr", **ICER_OPTIONS).sentence
-    assert fr.startswith("S'inscrire à DUO plutôt qu'à T4J coûte 123 EUR de plus par "
-                         "participant") and "chaque emploi supplémentaire coûte 730 EUR" in fr
+    assert fr.startswith("S'inscrire à DUO plutôt qu'à T4J coûte 123\u00a0€ de plus par "
+                         "participant") and "chaque emploi supplémentaire coûte 730\u00a0€" in fr
     among = icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)),
                          status="icer", population="Brussels, 18–33", **ICER_OPTIONS).sentence
     assert among.startswith("In the population compared (Brussels, 18–33): Enrolling in DUO")
@@ -227,8 +227,8 @@ def test_the_acceptability_curve_at_a_price_and_where_it_passes_one_half():
         "it is more likely than not from 2,000 EUR per extra job.")
     never = acceptability_finding(curve.assign(probability=[0.0, 0.1, 0.3]), wtp=500,
                                   treated="DUO", language="fr").sentence
-    assert never.startswith("À 500 EUR par emploi supplémentaire, DUO est coût-efficace dans "
-                            "5%") and "à aucun prix montré" in never
+    assert never.startswith("À 500\u00a0€ par emploi supplémentaire, DUO est coût-efficace dans "
+                            "5\u00a0%") and "à aucun prix montré" in never
 
 
 def test_the_tornado_names_the_input_that_moves_the_ratio_most():
@@ -239,3 +239,22 @@ def test_the_tornado_names_the_input_that_moves_the_ratio_most():
         "scenario(s) give no cost per extra job (dominance or fewer jobs).")
     assert sensitivity_finding(t, base_icer=math.nan).sentence.startswith(
         "The base case gives no cost per extra job")
+
+
+def test_a_french_and_a_dutch_sentence_write_their_numbers_as_the_language_does():
+    nbsp, nnbsp = "\u00a0", "\u202f"
+    assert rate_findings(RATES, 12, language="fr")[0].sentence == (
+        f"En 12 mois, 48,0{nbsp}% (IC à 95{nbsp}% 44,0–52,0{nbsp}%) des participants de A ont "
+        "trouvé un emploi.")
+    assert icer_finding(_ce_table((122.6, 43.1, 202.0), (0.168, 0.062, 0.277)), status="icer",
+                        language="nl", **ICER_OPTIONS).sentence == (
+        f"Deelnemen aan DUO in plaats van T4J kost €{nbsp}123 meer per deelnemer (95%-BI "
+        f"€{nbsp}43–202) en verhoogt het aandeel met werk binnen 12 maanden met +16,8{nbsp}pp "
+        f"(95%-BI 6,2–27,7{nbsp}pp): elke extra baan kost €{nbsp}730 (95%-BI €{nbsp}300–1.750 "
+        f"met de bootstrap, €{nbsp}300–1.750 met de methode van Fieller).")
+    spans = pd.DataFrame({"parameter": ["horizon", "horizon"], "icer": [1940.0, 520.0]})
+    assert f"de 520 à 1{nnbsp}940{nbsp}€ ;" in sensitivity_finding(
+        spans, base_icer=1728.0, language="fr").sentence
+    assert "(−40 EUR per participant, 95% CI −90 to 10 EUR)" in icer_finding(
+        _ce_table((-40.0, -90.0, 10.0), (0.168, 0.062, 0.277)), status="dominant",
+        **ICER_OPTIONS).sentence  # English as before: the currency after the amount

@@ -11,9 +11,11 @@ from evalkit.reporting.audit import audit
 from evalkit.reporting.format import (
     format_count,
     format_interval,
+    format_money,
     format_number,
     format_p_value,
     format_percent,
+    format_points,
     format_table,
 )
 
@@ -137,3 +139,91 @@ def test_rows_of_mixed_units_print_with_their_own_decimals():
     shown = format_table(publish(table, spec=spec), columns=["estimate", "ci_low", "ci_high"])
     assert shown.table["Estimate"].tolist() == ["728", "0.168"]
     assert shown.table["95% CI"].tolist() == ["294–1,750", "0.071–0.277"]
+
+
+# ----------------------------------------------------------------- numbers in the language
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+# What each language writes (CLDR v47, locales fr-BE and nl-BE; English as the report always
+# wrote it), in the order: number, count, percent, points, money, p-values, intervals.
+WRITTEN = {
+    "en": ("0.168", "1,360", "50.7%", "+11.8 pp", "1,750 EUR", ("<0.001", "0.036"),
+           ("44–52%", "−10.5 to −0.2 pp", "43–202 EUR", "0.71–0.93")),
+    "fr": ("0,168", f"1{NNBSP}360", f"50,7{NBSP}%", f"+11,8{NBSP}pp", f"1{NNBSP}750{NBSP}€",
+           ("<0,001", "0,036"),
+           (f"44–52{NBSP}%", f"−10,5 à −0,2{NBSP}pp", f"43–202{NBSP}€", "0,71–0,93")),
+    "nl": ("0,168", "1.360", "50,7%", f"+11,8{NBSP}pp", f"€{NBSP}1.750", ("<0,001", "0,036"),
+           ("44–52%", f"−10,5 tot −0,2{NBSP}pp", f"€{NBSP}43–202", "0,71–0,93")),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_each_kind_of_number_is_written_as_the_language_writes_it(language):
+    number, count, percent, points, money, p_values, intervals = WRITTEN[language]
+    assert format_number(0.168, 3, language) == number
+    assert format_count(1360.0, language=language) == count
+    assert format_count(3.0, "primary", language=language) == "<10"
+    assert format_percent(0.5072, proportion=True, language=language) == percent
+    assert format_points(0.118, signed=True, language=language) == points
+    assert format_money(1750.0, language=language) == money
+    assert (format_p_value(2e-7, language), format_p_value(0.0364, language)) == p_values
+    assert (format_interval(0.44, 0.52, "proportion", 0, language),
+            format_interval(-0.105, -0.002, "points", language=language),
+            format_interval(43.1, 202.0, "money", language=language),
+            format_interval(0.71, 0.93, language=language)) == intervals
+    assert format_number(-1234.5, 1, language).startswith("\u2212")  # U+2212 in every language
+    assert format_number(float("nan"), language=language) == "–"
+
+
+def test_an_unknown_language_is_refused_with_the_languages_allowed():
+    with pytest.raises(ValueError, match=r"language.*'en', 'fr', 'nl'.*'de'"):
+        format_number(1.0, language="de")
+
+
+@pytest.mark.parametrize("language, locale", [("en", "en"), ("fr", "fr_BE"), ("nl", "nl_BE")])
+def test_the_conventions_agree_with_babels_cldr_data(language, locale):
+    """Reference: Babel 2.18 (CLDR v47), format_decimal / format_percent / format_currency."""
+    numbers = pytest.importorskip("babel.numbers")
+    from babel import Locale
+
+    def ours_with_hyphen(written):  # evalkit writes U+2212 where CLDR writes "-"
+        return written.replace("\u2212", "-")
+
+    for value, decimals, pattern in ((1360, 0, "#,##0"), (0.168, 3, "#,##0.000"),
+                                     (-3.25, 2, "#,##0.00"), (1234567.891, 2, "#,##0.00")):
+        assert ours_with_hyphen(format_number(value, decimals, language)) == (
+            numbers.format_decimal(value, format=pattern, locale=locale))
+    assert format_percent(0.507, proportion=True, language=language) == numbers.format_percent(
+        0.507, decimal_quantization=False, locale=locale)
+    assert format_percent(0.95, 0, proportion=True, language=language) == numbers.format_percent(
+        0.95, locale=locale)
+    if language != "en":  # English money keeps the report's "1,750 EUR" (CLDR: "€1,750")
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+        for value in (1750, -40):
+            assert ours_with_hyphen(format_money(value, language=language)) == (
+                numbers.format_currency(value, "EUR", format=pattern.replace(".00", ""),
+                                        currency_digits=False, locale=locale))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-1e9, 1e9, allow_nan=False), st.integers(0, 3))
+def test_only_the_marks_change_between_languages(value, decimals):
+    english = format_number(value, decimals).replace(",", "")
+    assert format_number(value, decimals, "nl").replace(".", "").replace(",", ".") == english
+    assert format_number(value, decimals, "fr").replace(NNBSP, "").replace(",", ".") == english
+
+
+def test_a_french_and_a_dutch_table_end_to_end():
+    fr = format_table(_rates(), kinds={"estimate": "proportion"}, number=2, language="fr")
+    assert fr.table.to_dict("list") == {
+        "Groupe": ["DUO for a JOB", "Team4Job"], "Mois": ["12", "12"],
+        "Estimation": [f"48,1{NBSP}%", f"45,3{NBSP}%"], "ET": [f"2,0{NBSP}pp"] * 2,
+        f"IC à 95{NBSP}%": [f"44,0–52,0{NBSP}%", f"41,4–49,2{NBSP}%"],
+        "p": ["<0,001", "0,036"], "Personnes": [f"1{NNBSP}360", "656"]}
+    nl = format_table(_rates().assign(n=[13600.0, 5.0], year=[2019, 2020]),
+                      kinds={"estimate": "proportion"}, language="nl")
+    assert nl.table.to_dict("list") == {
+        "Groep": ["DUO for a JOB", "Team4Job"], "Maanden": ["12", "12"],
+        "Schatting": ["48,1%", "45,3%"], "SE": [f"2,0{NBSP}pp"] * 2,
+        "95%-BI": ["44,0–52,0%", "41,4–49,2%"], "p": ["<0,001", "0,036"],
+        "Personen": ["13.600", "5"], "Jaar": ["2019", "2020"]}

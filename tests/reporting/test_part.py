@@ -94,6 +94,9 @@ def test_a_part_in_french_translates_captions_labels_and_rows():
     shown = report.show(t, spec=PublicationSpec(counts=("n",)), caption="Participants by programme")
     assert shown.caption == "Tableau 1. Participants par programme"
     assert list(shown.table.columns) == ["Programme", "Personnes"]
+    loaded = load_participants(ROOT / "evaldata" / "participants.csv")
+    assert "1\u202f500" in repr(report.rows(loaded, analysed=1200))
+    assert "1\u202f200" in repr(report.rows(loaded, analysed=1200))
     report.notes()
 
 

@@ -28,6 +28,14 @@ def test_placeholders_take_parameters_in_the_language():
         render_prose("{n_boot}", fields, "en")
 
 
+def test_numbers_in_placeholders_are_written_as_the_language_writes_them():
+    fields = {"alpha": 0.05, "shift": -2, "caliper": -0.25, "year": 2019, "wtp": 2000.0}
+    template = "{alpha} {shift} {caliper} {year} {wtp}"
+    assert render_prose(template, fields, "fr") == "0,05 −2 −0,25 2019 2000"
+    assert render_prose(template, fields, "nl") == "0,05 −2 −0,25 2019 2000"
+    assert render_prose(template, fields, "en") == "0.05 −2 −0.25 2019 2000"
+
+
 def test_an_unknown_key_is_named():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
         "x", metadata={"evalkit": {"prose": "no_such_key"}})])

@@ -99,3 +99,10 @@ def test_rows_are_taken_from_published_cox_and_effect_tables():
                             "ci_high": [0.2, 1.5, 0.26]})
     rows = table_effects(effects)
     assert list(rows) == ["naive", "aipw"] and rows["naive"]["estimate"] == 0.1
+
+
+def test_the_story_writes_its_numbers_in_the_language():
+    nl = _story(language="nl")
+    assert nl.shown["estimate"].tolist()[:3] == ["1,40", "2,00", "+9,8\u00a0pp"]
+    assert nl.shown["95%-BI"].tolist()[2] == "−0,2 tot 19,7\u00a0pp"
+    assert "(1,40; 2,00)" in nl.finding.sentence

@@ -21,6 +21,7 @@ from evalkit.reporting.disclosure import (
     at_risk_label,
     suppress_small_counts,
 )
+from evalkit.reporting.format import MINUS, NUMERALS, localise_digits
 
 __all__ = ["FrequencyResult", "TableOneResult", "frequency_table", "table_one"]
 
@@ -200,7 +201,8 @@ class TableOneResult(TableResult):
         )
     }
 
-    def formatted(self, digits: int = 1, published: PublishedTable | None = None) -> pd.DataFrame:
+    def formatted(self, digits: int = 1, published: PublishedTable | None = None, *,
+                  language: str = "en") -> pd.DataFrame:
         """A display version: "n (%)" or "mean (SD)" per group, and the SMD, as text.
 
         Parameters
@@ -211,6 +213,10 @@ class TableOneResult(TableResult):
             ``publish(result, "counts", ...)``: show its cells (suppressed at its
             threshold and along the report's ledger) instead of :attr:`table`; an
             SMD is blank where a cell of its row is suppressed in either group.
+        language : str, default="en"
+            How the numbers are written (:mod:`evalkit.reporting.format`): decimal
+            mark, ``%``, minus sign (U+2212 in French and Dutch); English as always
+            (``25.1 (4.6)``, ``403 (55.2%)``, ``-1.27``).
 
         Returns
         -------
@@ -222,7 +228,8 @@ class TableOneResult(TableResult):
         threshold = self.threshold if published is None else published.threshold
         shown = table.assign(
             level=table["level"].fillna(""),
-            cell=table.apply(_cell_text, axis=1, digits=digits, threshold=threshold),
+            cell=table.apply(_cell_text, axis=1, digits=digits, threshold=threshold,
+                             language=language),
         )
         wide = shown.pivot_table(
             index=["variable", "level"],
@@ -232,7 +239,8 @@ class TableOneResult(TableResult):
             sort=False,
         )
         wide.columns = [
-            f"{g} (n={at_risk_label(self.group_sizes[g], threshold)})" for g in wide.columns
+            f"{g} (n={_written(at_risk_label(self.group_sizes[g], threshold), language)})"
+            for g in wide.columns
         ]
         if self.smd is not None:
             smd = self.smd.assign(level=self.smd["level"].fillna("")).set_index(
@@ -240,19 +248,27 @@ class TableOneResult(TableResult):
             )["smd"]
             hidden = shown.loc[_blank_cells(table), ["variable", "level"]]
             smd = smd.mask(smd.index.isin(pd.MultiIndex.from_frame(hidden)))
-            wide["SMD"] = smd.reindex(wide.index).map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+            wide["SMD"] = smd.reindex(wide.index).map(
+                lambda v: "" if pd.isna(v) else _written(f"{v:.2f}", language))
         return wide
 
 
-def _cell_text(row: pd.Series, digits: int, threshold: int) -> str:
+def _written(number: str, language: str) -> str:
+    """A number Table 1 wrote the English way, as ``language`` writes it (English as is)."""
+    return number if language == "en" else localise_digits(number.replace("-", MINUS), language)
+
+
+def _cell_text(row: pd.Series, digits: int, threshold: int, language: str = "en") -> str:
     """One cell of Table 1: "n (%)", "mean (SD)", ``<10`` or "suppressed"."""
     if row["kind"] == "continuous":
         if pd.isna(row["mean"]):
             return "suppressed"
-        return f"{row['mean']:.{digits}f} ({row['sd']:.{digits}f})"
+        return _written(f"{row['mean']:.{digits}f} ({row['sd']:.{digits}f})", language)
     if pd.isna(row["n"]):
         return f"<{threshold}" if row["suppression"] == "primary" else "suppressed"
-    return f"{int(row['n'])} ({row['percent']:.{digits}f}%)"
+    percent = NUMERALS[language].percent.format(_written(f"{row['percent']:.{digits}f}",
+                                                         language))
+    return f"{int(row['n'])} ({percent})"
 
 
 def _blank_cells(table: pd.DataFrame) -> np.ndarray:

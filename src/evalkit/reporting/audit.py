@@ -33,7 +33,9 @@ COUNT_HEADER = re.compile(
 )
 #: The class of a header cell whose column counts people (evalkit's report tables).
 COUNT_CLASS = "ek-count"
-_NUMBER = re.compile(r"[+-]?\d[\d,\u202f ]*(\.\d+)?")
+_NUMBER = re.compile(r"[+-]?\d[\d,\u202f\u00a0 ]*(\.\d+)?")
+#: A count with dots between groups of three digits (how Dutch writes 5,000).
+_DOTTED_GROUPS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ def _as_number(cell: str) -> float | None:
     match = _NUMBER.fullmatch(cell.strip())
     if match is None:
         return None
-    return float(re.sub(r"[,\u202f ]", "", match.group(0)))
+    if _DOTTED_GROUPS.fullmatch(match.group(0)):  # a Dutch count: 5.000 is five thousand
+        return float(match.group(0).replace(".", ""))
+    return float(re.sub(r"[,\u202f\u00a0 ]", "", match.group(0)))
 
 
 def _identifiers(texts: list[str], file: str, where: str) -> list[dict]:

@@ -116,39 +116,39 @@ _REPORT = {
     "axis.score": "score (scale points)",
     "finding.smd": "The programmes' participants differ most in {name} (standardized mean "
     "difference {smd}); {large} of {n} characteristics differ by more than 0.1.",
-    "finding.icer": "Enrolling in {treated} rather than {comparison} costs {cost} EUR more per "
-    "participant ({level} CI {cost_ci} EUR) and raises the share with a job within {horizon} "
-    "months by {effect} ({level} CI {effect_ci}): each extra job costs {icer} EUR ({level} CI "
-    "{icer_ci} EUR by the bootstrap, {fieller} EUR by Fieller's method).",
-    "finding.icer_unbounded": "Enrolling in {treated} rather than {comparison} costs {cost} EUR "
-    "more per participant ({level} CI {cost_ci} EUR) and changes the share with a job within "
+    "finding.icer": "Enrolling in {treated} rather than {comparison} costs {cost} more per "
+    "participant ({level} CI {cost_ci}) and raises the share with a job within {horizon} "
+    "months by {effect} ({level} CI {effect_ci}): each extra job costs {icer} ({level} CI "
+    "{icer_ci} by the bootstrap, {fieller} by Fieller's method).",
+    "finding.icer_unbounded": "Enrolling in {treated} rather than {comparison} costs {cost} "
+    "more per participant ({level} CI {cost_ci}) and changes the share with a job within "
     "{horizon} months by {effect} ({level} CI {effect_ci}): the interval of the extra jobs "
     "includes no difference (or nearly), so the cost per extra job has no upper bound and is "
     "not given; the acceptability curve shows how likely the programme is to be worth a given "
     "price per extra job.",
     "finding.icer_dominant": "Enrolling in {treated} rather than {comparison} costs no more "
-    "({cost} EUR per participant, {level} CI {cost_ci} EUR) and raises the share with a job "
+    "({cost} per participant, {level} CI {cost_ci}) and raises the share with a job "
     "within {horizon} months by {effect} ({level} CI {effect_ci}): {treated} dominates, so no "
     "cost per extra job is needed; for the jobs, {reading}",
     "finding.icer_dominated": "Enrolling in {treated} rather than {comparison} costs no less "
-    "({cost} EUR per participant, {level} CI {cost_ci} EUR) and changes the share with a job "
+    "({cost} per participant, {level} CI {cost_ci}) and changes the share with a job "
     "within {horizon} months by {effect} ({level} CI {effect_ci}): {treated} is dominated, so no "
     "cost per extra job is meaningful; for the jobs, {reading}",
     "finding.icer_cheaper_fewer_jobs": "Enrolling in {treated} rather than {comparison} changes "
-    "the cost per participant by {cost} EUR ({level} CI {cost_ci} EUR) and the share with a job "
+    "the cost per participant by {cost} ({level} CI {cost_ci}) and the share with a job "
     "within {horizon} months by {effect} ({level} CI {effect_ci}): it saves money but finds "
     "fewer jobs, so the ratio would be a saving per job lost, not a cost per extra job, and is "
     "not given; for the jobs, {reading}",
     "finding.icer_undefined": "Enrolling in {treated} rather than {comparison} changes the cost "
-    "per participant by {cost} EUR ({level} CI {cost_ci} EUR) and finds exactly as many jobs "
+    "per participant by {cost} ({level} CI {cost_ci}) and finds exactly as many jobs "
     "within {horizon} months: the cost per extra job is undefined.",
-    "finding.acceptability": "At {wtp} EUR per extra job, {treated} is cost-effective in "
-    "{share} of the bootstrap replicates; it is more likely than not from {half} EUR per extra "
+    "finding.acceptability": "At {wtp} per extra job, {treated} is cost-effective in "
+    "{share} of the bootstrap replicates; it is more likely than not from {half} per extra "
     "job.",
-    "finding.acceptability_never": "At {wtp} EUR per extra job, {treated} is cost-effective in "
+    "finding.acceptability_never": "At {wtp} per extra job, {treated} is cost-effective in "
     "{share} of the bootstrap replicates; at no price shown is it more likely than not.",
-    "finding.sensitivity": "The cost per extra job ({base} EUR) moves most with {parameter}: "
-    "from {low} to {high} EUR; {tail}",
+    "finding.sensitivity": "The cost per extra job ({base}) moves most with {parameter}: "
+    "from {span}; {tail}",
     "finding.sensitivity_all": "every scenario gives a cost per extra job.",
     "finding.sensitivity_missing": "{n} scenario(s) give no cost per extra job (dominance or "
     "fewer jobs).",

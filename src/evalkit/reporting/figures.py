@@ -5,17 +5,23 @@ colour-vision deficiencies). :func:`report_style` makes it matplotlib's colour c
 so the programmes, drawn in the same (sorted) order by every evalkit plot, keep one
 colour across all figures of a report; :func:`programme_colours` says which.
 :func:`describe_figure` gives a figure its title (a generated finding) and axis labels
-with units from the catalogue, in the report's language.
+with units from the catalogue, in the report's language, and writes the numbers of its
+tick labels and annotations (numbers at risk) as the language writes them
+(:func:`~evalkit.reporting.format.localise_digits`: ``0,2`` and ``1 240`` in French),
+on those axes only: matplotlib's global settings are left alone.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 
 from cycler import cycler
+from matplotlib.ticker import Formatter
 
 from evalkit.reporting.catalogue import text, translate
+from evalkit.reporting.format import NUMERALS, localise_digits
 
 __all__ = ["PALETTE", "describe_figure", "programme_colours", "report_style"]
 
@@ -64,12 +70,18 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
         Catalogue keys of the axis labels (``"months_since_intake"`` -> ``axis.*``);
         ``None`` keeps the plot's own label.
     language : str, default="en"
+        Language of the title, the labels and the numbers of tick labels and
+        annotations (English ones are left as matplotlib wrote them).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    first = ax.flat[0] if hasattr(ax, "flat") else ax
+    every = list(ax.flat) if hasattr(ax, "flat") else [ax]
+    if language != "en":
+        for one in every:
+            _localise_numbers(one, language)
+    first = every[0]
     if isinstance(title, str):  # an English title; a Finding is in its language already
         title = translate(title, language)
     first.set_title("\n".join(textwrap.wrap(str(title), 70)), loc="left")
@@ -78,3 +90,51 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     if y is not None:
         first.set_ylabel(text(f"axis.{y}", language))
     return first
+
+
+#: A label that is only a number, as matplotlib or evalkit writes it (``−1,240.5``, ``40%``).
+_NUMBER = re.compile(r"[\u2212+-]?\d[\d,]*(\.\d+)?%?")
+
+
+def _localised(label: str, language: str) -> str:
+    """``label`` in ``language``'s numerals if it is only a number; else as it is."""
+    if not _NUMBER.fullmatch(label):
+        return label
+    if label.endswith("%"):
+        return NUMERALS[language].percent.format(localise_digits(label[:-1], language))
+    return localise_digits(label, language)
+
+
+class _LocalisedTicks(Formatter):
+    """Another tick formatter's labels, with the numbers in the report's language."""
+
+    def __init__(self, inner: Formatter, language: str):
+        self.inner, self.language = inner, language
+
+    def set_axis(self, axis) -> None:
+        self.axis = axis
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        return _localised(self.inner(x, pos), self.language)
+
+    def format_ticks(self, values) -> list[str]:
+        return [_localised(t, self.language) for t in self.inner.format_ticks(values)]
+
+    def get_offset(self) -> str:
+        return _localised(self.inner.get_offset(), self.language)
+
+
+def _localise_numbers(ax, language: str) -> None:
+    """The numbers of ``ax``'s tick labels and texts written as ``language`` writes them."""
+    for axis in (ax.xaxis, ax.yaxis):
+        for get, put in ((axis.get_major_formatter, axis.set_major_formatter),
+                         (axis.get_minor_formatter, axis.set_minor_formatter)):
+            inner = get()
+            if not isinstance(inner, _LocalisedTicks):
+                put(_LocalisedTicks(inner, language))
+    for label in ax.texts:
+        label.set_text(_localised(label.get_text(), language))

@@ -23,7 +23,14 @@ import pandas as pd
 from evalkit._validation import check_one_of
 from evalkit.reporting.catalogue import column_label, text
 from evalkit.reporting.disclosure import PublishedTable
-from evalkit.reporting.format import format_interval, format_number, format_percent
+from evalkit.reporting.format import (
+    NUMERALS,
+    format_interval,
+    format_money,
+    format_number,
+    format_percent,
+    format_points,
+)
 
 __all__ = [
     "Finding",
@@ -97,8 +104,8 @@ def _reading(low: float, high: float, null: float, language: str, what: str = ""
     return text(f"finding.{'excludes' if excludes else 'includes'}{what}", language)
 
 
-def _level(conf_level: float) -> str:
-    return f"{conf_level:.0%}"
+def _level(conf_level: float, language: str) -> str:
+    return format_percent(conf_level, 0, proportion=True, language=language)
 
 
 def rate_findings(
@@ -149,11 +156,12 @@ def rate_findings(
     rows = rows[rows["horizon"] == horizon]
     found = []
     for row in rows.itertuples(index=False):
-        values = {"horizon": format_number(horizon, 0), "group": row.group,
-                  "level": _level(conf_level)}
+        values = {"horizon": format_number(horizon, 0, language), "group": row.group,
+                  "level": _level(conf_level, language)}
         if _shown(row.estimate):
             sentence = text(f"finding.rate_{outcome}", language, **values,
-                            estimate=format_percent(row.estimate, proportion=True),
+                            estimate=format_percent(row.estimate, proportion=True,
+                                                    language=language),
                             ci=format_interval(row.ci_low, row.ci_high, "proportion",
                                                language=language))
         else:
@@ -212,15 +220,14 @@ def difference_finding(
         return Finding("difference", text("finding.hidden", language))
     return Finding("difference", text(
         "finding.difference_adjusted" if adjusted else "finding.difference", language,
-        horizon=format_number(horizon, 0), contrast=row["contrast"], level=_level(conf_level),
-        estimate=_points(row["estimate"]),
+        horizon=format_number(horizon, 0, language), contrast=row["contrast"],
+        level=_level(conf_level, language), estimate=_points(row["estimate"], language),
         ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language)))
 
 
-def _points(value: float) -> str:
-    sign = "+" if value > 0 else ""
-    return f"{sign}{format_number(value * 100, 1)} pp"
+def _points(value: float, language: str) -> str:
+    return format_points(value, 1, signed=True, language=language)
 
 
 def effect_finding(
@@ -284,8 +291,8 @@ def effect_finding(
         return Finding("effect", text("finding.hidden", language))
     sentence = text(
         "finding.effect", language, treated=treated, comparison=comparison,
-        horizon=format_number(horizon, 0), estimate=_points(row["estimate"]),
-        level=_level(conf_level), method=value_label(method, language),
+        horizon=format_number(horizon, 0, language), estimate=_points(row["estimate"], language),
+        level=_level(conf_level, language), method=value_label(method, language),
         ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language))
     if population:
@@ -341,9 +348,10 @@ def change_finding(
         return Finding("change", text("finding.hidden", language))
     sign = "+" if row["estimate"] > 0 else ""
     return Finding("change", text(
-        "finding.change", language, n=format_number(row["n"], 0),
+        "finding.change", language, n=format_number(row["n"], 0, language),
         scale=column_label(scale, language).replace("_", " "),
-        estimate=sign + format_number(row["estimate"], 2), level=_level(conf_level),
+        estimate=sign + format_number(row["estimate"], 2, language),
+        level=_level(conf_level, language),
         ci=format_interval(row["ci_low"], row["ci_high"], language=language),
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language, "_change")))
 
@@ -406,14 +414,15 @@ def estimate_finding(
     for _, row in rows.iterrows():
         name = (labels or {}).get(row[label_column], value_label(row[label_column], language))
         parts.append(text("finding.estimate_item", language, name=name,
-                          estimate=format_number(row["estimate"], decimals),
-                          level=_level(conf_level),
+                          estimate=format_number(row["estimate"], decimals, language),
+                          level=_level(conf_level, language),
                           ci=format_interval(row["ci_low"], row["ci_high"], decimals=decimals,
                                              language=language)))
     spread = float(rows["estimate"].max() - rows["estimate"].min())
     return Finding("estimate", text("finding.estimates", language, what=what,
                                     items=", ".join(parts),
-                                    spread=format_number(spread, decimals)), headline=False)
+                                    spread=format_number(spread, decimals, language)),
+                   headline=False)
 
 
 def largest_difference_finding(
@@ -459,7 +468,7 @@ def largest_difference_finding(
     if "level" in rows and isinstance(top["level"], str) and top["level"]:
         name = f"{name}: {top['level']}"
     return Finding("smd", text("finding.smd", language, name=name,
-                               smd=format_number(top["smd"], 2),
+                               smd=format_number(top["smd"], 2, language),
                                large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),
                    headline=False)
 
@@ -468,8 +477,8 @@ def largest_difference_finding(
 _ICER_CASES = ("icer", "dominant", "dominated", "cheaper_fewer_jobs", "undefined")
 
 
-def _euros(value: float) -> str:
-    return format_number(value, 0)
+def _euros(value: float, language: str) -> str:
+    return format_money(value, 0, language)
 
 
 def icer_finding(
@@ -543,10 +552,12 @@ def icer_finding(
     cost, effect, *ratios = (rows.loc[key] for key in wanted)
     if not (_shown(cost["estimate"]) and _shown(effect["estimate"])):
         return Finding("icer", text("finding.hidden", language))
-    values = {"treated": treated, "comparison": comparison, "level": _level(conf_level),
-              "horizon": format_number(horizon, 0), "effect": _points(effect["estimate"]),
-              "cost": _euros(cost["estimate"]),
-              "cost_ci": format_interval(cost["ci_low"], cost["ci_high"], decimals=0,
+    values = {"treated": treated, "comparison": comparison,
+              "level": _level(conf_level, language),
+              "horizon": format_number(horizon, 0, language),
+              "effect": _points(effect["estimate"], language),
+              "cost": _euros(cost["estimate"], language),
+              "cost_ci": format_interval(cost["ci_low"], cost["ci_high"], "money",
                                          language=language),
               "effect_ci": format_interval(effect["ci_low"], effect["ci_high"], "points",
                                            language=language),
@@ -558,10 +569,9 @@ def icer_finding(
     else:
         boot, fieller = ratios
         sentence = text(
-            "finding.icer", language, **values, icer=_euros(boot["estimate"]),
-            icer_ci=format_interval(boot["ci_low"], boot["ci_high"], decimals=0,
-                                    language=language),
-            fieller=format_interval(fieller["ci_low"], fieller["ci_high"], decimals=0,
+            "finding.icer", language, **values, icer=_euros(boot["estimate"], language),
+            icer_ci=format_interval(boot["ci_low"], boot["ci_high"], "money", language=language),
+            fieller=format_interval(fieller["ci_low"], fieller["ci_high"], "money",
                                     language=language))
     if population:
         sentence = text("finding.among", language, population=population, sentence=sentence)
@@ -611,12 +621,13 @@ def plan_finding(
     if rows.empty:
         raise ValueError("the plan table is empty; pass compare_plans({...}).table.")
     items = [text("finding.plan_item", language, question=value_label(row.question, language),
-                  n=format_number(math.ceil(row.n_total), 0))
+                  n=format_number(math.ceil(row.n_total), 0, language))
              for row in rows.itertuples(index=False)]
     first = rows.iloc[0]
     return Finding("plan", text(
-        "finding.plans", language, power=_level(first["power"]), alpha=_level(first["alpha"]),
-        deff=format_number(first["design_effect"], 2), items="; ".join(items)))
+        "finding.plans", language, power=_level(first["power"], language),
+        alpha=_level(first["alpha"], language),
+        deff=format_number(first["design_effect"], 2, language), items="; ".join(items)))
 
 
 def acceptability_finding(
@@ -655,12 +666,13 @@ def acceptability_finding(
     rows = _rows(curve)
     share = float(np.interp(wtp, rows["wtp"], rows["probability"]))
     above = rows.loc[rows["probability"] > 0.5, "wtp"]
-    values = {"wtp": _euros(wtp), "treated": treated, "share": format_percent(share * 100, 0)}
+    values = {"wtp": _euros(wtp, language), "treated": treated,
+              "share": format_percent(share * 100, 0, language=language)}
     if above.empty:
         return Finding("acceptability", text("finding.acceptability_never", language, **values),
                        headline=False)
     return Finding("acceptability", text("finding.acceptability", language, **values,
-                                         half=_euros(above.iloc[0])), headline=False)
+                                         half=_euros(above.iloc[0], language)), headline=False)
 
 
 def sensitivity_finding(
@@ -705,9 +717,17 @@ def sensitivity_finding(
     tail = (text("finding.sensitivity_all", language) if not missing else
             text("finding.sensitivity_missing", language, n=missing))
     return Finding("sensitivity", text(
-        "finding.sensitivity", language, base=_euros(base_icer),
-        parameter=value_label(top, language), low=_euros(spans.loc[top, "min"]),
-        high=_euros(spans.loc[top, "max"]), tail=tail), headline=False)
+        "finding.sensitivity", language, base=_euros(base_icer, language),
+        parameter=value_label(top, language),
+        span=_money_span(spans.loc[top, "min"], spans.loc[top, "max"], language), tail=tail),
+        headline=False)
+
+
+def _money_span(low: float, high: float, language: str) -> str:
+    """``520 to 940 EUR``: two amounts joined by a word, the currency written once."""
+    joined = text("table.interval", language, low=format_number(low, 0, language),
+                  high=format_number(high, 0, language))
+    return NUMERALS[language].money.format(joined)
 
 
 def summary_findings(notebook: object) -> list[str]:

@@ -11,6 +11,32 @@ public so that sentences generated from results print numbers the same way.
 
 Formatting never changes a number's value beyond rounding for print: the analysis
 table (``result.table``) keeps full precision.
+
+Numbers are written as the report's language writes them, by one function per kind of
+number, each taking ``language``: :func:`format_number`, :func:`format_count`,
+:func:`format_percent`, :func:`format_points`, :func:`format_money`,
+:func:`format_p_value` and :func:`format_interval`.
+
+=============  ==========  ===========  ========  ===========  =========  ========
+language       1360        0.507        44–52 %   1750 euro    0.168      p
+=============  ==========  ===========  ========  ===========  =========  ========
+``en``         1,360       50.7%        44–52%    1,750 EUR    0.168      <0.001
+``fr``         1 360 (a)   50,7 % (b)   44–52 %   1 750 € (b)  0,168      <0,001
+``nl``         1.360       50,7%        44–52%    € 1.750 (b)  0,168      <0,001
+=============  ==========  ===========  ========  ===========  =========  ========
+
+(a) U+202F narrow no-break space; (b) U+00A0 no-break space. The decimal mark, the
+group separator and the patterns of percentages and money are CLDR's (Unicode Common
+Locale Data Repository, v47) for the locales ``fr-BE`` and ``nl-BE`` (the report's
+readers are Belgian): ``#,##0 %`` and ``#,##0.00 ¤`` (fr), ``#,##0%`` and ``¤ #,##0.00``
+(nl), with the grouping of 4-digit numbers (minimum grouping digits 1). They agree with
+Babel 2.18's ``format_decimal``, ``format_percent`` and ``format_currency`` for those
+locales (``tests/reporting/test_format.py`` checks against Babel when it is installed).
+Three choices are evalkit's, not CLDR's: a negative number takes the true minus sign
+U+2212 in every language (CLDR's fr and nl write a hyphen-minus; the English report
+always printed U+2212); English money keeps the report's ``1,750 EUR`` (CLDR's en would
+write ``€1,750``: English reports stay as they were); percentage points are ``pp``
+after a space (U+00A0 in fr and nl). Years are printed without separator (2019).
 """
 
 from __future__ import annotations
@@ -30,14 +56,18 @@ from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublishedTable
 
 __all__ = [
     "KINDS",
+    "NUMERALS",
     "ReportTable",
     "ReportText",
     "format_count",
     "format_interval",
+    "format_money",
     "format_number",
     "format_p_value",
     "format_percent",
+    "format_points",
     "format_table",
+    "localise_digits",
     "term_label",
 ]
 
@@ -70,23 +100,68 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def format_number(value: object, decimals: int = 2) -> str:
+@dataclass(frozen=True)
+class _Numerals:
+    """How a language writes numbers: marks, and where the % and the currency go."""
+
+    decimal: str
+    group: str
+    percent: str  # "{}" is the number
+    money: str
+    points: str
+
+
+#: Each language's numerals (CLDR v47, fr-BE and nl-BE; see the module's docstring).
+NUMERALS: Mapping[str, _Numerals] = {
+    "en": _Numerals(".", ",", "{}%", "{} EUR", "{} pp"),
+    "fr": _Numerals(",", "\u202f", "{}\u00a0%", "{}\u00a0€", "{}\u00a0pp"),
+    "nl": _Numerals(",", ".", "{}%", "€\u00a0{}", "{}\u00a0pp"),
+}
+
+
+def _numerals(language: str) -> _Numerals:
+    check_one_of(language, tuple(NUMERALS), name="language")
+    return NUMERALS[language]
+
+
+def localise_digits(written: str, language: str = "en") -> str:
+    """A number written the English way (``1,234.5``) in ``language``'s marks.
+
+    For text that holds numbers formatted elsewhere (matplotlib's tick labels,
+    :func:`~evalkit.reporting.disclosure.at_risk_label`): the group separator and the
+    decimal mark are swapped for the language's; nothing else changes.
+
+    Examples
+    --------
+    >>> localise_digits("1,234.5", "fr"), localise_digits("1,234.5", "nl")
+    ('1\u202f234,5', '1.234,5')
+    """
+    marks = _numerals(language)
+    if language == "en":
+        return written
+    return written.translate(str.maketrans({",": marks.group, ".": marks.decimal}))
+
+
+def format_number(value: object, decimals: int = 2, language: str = "en") -> str:
     """A number with thousands separators, a true minus sign and ``decimals`` decimals.
 
     Examples
     --------
     >>> format_number(1234.5678), format_number(-0.5, 1), format_number(float("nan"))
     ('1,234.57', '−0.5', '–')
+    >>> format_number(1234.5678, language="fr"), format_number(1234.5678, language="nl")
+    ('1\u202f234,57', '1.234,57')
     """
     if _missing(value):
         return DASH
     out = f"{float(value):,.{decimals}f}"
     if float(out.replace(",", "")) == 0:  # no "−0.00"
         out = out.lstrip("-")
-    return out.replace("-", MINUS)
+    return localise_digits(out.replace("-", MINUS), language)
 
 
-def format_count(value: object, status: str = "", threshold: int = DEFAULT_THRESHOLD) -> str:
+def format_count(value: object, status: str = "", threshold: int = DEFAULT_THRESHOLD,
+                 language: str = "en") -> str:
     """A count of people: ``1,500``; suppressed as ``<10`` (primary) or ``–`` (secondary).
 
     Examples
@@ -98,33 +173,80 @@ def format_count(value: object, status: str = "", threshold: int = DEFAULT_THRES
         return f"<{threshold}"
     if status or _missing(value):
         return DASH
-    return format_number(value, 0)
+    return format_number(value, 0, language)
 
 
-def format_percent(value: object, decimals: int = 1, *, proportion: bool = False) -> str:
+def format_percent(value: object, decimals: int = 1, *, proportion: bool = False,
+                   language: str = "en") -> str:
     """A percentage with ``%``: ``51.3%`` (``proportion=True`` multiplies by 100 first).
 
     Examples
     --------
     >>> format_percent(51.33), format_percent(0.5072, proportion=True)
     ('51.3%', '50.7%')
+    >>> format_percent(0.5072, proportion=True, language="fr")
+    '50,7\xa0%'
     """
     if _missing(value):
         return DASH
-    return format_number(float(value) * (100 if proportion else 1), decimals) + "%"
+    number = format_number(float(value) * (100 if proportion else 1), decimals, language)
+    return _numerals(language).percent.format(number)
 
 
-def format_p_value(value: object) -> str:
+def format_points(value: object, decimals: int = 1, *, signed: bool = False,
+                  language: str = "en") -> str:
+    """A difference of proportions in percentage points: ``-0.053`` -> ``−5.3 pp``.
+
+    ``signed=True`` writes ``+`` before a positive difference (in a sentence).
+
+    Examples
+    --------
+    >>> format_points(-0.053), format_points(0.118, signed=True)
+    ('−5.3 pp', '+11.8 pp')
+    >>> format_points(0.118, signed=True, language="nl")
+    '+11,8\xa0pp'
+    """
+    if _missing(value):
+        return DASH
+    sign = "+" if signed and float(value) > 0 else ""
+    number = format_number(float(value) * 100, decimals, language)
+    return _numerals(language).points.format(sign + number)
+
+
+def format_money(value: object, decimals: int = 0, language: str = "en") -> str:
+    """An amount in euro: ``1,750 EUR``, ``1 750 €``, ``€ 1.750``.
+
+    Examples
+    --------
+    >>> format_money(1750), format_money(-40)
+    ('1,750 EUR', '−40 EUR')
+    >>> format_money(1750, language="fr"), format_money(1750, language="nl")
+    ('1\u202f750\xa0€', '€\xa01.750')
+    """
+    if _missing(value):
+        return DASH
+    return _numerals(language).money.format(format_number(value, decimals, language))
+
+
+def format_p_value(value: object, language: str = "en") -> str:
     """A p-value: three decimals, ``<0.001`` below 0.001.
 
     Examples
     --------
     >>> format_p_value(0.0364), format_p_value(2e-7), format_p_value(float("nan"))
     ('0.036', '<0.001', '–')
+    >>> format_p_value(2e-7, "fr")
+    '<0,001'
     """
     if _missing(value):
         return DASH
-    return "<0.001" if float(value) < 0.0005 else f"{float(value):.3f}"
+    written = "<0.001" if float(value) < 0.0005 else f"{float(value):.3f}"
+    return localise_digits(written, language)
+
+
+#: Unit pattern of an interval by kind (``{}`` is the interval) and the scale of its bounds.
+_INTERVAL_UNITS = {"proportion": (100, "percent"), "percent": (1, "percent"),
+                   "points": (100, "points"), "money": (1, "money")}
 
 
 def format_interval(
@@ -137,8 +259,10 @@ def format_interval(
     """A confidence interval: ``44.0–52.0%``, ``0.71–0.93``, ``−10.5 to −0.2 pp``.
 
     Bounds of a proportion print in % (1 decimal by default), of ``points`` in
-    percentage points, of other kinds with 2 decimals by default; when a
-    bound is negative the bounds are joined by "to" (a dash next to a minus misreads).
+    percentage points, of ``money`` in euro (0 decimals by default), of other kinds with
+    2 decimals by default; the unit is written once, after (or, in Dutch, before the
+    euro amounts) the interval. When a bound is negative the bounds are joined by "to"
+    (a dash next to a minus misreads).
 
     Examples
     --------
@@ -146,19 +270,23 @@ def format_interval(
     ('44.0–52.0%', '0.71–0.93')
     >>> format_interval(-0.105, -0.002, "points")
     '−10.5 to −0.2 pp'
+    >>> format_interval(0.44, 0.52, "proportion", 0, "fr"), format_interval(43, 202, "money")
+    ('44–52\xa0%', '43–202 EUR')
+    >>> format_interval(-90, 10, "money", language="nl")
+    '€\xa0−90 tot 10'
     """
     if _missing(low) or _missing(high):
         return DASH
     if decimals is None:
-        decimals = 1 if kind in ("proportion", "points", "percent") else 2
-    scale, unit = {"proportion": (100, "%"), "points": (100, " pp"), "percent": (1, "%")}.get(
-        kind, (1, "")
-    )
-    a = format_number(float(low) * scale, decimals)
-    b = format_number(float(high) * scale, decimals)
+        decimals = {"money": 0, "proportion": 1, "points": 1, "percent": 1}.get(kind, 2)
+    scale, unit = _INTERVAL_UNITS.get(kind, (1, ""))
+    a = format_number(float(low) * scale, decimals, language)
+    b = format_number(float(high) * scale, decimals, language)
     if float(low) < 0 or float(high) < 0:
-        return text("table.interval", language, low=a, high=b) + unit
-    return f"{a}{DASH}{b}{unit}"
+        joined = text("table.interval", language, low=a, high=b)
+    else:
+        joined = f"{a}{DASH}{b}"
+    return getattr(_numerals(language), unit).format(joined) if unit else joined
 
 
 def term_label(term: object, language: str = "en") -> str:
@@ -415,15 +543,14 @@ def _format_column(frame, column, kind, published, decimals, language) -> pd.Ser
         status = (published.cells[column] if published is not None and published.cells
                   is not None and column in published.cells else pd.Series("", index=frame.index))
         threshold = published.threshold if published is not None else DEFAULT_THRESHOLD
-        return pd.Series([format_count(v, s, threshold) for v, s in zip(values, status,
-                                                                         strict=True)],
-                         index=frame.index)
+        return pd.Series([format_count(v, s, threshold, language)
+                          for v, s in zip(values, status, strict=True)], index=frame.index)
     formatter = {
-        "percent": lambda v: format_percent(v, 1),
-        "proportion": lambda v: format_percent(v, 1, proportion=True),
-        "points": lambda v: DASH if _missing(v) else format_number(float(v) * 100, 1) + " pp",
-        "p_value": format_p_value,
-        "number": lambda v: format_number(v, decimals),
+        "percent": lambda v: format_percent(v, 1, language=language),
+        "proportion": lambda v: format_percent(v, 1, proportion=True, language=language),
+        "points": lambda v: format_points(v, 1, language=language),
+        "p_value": lambda v: format_p_value(v, language),
+        "number": lambda v: format_number(v, decimals, language),
         "year": lambda v: "" if _missing(v) else f"{float(v):.0f}",
         "text": lambda v: _text_cell(column, v, language),
     }[kind]
@@ -434,7 +561,7 @@ def _text_cell(column: str, value: object, language: str) -> str:
     if _missing(value):
         return ""
     if isinstance(value, float):  # a number in a column of mixed values
-        return format_number(value, 2)
+        return format_number(value, 2, language)
     if column in _NAMED_COLUMNS:
         return term_label(value, language)
     return value_label(value, language)
@@ -455,7 +582,8 @@ def _merge_ci(printed, frame, chosen, kinds, spec, decimals, conf_level, languag
          for lo, hi, p in zip(frame["ci_low"], frame["ci_high"], places, strict=True)],
         index=frame.index,
     )
-    heading = text("table.ci", language, level=f"{conf_level:.0%}")
+    heading = text("table.ci", language, level=format_percent(conf_level, 0, proportion=True,
+                                                             language=language))
     kinds[heading] = kind
     position = [c for c in chosen if c != "ci_high" and (c in printed.columns or c == "ci_low")]
     out = printed.assign(**{heading: ci})

@@ -47,6 +47,7 @@ from evalkit.reporting.format import (
     ReportText,
     format_number,
     format_table,
+    localise_digits,
 )
 
 __all__ = ["ReportPart", "scrub_paths"]
@@ -213,13 +214,14 @@ class ReportPart:
         ReportText
         """
         name = loaded.source.name if loaded.source is not None else loaded.table_name
-        values = {"file": name, "read": format_number(loaded.n_read, 0),
-                  "rejected": format_number(loaded.n_rejected, 0)}
+        values = {"file": name, "read": format_number(loaded.n_read, 0, self.language),
+                  "rejected": format_number(loaded.n_rejected, 0, self.language)}
         if analysed is None:
             sentence = text("rows.unused", self.language, **values)
         else:
             sentence = text("rows.sentence", self.language, **values,
-                            analysed=at_risk_label(analysed, self.threshold))
+                            analysed=localise_digits(at_risk_label(analysed, self.threshold),
+                                                     self.language))
         return ReportText(f'<p class="ek-rows">{html.escape(sentence)}</p>', sentence)
 
     def skip(self, reason: str, *, when: bool = True) -> ReportText:

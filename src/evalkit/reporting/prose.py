@@ -15,7 +15,10 @@ the notebook runs, by that key's text in the report's language from
         ...
 
 ``{name}`` is replaced by the part's parameter ``name`` (a list reads "a, b and c" in
-the language; a number is written as the report writes numbers). Texts name no
+the language; a number is written as the report writes numbers: a decimal as
+:func:`~evalkit.reporting.format.localise_digits` marks it (``0.05`` -> ``0,05`` in
+French and Dutch), a negative one with the minus sign U+2212; a whole number without a
+group separator, as a parameter's year or horizon is written: ``2019``, ``12``). Texts name no
 programme, site or figure of the shipped data: what depends on the data is said by
 generated sentences (:mod:`evalkit.reporting.findings`). ``tests/reporting/test_prose.py``
 checks that every language has every key, that every placeholder is a parameter of its
@@ -35,6 +38,7 @@ import nbformat
 import yaml
 
 from evalkit.errors import DataError
+from evalkit.reporting.format import MINUS, localise_digits
 
 __all__ = ["localise_notebook", "prose_keys", "prose_text", "render_prose"]
 
@@ -82,6 +86,10 @@ def _field(value: Any, language: str) -> str:
         return f"{', '.join(items[:-1])} {_AND[language]} {items[-1]}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, float):  # its shortest exact digits, in the language's marks
+        return localise_digits(repr(value).replace("-", MINUS), language)
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return MINUS + str(-value)
     return str(value)
 
 

@@ -26,7 +26,13 @@ import pandas as pd
 from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.findings import Finding
-from evalkit.reporting.format import format_interval, format_number
+from evalkit.reporting.format import (
+    NUMERALS,
+    format_interval,
+    format_number,
+    format_percent,
+    format_points,
+)
 
 __all__ = ["EffectStory", "cox_effect", "effect_story", "table_effects"]
 
@@ -156,10 +162,11 @@ def effect_story(
                for k, lo, hi in zip(table["effect"], table["ci_low"], table["ci_high"],
                                     strict=True)],
         "story_estimand": [text(f"story.estimand.{_ESTIMANDS.get(k, k)}", language,
-                          horizon=format_number(horizon, 0), **names) for k in table["effect"]],
+                          horizon=format_number(horizon, 0, language), **names)
+                           for k in table["effect"]],
         "story_reading": [_reading(r, names, language) for r in table.itertuples()],
     })
-    level = format_number(100 * conf_level, 0) + "%"
+    level = format_percent(conf_level, 0, proportion=True, language=language)
     shown = shown.rename(columns={"ci": text("table.ci", language, level=level)})
     finding = Finding("effect_story", _paragraph(table, names, horizon, population, language),
                       headline=False)
@@ -179,9 +186,8 @@ def _estimate(scale: str, value: float, language: str) -> str:
     if math.isnan(value):
         return text("story.hidden", language)
     if scale == "ratio":
-        return format_number(value, 2)
-    sign = "+" if value > 0 else ""
-    return f"{sign}{format_number(100 * value, 1)} pp".replace("-", "\u2212")
+        return format_number(value, 2, language)
+    return format_points(value, 1, signed=True, language=language)
 
 
 def _reading(row, names: dict, language: str) -> str:
@@ -216,9 +222,10 @@ def _paragraph(table: pd.DataFrame, names: dict, horizon: float, population: str
     points = [k for k in by_key.index if SCALES[k] == "points"]
     if ratios and points:
         sentences.append(text(
-            "story.scale", language, horizon=format_number(horizon, 0),
-            ratios=_span([_estimate("ratio", by_key[k], language) for k in ratios]),
-            differences=_span([_estimate("points", by_key[k], language) for k in points])))
+            "story.scale", language, horizon=format_number(horizon, 0, language),
+            ratios=_span([_estimate("ratio", by_key[k], language) for k in ratios], language),
+            differences=_span([_estimate("points", by_key[k], language) for k in points],
+                              language)))
     adjusted = next((k for k in ("aipw", "ipw") if k in by_key.index), None)
     if {"hr_crude", "hr_adjusted", "naive"} <= set(by_key.index) and adjusted:
         sentences.append(text(
@@ -237,5 +244,6 @@ def _paragraph(table: pd.DataFrame, names: dict, horizon: float, population: str
     return " ".join(sentences)
 
 
-def _span(values: list[str]) -> str:
-    return values[0] if len(values) == 1 else ", ".join(values)
+def _span(values: list[str], language: str) -> str:
+    """Numbers in a list: "; " between them where a comma is the decimal mark (1,40; 2,00)."""
+    return ("; " if NUMERALS[language].decimal == "," else ", ").join(values)

@@ -10,26 +10,26 @@ from __future__ import annotations
 __all__ = ["COLUMNS", "MESSAGES", "REPORT", "VALUES"]
 
 REPORT = {
-    "finding.icer": ("S'inscrire à {treated} plutôt qu'à {comparison} coûte {cost} EUR de plus "
-                     "par participant (IC à {level} {cost_ci} EUR) et augmente la part en emploi "
+    "finding.icer": ("S'inscrire à {treated} plutôt qu'à {comparison} coûte {cost} de plus "
+                     "par participant (IC à {level} {cost_ci}) et augmente la part en emploi "
                      "dans les {horizon} mois de {effect} (IC à {level} {effect_ci}) : chaque "
-                     "emploi supplémentaire coûte {icer} EUR (IC à {level} {icer_ci} EUR par "
-                     "bootstrap, {fieller} EUR par la méthode de Fieller).",
-                     "Deelnemen aan {treated} in plaats van {comparison} kost {cost} EUR meer per "
-                     "deelnemer ({level}-BI {cost_ci} EUR) en verhoogt het aandeel met werk binnen "
+                     "emploi supplémentaire coûte {icer} (IC à {level} {icer_ci} par "
+                     "bootstrap, {fieller} par la méthode de Fieller).",
+                     "Deelnemen aan {treated} in plaats van {comparison} kost {cost} meer per "
+                     "deelnemer ({level}-BI {cost_ci}) en verhoogt het aandeel met werk binnen "
                      "{horizon} maanden met {effect} ({level}-BI {effect_ci}): elke extra baan "
-                     "kost {icer} EUR ({level}-BI {icer_ci} EUR met de bootstrap, {fieller} EUR "
+                     "kost {icer} ({level}-BI {icer_ci} met de bootstrap, {fieller} "
                      "met de methode van Fieller)."),
-    "finding.icer_unbounded": ("S'inscrire à {treated} plutôt qu'à {comparison} coûte {cost} EUR "
-                               "de plus par participant (IC à {level} {cost_ci} EUR) et change la "
+    "finding.icer_unbounded": ("S'inscrire à {treated} plutôt qu'à {comparison} coûte {cost} "
+                               "de plus par participant (IC à {level} {cost_ci}) et change la "
                                "part en emploi dans les {horizon} mois de {effect} (IC à {level} "
                                "{effect_ci}) : l'intervalle des emplois supplémentaires inclut "
                                "l'absence de différence (ou presque), le coût par emploi "
                                "supplémentaire n'a donc pas de borne supérieure et n'est pas "
                                "donné ; la courbe d'acceptabilité montre la probabilité que le "
                                "programme vaille un prix donné par emploi supplémentaire.",
-                               "Deelnemen aan {treated} in plaats van {comparison} kost {cost} EUR "
-                               "meer per deelnemer ({level}-BI {cost_ci} EUR) en verandert het "
+                               "Deelnemen aan {treated} in plaats van {comparison} kost {cost} "
+                               "meer per deelnemer ({level}-BI {cost_ci}) en verandert het "
                                "aandeel met werk binnen {horizon} maanden met {effect} ({level}-BI "
                                "{effect_ci}): het interval van de extra banen omvat geen verschil "
                                "(of bijna), dus de kost per extra baan heeft geen bovengrens en "
@@ -37,66 +37,66 @@ REPORT = {
                                "waarschijnlijk het programma een gegeven prijs per extra baan "
                                "waard is."),
     "finding.icer_dominant": ("S'inscrire à {treated} plutôt qu'à {comparison} ne coûte pas plus "
-                              "({cost} EUR par participant, IC à {level} {cost_ci} EUR) et "
+                              "({cost} par participant, IC à {level} {cost_ci}) et "
                               "augmente la part en emploi dans les {horizon} mois de {effect} (IC "
                               "à {level} {effect_ci}) : {treated} domine, aucun coût par emploi "
                               "supplémentaire n'est nécessaire ; pour les emplois, {reading}",
                               "Deelnemen aan {treated} in plaats van {comparison} kost niet meer "
-                              "({cost} EUR per deelnemer, {level}-BI {cost_ci} EUR) en verhoogt "
+                              "({cost} per deelnemer, {level}-BI {cost_ci}) en verhoogt "
                               "het aandeel met werk binnen {horizon} maanden met {effect} "
                               "({level}-BI {effect_ci}): {treated} domineert, dus een kost per "
                               "extra baan is niet nodig; voor de banen: {reading}"),
     "finding.icer_dominated": ("S'inscrire à {treated} plutôt qu'à {comparison} ne coûte pas "
-                               "moins ({cost} EUR par participant, IC à {level} {cost_ci} EUR) et "
+                               "moins ({cost} par participant, IC à {level} {cost_ci}) et "
                                "change la part en emploi dans les {horizon} mois de {effect} (IC "
                                "à {level} {effect_ci}) : {treated} est dominé, aucun coût par "
                                "emploi supplémentaire n'a de sens ; pour les emplois, {reading}",
                                "Deelnemen aan {treated} in plaats van {comparison} kost niet "
-                               "minder ({cost} EUR per deelnemer, {level}-BI {cost_ci} EUR) en "
+                               "minder ({cost} per deelnemer, {level}-BI {cost_ci}) en "
                                "verandert het aandeel met werk binnen {horizon} maanden met "
                                "{effect} ({level}-BI {effect_ci}): {treated} wordt gedomineerd, "
                                "dus een kost per extra baan heeft geen zin; voor de banen: "
                                "{reading}"),
     "finding.icer_cheaper_fewer_jobs": ("S'inscrire à {treated} plutôt qu'à {comparison} change "
-                                        "le coût par participant de {cost} EUR (IC à {level} "
-                                        "{cost_ci} EUR) et la part en emploi dans les {horizon} "
+                                        "le coût par participant de {cost} (IC à {level} "
+                                        "{cost_ci}) et la part en emploi dans les {horizon} "
                                         "mois de {effect} (IC à {level} {effect_ci}) : il "
                                         "économise de l'argent mais trouve moins d'emplois, le "
                                         "rapport serait une économie par emploi perdu et n'est "
                                         "pas donné ; pour les emplois, {reading}",
                                         "Deelnemen aan {treated} in plaats van {comparison} "
-                                        "verandert de kost per deelnemer met {cost} EUR "
-                                        "({level}-BI {cost_ci} EUR) en het aandeel met werk "
+                                        "verandert de kost per deelnemer met {cost} "
+                                        "({level}-BI {cost_ci}) en het aandeel met werk "
                                         "binnen {horizon} maanden met {effect} ({level}-BI "
                                         "{effect_ci}): het bespaart geld maar vindt minder banen, "
                                         "dus de ratio zou een besparing per verloren baan zijn en "
                                         "wordt niet gegeven; voor de banen: {reading}"),
     "finding.icer_undefined": ("S'inscrire à {treated} plutôt qu'à {comparison} change le coût "
-                               "par participant de {cost} EUR (IC à {level} {cost_ci} EUR) et "
+                               "par participant de {cost} (IC à {level} {cost_ci}) et "
                                "trouve exactement autant d'emplois dans les {horizon} mois : le "
                                "coût par emploi supplémentaire n'est pas défini.",
                                "Deelnemen aan {treated} in plaats van {comparison} verandert de "
-                               "kost per deelnemer met {cost} EUR ({level}-BI {cost_ci} EUR) en "
+                               "kost per deelnemer met {cost} ({level}-BI {cost_ci}) en "
                                "vindt precies evenveel banen binnen {horizon} maanden: de kost "
                                "per extra baan is niet gedefinieerd."),
-    "finding.acceptability": ("À {wtp} EUR par emploi supplémentaire, {treated} est "
+    "finding.acceptability": ("À {wtp} par emploi supplémentaire, {treated} est "
                               "coût-efficace dans {share} des réplications bootstrap ; il "
-                              "l'est plus probablement qu'improbablement à partir de {half} EUR "
+                              "l'est plus probablement qu'improbablement à partir de {half} "
                               "par emploi supplémentaire.",
-                              "Bij {wtp} EUR per extra baan is {treated} kosteneffectief in "
-                              "{share} van de bootstrapreplicaties; vanaf {half} EUR per extra "
+                              "Bij {wtp} per extra baan is {treated} kosteneffectief in "
+                              "{share} van de bootstrapreplicaties; vanaf {half} per extra "
                               "baan is dat waarschijnlijker dan niet."),
-    "finding.acceptability_never": ("À {wtp} EUR par emploi supplémentaire, {treated} est "
+    "finding.acceptability_never": ("À {wtp} par emploi supplémentaire, {treated} est "
                                     "coût-efficace dans {share} des réplications bootstrap ; à "
                                     "aucun prix montré il ne l'est plus probablement "
                                     "qu'improbablement.",
-                                    "Bij {wtp} EUR per extra baan is {treated} kosteneffectief in "
+                                    "Bij {wtp} per extra baan is {treated} kosteneffectief in "
                                     "{share} van de bootstrapreplicaties; bij geen getoonde prijs "
                                     "is dat waarschijnlijker dan niet."),
-    "finding.sensitivity": ("Le coût par emploi supplémentaire ({base} EUR) varie le plus avec "
-                            "{parameter} : de {low} à {high} EUR ; {tail}",
-                            "De kost per extra baan ({base} EUR) verandert het meest met "
-                            "{parameter}: van {low} tot {high} EUR; {tail}"),
+    "finding.sensitivity": ("Le coût par emploi supplémentaire ({base}) varie le plus avec "
+                            "{parameter} : de {span} ; {tail}",
+                            "De kost per extra baan ({base}) verandert het meest met "
+                            "{parameter}: van {span}; {tail}"),
     "finding.sensitivity_all": ("chaque scénario donne un coût par emploi supplémentaire.",
                                 "elk scenario geeft een kost per extra baan."),
     "finding.sensitivity_missing": ("{n} scénario(s) ne donnent pas de coût par emploi "
