@@ -130,7 +130,7 @@ def test_the_parts_each_study_allows(loaded):
     assert tuple(parts) == PARTS
     runnable = {p for p, a in parts.items() if a.runnable}
     expected = {"participant_funnel", "data_overview", "time_to_employment",
-                "predictors_of_success"}
+                "predictors_of_success", "planning"}
     expected |= {"dutch": {"programme_comparison"},
                  "questionnaire": {"self_confidence"}}.get(name, set())
     assert runnable == expected

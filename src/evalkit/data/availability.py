@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from evalkit.data.loading import LoadResult
     from evalkit.data.study import StudyData
 
-__all__ = ["PARTS", "PartAvailability", "available_parts"]
+__all__ = ["NOTEBOOK_PARTS", "PARTS", "PartAvailability", "available_parts"]
 
 #: The parts of a report, in order: the participant funnel of the front page, then
 #: the parts (the notebooks' names, without their numbers), then the costs.
@@ -35,7 +35,20 @@ PARTS = (
     "predictors_of_success",
     "self_confidence",
     "costs",
+    "planning",
 )
+#: The parts each shipped notebook (by stem) needs: it runs when all of them can, and
+#: the first that cannot says why. Value for money prices the programme comparison's
+#: effect, so it needs that part as well as the costs.
+NOTEBOOK_PARTS = {
+    "01_data_overview": ("data_overview",),
+    "02_time_to_employment": ("time_to_employment",),
+    "03_programme_comparison": ("programme_comparison",),
+    "04_predictors_of_success": ("predictors_of_success",),
+    "05_self_confidence": ("self_confidence",),
+    "06_value_for_money": ("costs", "programme_comparison"),
+    "07_planning": ("planning",),
+}
 #: The optional columns Table 1 describes (besides the programme).
 DESCRIBED = ("site", *COVARIATES, "mentor_age")
 
@@ -61,6 +74,11 @@ class PartAvailability:
     columns : tuple of str
         Optional columns the part uses that the file has (the covariates the
         comparison adjusts for, the rows of Table 1...), in dictionary order.
+    reason_key : str
+        The report catalogue's key of ``reason`` (``"skip.programmes"``; ``""`` when
+        the part runs): :meth:`reason_in` writes it in any report language.
+    reason_values : tuple of (str, str)
+        The fields of ``reason_key`` (programme names, counts, column names).
     """
 
     part: str
@@ -69,6 +87,37 @@ class PartAvailability:
     skipped: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    reason_key: str = ""
+    reason_values: tuple[tuple[str, str], ...] = ()
+
+    def reason_in(self, language: str = "en") -> str:
+        """Why the part cannot run, in ``language`` (en, fr, nl); ``""`` when it runs.
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not a language of the report catalogue.
+
+        Examples
+        --------
+        >>> PartAvailability("self_confidence", False, reason_key="skip.questionnaire"
+        ...                  ).reason_in("nl")
+        'de studie heeft geen vragenlijstbestand (questionnaire: null in het studiebestand).'
+        """
+        if not self.reason_key:
+            return self.reason
+        from evalkit.reporting.catalogue import text
+
+        return text(self.reason_key, language, **dict(self.reason_values))
+
+
+def _not_run(part: str, key: str, *, missing: tuple[str, ...] = (),
+             **values: object) -> PartAvailability:
+    """A part that cannot run: the reason from the catalogue's ``key``, in English."""
+    fields = tuple((name, str(value)) for name, value in values.items())
+    blank = PartAvailability(part, False, reason_key=key, reason_values=fields)
+    return PartAvailability(part, False, blank.reason_in("en"), missing=missing,
+                            reason_key=key, reason_values=fields)
 
 
 def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
@@ -100,7 +149,9 @@ def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
     - ``predictors_of_success``: an intake covariate, or two programmes;
     - ``self_confidence``: a questionnaire file with valid rows, some participants
       answering both waves;
-    - ``costs``: a costs file with valid rows.
+    - ``costs``: a costs file with valid rows, or the study file's ``cost_totals``;
+    - ``planning``: nothing more (with one programme it plans that programme's next
+      evaluation; with two or more, the differences between them).
 
     Steps skipped within a runnable part: the funnel's first-meeting, duo-formed and
     completed steps without ``first_meeting_dropout`` or ``duo_completed``; the site
@@ -133,11 +184,8 @@ def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
         )
     participants = study_data.participants
     if participants.n_valid == 0:
-        reason = (
-            f"no valid participant rows (all {participants.n_read} rejected); fix the "
-            "rejected rows (evalkit validate lists them)."
-        )
-        return tuple(PartAvailability(part, False, reason) for part in PARTS)
+        return tuple(_not_run(part, "skip.participants", rejected=participants.n_read)
+                     for part in PARTS)
     facts = _Facts.of(participants)
     return (
         _funnel(facts),
@@ -146,7 +194,8 @@ def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
         _comparison(facts),
         _predictors(facts),
         _self_confidence(study_data.questionnaire),
-        _costs(study_data.costs, facts),
+        _costs(study_data.costs, facts, totals=bool(study_data.cost_totals)),
+        _planning(facts, study_data.questionnaire),
     )
 
 
@@ -249,17 +298,11 @@ def _comparison(facts: _Facts) -> PartAvailability:
     covariates = facts.covariates()
     missing = facts.lacking((*COVARIATES, "mentor_id", "mentor_age"))
     if len(facts.programmes) < 2:
-        return PartAvailability(
-            "programme_comparison", False, f"{facts.one_programme()}: a comparison needs two.",
-            missing=missing,
-        )
+        return _not_run("programme_comparison", "skip.programmes", missing=missing,
+                        programme=facts.programmes[0])
     if not covariates:
-        return PartAvailability(
-            "programme_comparison", False,
-            f"no intake covariate {list(COVARIATES)} in the participants file: the "
-            "propensity model has nothing to adjust for; add them to the file (or map its "
-            "names under model: columns: in the study file).", missing=missing,
-        )
+        return _not_run("programme_comparison", "skip.covariates", missing=missing,
+                        covariates=list(COVARIATES))
     skipped = _mentor_step(facts)
     lacking = facts.lacking(COVARIATES)
     if lacking:
@@ -276,12 +319,8 @@ def _predictors(facts: _Facts) -> PartAvailability:
     covariates = facts.covariates()
     missing = facts.lacking((*COVARIATES, "mentor_id"))
     if not covariates and len(facts.programmes) < 2:
-        return PartAvailability(
-            "predictors_of_success", False,
-            f"no intake covariate {list(COVARIATES)} in the participants file and "
-            f"{facts.one_programme()}: nothing can predict success; add the intake "
-            "characteristics to the file.", missing=missing,
-        )
+        return _not_run("predictors_of_success", "skip.predictors", missing=missing,
+                        covariates=list(COVARIATES), programme=facts.programmes[0])
     skipped = []
     if facts.lacking(COVARIATES):
         skipped.append(f"predictors {list(facts.lacking(COVARIATES))}: not in the "
@@ -298,32 +337,26 @@ def _predictors(facts: _Facts) -> PartAvailability:
 def _self_confidence(questionnaire: LoadResult | None) -> PartAvailability:
     part = "self_confidence"
     if questionnaire is None:
-        return PartAvailability(part, False, "the study has no questionnaire file "
-                                "(questionnaire: null in the study file).")
+        return _not_run(part, "skip.questionnaire")
     if questionnaire.n_valid == 0:
-        return PartAvailability(
-            part, False, f"no valid questionnaire rows (all {questionnaire.n_read} "
-            "rejected); fix the rejected rows (evalkit validate lists them).",
-        )
-    data = questionnaire.data
-    waves = data.groupby("participant_id", observed=True)["wave"].nunique()
-    if not (waves >= 2).any():
-        return PartAvailability(
-            part, False, "no participant answered the questionnaire at both waves (pre "
-            "and post): there is no change to measure.",
-        )
+        return _not_run(part, "skip.questionnaire_rows", rejected=questionnaire.n_read)
+    if not _both_waves(questionnaire):
+        return _not_run(part, "skip.waves")
     return PartAvailability(part, True)
 
 
-def _costs(costs: LoadResult | None, facts: _Facts) -> PartAvailability:
-    if costs is None:
-        return PartAvailability("costs", False, "the study has no costs file (costs: null in "
-                                "the study file).")
-    if costs.n_valid == 0:
-        return PartAvailability(
-            "costs", False, f"no valid costs rows (all {costs.n_read} rejected); fix the "
-            "rejected rows (evalkit validate lists them).",
-        )
+def _both_waves(questionnaire: LoadResult) -> bool:
+    """Whether some participant answered the questionnaire at both waves."""
+    data = questionnaire.data
+    waves = data.groupby("participant_id", observed=True)["wave"].nunique()
+    return bool((waves >= 2).any())
+
+
+def _costs(costs: LoadResult | None, facts: _Facts, *, totals: bool) -> PartAvailability:
+    if costs is None and not totals:
+        return _not_run("costs", "skip.costs")
+    if costs is not None and costs.n_valid == 0 and not totals:
+        return _not_run("costs", "skip.costs_rows", rejected=costs.n_read)
     skipped = []
     for column, what in (("first_meeting_dropout", "cost per duo formed"),
                          ("duo_completed", "cost per completed duo")):
@@ -340,3 +373,20 @@ def _costs(costs: LoadResult | None, facts: _Facts) -> PartAvailability:
         columns=tuple(c for c in ("first_meeting_dropout", "duo_completed") if facts.has(c)),
     )
 
+
+
+def _planning(facts: _Facts, questionnaire: LoadResult | None) -> PartAvailability:
+    skipped = []
+    if len(facts.programmes) < 2:
+        skipped.append(f"differences between programmes: {facts.one_programme()} (the "
+                       "next evaluation of this programme is planned)")
+    if questionnaire is None or questionnaire.n_valid == 0 or not _both_waves(questionnaire):
+        skipped.append("the pre/post change of the questionnaire score: no questionnaire "
+                       "answered at both waves")
+    if not facts.has("mentor_id"):
+        skipped.append(f"the design effect of clustering by mentor: {_no_column('mentor_id')} "
+                       "(participants are taken as independent)")
+    return PartAvailability(
+        "planning", True, skipped=tuple(skipped), missing=facts.lacking(("mentor_id",)),
+        columns=tuple(c for c in ("mentor_id",) if facts.has(c)),
+    )

@@ -1,0 +1,100 @@
+"""The words of which parts run and of the planning and questionnaire cut-off sentences.
+
+``key: (en, fr, nl)``, merged into the report catalogue (:mod:`evalkit.reporting.catalogue`)
+with the same ``str.format`` fields in every language:
+
+- ``skip.*``: why a part of the report does not run (the facts are
+  :func:`evalkit.data.availability.available_parts`'; the front page's "Parts not run"
+  and ``evalkit init`` print them);
+- ``finding.post_due*``: which intakes were not yet due their second questionnaire
+  (part 05, :func:`evalkit.reporting.findings.post_due_finding`);
+- ``finding.plan_single*``: the planning part for one programme (part 07).
+"""
+
+from __future__ import annotations
+
+__all__ = ["TEXTS"]
+
+_FIX_ROWS = ("fix the rejected rows (evalkit validate lists them).",
+             "corrigez les lignes rejetées (evalkit validate les liste).",
+             "verbeter de geweigerde rijen (evalkit validate somt ze op).")
+
+TEXTS = {
+    "skip.participants": (
+        "no valid participant rows (all {rejected} rejected); " + _FIX_ROWS[0],
+        "aucune ligne de participant valide (les {rejected} sont rejetées) ; " + _FIX_ROWS[1],
+        "geen geldige deelnemersrij (alle {rejected} geweigerd); " + _FIX_ROWS[2]),
+    "skip.programmes": (
+        "one programme ('{programme}') has valid rows: a comparison needs two.",
+        "un seul dispositif ('{programme}') a des lignes valides : une comparaison en "
+        "demande deux.",
+        "één programma ('{programme}') heeft geldige rijen: een vergelijking vraagt er twee."),
+    "skip.covariates": (
+        "no intake covariate {covariates} in the participants file: the propensity model has "
+        "nothing to adjust for; add them to the file (or map its names under model: columns: "
+        "in the study file).",
+        "aucune covariable d'entrée {covariates} dans le fichier des participants : le modèle "
+        "du score de propension n'a rien à ajuster ; ajoutez-les au fichier (ou faites "
+        "correspondre ses noms sous model: columns: dans le fichier d'étude).",
+        "geen intakecovariaat {covariates} in het deelnemersbestand: het propensity-"
+        "scoremodel heeft niets om voor te corrigeren; voeg ze toe aan het bestand (of koppel "
+        "de namen onder model: columns: in het studiebestand)."),
+    "skip.predictors": (
+        "no intake covariate {covariates} in the participants file and one programme "
+        "('{programme}') has valid rows: nothing can predict success; add the intake "
+        "characteristics to the file.",
+        "aucune covariable d'entrée {covariates} dans le fichier des participants et un seul "
+        "dispositif ('{programme}') a des lignes valides : rien ne peut prédire la réussite ; "
+        "ajoutez les caractéristiques à l'entrée au fichier.",
+        "geen intakecovariaat {covariates} in het deelnemersbestand en één programma "
+        "('{programme}') heeft geldige rijen: niets kan succes voorspellen; voeg de "
+        "kenmerken bij de intake toe aan het bestand."),
+    "skip.questionnaire": (
+        "the study has no questionnaire file (questionnaire: null in the study file).",
+        "l'étude n'a pas de fichier de questionnaire (questionnaire: null dans le fichier "
+        "d'étude).",
+        "de studie heeft geen vragenlijstbestand (questionnaire: null in het studiebestand)."),
+    "skip.questionnaire_rows": (
+        "no valid questionnaire rows (all {rejected} rejected); " + _FIX_ROWS[0],
+        "aucune ligne de questionnaire valide (les {rejected} sont rejetées) ; "
+        + _FIX_ROWS[1],
+        "geen geldige vragenlijstrij (alle {rejected} geweigerd); " + _FIX_ROWS[2]),
+    "skip.waves": (
+        "no participant answered the questionnaire at both waves (pre and post): there is no "
+        "change to measure.",
+        "aucun participant n'a répondu au questionnaire aux deux temps (avant et après) : il "
+        "n'y a pas de changement à mesurer.",
+        "geen enkele deelnemer beantwoordde de vragenlijst op beide momenten (voor en na): er "
+        "is geen verandering te meten."),
+    "skip.costs": (
+        "the study has no costs file (costs: null in the study file).",
+        "l'étude n'a pas de fichier de coûts (costs: null dans le fichier d'étude).",
+        "de studie heeft geen kostenbestand (costs: null in het studiebestand)."),
+    "skip.costs_rows": (
+        "no valid costs rows (all {rejected} rejected); " + _FIX_ROWS[0],
+        "aucune ligne de coûts valide (les {rejected} sont rejetées) ; " + _FIX_ROWS[1],
+        "geen geldige kostenrij (alle {rejected} geweigerd); " + _FIX_ROWS[2]),
+    "finding.post_due": (
+        "The second questionnaire is answered up to {delay} days after intake and the data "
+        "were extracted on {extraction}, so it was due for intakes up to {cutoff}; "
+        "{not_due} with a later intake were not yet due it and are left out of the "
+        "attrition analysis.",
+        "Le second questionnaire est rempli jusqu'à {delay} jours après l'entrée et les "
+        "données ont été extraites le {extraction} : il était dû pour les entrées jusqu'au "
+        "{cutoff} ; {not_due} entrés plus tard ne l'étaient pas encore et sont exclus de "
+        "l'analyse de l'attrition.",
+        "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
+        "werden op {extraction} geëxtraheerd: ze was verschuldigd voor intakes tot en met "
+        "{cutoff}; {not_due} met een latere intake waren nog niet aan de beurt en vallen "
+        "buiten de analyse van de uitval."),
+    "finding.post_due_all": (
+        "The second questionnaire is answered up to {delay} days after intake and the data "
+        "were extracted on {extraction}, so it was due for every intake up to {cutoff}: "
+        "everyone is in the attrition analysis.",
+        "Le second questionnaire est rempli jusqu'à {delay} jours après l'entrée et les "
+        "données ont été extraites le {extraction} : il était dû pour toutes les entrées "
+        "jusqu'au {cutoff}, tout le monde est dans l'analyse de l'attrition.",
+        "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
+        "werden op {extraction} geëxtraheerd: ze was verschuldigd voor elke intake tot en met "
+        "{cutoff}, iedereen zit in de analyse van de uitval."),
+}
