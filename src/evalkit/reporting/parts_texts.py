@@ -87,6 +87,8 @@ TEXTS = {
         "werden op {extraction} geëxtraheerd: ze was verschuldigd voor intakes tot en met "
         "{cutoff}; {not_due} met een latere intake waren nog niet aan de beurt en vallen "
         "buiten de analyse van de uitval."),
+    "finding.fewer_than": ("fewer than {threshold}", "moins de {threshold}",
+                           "minder dan {threshold}"),
     "finding.post_due_all": (
         "The second questionnaire is answered up to {delay} days after intake and the data "
         "were extracted on {extraction}, so it was due for every intake up to {cutoff}: "
