@@ -113,8 +113,8 @@ def sample_size_precision(
     (statsmodels ``samplesize_confint_proportion``); Wilson, the root in ``n`` of
     ``z sqrt(p (1 - p) / n + z^2 / (4 n^2)) / (1 + z^2 / n) = w`` (Wilson 1927;
     Newcombe 1998): a little below the Wald size near 0.5, above it near 0 or 1 (the
-    score interval does not shrink to nothing there). Both assume the rate observed is ``p``: plan with the value
-    closest to 0.5 that is plausible (0.5 is the safest).
+    score interval does not shrink to nothing there). Both assume the rate observed is
+    ``p``: plan with the plausible value closest to 0.5 (0.5 is the safest).
 
     References
     ----------
