@@ -57,7 +57,7 @@ def test_the_notebook_shows_the_english_text_with_its_defaults(notebook):
 
 
 #: Notebooks whose every markdown cell is prose from the catalogue (all, once translated).
-TRANSLATED: tuple[str, ...] = ()
+TRANSLATED: tuple[str, ...] = ("07_planning",)
 
 
 @pytest.mark.parametrize("stem", TRANSLATED)

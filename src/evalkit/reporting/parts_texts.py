@@ -99,4 +99,24 @@ TEXTS = {
         "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
         "werden op {extraction} geëxtraheerd: ze was verschuldigd voor elke intake tot en met "
         "{cutoff}, iedereen zit in de analyse van de uitval."),
+    "plan.precision": (
+        "share with a job to within ±{points} points ({level} CI)",
+        "part en emploi à ±{points} points près (IC à {level})",
+        "aandeel met werk tot op ±{points} punten ({level}-BI)"),
+    "plan.comparison": (
+        "a difference of {points} points from a future comparison group",
+        "une différence de {points} points avec un futur groupe de comparaison",
+        "een verschil van {points} punten met een toekomstige vergelijkingsgroep"),
+    "plan.curve_comparison": (
+        "Power to detect a difference in the share with a job from a future comparison "
+        "group, by participants per group",
+        "Puissance pour détecter une différence de la part en emploi avec un futur groupe de "
+        "comparaison, selon le nombre de participants par groupe",
+        "Power om een verschil in het aandeel met werk met een toekomstige vergelijkingsgroep "
+        "te detecteren, per aantal deelnemers per groep"),
+    "value.n_precision": ("participants", "participants", "deelnemers"),
+    "value.precision": ("precision of a rate", "précision d'un taux", "precisie van een percentage"),
+    "value.wilson": ("Wilson score interval", "intervalle de score de Wilson",
+                     "Wilson-scoreinterval"),
+    "value.wald": ("Wald interval", "intervalle de Wald", "Wald-interval"),
 }
