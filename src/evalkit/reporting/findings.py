@@ -588,8 +588,8 @@ def plan_finding(
     Returns
     -------
     Finding
-        A headline; the power, level and design effect are the first row's (one plan
-        for all questions).
+        A headline; the power, level and design effect are the first row's with a
+        power (one plan for all questions; a precision plan has none).
 
     Raises
     ------
@@ -614,7 +614,8 @@ def plan_finding(
     items = [text("finding.plan_item", language, question=value_label(row.question, language),
                   n=format_number(math.ceil(row.n_total), 0))
              for row in rows.itertuples(index=False)]
-    first = rows.iloc[0]
+    tested = rows[rows["power"].notna()]  # a precision plan has no power
+    first = (tested if not tested.empty else rows).iloc[0]
     return Finding("plan", text(
         "finding.plans", language, power=_level(first["power"]), alpha=_level(first["alpha"]),
         deff=format_number(first["design_effect"], 2), items="; ".join(items)))

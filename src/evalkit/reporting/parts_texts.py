@@ -115,8 +115,13 @@ TEXTS = {
         "Power om een verschil in het aandeel met werk met een toekomstige vergelijkingsgroep "
         "te detecteren, per aantal deelnemers per groep"),
     "value.n_precision": ("participants", "participants", "deelnemers"),
-    "value.precision": ("precision of a rate", "précision d'un taux", "precisie van een percentage"),
+    "value.precision": ("precision of a rate", "précision d'un taux",
+                        "precisie van een percentage"),
     "value.wilson": ("Wilson score interval", "intervalle de score de Wilson",
                      "Wilson-scoreinterval"),
     "value.wald": ("Wald interval", "intervalle de Wald", "Wald-interval"),
+    "axis.participants_group": (
+        "participants per group (before the design effect)",
+        "participants par groupe (avant l'effet de plan)",
+        "deelnemers per groep (vóór het design-effect)"),
 }
