@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from evalkit._plotting import axes
 from evalkit._validation import check_one_of, check_unit_interval
 from evalkit.planning._common import (
     PlanResult,
     check_design_effect,
+    plan_curve,
     plan_table,
     solve_between,
 )
@@ -54,16 +54,11 @@ class PrecisionResult(PlanResult):
         """
         if sizes is None:
             sizes = np.linspace(max(self.size * 0.1, 2.0), self.size * 2.5, 200)
-        sizes = np.asarray(sizes, dtype=float)
-        target = float(self.table["effect"].iloc[0])
-        ax = axes(ax, (5.0, 3.5))
-        ax.plot(sizes, 100 * self.power_at(sizes), color="C0")
-        ax.axhline(100 * target, color="grey", linewidth=1, linestyle="--")
-        ax.axvline(self.size, color="grey", linewidth=1, linestyle=":")
-        ax.plot([self.size], [100 * target], "o", color="C1")
+        ax = plan_curve(ax, sizes, self.power_at, float(self.table["effect"].iloc[0]),
+                        self.size, self.size_label,
+                        f"half-width of the {1 - self.alpha:.0%} CI (percentage points)",
+                        scale=100)
         ax.set_ylim(bottom=0)
-        ax.set_xlabel(self.size_label)
-        ax.set_ylabel(f"half-width of the {1 - self.alpha:.0%} CI (percentage points)")
         return ax
 
 
