@@ -79,6 +79,9 @@ class PartAvailability:
         the part runs): :meth:`reason_in` writes it in any report language.
     reason_values : tuple of (str, str)
         The fields of ``reason_key`` (programme names, counts, column names).
+    skipped_keys : tuple of (str, tuple of (str, str))
+        Each of ``skipped`` as a catalogue key and its fields: :meth:`skipped_in`
+        writes them in any report language.
     """
 
     part: str
@@ -89,6 +92,7 @@ class PartAvailability:
     columns: tuple[str, ...] = ()
     reason_key: str = ""
     reason_values: tuple[tuple[str, str], ...] = ()
+    skipped_keys: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def reason_in(self, language: str = "en") -> str:
         """Why the part cannot run, in ``language`` (en, fr, nl); ``""`` when it runs.
@@ -109,6 +113,18 @@ class PartAvailability:
         from evalkit.reporting.catalogue import text
 
         return text(self.reason_key, language, **dict(self.reason_values))
+
+    def skipped_in(self, language: str = "en") -> tuple[str, ...]:
+        """The steps left out and why, in ``language`` (en, fr, nl).
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not a language of the report catalogue.
+        """
+        from evalkit.reporting.catalogue import text
+
+        return tuple(text(key, language, **dict(values)) for key, values in self.skipped_keys)
 
 
 def _not_run(part: str, key: str, *, missing: tuple[str, ...] = (),
@@ -225,70 +241,66 @@ class _Facts:
     def lacking(self, columns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(c for c in columns if c in self.missing)
 
-    def one_programme(self) -> str:
-        return f"one programme ({self.programmes[0]!r}) has valid rows"
+
+#: A step a part leaves out: its catalogue key and the key's fields.
+_Step = tuple[str, tuple[tuple[str, str], ...]]
 
 
-def _no_column(column: str) -> str:
-    return f"the participants file has no {column} column"
+def _step(key: str, **values: object) -> _Step:
+    return key, tuple((name, str(value)) for name, value in values.items())
 
 
-def _mentor_step(facts: _Facts) -> list[str]:
+def _runs(part: str, steps: list[_Step], *, missing: tuple[str, ...] = (),
+          columns: tuple[str, ...] = ()) -> PartAvailability:
+    """A part that runs, leaving out ``steps`` (said in English in ``skipped``)."""
+    from evalkit.reporting.catalogue import text
+
+    return PartAvailability(
+        part, True, skipped=tuple(text(key, "en", **dict(values)) for key, values in steps),
+        missing=missing, columns=columns, skipped_keys=tuple(steps))
+
+
+def _mentor_step(facts: _Facts, key: str = "step.mentor") -> list[_Step]:
     """The clustering step skipped without mentors."""
-    if facts.has("mentor_id"):
-        return []
-    return [f"clustering by mentor: {_no_column('mentor_id')} (participants are taken as "
-            "independent)"]
+    return [] if facts.has("mentor_id") else [_step(key, column="mentor_id")]
 
 
 def _funnel(facts: _Facts) -> PartAvailability:
-    skipped = []
-    if not facts.has("first_meeting_dropout"):
-        skipped.append(f"first meeting and duo formed: {_no_column('first_meeting_dropout')}")
-    if not facts.has("duo_completed"):
-        skipped.append(
-            f"completed and per-completer rates: {_no_column('duo_completed')}"
-        )
-    return PartAvailability(
-        "participant_funnel", True, skipped=tuple(skipped),
+    steps = [_step(key, column=column) for key, column in (
+        ("step.funnel_meeting", "first_meeting_dropout"),
+        ("step.funnel_completed", "duo_completed")) if not facts.has(column)]
+    return _runs(
+        "participant_funnel", steps,
         missing=facts.lacking(("first_meeting_dropout", "duo_completed")),
         columns=tuple(c for c in ("first_meeting_dropout", "duo_completed") if facts.has(c)),
     )
 
 
 def _overview(facts: _Facts) -> PartAvailability:
-    skipped = []
+    steps = []
     if not facts.has("site"):
-        skipped.append(f"participants by site: {_no_column('site')}")
+        steps.append(_step("step.site_breakdown", column="site"))
     lacking = facts.lacking(DESCRIBED)
     if lacking:
-        skipped.append(f"Table 1 rows for {list(lacking)}: not in the participants file")
+        steps.append(_step("step.table_one_rows", columns=list(lacking)))
     if len(facts.programmes) < 2:
-        skipped.append(f"standardized differences between programmes: {facts.one_programme()}")
-    return PartAvailability(
-        "data_overview", True, skipped=tuple(skipped), missing=lacking,
-        columns=tuple(c for c in DESCRIBED if facts.has(c)),
-    )
+        steps.append(_step("step.smd_programmes", programme=facts.programmes[0]))
+    return _runs("data_overview", steps, missing=lacking,
+                 columns=tuple(c for c in DESCRIBED if facts.has(c)))
 
 
 def _time_to_employment(facts: _Facts) -> PartAvailability:
-    skipped = []
+    steps = []
     if len(facts.programmes) < 2:
-        skipped.append(
-            "log-rank and Gray tests and hazard ratios between programmes: "
-            f"{facts.one_programme()}"
-        )
+        steps.append(_step("step.tests_programmes", programme=facts.programmes[0]))
     elif not facts.has("site"):
-        skipped.append(f"log-rank test stratified by site: {_no_column('site')}")
+        steps.append(_step("step.site_strata", column="site"))
     covariates = facts.covariates()
     if not covariates:
-        skipped.append(
-            f"adjusted Cox and Fine-Gray models: no intake covariate {list(COVARIATES)} in "
-            "the participants file"
-        )
-    skipped += _mentor_step(facts)
-    return PartAvailability(
-        "time_to_employment", True, skipped=tuple(skipped),
+        steps.append(_step("step.adjusted_models", covariates=list(COVARIATES)))
+    steps += _mentor_step(facts)
+    return _runs(
+        "time_to_employment", steps,
         missing=facts.lacking(("site", *COVARIATES, "mentor_id")),
         columns=tuple(c for c in ("site", *covariates, "mentor_id") if facts.has(c)),
     )
@@ -303,14 +315,14 @@ def _comparison(facts: _Facts) -> PartAvailability:
     if not covariates:
         return _not_run("programme_comparison", "skip.covariates", missing=missing,
                         covariates=list(COVARIATES))
-    skipped = _mentor_step(facts)
+    steps = _mentor_step(facts)
     lacking = facts.lacking(COVARIATES)
     if lacking:
-        skipped.insert(0, f"adjustment for {list(lacking)}: not in the participants file")
+        steps.insert(0, _step("step.adjustment", columns=list(lacking)))
     if not facts.has("mentor_age"):
-        skipped.append(f"mentors' age in the balance table: {_no_column('mentor_age')}")
-    return PartAvailability(
-        "programme_comparison", True, skipped=tuple(skipped), missing=missing,
+        steps.append(_step("step.mentor_age", column="mentor_age"))
+    return _runs(
+        "programme_comparison", steps, missing=missing,
         columns=tuple(c for c in (*covariates, "mentor_id", "mentor_age") if facts.has(c)),
     )
 
@@ -321,17 +333,14 @@ def _predictors(facts: _Facts) -> PartAvailability:
     if not covariates and len(facts.programmes) < 2:
         return _not_run("predictors_of_success", "skip.predictors", missing=missing,
                         covariates=list(COVARIATES), programme=facts.programmes[0])
-    skipped = []
+    steps = []
     if facts.lacking(COVARIATES):
-        skipped.append(f"predictors {list(facts.lacking(COVARIATES))}: not in the "
-                       "participants file")
+        steps.append(_step("step.predictors", columns=list(facts.lacking(COVARIATES))))
     if len(facts.programmes) < 2:
-        skipped.append(f"the programme as a predictor: {facts.one_programme()}")
-    skipped += _mentor_step(facts)
-    return PartAvailability(
-        "predictors_of_success", True, skipped=tuple(skipped), missing=missing,
-        columns=tuple(c for c in (*covariates, "mentor_id") if facts.has(c)),
-    )
+        steps.append(_step("step.programme_predictor", programme=facts.programmes[0]))
+    steps += _mentor_step(facts)
+    return _runs("predictors_of_success", steps, missing=missing,
+                 columns=tuple(c for c in (*covariates, "mentor_id") if facts.has(c)))
 
 
 def _self_confidence(questionnaire: LoadResult | None) -> PartAvailability:
@@ -357,36 +366,25 @@ def _costs(costs: LoadResult | None, facts: _Facts, *, totals: bool) -> PartAvai
         return _not_run("costs", "skip.costs")
     if costs is not None and costs.n_valid == 0 and not totals:
         return _not_run("costs", "skip.costs_rows", rejected=costs.n_read)
-    skipped = []
-    for column, what in (("first_meeting_dropout", "cost per duo formed"),
-                         ("duo_completed", "cost per completed duo")):
-        if not facts.has(column):
-            skipped.append(f"{what}: {_no_column(column)}")
+    steps = [_step(key, column=column) for key, column in (
+        ("step.cost_duo", "first_meeting_dropout"),
+        ("step.cost_completed", "duo_completed")) if not facts.has(column)]
     if len(facts.programmes) < 2:
-        skipped.append(f"cost per extra job (cost-effectiveness): {facts.one_programme()}")
+        steps.append(_step("step.icer_programmes", programme=facts.programmes[0]))
     elif not facts.covariates():
-        skipped.append("cost per extra job (cost-effectiveness): the programme comparison "
-                       "cannot run (no intake covariate)")
-    return PartAvailability(
-        "costs", True, skipped=tuple(skipped),
-        missing=facts.lacking(("first_meeting_dropout", "duo_completed")),
+        steps.append(_step("step.icer_covariates"))
+    return _runs(
+        "costs", steps, missing=facts.lacking(("first_meeting_dropout", "duo_completed")),
         columns=tuple(c for c in ("first_meeting_dropout", "duo_completed") if facts.has(c)),
     )
 
 
-
 def _planning(facts: _Facts, questionnaire: LoadResult | None) -> PartAvailability:
-    skipped = []
+    steps = []
     if len(facts.programmes) < 2:
-        skipped.append(f"differences between programmes: {facts.one_programme()} (the "
-                       "next evaluation of this programme is planned)")
+        steps.append(_step("step.plan_programmes", programme=facts.programmes[0]))
     if questionnaire is None or questionnaire.n_valid == 0 or not _both_waves(questionnaire):
-        skipped.append("the pre/post change of the questionnaire score: no questionnaire "
-                       "answered at both waves")
-    if not facts.has("mentor_id"):
-        skipped.append(f"the design effect of clustering by mentor: {_no_column('mentor_id')} "
-                       "(participants are taken as independent)")
-    return PartAvailability(
-        "planning", True, skipped=tuple(skipped), missing=facts.lacking(("mentor_id",)),
-        columns=tuple(c for c in ("mentor_id",) if facts.has(c)),
-    )
+        steps.append(_step("step.plan_paired"))
+    steps += _mentor_step(facts, "step.plan_mentor")
+    return _runs("planning", steps, missing=facts.lacking(("mentor_id",)),
+                 columns=tuple(c for c in ("mentor_id",) if facts.has(c)))

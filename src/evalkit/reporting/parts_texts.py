@@ -125,3 +125,93 @@ TEXTS = {
         "participants par groupe (avant l'effet de plan)",
         "deelnemers per groep (vóór het design-effect)"),
 }
+
+#: No column in the participants file, in each language (``{column}``).
+_NO = ("the participants file has no {column} column",
+       "le fichier des participants n'a pas de colonne {column}",
+       "het deelnemersbestand heeft geen kolom {column}")
+#: One programme with valid rows (``{programme}``).
+_ONE = ("one programme ('{programme}') has valid rows",
+        "un seul dispositif ('{programme}') a des lignes valides",
+        "één programma ('{programme}') heeft geldige rijen")
+#: Not in the participants file (``{columns}``).
+_ABSENT = ("not in the participants file", "absentes du fichier des participants",
+           "niet in het deelnemersbestand")
+_ICER = ("cost per extra job (cost-effectiveness)",
+         "coût par emploi supplémentaire (coût-efficacité)",
+         "kost per extra baan (kosteneffectiviteit)")
+_INDEPENDENT = ("(participants are taken as independent)",
+                "(les participants sont considérés comme indépendants)",
+                "(de deelnemers worden als onafhankelijk beschouwd)")
+
+
+def _step(what: tuple[str, str, str], why: tuple[str, str, str],
+          after: tuple[str, str, str] = ("", "", "")) -> tuple[str, str, str]:
+    """``what: why after`` in each language."""
+    return tuple(f"{w}{' :' if i == 1 else ':'} {y}{' ' + a if a else ''}"
+                 for i, (w, y, a) in enumerate(zip(what, why, after, strict=True)))
+
+
+#: The steps a runnable part leaves out, and why (``PartAvailability.skipped_in``).
+STEPS = {
+    "step.funnel_meeting": _step(("first meeting and duo formed", "premier rendez-vous et duo "
+                                  "formé", "eerste gesprek en duo gevormd"), _NO),
+    "step.funnel_completed": _step(("completed and per-completer rates", "parcours terminés et "
+                                    "taux parmi ceux qui terminent", "afgeronde trajecten en "
+                                    "percentages onder wie afrondt"), _NO),
+    "step.site_breakdown": _step(("participants by site", "participants par antenne",
+                                  "deelnemers per locatie"), _NO),
+    "step.table_one_rows": _step(("Table 1 rows for {columns}", "lignes du tableau 1 pour "
+                                  "{columns}", "rijen van tabel 1 voor {columns}"), _ABSENT),
+    "step.smd_programmes": _step(("standardized differences between programmes",
+                                  "différences standardisées entre dispositifs",
+                                  "gestandaardiseerde verschillen tussen programma's"), _ONE),
+    "step.tests_programmes": _step((
+        "log-rank and Gray tests and hazard ratios between programmes",
+        "tests du log-rank et de Gray et rapports de risques instantanés entre dispositifs",
+        "logranktoetsen, toetsen van Gray en hazard ratio's tussen programma's"), _ONE),
+    "step.site_strata": _step(("log-rank test stratified by site", "test du log-rank stratifié "
+                               "par antenne", "logranktoets gestratificeerd per locatie"), _NO),
+    "step.adjusted_models": _step((
+        "adjusted Cox and Fine-Gray models", "modèles de Cox et de Fine-Gray ajustés",
+        "gecorrigeerde Cox- en Fine-Graymodellen"), (
+        "no intake covariate {covariates} in the participants file",
+        "aucune covariable d'entrée {covariates} dans le fichier des participants",
+        "geen intakecovariaat {covariates} in het deelnemersbestand")),
+    "step.mentor": _step(("clustering by mentor", "regroupement par mentor",
+                          "clustering per mentor"), _NO, _INDEPENDENT),
+    "step.adjustment": _step(("adjustment for {columns}", "ajustement pour {columns}",
+                              "correctie voor {columns}"), _ABSENT),
+    "step.mentor_age": _step(("mentors' age in the balance table", "âge des mentors dans le "
+                              "tableau d'équilibre", "leeftijd van de mentoren in de "
+                              "balanstabel"), _NO),
+    "step.predictors": _step(("predictors {columns}", "prédicteurs {columns}",
+                              "voorspellers {columns}"), _ABSENT),
+    "step.programme_predictor": _step(("the programme as a predictor", "le dispositif comme "
+                                       "prédicteur", "het programma als voorspeller"), _ONE),
+    "step.cost_duo": _step(("cost per duo formed", "coût par duo formé",
+                            "kost per gevormd duo"), _NO),
+    "step.cost_completed": _step(("cost per completed duo", "coût par duo terminé",
+                                  "kost per afgerond duo"), _NO),
+    "step.icer_programmes": _step(_ICER, _ONE),
+    "step.icer_covariates": _step(_ICER, (
+        "the programme comparison cannot run (no intake covariate)",
+        "la comparaison des dispositifs ne peut pas être faite (aucune covariable d'entrée)",
+        "de vergelijking van de programma's kan niet worden uitgevoerd (geen "
+        "intakecovariaat)")),
+    "step.plan_programmes": _step((
+        "differences between programmes", "différences entre dispositifs",
+        "verschillen tussen programma's"), _ONE, (
+        "(the next evaluation of this programme is planned)",
+        "(la prochaine évaluation de ce dispositif est planifiée)",
+        "(de volgende evaluatie van dit programma wordt gepland)")),
+    "step.plan_paired": _step((
+        "the pre/post change of the questionnaire score", "le changement avant/après du score "
+        "du questionnaire", "de voor/na-verandering van de score op de vragenlijst"), (
+        "no questionnaire answered at both waves", "aucun questionnaire rempli aux deux temps",
+        "geen vragenlijst op beide momenten ingevuld")),
+    "step.plan_mentor": _step((
+        "the design effect of clustering by mentor", "l'effet de plan du regroupement par "
+        "mentor", "het design-effect van clustering per mentor"), _NO, _INDEPENDENT),
+}
+TEXTS.update(STEPS)
