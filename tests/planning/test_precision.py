@@ -7,7 +7,13 @@ import pytest
 from numpy.testing import assert_allclose
 from statsmodels.stats.proportion import proportion_confint, samplesize_confint_proportion
 
-from evalkit.planning import compare_plans, design_effect, sample_size_precision
+from evalkit.planning import (
+    compare_plans,
+    design_effect,
+    sample_size_precision,
+    sample_size_proportions,
+)
+from evalkit.reporting.findings import plan_finding
 
 CLOSED_FORM = 1e-7
 SOLVER = 1e-7
@@ -61,3 +67,11 @@ def test_the_design_effect_and_the_plan_table():
 def test_bad_arguments_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         sample_size_precision(**kwargs)
+
+
+def test_the_plan_sentence_takes_the_power_of_a_tested_question():
+    """A precision plan has no power: the sentence states the comparison's (not "nan%")."""
+    table = compare_plans({"±5 points": sample_size_precision(0.45, 0.05),
+                           "comparison_group": sample_size_proportions(0.45, 0.35)}).table
+    sentence = str(plan_finding(table, language="fr"))
+    assert sentence.startswith("Pour une puissance de 80% au seuil de 5%") and "nan" not in sentence
