@@ -73,5 +73,5 @@ def test_the_plan_sentence_takes_the_power_of_a_tested_question():
     """A precision plan has no power: the sentence states the comparison's (not "nan%")."""
     table = compare_plans({"±5 points": sample_size_precision(0.45, 0.05),
                            "comparison_group": sample_size_proportions(0.45, 0.35)}).table
-    sentence = str(plan_finding(table, language="fr"))
-    assert sentence.startswith("Pour une puissance de 80% au seuil de 5%") and "nan" not in sentence
+    sentence = str(plan_finding(table))
+    assert sentence.startswith("For 80% power at the 5% level") and "nan" not in sentence
