@@ -202,6 +202,7 @@ def test_a_single_programme_study_runs_no_comparison_and_no_programme_term(tmp_p
     predictors = values["04_predictors_of_success"]
     assert "programme" not in predictors["predictors"] + predictors["subgroups"]
     assert "programme" not in predictors["cox_covariates"] + str(predictors["reference"])
+    assert values["07_planning"]["treated"] == "Tremplin Mentorat"  # not the shipped default
     survival = values["02_time_to_employment"]
     assert survival["programmes"] == ["Tremplin Mentorat"]
     assert "programme" not in survival["covariates"]

@@ -196,9 +196,9 @@ def study_parameters(
         has not, so no part fingerprints a file it does not use); ``scale_path``: ``""``
         (the questionnaire's scale is the study model's); ``threshold``,
         ``language``; ``programmes``, ``treated`` (the first programme that is not the
-        reference), ``reference_programme``, the reference level of ``programme`` in
-        ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
-        (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
+        reference; with one programme, that programme), ``reference_programme``, the
+        reference level of ``programme`` in ``reference`` and ``cox_covariates``;
+        ``exit_groups``; the horizons (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
         ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
         (programme → value) from the study's ``cost_totals``; ``cluster``:
         ``mentor_id`` when the participants file has it, else None; for a study with another
@@ -238,8 +238,8 @@ def study_parameters(
         "total_cost": {p: v["total"] for p, v in study.cost_totals.items()},
         "duos_formed": {p: v["duos_formed"] for p, v in study.cost_totals.items()},
     }
-    if others:
-        values["treated"] = others[0]
+    # one programme: itself (no notebook default naming the shipped data's programme)
+    values["treated"] = others[0] if others else reference
     if model != DataModel.shipped():
         values.update(_population(model, participants))
     defaults = notebook_parameters(notebook)
