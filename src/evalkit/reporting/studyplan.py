@@ -198,8 +198,8 @@ def study_parameters(
         ``language``; ``programmes``, ``treated`` (the first programme that is not the
         reference; with one programme, that programme), ``reference_programme``, the
         reference level of ``programme`` in ``reference`` and ``cox_covariates``;
-        ``exit_groups``; the horizons (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
-        ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
+        ``exit_groups``; the horizons (``horizons_months``, ``curve_horizons``: the
+        study's; ``horizon_months``, ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
         (programme → value) from the study's ``cost_totals``; ``cluster``:
         ``mentor_id`` when the participants file has it, else None; for a study with another
         model than the shipped one, the comparison population (``sites``, ``migration_backgrounds``,
