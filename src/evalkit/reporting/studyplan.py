@@ -192,21 +192,20 @@ def study_parameters(
     -------
     dict
         Parameter name to value: ``study_path``; ``participants_path``,
-        ``questionnaire_path``, ``costs_path`` (absolute; ``""`` for a file the study
-        has not, so no part fingerprints a file it does not use); ``scale_path``: ``""``
-        (the questionnaire's scale is the study model's); ``threshold``,
-        ``language``; ``programmes``, ``treated`` (the first programme that is not the
-        reference; with one programme, that programme), ``reference_programme``, the
-        reference level of ``programme`` in ``reference`` and ``cox_covariates``;
-        ``exit_groups``; the horizons (``horizons_months``, ``curve_horizons``: the
-        study's; ``horizon_months``, ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
-        (programme → value) from the study's ``cost_totals``; ``cluster``:
-        ``mentor_id`` when the participants file has it, else None; for a study with another
-        model than the shipped one, the comparison population (``sites``, ``migration_backgrounds``,
-        ``age_range``) from the eligibility rules that hold for every programme (no
-        rule: everyone); with one programme, ``programme`` is left out of predictors,
-        subgroups, the questionnaire's response and attrition models, and model
-        formulas.
+        ``questionnaire_path``, ``costs_path`` (absolute; ``""`` for a file the study has
+        not, so no part fingerprints a file it does not use); ``scale_path``: ``""`` (the
+        questionnaire's scale is the study model's); ``threshold``, ``language``;
+        ``programmes``, ``treated`` (the first programme that is not the reference; with one
+        programme, that programme), ``reference_programme``, the reference level of
+        ``programme`` in ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
+        (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
+        ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed`` (programme
+        → value) from the study's ``cost_totals``; ``cluster``: ``mentor_id`` when the
+        participants file has it, else None; for a study with another model than the shipped
+        one, the comparison population (``sites``, ``migration_backgrounds``, ``age_range``)
+        from the eligibility rules that hold for every programme (no rule: everyone); with
+        one programme, ``programme`` is left out of predictors, subgroups, the
+        questionnaire's response and attrition models, and model formulas.
     """
     from evalkit.data.model import DataModel
     from evalkit.reporting.params import notebook_parameters
