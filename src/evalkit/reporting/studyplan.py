@@ -3,13 +3,14 @@
 ``evalkit report STUDY.yaml`` runs the notebooks on the study file's data, never on the
 shipped data unless the study file names them. This module is the bridge:
 
-- :func:`part_needs`: what each part needs beyond a participants file: a
-  ``questionnaire`` file, a ``costs`` file, ``programmes`` (two or more programmes,
-  for a part that compares them). Known parts are listed in :data:`PART_NEEDS`; a
-  part not listed needs the files its parameters name (``questionnaire_path``,
-  ``costs_path``), so a new notebook declares its needs by its parameters.
-- :func:`runnable_parts`: ``(part, runnable, reason)`` for every part, from the
-  loaded study; the reasons are the front page's "Parts not run".
+- :func:`part_needs`: the parts of :func:`evalkit.data.available_parts` a notebook
+  needs (``programme_comparison``, ``self_confidence``, ``costs``…). Known notebooks
+  are listed in :data:`PART_NEEDS`; one not listed needs the parts its parameters'
+  files feed (``questionnaire_path``, ``costs_path``), so a new notebook declares its
+  needs by its parameters.
+- :func:`runnable_parts`: ``(part, runnable, reason)`` for every notebook, from
+  :func:`~evalkit.data.available_parts`' facts (decided there only); the reasons,
+  in the report's language, are the front page's "Parts not run".
 - :func:`study_parameters`: the values a notebook gets from the study (``study_path``,
   the files' paths, programmes and the reference, exit groups, horizons, threshold,
   language, the comparison population from the eligibility rules), each only if the
