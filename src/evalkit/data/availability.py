@@ -6,10 +6,16 @@ service has nothing to compare with, an export may have no mentor or duo columns
 or costs file. :func:`available_parts` says, for each part of the report
 (:data:`PARTS`), whether it can run, why not, which of its steps are skipped and why,
 and which optional columns it can use; the report's front page lists the parts
-skipped and why, and each part leaves out what its data lack.
+skipped and why, and each part leaves out what its data lack. This is the one place
+that decides: :func:`evalkit.reporting.studyplan.runnable_parts` reads these facts for
+the notebooks (:data:`NOTEBOOK_PARTS`).
 
-Reasons name columns, programmes and files, never values of identifier or free-text
-columns.
+The facts are here, the words in the report catalogue: each reason and skipped step
+is a catalogue key with its fields (``reason_key``, ``skipped_keys``), written in
+English in ``reason`` and ``skipped`` and in any report language by
+:meth:`PartAvailability.reason_in` and :meth:`PartAvailability.skipped_in` (texts in
+:mod:`evalkit.reporting.parts_texts`). Reasons name columns, programmes and files,
+never values of identifier or free-text columns.
 """
 
 from __future__ import annotations
