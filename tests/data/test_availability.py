@@ -130,7 +130,7 @@ def test_the_parts_each_study_allows(loaded):
     assert tuple(parts) == PARTS
     runnable = {p for p, a in parts.items() if a.runnable}
     expected = {"participant_funnel", "data_overview", "time_to_employment",
-                "predictors_of_success"}
+                "predictors_of_success", "planning"}
     expected |= {"dutch": {"programme_comparison"},
                  "questionnaire": {"self_confidence"}}.get(name, set())
     assert runnable == expected
@@ -263,3 +263,23 @@ def test_init_on_the_command_line_says_which_parts_are_skipped(lean, tmp_path):
             "valid rows: a comparison needs two.") in printed
     assert "could not map: the participants file has no column(s) ['mentor_id']" in printed
     assert not {s for s in lean.secrets if s in printed + err.getvalue()}
+
+
+def test_reasons_and_steps_are_written_in_every_report_language(loaded):
+    """The facts are the data layer's; the words are the catalogue's keys (en, fr, nl)."""
+    _, made, _, _, data = loaded
+    for part in available_parts(data):
+        assert part.reason_in("en") == part.reason
+        assert part.skipped_in("en") == part.skipped
+        for language in ("fr", "nl"):
+            steps = part.skipped_in(language)
+            assert len(steps) == len(part.skipped)
+            assert not set(steps) & set(part.skipped)  # each one translated
+            assert bool(part.reason_in(language)) == (not part.runnable)
+            shown = part.reason_in(language) + " ".join(steps)
+            assert not {s for s in made.secrets if s in shown}
+    planning = {p.part: p for p in available_parts(data)}["planning"]
+    assert planning.runnable
+    if len(data.participants.model.programmes) == 1:
+        assert planning.skipped_in("fr")[0].startswith(
+            "différences entre dispositifs : un seul dispositif (")

@@ -72,6 +72,7 @@ TRANSLATED: tuple[str, ...] = (
     "04_predictors_of_success",
     "05_self_confidence",
     "06_value_for_money",
+    "07_planning",
 )
 
 

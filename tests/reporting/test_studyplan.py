@@ -6,7 +6,9 @@ report is built end to end with two small notebooks in test_simulation.py (slow)
 whole report of each test study is ``validation/study_reports.py``.
 """
 
+import io
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,9 +17,11 @@ import pandas as pd
 import pytest
 
 from evalkit.cli import main
+from evalkit.data import DataModel, available_parts, load_participants
 from evalkit.data.draft import init_study
-from evalkit.data.study import Study
+from evalkit.data.study import Study, StudyData
 from evalkit.errors import DataError
+from evalkit.reporting.catalogue import LANGUAGES, text
 from evalkit.reporting.page import front_page
 from evalkit.reporting.studyplan import (
     PART_NEEDS,
@@ -55,10 +59,23 @@ def questionnaire(tmp_path_factory):
     return _study(tmp_path_factory.mktemp("questionnaire"), questionnaire_study)
 
 
-def _loaded(programmes, questionnaire=None, costs=None):
-    participants = SimpleNamespace(data=pd.DataFrame({"programme": programmes}),
-                                   n_valid=len(programmes))
-    return SimpleNamespace(participants=participants, questionnaire=questionnaire, costs=costs)
+def _loaded(programmes, questionnaire=None, costs=None, *, valid=True):
+    """A loaded study: one participant row per programme given (aged 34, or 150 and
+    rejected when not ``valid``), and stand-ins for the questionnaire and costs files
+    (``n_valid`` rows; a questionnaire's first participant answered both waves)."""
+    rows = "".join(f"P{i},{p},2021-03-15,{34 if valid else 150},censored,,2022-03-15\n"
+                   for i, p in enumerate(programmes))
+    model = DataModel(programmes=tuple(dict.fromkeys(programmes)) or ("A",))
+    participants = load_participants(io.StringIO(
+        "participant_id,programme,intake_date,age,exit_type,exit_date,follow_up_end\n"
+        + rows), model=model)
+    if questionnaire is not None:
+        questionnaire.data = pd.DataFrame({"participant_id": ["P0", "P0"],
+                                           "wave": ["pre", "post"]})
+        questionnaire.n_read = questionnaire.n_valid
+    if costs is not None:
+        costs.n_read = costs.n_valid
+    return StudyData(participants, questionnaire, costs)
 
 
 def _notebook(path: Path, parameters: str, code: str = "print('ok')") -> Path:
@@ -83,13 +100,14 @@ def test_no_questionnaire_no_costs_one_programme_skip_the_parts_that_need_them(t
         "01_data_overview": (True, ""),
         "02_time_to_employment": (True, ""),  # without its comparisons of programmes
         "03_programme_comparison": (
-            False, "the study has one programme (A); this part compares programmes."),
+            False, "one programme ('A') has valid rows: a comparison needs two."),
         "04_predictors_of_success": (True, ""),
         "05_self_confidence": (
-            False, "the study has no questionnaire file (or no valid row in it)."),
-        "06_value_for_money": (False, "the study has no costs file (or no valid row in it)."),
-        "07_planning": (
-            False, "the study has one programme (A); this part compares programmes."),
+            False, "the study has no questionnaire file (questionnaire: null in the study "
+                   "file)."),
+        "06_value_for_money": (False, "the study has no costs file (costs: null in the study "
+                                      "file)."),
+        "07_planning": (True, ""),  # the next evaluation of the one programme
     }
 
 
@@ -101,6 +119,48 @@ def test_two_programmes_a_questionnaire_and_costs_run_every_part(tmp_path):
     empty = SimpleNamespace(n_valid=0)  # a file without a valid row is no file
     assert not runnable_parts([NOTEBOOKS / "05_self_confidence.ipynb"],
                               _loaded(["A", "B"], empty))[0][1]
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):
+    return _study(tmp_path_factory.mktemp("french"), french_xlsx, sheet="Participants")
+
+
+#: The parts each test study cannot run, and the catalogue key of the reason.
+NOT_RUN = {
+    "french": {"03_programme_comparison": "skip.programmes",
+               "05_self_confidence": "skip.questionnaire", "06_value_for_money": "skip.costs"},
+    "dutch": {"05_self_confidence": "skip.questionnaire", "06_value_for_money": "skip.costs"},
+    "questionnaire": {"03_programme_comparison": "skip.programmes",
+                      "06_value_for_money": "skip.costs"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_RUN))
+def test_one_mechanism_decides_the_parts_of_each_test_study_in_every_language(name, request):
+    """runnable_parts reads available_parts' facts: same verdicts, the reasons are the
+    catalogue's in each language, and a total cost and a count are costs for both."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = Study.from_yaml(request.getfixturevalue(name)).load()
+    notebooks = sorted(NOTEBOOKS.glob("0*.ipynb"))
+    facts = {p.part: p for p in available_parts(data)}
+    seen = set()
+    for language in LANGUAGES:
+        reasons = {stem: why for stem, runs, why in
+                   runnable_parts(notebooks, data, language=language) if not runs}
+        assert set(reasons) == set(NOT_RUN[name])
+        for stem, key in NOT_RUN[name].items():
+            first = facts[PART_NEEDS[stem][0]]  # the first part it needs that cannot run
+            assert first.reason_key == key and first.reason == first.reason_in("en")
+            assert reasons[stem] == text(key, language, **dict(first.reason_values))
+            seen.add(reasons[stem])
+    assert len(seen) == 3 * len(NOT_RUN[name])  # each reason differs by language
+    totals = replace(data, cost_totals={p: {"total": 1e5, "duos_formed": 10}
+                                        for p in data.participants.model.programmes})
+    costs = {p.part: p.runnable for p in available_parts(totals)}["costs"]
+    six = dict((s, r) for s, r, _ in runnable_parts(notebooks, totals))["06_value_for_money"]
+    assert costs and six == (name == "dutch")  # one programme: no cost per extra job
 
 
 def test_a_new_part_declares_its_needs_by_its_parameters(tmp_path):
@@ -132,17 +192,17 @@ def test_a_single_programme_study_runs_no_comparison_and_no_programme_term(tmp_p
     plan = plan_study(_study(tmp_path, french_xlsx, sheet="Participants"), NOTEBOOKS)
     assert plan.language == "fr"
     assert plan.skipped == [
-        ("03_programme_comparison", "l'étude a un seul dispositif (Tremplin Mentorat) ; cette "
-                                    "partie compare des dispositifs."),
-        ("05_self_confidence", "l'étude n'a pas de fichier de questionnaire (ou aucune ligne "
-                               "valide)."),
-        ("06_value_for_money", "l'étude n'a pas de fichier de coûts (ou aucune ligne valide)."),
-        ("07_planning", "l'étude a un seul dispositif (Tremplin Mentorat) ; cette partie "
-                        "compare des dispositifs.")]
+        ("03_programme_comparison", "un seul dispositif ('Tremplin Mentorat') a des lignes "
+                                    "valides : une comparaison en demande deux."),
+        ("05_self_confidence", "l'étude n'a pas de fichier de questionnaire (questionnaire: "
+                               "null dans le fichier d'étude)."),
+        ("06_value_for_money", "l'étude n'a pas de fichier de coûts (costs: null dans le "
+                               "fichier d'étude).")]
     values = dict((n.stem, v) for n, v in plan.parts)
     predictors = values["04_predictors_of_success"]
     assert "programme" not in predictors["predictors"] + predictors["subgroups"]
     assert "programme" not in predictors["cox_covariates"] + str(predictors["reference"])
+    assert values["07_planning"]["treated"] == "Tremplin Mentorat"  # not the shipped default
     survival = values["02_time_to_employment"]
     assert survival["programmes"] == ["Tremplin Mentorat"]
     assert "programme" not in survival["covariates"]
@@ -176,7 +236,7 @@ def test_a_questionnaire_study_loads_its_own_scale(questionnaire):
     assert guessed and all("(" in value for value in guessed.values())
     plan = plan_study(path, NOTEBOOKS)
     assert [stem for stem, _ in plan.skipped] == [
-        "03_programme_comparison", "06_value_for_money", "07_planning"]
+        "03_programme_comparison", "06_value_for_money"]
     confidence = dict((n.stem, v) for n, v in plan.parts)["05_self_confidence"]
     assert confidence["questionnaire_path"] == str(path.parent / "questionnaire.parquet")
     assert confidence["scale_path"] == ""  # the study model's scale, not the shipped file
@@ -185,11 +245,11 @@ def test_a_questionnaire_study_loads_its_own_scale(questionnaire):
 
 
 def test_a_participants_file_without_a_valid_row_runs_no_part():
-    data = _loaded([])
-    data.participants.n_valid = 0
+    data = _loaded(["A", "A"], valid=False)
     rows = runnable_parts(sorted(NOTEBOOKS.glob("0*.ipynb")), data, language="nl")
     assert {(runs, why) for _, runs, why in rows} == {
-        (False, "het deelnemersbestand heeft geen geldige rij.")}
+        (False, "geen geldige deelnemersrij (alle 2 geweigerd); verbeter de geweigerde rijen "
+                "(evalkit validate somt ze op).")}
 
 
 def test_a_study_built_in_code_is_refused(dutch):

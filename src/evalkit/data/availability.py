@@ -6,10 +6,16 @@ service has nothing to compare with, an export may have no mentor or duo columns
 or costs file. :func:`available_parts` says, for each part of the report
 (:data:`PARTS`), whether it can run, why not, which of its steps are skipped and why,
 and which optional columns it can use; the report's front page lists the parts
-skipped and why, and each part leaves out what its data lack.
+skipped and why, and each part leaves out what its data lack. This is the one place
+that decides: :func:`evalkit.reporting.studyplan.runnable_parts` reads these facts for
+the notebooks (:data:`NOTEBOOK_PARTS`).
 
-Reasons name columns, programmes and files, never values of identifier or free-text
-columns.
+The facts are here, the words in the report catalogue: each reason and skipped step
+is a catalogue key with its fields (``reason_key``, ``skipped_keys``), written in
+English in ``reason`` and ``skipped`` and in any report language by
+:meth:`PartAvailability.reason_in` and :meth:`PartAvailability.skipped_in` (texts in
+:mod:`evalkit.reporting.parts_texts`). Reasons name columns, programmes and files,
+never values of identifier or free-text columns.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ if TYPE_CHECKING:
     from evalkit.data.loading import LoadResult
     from evalkit.data.study import StudyData
 
-__all__ = ["PARTS", "PartAvailability", "available_parts"]
+__all__ = ["NOTEBOOK_PARTS", "PARTS", "PartAvailability", "available_parts"]
 
 #: The parts of a report, in order: the participant funnel of the front page, then
 #: the parts (the notebooks' names, without their numbers), then the costs.
@@ -35,7 +41,20 @@ PARTS = (
     "predictors_of_success",
     "self_confidence",
     "costs",
+    "planning",
 )
+#: The parts each shipped notebook (by stem) needs: it runs when all of them can, and
+#: the first that cannot says why. Value for money prices the programme comparison's
+#: effect, so it needs that part as well as the costs.
+NOTEBOOK_PARTS = {
+    "01_data_overview": ("data_overview",),
+    "02_time_to_employment": ("time_to_employment",),
+    "03_programme_comparison": ("programme_comparison",),
+    "04_predictors_of_success": ("predictors_of_success",),
+    "05_self_confidence": ("self_confidence",),
+    "06_value_for_money": ("costs", "programme_comparison"),
+    "07_planning": ("planning",),
+}
 #: The optional columns Table 1 describes (besides the programme).
 DESCRIBED = ("site", *COVARIATES, "mentor_age")
 
@@ -61,6 +80,14 @@ class PartAvailability:
     columns : tuple of str
         Optional columns the part uses that the file has (the covariates the
         comparison adjusts for, the rows of Table 1...), in dictionary order.
+    reason_key : str
+        The report catalogue's key of ``reason`` (``"skip.programmes"``; ``""`` when
+        the part runs): :meth:`reason_in` writes it in any report language.
+    reason_values : tuple of (str, str)
+        The fields of ``reason_key`` (programme names, counts, column names).
+    skipped_keys : tuple of (str, tuple of (str, str))
+        Each of ``skipped`` as a catalogue key and its fields: :meth:`skipped_in`
+        writes them in any report language.
     """
 
     part: str
@@ -69,6 +96,50 @@ class PartAvailability:
     skipped: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    reason_key: str = ""
+    reason_values: tuple[tuple[str, str], ...] = ()
+    skipped_keys: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def reason_in(self, language: str = "en") -> str:
+        """Why the part cannot run, in ``language`` (en, fr, nl); ``""`` when it runs.
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not a language of the report catalogue.
+
+        Examples
+        --------
+        >>> PartAvailability("self_confidence", False, reason_key="skip.questionnaire"
+        ...                  ).reason_in("nl")
+        'de studie heeft geen vragenlijstbestand (questionnaire: null in het studiebestand).'
+        """
+        if not self.reason_key:
+            return self.reason
+        from evalkit.reporting.catalogue import text
+
+        return text(self.reason_key, language, **dict(self.reason_values))
+
+    def skipped_in(self, language: str = "en") -> tuple[str, ...]:
+        """The steps left out and why, in ``language`` (en, fr, nl).
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not a language of the report catalogue.
+        """
+        from evalkit.reporting.catalogue import text
+
+        return tuple(text(key, language, **dict(values)) for key, values in self.skipped_keys)
+
+
+def _not_run(part: str, key: str, *, missing: tuple[str, ...] = (),
+             **values: object) -> PartAvailability:
+    """A part that cannot run: the reason from the catalogue's ``key``, in English."""
+    fields = tuple((name, str(value)) for name, value in values.items())
+    blank = PartAvailability(part, False, reason_key=key, reason_values=fields)
+    return PartAvailability(part, False, blank.reason_in("en"), missing=missing,
+                            reason_key=key, reason_values=fields)
 
 
 def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
@@ -100,7 +171,9 @@ def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
     - ``predictors_of_success``: an intake covariate, or two programmes;
     - ``self_confidence``: a questionnaire file with valid rows, some participants
       answering both waves;
-    - ``costs``: a costs file with valid rows.
+    - ``costs``: a costs file with valid rows, or the study file's ``cost_totals``;
+    - ``planning``: nothing more (with one programme it plans that programme's next
+      evaluation; with two or more, the differences between them).
 
     Steps skipped within a runnable part: the funnel's first-meeting, duo-formed and
     completed steps without ``first_meeting_dropout`` or ``duo_completed``; the site
@@ -133,11 +206,8 @@ def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
         )
     participants = study_data.participants
     if participants.n_valid == 0:
-        reason = (
-            f"no valid participant rows (all {participants.n_read} rejected); fix the "
-            "rejected rows (evalkit validate lists them)."
-        )
-        return tuple(PartAvailability(part, False, reason) for part in PARTS)
+        return tuple(_not_run(part, "skip.participants", rejected=participants.n_read)
+                     for part in PARTS)
     facts = _Facts.of(participants)
     return (
         _funnel(facts),
@@ -146,7 +216,8 @@ def available_parts(study_data: StudyData) -> tuple[PartAvailability, ...]:
         _comparison(facts),
         _predictors(facts),
         _self_confidence(study_data.questionnaire),
-        _costs(study_data.costs, facts),
+        _costs(study_data.costs, facts, totals=bool(study_data.cost_totals)),
+        _planning(facts, study_data.questionnaire),
     )
 
 
@@ -176,70 +247,66 @@ class _Facts:
     def lacking(self, columns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(c for c in columns if c in self.missing)
 
-    def one_programme(self) -> str:
-        return f"one programme ({self.programmes[0]!r}) has valid rows"
+
+#: A step a part leaves out: its catalogue key and the key's fields.
+_Step = tuple[str, tuple[tuple[str, str], ...]]
 
 
-def _no_column(column: str) -> str:
-    return f"the participants file has no {column} column"
+def _step(key: str, **values: object) -> _Step:
+    return key, tuple((name, str(value)) for name, value in values.items())
 
 
-def _mentor_step(facts: _Facts) -> list[str]:
+def _runs(part: str, steps: list[_Step], *, missing: tuple[str, ...] = (),
+          columns: tuple[str, ...] = ()) -> PartAvailability:
+    """A part that runs, leaving out ``steps`` (said in English in ``skipped``)."""
+    from evalkit.reporting.catalogue import text
+
+    return PartAvailability(
+        part, True, skipped=tuple(text(key, "en", **dict(values)) for key, values in steps),
+        missing=missing, columns=columns, skipped_keys=tuple(steps))
+
+
+def _mentor_step(facts: _Facts, key: str = "step.mentor") -> list[_Step]:
     """The clustering step skipped without mentors."""
-    if facts.has("mentor_id"):
-        return []
-    return [f"clustering by mentor: {_no_column('mentor_id')} (participants are taken as "
-            "independent)"]
+    return [] if facts.has("mentor_id") else [_step(key, column="mentor_id")]
 
 
 def _funnel(facts: _Facts) -> PartAvailability:
-    skipped = []
-    if not facts.has("first_meeting_dropout"):
-        skipped.append(f"first meeting and duo formed: {_no_column('first_meeting_dropout')}")
-    if not facts.has("duo_completed"):
-        skipped.append(
-            f"completed and per-completer rates: {_no_column('duo_completed')}"
-        )
-    return PartAvailability(
-        "participant_funnel", True, skipped=tuple(skipped),
+    steps = [_step(key, column=column) for key, column in (
+        ("step.funnel_meeting", "first_meeting_dropout"),
+        ("step.funnel_completed", "duo_completed")) if not facts.has(column)]
+    return _runs(
+        "participant_funnel", steps,
         missing=facts.lacking(("first_meeting_dropout", "duo_completed")),
         columns=tuple(c for c in ("first_meeting_dropout", "duo_completed") if facts.has(c)),
     )
 
 
 def _overview(facts: _Facts) -> PartAvailability:
-    skipped = []
+    steps = []
     if not facts.has("site"):
-        skipped.append(f"participants by site: {_no_column('site')}")
+        steps.append(_step("step.site_breakdown", column="site"))
     lacking = facts.lacking(DESCRIBED)
     if lacking:
-        skipped.append(f"Table 1 rows for {list(lacking)}: not in the participants file")
+        steps.append(_step("step.table_one_rows", columns=list(lacking)))
     if len(facts.programmes) < 2:
-        skipped.append(f"standardized differences between programmes: {facts.one_programme()}")
-    return PartAvailability(
-        "data_overview", True, skipped=tuple(skipped), missing=lacking,
-        columns=tuple(c for c in DESCRIBED if facts.has(c)),
-    )
+        steps.append(_step("step.smd_programmes", programme=facts.programmes[0]))
+    return _runs("data_overview", steps, missing=lacking,
+                 columns=tuple(c for c in DESCRIBED if facts.has(c)))
 
 
 def _time_to_employment(facts: _Facts) -> PartAvailability:
-    skipped = []
+    steps = []
     if len(facts.programmes) < 2:
-        skipped.append(
-            "log-rank and Gray tests and hazard ratios between programmes: "
-            f"{facts.one_programme()}"
-        )
+        steps.append(_step("step.tests_programmes", programme=facts.programmes[0]))
     elif not facts.has("site"):
-        skipped.append(f"log-rank test stratified by site: {_no_column('site')}")
+        steps.append(_step("step.site_strata", column="site"))
     covariates = facts.covariates()
     if not covariates:
-        skipped.append(
-            f"adjusted Cox and Fine-Gray models: no intake covariate {list(COVARIATES)} in "
-            "the participants file"
-        )
-    skipped += _mentor_step(facts)
-    return PartAvailability(
-        "time_to_employment", True, skipped=tuple(skipped),
+        steps.append(_step("step.adjusted_models", covariates=list(COVARIATES)))
+    steps += _mentor_step(facts)
+    return _runs(
+        "time_to_employment", steps,
         missing=facts.lacking(("site", *COVARIATES, "mentor_id")),
         columns=tuple(c for c in ("site", *covariates, "mentor_id") if facts.has(c)),
     )
@@ -249,25 +316,19 @@ def _comparison(facts: _Facts) -> PartAvailability:
     covariates = facts.covariates()
     missing = facts.lacking((*COVARIATES, "mentor_id", "mentor_age"))
     if len(facts.programmes) < 2:
-        return PartAvailability(
-            "programme_comparison", False, f"{facts.one_programme()}: a comparison needs two.",
-            missing=missing,
-        )
+        return _not_run("programme_comparison", "skip.programmes", missing=missing,
+                        programme=facts.programmes[0])
     if not covariates:
-        return PartAvailability(
-            "programme_comparison", False,
-            f"no intake covariate {list(COVARIATES)} in the participants file: the "
-            "propensity model has nothing to adjust for; add them to the file (or map its "
-            "names under model: columns: in the study file).", missing=missing,
-        )
-    skipped = _mentor_step(facts)
+        return _not_run("programme_comparison", "skip.covariates", missing=missing,
+                        covariates=list(COVARIATES))
+    steps = _mentor_step(facts)
     lacking = facts.lacking(COVARIATES)
     if lacking:
-        skipped.insert(0, f"adjustment for {list(lacking)}: not in the participants file")
+        steps.insert(0, _step("step.adjustment", columns=list(lacking)))
     if not facts.has("mentor_age"):
-        skipped.append(f"mentors' age in the balance table: {_no_column('mentor_age')}")
-    return PartAvailability(
-        "programme_comparison", True, skipped=tuple(skipped), missing=missing,
+        steps.append(_step("step.mentor_age", column="mentor_age"))
+    return _runs(
+        "programme_comparison", steps, missing=missing,
         columns=tuple(c for c in (*covariates, "mentor_id", "mentor_age") if facts.has(c)),
     )
 
@@ -276,67 +337,60 @@ def _predictors(facts: _Facts) -> PartAvailability:
     covariates = facts.covariates()
     missing = facts.lacking((*COVARIATES, "mentor_id"))
     if not covariates and len(facts.programmes) < 2:
-        return PartAvailability(
-            "predictors_of_success", False,
-            f"no intake covariate {list(COVARIATES)} in the participants file and "
-            f"{facts.one_programme()}: nothing can predict success; add the intake "
-            "characteristics to the file.", missing=missing,
-        )
-    skipped = []
+        return _not_run("predictors_of_success", "skip.predictors", missing=missing,
+                        covariates=list(COVARIATES), programme=facts.programmes[0])
+    steps = []
     if facts.lacking(COVARIATES):
-        skipped.append(f"predictors {list(facts.lacking(COVARIATES))}: not in the "
-                       "participants file")
+        steps.append(_step("step.predictors", columns=list(facts.lacking(COVARIATES))))
     if len(facts.programmes) < 2:
-        skipped.append(f"the programme as a predictor: {facts.one_programme()}")
-    skipped += _mentor_step(facts)
-    return PartAvailability(
-        "predictors_of_success", True, skipped=tuple(skipped), missing=missing,
-        columns=tuple(c for c in (*covariates, "mentor_id") if facts.has(c)),
-    )
+        steps.append(_step("step.programme_predictor", programme=facts.programmes[0]))
+    steps += _mentor_step(facts)
+    return _runs("predictors_of_success", steps, missing=missing,
+                 columns=tuple(c for c in (*covariates, "mentor_id") if facts.has(c)))
 
 
 def _self_confidence(questionnaire: LoadResult | None) -> PartAvailability:
     part = "self_confidence"
     if questionnaire is None:
-        return PartAvailability(part, False, "the study has no questionnaire file "
-                                "(questionnaire: null in the study file).")
+        return _not_run(part, "skip.questionnaire")
     if questionnaire.n_valid == 0:
-        return PartAvailability(
-            part, False, f"no valid questionnaire rows (all {questionnaire.n_read} "
-            "rejected); fix the rejected rows (evalkit validate lists them).",
-        )
-    data = questionnaire.data
-    waves = data.groupby("participant_id", observed=True)["wave"].nunique()
-    if not (waves >= 2).any():
-        return PartAvailability(
-            part, False, "no participant answered the questionnaire at both waves (pre "
-            "and post): there is no change to measure.",
-        )
+        return _not_run(part, "skip.questionnaire_rows", rejected=questionnaire.n_read)
+    if not _both_waves(questionnaire):
+        return _not_run(part, "skip.waves")
     return PartAvailability(part, True)
 
 
-def _costs(costs: LoadResult | None, facts: _Facts) -> PartAvailability:
-    if costs is None:
-        return PartAvailability("costs", False, "the study has no costs file (costs: null in "
-                                "the study file).")
-    if costs.n_valid == 0:
-        return PartAvailability(
-            "costs", False, f"no valid costs rows (all {costs.n_read} rejected); fix the "
-            "rejected rows (evalkit validate lists them).",
-        )
-    skipped = []
-    for column, what in (("first_meeting_dropout", "cost per duo formed"),
-                         ("duo_completed", "cost per completed duo")):
-        if not facts.has(column):
-            skipped.append(f"{what}: {_no_column(column)}")
+def _both_waves(questionnaire: LoadResult) -> bool:
+    """Whether some participant answered the questionnaire at both waves."""
+    data = questionnaire.data
+    waves = data.groupby("participant_id", observed=True)["wave"].nunique()
+    return bool((waves >= 2).any())
+
+
+def _costs(costs: LoadResult | None, facts: _Facts, *, totals: bool) -> PartAvailability:
+    if costs is None and not totals:
+        return _not_run("costs", "skip.costs")
+    if costs is not None and costs.n_valid == 0 and not totals:
+        return _not_run("costs", "skip.costs_rows", rejected=costs.n_read)
+    steps = [_step(key, column=column) for key, column in (
+        ("step.cost_duo", "first_meeting_dropout"),
+        ("step.cost_completed", "duo_completed")) if not facts.has(column)]
     if len(facts.programmes) < 2:
-        skipped.append(f"cost per extra job (cost-effectiveness): {facts.one_programme()}")
+        steps.append(_step("step.icer_programmes", programme=facts.programmes[0]))
     elif not facts.covariates():
-        skipped.append("cost per extra job (cost-effectiveness): the programme comparison "
-                       "cannot run (no intake covariate)")
-    return PartAvailability(
-        "costs", True, skipped=tuple(skipped),
-        missing=facts.lacking(("first_meeting_dropout", "duo_completed")),
+        steps.append(_step("step.icer_covariates"))
+    return _runs(
+        "costs", steps, missing=facts.lacking(("first_meeting_dropout", "duo_completed")),
         columns=tuple(c for c in ("first_meeting_dropout", "duo_completed") if facts.has(c)),
     )
 
+
+def _planning(facts: _Facts, questionnaire: LoadResult | None) -> PartAvailability:
+    steps = []
+    if len(facts.programmes) < 2:
+        steps.append(_step("step.plan_programmes", programme=facts.programmes[0]))
+    if questionnaire is None or questionnaire.n_valid == 0 or not _both_waves(questionnaire):
+        steps.append(_step("step.plan_paired"))
+    steps += _mentor_step(facts, "step.plan_mentor")
+    return _runs("planning", steps, missing=facts.lacking(("mentor_id",)),
+                 columns=tuple(c for c in ("mentor_id",) if facts.has(c)))

@@ -9,6 +9,8 @@ effect a given size detects, and how much clustering by mentor or site costs:
 - :mod:`~evalkit.planning.survival`: :func:`events_needed` (Schoenfeld, Freedman; with
   participants from the event probability and censoring), :func:`detectable_hazard_ratio`,
   :func:`rmst_variance`, :func:`sample_size_rmst` and :func:`detectable_rmst_difference`;
+- :mod:`~evalkit.planning.precision`: :func:`sample_size_precision` (one rate to
+  ±w points: Wilson or Wald interval; one programme's next evaluation);
 - :mod:`~evalkit.planning.paired`: :func:`sample_size_paired` and :func:`detectable_d_z`
   (pre/post change, paired t-test);
 - :mod:`~evalkit.planning.clustering`: :func:`intraclass_correlation` (ICC(1) with its
@@ -34,6 +36,7 @@ from evalkit.planning.clustering import (
     intraclass_correlation,
 )
 from evalkit.planning.paired import detectable_d_z, sample_size_paired
+from evalkit.planning.precision import PrecisionResult, sample_size_precision
 from evalkit.planning.proportions import (
     detectable_difference_proportions,
     sample_size_proportions,
@@ -52,6 +55,7 @@ __all__ = [
     "ICCResult",
     "PlanResult",
     "PlanSummaryResult",
+    "PrecisionResult",
     "compare_plans",
     "design_effect",
     "detectable_d_z",
@@ -62,6 +66,7 @@ __all__ = [
     "intraclass_correlation",
     "rmst_variance",
     "sample_size_paired",
+    "sample_size_precision",
     "sample_size_proportions",
     "sample_size_rmst",
 ]

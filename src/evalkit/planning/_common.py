@@ -17,6 +17,7 @@ __all__ = [
     "PlanResult",
     "check_design_effect",
     "check_error_rates",
+    "plan_curve",
     "plan_table",
     "solve_between",
     "solve_increasing",
@@ -75,16 +76,24 @@ class PlanResult(TableResult):
         """
         if sizes is None:
             sizes = np.linspace(max(self.size * 0.02, 2.0), self.size * 2.5, 200)
-        sizes = np.asarray(sizes, dtype=float)
-        ax = axes(ax, (5.0, 3.5))
-        ax.plot(sizes, self.power_at(sizes), color="C0")
-        ax.axhline(self.power, color="grey", linewidth=1, linestyle="--")
-        ax.axvline(self.size, color="grey", linewidth=1, linestyle=":")
-        ax.plot([self.size], [self.power], "o", color="C1")
+        ax = plan_curve(ax, sizes, self.power_at, self.power, self.size, self.size_label,
+                        f"power (two-sided alpha = {self.alpha:g})")
         ax.set_ylim(0, 1)
-        ax.set_xlabel(self.size_label)
-        ax.set_ylabel(f"power (two-sided alpha = {self.alpha:g})")
         return ax
+
+
+def plan_curve(ax, sizes, curve, target, size, xlabel, ylabel, scale=1.0):
+    """Draw ``scale * curve(sizes)`` against the sizes, the target and the planned size
+    marked; the Axes."""
+    sizes = np.asarray(sizes, dtype=float)
+    ax = axes(ax, (5.0, 3.5))
+    ax.plot(sizes, scale * curve(sizes), color="C0")
+    ax.axhline(scale * target, color="grey", linewidth=1, linestyle="--")
+    ax.axvline(size, color="grey", linewidth=1, linestyle=":")
+    ax.plot([size], [scale * target], "o", color="C1")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
 
 
 def check_error_rates(alpha: float, power: float) -> tuple[float, float, float, float]:

@@ -14,7 +14,9 @@ Modules
 - :mod:`~evalkit.questionnaire.change`: :func:`paired_change` (t-test, d_z / d_av /
   g_av with noncentral-t intervals, Wilcoxon, reliable change) and :func:`ancova`;
 - :mod:`~evalkit.questionnaire.attrition`: :func:`attrition_analysis` (complete cases,
-  inverse-probability weighting, multiple imputation; by group).
+  inverse-probability weighting, multiple imputation; by group);
+- :mod:`~evalkit.questionnaire.due`: :func:`post_due` (the last intake due its second
+  questionnaire at the extraction, from the data).
 
 Each module's docstring says what it was validated against.
 """
@@ -26,6 +28,7 @@ from evalkit.questionnaire.change import (
     ancova,
     paired_change,
 )
+from evalkit.questionnaire.due import PostDueResult, post_due
 from evalkit.questionnaire.reliability import (
     AlphaResult,
     ItemAnalysisResult,
@@ -50,6 +53,7 @@ __all__ = [
     "ItemAnalysisResult",
     "OmegaResult",
     "PairedChangeResult",
+    "PostDueResult",
     "PrePostResult",
     "Scale",
     "ScaleScoreResult",
@@ -60,6 +64,7 @@ __all__ = [
     "load_scale",
     "mcdonald_omega",
     "paired_change",
+    "post_due",
     "pre_post_scores",
     "score_scale",
 ]

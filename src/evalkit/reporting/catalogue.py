@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evalkit._validation import check_one_of
-from evalkit.reporting import guess_texts, story_texts, translations
+from evalkit.reporting import guess_texts, parts_texts, story_texts, translations
+
+#: Catalogue modules of ``key: (en, fr, nl)`` texts.
+_TEXTS = {**story_texts.TEXTS, **parts_texts.TEXTS, **guess_texts.TEXTS}
 
 __all__ = ["CATALOGUES", "LANGUAGES", "column_label", "text", "translate", "value_label"]
 
@@ -65,11 +68,6 @@ _REPORT = {
     "report.funnel": "Participants, from the records read to the exits",
     "report.guessed": "Guessed by evalkit init (check them in the study file)",
     "report.guess": "guess",
-    "skip.participants": "the participants file has no valid row.",
-    "skip.questionnaire": "the study has no questionnaire file (or no valid row in it).",
-    "skip.costs": "the study has no costs file (or no valid row in it).",
-    "skip.programmes": "the study has one programme ({programme}); this part compares "
-    "programmes.",
     "finding.rate_job": "Within {horizon} months, {estimate} ({level} CI {ci}) of {group} "
     "participants found work.",
     "finding.rate_job_hidden": "Within {horizon} months, the share of {group} participants who "
@@ -465,8 +463,7 @@ def _translated(index: int) -> dict[str, str]:
         **{k: v[index] for k, v in translations.REPORT.items()},
         **{f"column.{k}": v[index] for k, v in translations.COLUMNS.items()},
         **{f"value.{k}": v[index] for k, v in translations.VALUES.items()},
-        **{k: v[index + 1] for k, v in story_texts.TEXTS.items()},
-        **{k: v[index + 1] for k, v in guess_texts.TEXTS.items()},
+        **{k: v[index + 1] for k, v in _TEXTS.items()},
     }
 
 
@@ -476,8 +473,7 @@ CATALOGUES: Mapping[str, Mapping[str, str]] = {
         **_REPORT,
         **{f"column.{k}": v for k, v in _COLUMNS.items()},
         **{f"value.{k}": v for k, v in _VALUES.items()},
-        **{k: v[0] for k, v in story_texts.TEXTS.items()},
-        **{k: v[0] for k, v in guess_texts.TEXTS.items()},
+        **{k: v[0] for k, v in _TEXTS.items()},
     },
     "fr": _translated(0),
     "nl": _translated(1),

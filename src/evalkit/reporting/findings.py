@@ -42,6 +42,7 @@ __all__ = [
     "icer_finding",
     "largest_difference_finding",
     "plan_finding",
+    "post_due_finding",
     "rate_findings",
     "sensitivity_finding",
     "summary_findings",
@@ -597,8 +598,8 @@ def plan_finding(
     Returns
     -------
     Finding
-        A headline; the power, level and design effect are the first row's (one plan
-        for all questions).
+        A headline; the power, level and design effect are the first row's with a
+        power (one plan for all questions; a precision plan has none).
 
     Raises
     ------
@@ -623,11 +624,51 @@ def plan_finding(
     items = [text("finding.plan_item", language, question=value_label(row.question, language),
                   n=format_number(math.ceil(row.n_total), 0, language))
              for row in rows.itertuples(index=False)]
-    first = rows.iloc[0]
+    tested = rows[rows["power"].notna()]  # a precision plan has no power
+    first = (tested if not tested.empty else rows).iloc[0]
     return Finding("plan", text(
         "finding.plans", language, power=_level(first["power"], language),
         alpha=_level(first["alpha"], language),
         deff=format_number(first["design_effect"], 2, language), items="; ".join(items)))
+
+
+def post_due_finding(due: object, *, threshold: int = 10, language: str = "en") -> Finding:
+    """Which intakes were not yet due their second questionnaire, in one sentence.
+
+    Parameters
+    ----------
+    due : PostDueResult
+        :func:`evalkit.questionnaire.post_due`.
+    threshold : int, default=10
+        A count of fewer people (but not none) reads "fewer than ``threshold``".
+    language : str, default="en"
+
+    Returns
+    -------
+    Finding
+        Not a headline (a note on the analysis sample).
+
+    Examples
+    --------
+    >>> due = pd.DataFrame({"extraction_date": [pd.Timestamp("2025-06-30")],
+    ...                     "post_delay_days": [213.0], "cutoff": [pd.Timestamp("2024-11-29")],
+    ...                     "n_due": [1200], "n_not_due": [3]})
+    >>> post_due_finding(type("Due", (), {"table": due})())  # doctest: +NORMALIZE_WHITESPACE
+    The second questionnaire is answered up to 213 days after intake and the data were
+    extracted on 2025-06-30, so it was due for intakes up to 2024-11-29; fewer than 10 with a
+    later intake were not yet due it and are left out of the attrition analysis.
+    """
+    row = due.table.iloc[0]
+    n = int(row["n_not_due"])
+    fields = {"delay": format_number(row["post_delay_days"], 0),
+              "extraction": f"{row['extraction_date']:%Y-%m-%d}",
+              "cutoff": f"{row['cutoff']:%Y-%m-%d}"}
+    if n == 0:
+        return Finding("post_due", text("finding.post_due_all", language, **fields), False)
+    count = (format_number(n, 0) if n >= threshold
+             else text("finding.fewer_than", language, threshold=threshold))
+    return Finding("post_due", text("finding.post_due", language, not_due=count, **fields),
+                   False)
 
 
 def acceptability_finding(

@@ -3,13 +3,14 @@
 ``evalkit report STUDY.yaml`` runs the notebooks on the study file's data, never on the
 shipped data unless the study file names them. This module is the bridge:
 
-- :func:`part_needs`: what each part needs beyond a participants file: a
-  ``questionnaire`` file, a ``costs`` file, ``programmes`` (two or more programmes,
-  for a part that compares them). Known parts are listed in :data:`PART_NEEDS`; a
-  part not listed needs the files its parameters name (``questionnaire_path``,
-  ``costs_path``), so a new notebook declares its needs by its parameters.
-- :func:`runnable_parts`: ``(part, runnable, reason)`` for every part, from the
-  loaded study; the reasons are the front page's "Parts not run".
+- :func:`part_needs`: the parts of :func:`evalkit.data.available_parts` a notebook
+  needs (``programme_comparison``, ``self_confidence``, ``costs``…). Known notebooks
+  are listed in :data:`PART_NEEDS`; one not listed needs the parts its parameters'
+  files feed (``questionnaire_path``, ``costs_path``), so a new notebook declares its
+  needs by its parameters.
+- :func:`runnable_parts`: ``(part, runnable, reason)`` for every notebook, from
+  :func:`~evalkit.data.available_parts`' facts (decided there only); the reasons,
+  in the report's language, are the front page's "Parts not run".
 - :func:`study_parameters`: the values a notebook gets from the study (``study_path``,
   the files' paths, programmes and the reference, exit groups, horizons, threshold,
   language, the comparison population from the eligibility rules), each only if the
@@ -31,8 +32,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from evalkit._validation import check_one_of
+from evalkit.data.availability import NOTEBOOK_PARTS, PARTS, available_parts
 from evalkit.errors import DataError
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import LANGUAGES
 from evalkit.reporting.guess_texts import reword_guess
 
 __all__ = [
@@ -49,23 +52,18 @@ __all__ = [
     "study_parameters",
 ]
 
-#: What a part may need beyond the participants file.
-NEEDS = ("questionnaire", "costs", "programmes")
+#: What a part may need: the parts of :func:`evalkit.data.available_parts`, whose
+#: facts (and reasons) say whether the study's data allow them.
+NEEDS = PARTS
 #: Parameters only the study file sets (``-p`` may not): its path and its data files.
 FROM_STUDY_FILE = ("study_path", "participants_path", "questionnaire_path", "costs_path",
                    "scale_path")
-#: The needs of the shipped parts (by notebook stem). With one programme, 01, 02, 04
-#: and 05 leave out their comparisons of programmes (SMDs, Gray's and log-rank tests,
-#: differences, the ANCOVA by programme; ``programme`` leaves the models).
-PART_NEEDS: Mapping[str, tuple[str, ...]] = {
-    "01_data_overview": (),
-    "02_time_to_employment": (),
-    "03_programme_comparison": ("programmes",),
-    "04_predictors_of_success": (),
-    "05_self_confidence": ("questionnaire",),
-    "06_value_for_money": ("costs", "programmes"),
-    "07_planning": ("programmes",),
-}
+#: The needs of the shipped parts (by notebook stem):
+#: :data:`evalkit.data.availability.NOTEBOOK_PARTS`. With one programme, 01, 02, 04,
+#: 05 and 07 leave out their comparisons of programmes (SMDs, Gray's and log-rank
+#: tests, differences, the ANCOVA by programme; ``programme`` leaves the models; 07
+#: plans the next evaluation of the one programme).
+PART_NEEDS: Mapping[str, tuple[str, ...]] = NOTEBOOK_PARTS
 #: Parameters whose notebook default is the shipped study's design: kept for the shipped
 #: model, replaced by the study's for any other.
 _DESIGN = ("sites", "migration_backgrounds", "age_range")
@@ -97,7 +95,7 @@ class StudyPlan:
 
 
 def part_needs(notebook: str | Path) -> tuple[str, ...]:
-    """What a part needs beyond a participants file (a subset of :data:`NEEDS`).
+    """The parts of :func:`~evalkit.data.available_parts` a notebook needs (of :data:`NEEDS`).
 
     Parameters
     ----------
@@ -107,8 +105,9 @@ def part_needs(notebook: str | Path) -> tuple[str, ...]:
     Returns
     -------
     tuple of str
-        :data:`PART_NEEDS` for the shipped parts; for any other, ``questionnaire`` and
-        ``costs`` when its parameters include ``questionnaire_path`` or ``costs_path``.
+        :data:`PART_NEEDS` for the shipped parts; for any other, ``self_confidence``
+        (a questionnaire answered at both waves) and ``costs`` when its parameters
+        include ``questionnaire_path`` or ``costs_path``.
     """
     from evalkit.reporting.params import notebook_parameters
 
@@ -116,7 +115,8 @@ def part_needs(notebook: str | Path) -> tuple[str, ...]:
     if notebook.stem in PART_NEEDS:
         return PART_NEEDS[notebook.stem]
     parameters = notebook_parameters(notebook)
-    return tuple(need for need in ("questionnaire", "costs") if f"{need}_path" in parameters)
+    files = {"questionnaire_path": "self_confidence", "costs_path": "costs"}
+    return tuple(need for name, need in files.items() if name in parameters)
 
 
 def runnable_parts(
@@ -124,58 +124,54 @@ def runnable_parts(
 ) -> list[tuple[str, bool, str]]:
     """Which parts a study's data allow, and why the others do not run.
 
+    The facts are :func:`evalkit.data.available_parts`' (one place decides what the
+    data allow); a notebook runs when every part it needs (:func:`part_needs`) can.
+
     Parameters
     ----------
     notebooks : sequence of str or Path
         The parts' notebooks.
     data : StudyData
-        The study's loaded files (``participants``, ``questionnaire``, ``costs``).
+        The study's loaded files (:meth:`evalkit.data.study.Study.load`).
     language : str, default="en"
-        Language of the reasons.
+        Language of the reasons (en, fr, nl).
 
     Returns
     -------
     list of (str, bool, str)
         ``(part, runnable, reason)`` per notebook stem; the reason is ``""`` for a part
-        that runs, else the first need the data do not meet, in words.
+        that runs, else why the first part it needs cannot run, in ``language``.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a StudyData.
+    ValueError
+        If ``language`` is not one of the report's languages.
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> import pandas as pd
-    >>> one = SimpleNamespace(data=pd.DataFrame({"programme": ["A", "A"]}), n_valid=2)
-    >>> data = SimpleNamespace(participants=one, questionnaire=None, costs=None)
-    >>> for row in runnable_parts(["03_programme_comparison.ipynb", "01_data_overview.ipynb"],
-    ...                           data):
+    >>> import io
+    >>> from evalkit.data import DataModel, load_participants
+    >>> from evalkit.data.study import StudyData
+    >>> text = ("participant_id,intake_date,age,exit_type,exit_date,follow_up_end\\n"
+    ...         "P1,2021-03-15,34,job_permanent,2021-09-01,2022-03-15\\n")
+    >>> loaded = load_participants(io.StringIO(text), model=DataModel(programmes=("A",)))
+    >>> for row in runnable_parts(["03_programme_comparison.ipynb", "07_planning.ipynb"],
+    ...                           StudyData(loaded), language="fr"):
     ...     print(row)
-    ('03_programme_comparison', False, 'the study has one programme (A); this part compares programmes.')
-    ('01_data_overview', True, '')
+    ('03_programme_comparison', False, "un seul dispositif ('A') a des lignes valides : une comparaison en demande deux.")
+    ('07_planning', True, '')
     """  # noqa: E501
-    found = _available(data)
+    check_one_of(language, LANGUAGES, name="language")
+    found = {part.part: part for part in available_parts(data)}
     rows = []
     for notebook in notebooks:
-        needs = ("participants", *part_needs(notebook))
-        missing = [need for need in needs if not found[need]]
-        reason = "" if not missing else text(f"skip.{missing[0]}", language,
-                                             **found["values"])
-        rows.append((Path(notebook).stem, not missing, reason))
+        blocked = [found[need] for need in part_needs(notebook) or ("data_overview",)
+                   if not found[need].runnable]
+        reason = blocked[0].reason_in(language) if blocked else ""
+        rows.append((Path(notebook).stem, not blocked, reason))
     return rows
-
-
-def _available(data: Any) -> dict[str, Any]:
-    """What the study's loaded files hold, for :func:`runnable_parts`."""
-    programmes = [str(p) for p in data.participants.data["programme"].dropna().unique()]
-
-    def usable(loaded) -> bool:
-        return loaded is not None and loaded.n_valid > 0
-
-    return {
-        "participants": usable(data.participants),
-        "questionnaire": usable(data.questionnaire),
-        "costs": usable(data.costs) or bool(getattr(data, "cost_totals", None)),
-        "programmes": len(programmes) >= 2,
-        "values": {"programme": ", ".join(programmes)},
-    }
 
 
 def study_parameters(
@@ -198,21 +194,20 @@ def study_parameters(
     -------
     dict
         Parameter name to value: ``study_path``; ``participants_path``,
-        ``questionnaire_path``, ``costs_path`` (absolute; ``""`` for a file the study
-        has not, so no part fingerprints a file it does not use); ``scale_path``: ``""``
-        (the questionnaire's scale is the study model's); ``threshold``,
-        ``language``; ``programmes``, ``treated`` (the first programme that is not the
-        reference), ``reference_programme``, the reference level of ``programme`` in
-        ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
+        ``questionnaire_path``, ``costs_path`` (absolute; ``""`` for a file the study has
+        not, so no part fingerprints a file it does not use); ``scale_path``: ``""`` (the
+        questionnaire's scale is the study model's); ``threshold``, ``language``;
+        ``programmes``, ``treated`` (the first programme that is not the reference; with one
+        programme, that programme), ``reference_programme``, the reference level of
+        ``programme`` in ``reference`` and ``cox_covariates``; ``exit_groups``; the horizons
         (``horizons_months``, ``curve_horizons``: the study's; ``horizon_months``,
-        ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed``
-        (programme → value) from the study's ``cost_totals``; ``cluster``:
-        ``mentor_id`` when the participants file has it, else None; for a study with another
-        model than the shipped one, the comparison population (``sites``, ``migration_backgrounds``,
-        ``age_range``) from the eligibility rules that hold for every programme (no
-        rule: everyone); with one programme, ``programme`` is left out of predictors,
-        subgroups, the questionnaire's response and attrition models, and model
-        formulas.
+        ``rmst_horizon_months``: the longest); ``total_cost`` and ``duos_formed`` (programme
+        → value) from the study's ``cost_totals``; ``cluster``: ``mentor_id`` when the
+        participants file has it, else None; for a study with another model than the shipped
+        one, the comparison population (``sites``, ``migration_backgrounds``, ``age_range``)
+        from the eligibility rules that hold for every programme (no rule: everyone); with
+        one programme, ``programme`` is left out of predictors, subgroups, the
+        questionnaire's response and attrition models, and model formulas.
     """
     from evalkit.data.model import DataModel
     from evalkit.reporting.params import notebook_parameters
@@ -244,8 +239,8 @@ def study_parameters(
         "total_cost": {p: v["total"] for p, v in study.cost_totals.items()},
         "duos_formed": {p: v["duos_formed"] for p, v in study.cost_totals.items()},
     }
-    if others:
-        values["treated"] = others[0]
+    # one programme: itself (no notebook default naming the shipped data's programme)
+    values["treated"] = others[0] if others else reference
     if model != DataModel.shipped():
         values.update(_population(model, participants))
     defaults = notebook_parameters(notebook)

@@ -46,17 +46,6 @@ REPORT = {
     "report.guessed": ("Deviné par evalkit init (à vérifier dans le fichier d'étude)",
                        "Geraden door evalkit init (na te kijken in het studiebestand)"),
     "report.guess": ("supposition", "gok"),
-    "skip.participants": ("le fichier des participants n'a aucune ligne valide.",
-                          "het deelnemersbestand heeft geen geldige rij."),
-    "skip.questionnaire": ("l'étude n'a pas de fichier de questionnaire (ou aucune ligne "
-                           "valide).",
-                           "de studie heeft geen vragenlijstbestand (of geen geldige rij)."),
-    "skip.costs": ("l'étude n'a pas de fichier de coûts (ou aucune ligne valide).",
-                   "de studie heeft geen kostenbestand (of geen geldige rij)."),
-    "skip.programmes": ("l'étude a un seul dispositif ({programme}) ; cette partie compare "
-                        "des dispositifs.",
-                        "de studie heeft één programma ({programme}); dit deel vergelijkt "
-                        "programma's."),
     "rows.sentence": ("{file} : {read} lignes lues, {rejected} rejetées, {analysed} analysées.",
                       "{file}: {read} rijen gelezen, {rejected} geweigerd, {analysed} "
                       "geanalyseerd."),
