@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from evalkit.reporting import publish
+from evalkit.reporting.catalogue import translate
 from evalkit.reporting.findings import (
     Finding,
     acceptability_finding,
@@ -83,6 +84,9 @@ def test_estimates_side_by_side_and_largest_difference_are_not_headlines():
     t = pd.DataFrame({"method": ["complete_case"], "estimate": [0.26], "ci_low": [0.23],
                       "ci_high": [0.29]})
     assert not estimate_finding(t, label_column="method", what="Change").headline
+    french = estimate_finding(t, label_column="method", what="Mean change", language="fr")
+    assert french.sentence.startswith(translate("Mean change", "fr"))
+    assert translate("Mean change", "fr") != "Mean change"
     smd = pd.DataFrame({"variable": ["age", "gender"], "level": [None, "x"],
                         "smd": [math.nan, 0.3]})
     found = largest_difference_finding(smd)

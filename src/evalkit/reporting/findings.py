@@ -381,7 +381,8 @@ def estimate_finding(
     labels : dict, optional
         Shown name of each row's label (default: the catalogue's).
     what : str
-        What is estimated (the sentence's subject), in the report's language.
+        What is estimated (the sentence's subject), in English: shown in ``language``
+        through the catalogue (:func:`~evalkit.reporting.catalogue.translate`).
     decimals : int, default=2
     conf_level : float, default=0.95
     language : str, default="en"
@@ -405,8 +406,9 @@ def estimate_finding(
     Mean change: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.21 (95% CI
     0.17–0.25); the largest and smallest estimates differ by 0.05.
     """
-    from evalkit.reporting.catalogue import value_label
+    from evalkit.reporting.catalogue import translate, value_label
 
+    what = translate(what, language)
     rows = _rows(published)
     rows = rows[rows["estimate"].notna()]
     if rows.empty:
