@@ -135,7 +135,7 @@ def test_the_plane_is_labelled_in_the_report_language(sample, ps):
     ax = ce.plot(wtp=2000, language="fr")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["réplications bootstrap", "estimation",
-                      "2,000 EUR par emploi supplémentaire"]
+                      "2\u202f000\u00a0€ par emploi supplémentaire"]
     assert ax.get_xlabel().startswith("emplois supplémentaires par participant")
     assert ax.get_ylabel() == "coût supplémentaire par participant (EUR)"
     plt.close(ax.figure)

@@ -27,7 +27,7 @@ from evalkit.economics.fieller import fieller_interval
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import PublicationSpec
-from evalkit.reporting.format import format_number
+from evalkit.reporting.format import format_money
 
 __all__ = ["CostEffectivenessResult", "cost_effectiveness"]
 
@@ -136,7 +136,7 @@ class CostEffectivenessResult(TableResult):
         if wtp is not None:
             x = np.array(ax.get_xlim())
             ax.plot(x, wtp * x, "--", color="C2",
-                    label=text("figure.wtp_line", language, wtp=format_number(wtp, 0)))
+                    label=text("figure.wtp_line", language, wtp=format_money(wtp, 0, language)))
             ax.set_xlim(*x)
         ax.set_xlabel(text("axis.incremental_effect", language))
         ax.set_ylabel(text("axis.incremental_cost", language))

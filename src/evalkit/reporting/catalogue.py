@@ -173,7 +173,7 @@ _REPORT = {
     "figure.attrition": "Mean change by treatment of attrition",
     "figure.replicates": "bootstrap replicates",
     "figure.estimate": "estimate",
-    "figure.wtp_line": "{wtp} EUR per extra job",
+    "figure.wtp_line": "{wtp} per extra job",
     "error.part_failed": "part {part} failed: {reason} (full traceback in {log})",
     "error.interrupted": "interrupted while running part {part}; the previous report, if "
     "any, is unchanged",

@@ -147,7 +147,7 @@ REPORT = {
     "axis.power": ("puissance (test bilatéral)", "power (tweezijdige toets)"),
     "figure.replicates": ("réplications bootstrap", "bootstrapreplicaties"),
     "figure.estimate": ("estimation", "schatting"),
-    "figure.wtp_line": ("{wtp} EUR par emploi supplémentaire", "{wtp} EUR per extra baan"),
+    "figure.wtp_line": ("{wtp} par emploi supplémentaire", "{wtp} per extra baan"),
 }
 
 COLUMNS = {
