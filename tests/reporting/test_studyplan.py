@@ -369,3 +369,15 @@ def test_a_total_cost_and_a_count_run_the_value_for_money_part(tmp_path):
     assert values["costs_path"] == ""
     assert values["total_cost"] == {"DUO for a JOB": 7.76e6, "Team4Job": 6.2e6}
     assert values["duos_formed"] == {"DUO for a JOB": 855, "Team4Job": 900}
+
+
+@pytest.mark.parametrize("language, planning, comparison", [
+    ("en", "Planning the next evaluation: how many participants?", "Programme comparison"),
+    ("nl", "De volgende evaluatie plannen: hoeveel deelnemers?", "Vergelijking van de programma's"),
+])
+def test_a_skipped_part_is_titled_in_the_report_language(language, planning, comparison):
+    from evalkit.reporting.studyplan import _title
+
+    assert _title(NOTEBOOKS / "07_planning.ipynb", language) == planning
+    # The comparison's heading names the programmes, which a skipped part does not have.
+    assert _title(NOTEBOOKS / "03_programme_comparison.ipynb", language) == comparison

@@ -20,6 +20,8 @@ _FIX_ROWS = ("fix the rejected rows (evalkit validate lists them).",
              "verbeter de geweigerde rijen (evalkit validate somt ze op).")
 
 TEXTS = {
+    "part.03_programme_comparison": (
+        "Programme comparison", "Comparaison des programmes", "Vergelijking van de programma's"),
     "skip.participants": (
         "no valid participant rows (all {rejected} rejected); " + _FIX_ROWS[0],
         "aucune ligne de participant valide (les {rejected} sont rejetées) ; " + _FIX_ROWS[1],

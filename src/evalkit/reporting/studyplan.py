@@ -533,14 +533,18 @@ def build_study_report(
 
 
 def _title(notebook: Path, language: str) -> str:
-    """A part's title: its notebook's first heading, in the report's language."""
-    import nbformat
+    """A skipped part's title in the report's language: its prose title's heading.
 
-    from evalkit.reporting.catalogue import translate
+    A heading that names the study's programmes (``{treated} vs …``) gives way to the
+    part's generic name (``part.<stem>``): a skipped part has no parameters to fill it.
+    """
+    from evalkit.reporting.catalogue import CATALOGUES, text
+    from evalkit.reporting.prose import prose_keys, prose_text
 
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return translate(line[2:].strip(), language)
+    if "title" in prose_keys(notebook.stem):
+        heading = prose_text(notebook.stem, "title", language).splitlines()[0]
+        if "{" not in heading:
+            return heading.lstrip("# ").strip()
+    if f"part.{notebook.stem}" in CATALOGUES[language]:
+        return text(f"part.{notebook.stem}", language)
     return notebook.stem

@@ -218,16 +218,8 @@ VALUES = {
     "events": ("événements", "gebeurtenissen"), "n_pairs": ("paires", "paren"),
 }
 
-#: English captions and figure titles of notebooks 06 and 07, and part titles -> (French,
-#: Dutch).
+#: English captions and figure titles of notebooks 06 and 07 -> (French, Dutch).
 MESSAGES: dict[str, tuple[str, str]] = {
-    # Part titles (the notebooks' first heading, from reporting/prose/<stem>.yaml), for the
-    # front page's list of skipped parts (studyplan._title translates the English heading).
-    "Predictors of success": ("Facteurs de réussite", "Voorspellers van succes"),
-    "Questionnaire scores before and after the programme": (
-        "Scores du questionnaire avant et après le programme",
-        "Vragenlijstscores voor en na het programma",
-    ),
     "Costs by programme and cost item (nominal EUR, not adjusted for inflation)": (
         "Coûts par programme et poste de coût (EUR nominaux, non corrigés de l'inflation)",
         "Kosten per programma en kostenpost (nominale EUR, niet gecorrigeerd voor inflatie)",
