@@ -505,6 +505,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Parts ajustées en emploi et leur différence à chaque horizon',
         'Gecorrigeerde aandelen met werk en hun verschil per horizon',
     ),
+    'Adjusted mean months in work up to the last horizon and their difference': (
+        "Mois moyens en emploi ajustés jusqu'au dernier horizon et leur différence",
+        'Gecorrigeerd gemiddeld aantal maanden aan het werk tot de laatste horizon en hun '
+        'verschil',
+    ),
     'E-values: how strong an unmeasured confounder would have to be': (
         'E-values : quelle force devrait avoir un facteur de confusion non mesuré',
         'E-waarden: hoe sterk een niet-gemeten confounder zou moeten zijn',
