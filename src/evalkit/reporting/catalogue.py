@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evalkit._validation import check_one_of
-from evalkit.reporting import story_texts, translations
+from evalkit.reporting import figure_texts, story_texts, translations
 
 __all__ = ["CATALOGUES", "LANGUAGES", "column_label", "text", "translate", "value_label"]
 
@@ -463,6 +463,7 @@ def _translated(index: int) -> dict[str, str]:
         **{f"column.{k}": v[index] for k, v in translations.COLUMNS.items()},
         **{f"value.{k}": v[index] for k, v in translations.VALUES.items()},
         **{k: v[index + 1] for k, v in story_texts.TEXTS.items()},
+        **{k: v[index + 1] for k, v in figure_texts.TEXTS.items()},
     }
 
 
@@ -473,6 +474,7 @@ CATALOGUES: Mapping[str, Mapping[str, str]] = {
         **{f"column.{k}": v for k, v in _COLUMNS.items()},
         **{f"value.{k}": v for k, v in _VALUES.items()},
         **{k: v[0] for k, v in story_texts.TEXTS.items()},
+        **{k: v[0] for k, v in figure_texts.TEXTS.items()},
     },
     "fr": _translated(0),
     "nl": _translated(1),
