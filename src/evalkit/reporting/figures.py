@@ -53,6 +53,9 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
                     language: str = "en"):
     """Give ``ax`` its finding as a title and axis labels with units from the catalogue.
 
+    The finding is the figure's one title: a title the plot drew itself (a stacked
+    plot's group) is removed.
+
     Parameters
     ----------
     ax : matplotlib.axes.Axes or array of Axes
@@ -72,6 +75,7 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     first = ax.flat[0] if hasattr(ax, "flat") else ax
     if isinstance(title, str):  # an English title; a Finding is in its language already
         title = translate(title, language)
+    first.set_title("", loc="center")  # one title: the finding
     first.set_title("\n".join(textwrap.wrap(str(title), 70)), loc="left")
     if x is not None:
         first.set_xlabel(text(f"axis.{x}", language))

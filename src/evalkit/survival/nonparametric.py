@@ -542,11 +542,9 @@ class CumulativeIncidenceResult(TableResult):
         times of the numbers at risk (default: the x ticks). Curves stop at the last
         step with at least ``threshold`` people at risk, and a number at risk below it
         reads ``<10``. Draws on ``ax`` when given; returns the Axes. Axis labels,
-        exits and the at-risk row are in ``language`` (the report catalogue's); the
-        stacked plot's group is a left title, which a finding may replace
-        (:func:`~evalkit.reporting.figures.describe_figure`). Raises ``ValueError`` on
-        an unknown ``kind``, ``group`` or ``language`` or a ``threshold`` below 5; warns
-        (``DisclosureWarning``) below 10.
+        exits and the at-risk row are in ``language`` (the report catalogue's). Raises
+        ``ValueError`` on an unknown ``kind``, ``group`` or ``language`` or a
+        ``threshold`` below 5; warns (``DisclosureWarning``) below 10.
         """
         check_one_of(kind, ["per_cause", "stacked"], name="kind")
         threshold = check_threshold(threshold)
@@ -581,7 +579,7 @@ class CumulativeIncidenceResult(TableResult):
             curves.append(np.r_[0.0, pc["estimate"].to_numpy()][idx])  # 0 before the first
         ax.stackplot(t, *curves, labels=[value_label(c, language) for c in causes],
                      step="post", alpha=0.8)
-        ax.set_title(str(g), loc="left")  # one title: a finding replaces it
+        ax.set_title(str(g))
         return [g]
 
     def _plot_per_cause(self, ax, table: pd.DataFrame, language: str) -> list:
