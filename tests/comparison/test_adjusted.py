@@ -76,3 +76,16 @@ def test_notebook_03_prints_months_in_work_as_months_not_percent(ps, tte):
     assert shares["Estimate"].str.endswith(" pp").all()
     assert len(months) == 1 and not months.apply(lambda c: c.str.contains("%")).any().any()
     assert float(months["Programme"].iloc[0]) == round(curves.table["mean_treated"].iloc[-1], 2)
+
+
+def test_a_french_figure_draws_french_words(ps, tte):
+    """Issue 16: labels, legend and the at-risk row from the catalogue, exits translated."""
+    curves = adjusted_cumulative_incidence(tte, ps, horizons=[6], n_boot=3, rng=1)
+    ax = curves.plot(language="fr")
+    assert ax.get_xlabel() == "temps depuis l'entrée"
+    assert ax.get_ylabel() == "part sortie vers : emploi (pondération ATE)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["DUO for a JOB",
+                                                                    "comparaison"]
+    texts = [t.get_text() for t in ax.texts]
+    assert {"à risque", "comparaison"} <= set(texts) and "at risk" not in texts
+    plt.close("all")

@@ -11,7 +11,7 @@ from __future__ import annotations
 __all__ = ["TEXTS"]
 
 TEXTS = {
-    "figure.at_risk": ("at risk", "à risque", "at risk"),
+    "figure.at_risk": ("at risk", "à risque", "aantal at risk"),
     "figure.time": ("time", "temps", "tijd"),
     "figure.time_since_intake": ("time since intake", "temps depuis l'entrée",
                                  "tijd sinds de instroom"),
