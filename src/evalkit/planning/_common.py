@@ -12,6 +12,7 @@ from scipy import optimize, stats
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._validation import check_positive, check_unit_interval
+from evalkit.reporting.catalogue import text, translate
 
 __all__ = [
     "PlanResult",
@@ -64,7 +65,7 @@ class PlanResult(TableResult):
     power: float
     power_at: Callable[[np.ndarray], np.ndarray] = field(repr=False)
 
-    def plot(self, ax=None, *, sizes=None):
+    def plot(self, ax=None, *, sizes=None, language: str = "en"):
         """Power against the size (participants or events), the plan marked; the Axes.
 
         Parameters
@@ -72,6 +73,13 @@ class PlanResult(TableResult):
         ax : matplotlib Axes, optional
         sizes : array-like, optional
             Sizes to draw; default 2% to 250% of the planned size.
+        language : str, default="en"
+            Language of the axis labels (the report catalogue's).
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not one of the catalogue's.
         """
         if sizes is None:
             sizes = np.linspace(max(self.size * 0.02, 2.0), self.size * 2.5, 200)
@@ -82,8 +90,8 @@ class PlanResult(TableResult):
         ax.axvline(self.size, color="grey", linewidth=1, linestyle=":")
         ax.plot([self.size], [self.power], "o", color="C1")
         ax.set_ylim(0, 1)
-        ax.set_xlabel(self.size_label)
-        ax.set_ylabel(f"power (two-sided alpha = {self.alpha:g})")
+        ax.set_xlabel(translate(self.size_label, language))
+        ax.set_ylabel(text("figure.power_alpha", language, alpha=f"{self.alpha:g}"))
         return ax
 
 

@@ -8,7 +8,7 @@ words from here through :func:`~evalkit.reporting.catalogue.text`, and coded val
 
 from __future__ import annotations
 
-__all__ = ["TEXTS"]
+__all__ = ["MESSAGES", "TEXTS"]
 
 TEXTS = {
     "figure.at_risk": ("at risk", "à risque", "aantal at risk"),
@@ -39,4 +39,67 @@ TEXTS = {
     "figure.cumulative_incidence": ("cumulative incidence", "incidence cumulée",
                                     "cumulatieve incidentie"),
     "figure.cause_group": ("{cause}: {group}", "{cause} : {group}", "{cause}: {group}"),
+    "figure.smd_versus": (
+        "|standardized mean difference| ({other} vs {reference})",
+        "|différence moyenne standardisée| ({other} vs {reference})",
+        "|gestandaardiseerd gemiddeld verschil| ({other} vs {reference})"),
+    "figure.level_versus": ("{variable}: {level} vs {reference}",
+                            "{variable} : {level} vs {reference}",
+                            "{variable}: {level} vs {reference}"),
+    "figure.per_unit": ("{variable} (per unit)", "{variable} (par unité)",
+                        "{variable} (per eenheid)"),
+    "figure.odds_ratio_ci": ("odds ratio ({level} CI, log scale)",
+                             "rapport de cotes (IC à {level}, échelle log)",
+                             "odds ratio ({level}-BI, logschaal)"),
+    "figure.marginal_effect_ci": (
+        "average marginal effect, percentage points ({level} CI)",
+        "effet marginal moyen, points de pourcentage (IC à {level})",
+        "gemiddeld marginaal effect, procentpunten ({level}-BI)"),
+    "figure.predicted_probability": (
+        "predicted probability (out of fold, tenths)",
+        "probabilité prédite (hors échantillon, déciles)",
+        "voorspelde kans (buiten de fold, tienden)"),
+    "figure.observed_proportion": ("observed proportion", "proportion observée",
+                                   "waargenomen aandeel"),
+    "figure.importance": ("drop in held-out AUC when shuffled",
+                          "baisse de l'AUC hors échantillon quand la variable est permutée",
+                          "daling van de AUC buiten de steekproef bij permutatie"),
+    "figure.average_prediction": ("average predicted probability",
+                                  "probabilité prédite moyenne", "gemiddelde voorspelde kans"),
+    "figure.item_total": ("corrected item-total correlation",
+                          "corrélation item-total corrigée",
+                          "gecorrigeerde item-totaalcorrelatie"),
+    "figure.mean_change_ci": ("mean change (post − pre), {level} CI",
+                              "changement moyen (après − avant), IC à {level}",
+                              "gemiddelde verandering (na − voor), {level}-BI"),
+    "figure.standardized_change_ci": (
+        "standardized change (post − pre), {level} CI",
+        "changement standardisé (après − avant), IC à {level}",
+        "gestandaardiseerde verandering (na − voor), {level}-BI"),
+    "figure.score_sum": ("{scale} score (sum)", "score de {scale} (somme)",
+                         "score {scale} (som)"),
+    "figure.score_mean": ("{scale} score (mean)", "score de {scale} (moyenne)",
+                          "score {scale} (gemiddelde)"),
+    "figure.per_range_bin": ("questionnaires per 1/{bins} of the range",
+                             "questionnaires par 1/{bins} de l'étendue",
+                             "vragenlijsten per 1/{bins} van het bereik"),
+    "figure.interquartile_range": ("interquartile range", "écart interquartile",
+                                   "interkwartielafstand"),
+    "figure.median": ("median", "médiane", "mediaan"),
+    "figure.mean_ci": ("mean, {level} CI", "moyenne, IC à {level}", "gemiddelde, {level}-BI"),
+    "figure.both_questionnaires": ("{n} participants with both questionnaires",
+                                   "{n} participants ayant rempli les deux questionnaires",
+                                   "{n} deelnemers met beide vragenlijsten"),
+    "figure.power_alpha": ("power (two-sided alpha = {alpha})",
+                           "puissance (alpha bilatéral = {alpha})",
+                           "power (tweezijdige alfa = {alpha})"),
+}
+
+#: The x-axis label of a planning result's power curve (its ``size_label``), by the
+#: English label: ``(fr, nl)``, merged into the catalogue's gettext-style messages.
+MESSAGES = {
+    "participants in group 1": ("participants du groupe 1", "deelnemers in groep 1"),
+    "events": ("événements", "gebeurtenissen"),
+    "people with both measurements": ("personnes ayant les deux mesures",
+                                      "personen met beide metingen"),
 }

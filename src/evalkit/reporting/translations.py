@@ -10,7 +10,7 @@ The value-for-money and planning parts' texts are in
 
 from __future__ import annotations
 
-from evalkit.reporting import translations_parts
+from evalkit.reporting import figure_texts, translations_parts
 
 __all__ = ["COLUMNS", "MESSAGES", "REPORT", "VALUES"]
 
@@ -630,5 +630,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 for _mine, _theirs in ((REPORT, translations_parts.REPORT), (COLUMNS, translations_parts.COLUMNS),
                        (VALUES, translations_parts.VALUES),
-                       (MESSAGES, translations_parts.MESSAGES)):
+                       (MESSAGES, translations_parts.MESSAGES),
+                       (MESSAGES, figure_texts.MESSAGES)):
     _mine.update(_theirs)
