@@ -5,19 +5,22 @@ colour-vision deficiencies). :func:`report_style` makes it matplotlib's colour c
 so the programmes, drawn in the same (sorted) order by every evalkit plot, keep one
 colour across all figures of a report; :func:`programme_colours` says which.
 :func:`describe_figure` gives a figure its title (a generated finding) and axis labels
-with units from the catalogue, in the report's language.
+with units from the catalogue, in the report's language; :func:`figure_alt` makes that
+title the image's alternative text on the page (:func:`label_figures` in a notebook).
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from functools import partial
 
 from cycler import cycler
 
 from evalkit.reporting.catalogue import text, translate
 
-__all__ = ["PALETTE", "describe_figure", "programme_colours", "report_style"]
+__all__ = ["PALETTE", "describe_figure", "figure_alt", "label_figures", "programme_colours",
+           "report_style"]
 
 #: Okabe & Ito (2008), "Color Universal Design": blue, orange, green, purple, sky blue,
 #: vermillion, yellow, black.
@@ -82,3 +85,67 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     if y is not None:
         first.set_ylabel(text(f"axis.{y}", language))
     return first
+
+
+def figure_alt(figure, language: str = "en") -> str:
+    """The alternative text of a figure: its title (the finding), else its axes' labels.
+
+    What a screen reader says, and what a page shows if the image cannot be drawn:
+    the figure's title (a suptitle, else the first title of its Axes), else
+    "Figure: <y label> against <x label>" in ``language``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(xlabel="mois", ylabel="part")
+    >>> figure_alt(fig, "fr")
+    'Figure : part en fonction de mois'
+    >>> _ = describe_figure(ax, "Mean change", language="fr")
+    >>> figure_alt(fig, "fr")
+    'Changement moyen'
+    >>> plt.close(fig)
+    """
+    titles = [figure.get_suptitle()]
+    titles += [ax.get_title(loc) for ax in figure.axes for loc in ("left", "center")]
+    title = next((t for t in titles if t.strip()), "")
+    if title:
+        return " ".join(title.split())
+    labelled = [ax for ax in figure.axes if ax.get_xlabel() or ax.get_ylabel()]
+    if labelled:
+        return text("figure.alt_axes", language, y=" ".join(labelled[0].get_ylabel().split()),
+                    x=" ".join(labelled[0].get_xlabel().split()))
+    return text("figure.alt", language)
+
+
+def label_figures(shell, language: str = "en") -> None:
+    """Make every figure a notebook shows carry its alternative text (``figure_alt``).
+
+    Wraps the PNG formatter of ``shell`` (an IPython kernel) for matplotlib figures so
+    that each figure output's metadata holds ``{"alt": figure_alt(figure, language)}``;
+    :func:`~evalkit.reporting.page.part_page` puts it on the page's ``<img>``. Calling
+    it again replaces the language (the wrapper is not stacked).
+    """
+    import importlib
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    backend = matplotlib.get_backend()
+    if backend.startswith("module://"):  # the inline backend sets its formatters on import
+        importlib.import_module(backend.removeprefix("module://"))
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        draw = formatter.lookup_by_type(Figure)
+    except KeyError:  # no PNG output of figures in this shell
+        return
+    draw = getattr(draw, "keywords", {}).get("draw", draw)
+    formatter.for_type(Figure, partial(_png_with_alt, draw=draw, language=language))
+
+
+def _png_with_alt(figure, *, draw, language: str):
+    data = draw(figure)
+    return None if data is None else (data, {"alt": figure_alt(figure, language)})
