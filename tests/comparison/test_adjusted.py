@@ -72,6 +72,7 @@ def test_notebook_03_prints_months_in_work_as_months_not_percent(ps, tte):
     shown.append(eval(compile(ast.Expression(last.value), "cell", "eval"), scope))
     report.notes()
     shares, months = (t.table for t in shown)
+    assert list(shares.columns)[:2] == ["Measure", "Months"]  # no index column
     assert len(shares) == 2 and shares["Programme"].str.endswith("%").all()
     assert shares["Estimate"].str.endswith(" pp").all()
     assert len(months) == 1 and not months.apply(lambda c: c.str.contains("%")).any().any()

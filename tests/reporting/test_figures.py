@@ -68,4 +68,7 @@ def test_a_figure_output_carries_its_finding_as_alt_text():
     assert formatters.format(fig, include={"image/png"})[1]["image/png"]["alt"] == (
         "Binnen 12 maanden vond 48% werk.")
     assert figure_alt(plt.figure(), "fr") == "Figure"
+    fig, ax = plt.subplots()
+    ax.set_xlabel("score")
+    assert figure_alt(fig, "fr") == "Figure : score"
     plt.close("all")

@@ -93,6 +93,7 @@ TEXTS = {
     "figure.alt": ("Figure", "Figure", "Figuur"),
     "figure.alt_axes": ("Figure: {y} against {x}", "Figure : {y} en fonction de {x}",
                         "Figuur: {y} tegenover {x}"),
+    "figure.alt_axis": ("Figure: {label}", "Figure : {label}", "Figuur: {label}"),
     "figure.power_alpha": ("power (two-sided alpha = {alpha})",
                            "puissance (alpha bilatéral = {alpha})",
                            "power (tweezijdige alfa = {alpha})"),

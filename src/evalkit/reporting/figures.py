@@ -92,7 +92,7 @@ def figure_alt(figure, language: str = "en") -> str:
 
     What a screen reader says, and what a page shows if the image cannot be drawn:
     the figure's title (a suptitle, else the first title of its Axes), else
-    "Figure: <y label> against <x label>" in ``language``.
+    "Figure: <y label> against <x label>" (or its one label) in ``language``.
 
     Examples
     --------
@@ -113,10 +113,12 @@ def figure_alt(figure, language: str = "en") -> str:
     title = next((t for t in titles if t.strip()), "")
     if title:
         return " ".join(title.split())
-    labelled = [ax for ax in figure.axes if ax.get_xlabel() or ax.get_ylabel()]
-    if labelled:
-        return text("figure.alt_axes", language, y=" ".join(labelled[0].get_ylabel().split()),
-                    x=" ".join(labelled[0].get_xlabel().split()))
+    for ax in figure.axes:
+        x, y = (" ".join(label.split()) for label in (ax.get_xlabel(), ax.get_ylabel()))
+        if x and y:
+            return text("figure.alt_axes", language, y=y, x=x)
+        if x or y:
+            return text("figure.alt_axis", language, label=x or y)
     return text("figure.alt", language)
 
 
