@@ -64,3 +64,17 @@ def test_every_key_the_reporting_code_uses_is_in_the_catalogue():
                     and node.args and isinstance(node.args[0], ast.Constant)):
                 used.add(node.args[0].value)
     assert used and used <= set(CATALOGUES["en"]), used - set(CATALOGUES["en"])
+
+
+def test_coded_levels_of_characteristics_are_shown_in_the_reports_language():
+    """Issue 16: "male", "lower secondary", "binary" no longer stay English in fr/nl tables."""
+    import pandas as pd
+
+    from evalkit.reporting.format import format_table
+
+    levels = pd.DataFrame({"variable": ["gender", "education"],
+                           "level": ["male", "lower secondary"], "type": ["binary", "contin."]})
+    shown = format_table(levels, language="fr").table
+    assert shown.iloc[:, 1:].values.tolist() == [["homme", "binaire"],
+                                                 ["secondaire inférieur", "continue"]]
+    assert value_label("non-EU", "nl") == "niet-EU" and value_label("male") == "male"

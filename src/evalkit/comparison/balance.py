@@ -26,7 +26,7 @@ from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -110,7 +110,8 @@ class BalanceResult(TableResult):
         shown = publish(self, "table", threshold=threshold).table
         ax = axes(ax, (5.5, 0.28 * len(self.table) + 1.2))
         labels = [
-            v if lvl is None or (isinstance(lvl, float) and np.isnan(lvl)) else f"{v}: {lvl}"
+            column_label(v, language) if lvl is None or (isinstance(lvl, float) and np.isnan(lvl))
+            else f"{column_label(v, language)}: {value_label(lvl, language)}"
             for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
         ]
         y = np.arange(len(labels))

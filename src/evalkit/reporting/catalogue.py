@@ -464,6 +464,7 @@ def _translated(index: int) -> dict[str, str]:
         **{f"value.{k}": v[index] for k, v in translations.VALUES.items()},
         **{k: v[index + 1] for k, v in story_texts.TEXTS.items()},
         **{k: v[index + 1] for k, v in figure_texts.TEXTS.items()},
+        **{f"value.{k}": v[index + 1] for k, v in figure_texts.LEVELS.items()},
     }
 
 
@@ -475,6 +476,7 @@ CATALOGUES: Mapping[str, Mapping[str, str]] = {
         **{f"value.{k}": v for k, v in _VALUES.items()},
         **{k: v[0] for k, v in story_texts.TEXTS.items()},
         **{k: v[0] for k, v in figure_texts.TEXTS.items()},
+        **{f"value.{k}": v[0] for k, v in figure_texts.LEVELS.items()},
     },
     "fr": _translated(0),
     "nl": _translated(1),

@@ -3,12 +3,13 @@
 Merged into the report catalogue (:mod:`evalkit.reporting.catalogue`); the same
 ``str.format`` fields in every language. A result's ``plot(..., language=)`` takes its
 words from here through :func:`~evalkit.reporting.catalogue.text`, and coded values
-(exits, methods, measures) through :func:`~evalkit.reporting.catalogue.value_label`.
+(exits, methods, measures, and the characteristics' levels in :data:`LEVELS`) through
+:func:`~evalkit.reporting.catalogue.value_label`.
 """
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "TEXTS"]
+__all__ = ["LEVELS", "MESSAGES", "TEXTS"]
 
 TEXTS = {
     "figure.at_risk": ("at risk", "à risque", "aantal at risk"),
@@ -97,6 +98,22 @@ TEXTS = {
     "figure.power_alpha": ("power (two-sided alpha = {alpha})",
                            "puissance (alpha bilatéral = {alpha})",
                            "power (tweezijdige alfa = {alpha})"),
+}
+
+#: Coded levels of the characteristics (the shipped study's and the balance table's
+#: kinds), shown in tables and figures through ``value_label``: ``code: (en, fr, nl)``.
+LEVELS = {
+    "male": ("male", "homme", "man"),
+    "female": ("female", "femme", "vrouw"),
+    "primary": ("primary", "primaire", "lager onderwijs"),
+    "lower secondary": ("lower secondary", "secondaire inférieur", "lager secundair"),
+    "upper secondary": ("upper secondary", "secondaire supérieur", "hoger secundair"),
+    "tertiary": ("tertiary", "supérieur", "hoger onderwijs"),
+    "EU": ("EU", "UE", "EU"),
+    "non-EU": ("non-EU", "hors UE", "niet-EU"),
+    "none": ("none", "aucune", "geen"),
+    "binary": ("binary", "binaire", "binair"),
+    "contin.": ("contin.", "continue", "continu"),
 }
 
 #: The x-axis label of a planning result's power curve (its ``size_label``), by the
