@@ -112,6 +112,8 @@ LEVELS = {
     "EU": ("EU", "UE", "EU"),
     "non-EU": ("non-EU", "hors UE", "niet-EU"),
     "none": ("none", "aucune", "geen"),
+    "True": ("True", "oui", "ja"),  # a boolean's level as a model names it
+    "False": ("False", "non", "nee"),
     "binary": ("binary", "binaire", "binair"),
     "contin.": ("contin.", "continue", "continu"),
 }
