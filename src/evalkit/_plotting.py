@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import at_risk_label
 
 if TYPE_CHECKING:
@@ -42,12 +43,14 @@ def at_risk_rows(
     ticks: Sequence[float],
     threshold: int,
     colors: Sequence[str | None] | None = None,
+    language: str = "en",
 ) -> None:
     """Print the numbers at risk at ``ticks`` under the x axis, one row per curve.
 
     ``rows`` holds ``(label, numbers at ticks)``; each number is printed by
     :func:`~evalkit.reporting.disclosure.at_risk_label`, so fewer than ``threshold``
-    reads ``<10``, never the number itself.
+    reads ``<10``, never the number itself. The row's heading ("at risk") is in
+    ``language`` (the report catalogue's).
 
     Examples
     --------
@@ -61,7 +64,8 @@ def at_risk_rows(
     ax.set_xticks(list(ticks))
     trans = ax.get_xaxis_transform()
     # labels sit left of the axes, clear of a number centred at its left end
-    ax.text(-0.05, -0.2, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=8)
+    ax.text(-0.05, -0.2, text("figure.at_risk", language), transform=ax.transAxes, ha="right",
+            va="top", fontsize=8)
     for row, (label, counts) in enumerate(rows):
         y = -0.27 - 0.07 * row
         color = None if colors is None else colors[row]

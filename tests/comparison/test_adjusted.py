@@ -1,5 +1,7 @@
 """Propensity-weighted cumulative incidence curves."""
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pytest
 from numpy.testing import assert_allclose
@@ -48,3 +50,43 @@ def test_adjusted_arguments_are_checked(ps, tte):
         adjusted_cumulative_incidence(tte, ps, n_boot=1)
     with pytest.raises(ValueError, match="estimand must be one of"):
         adjusted_cumulative_incidence(tte, ps, estimand="ATU")
+
+
+
+def test_notebook_03_prints_months_in_work_as_months_not_percent(ps, tte):
+    """Regression (issue 16): notebook 03 printed the mean months in work of the adjusted
+    curves as percentages ("416.3% / 253.0%"); its cell now shows shares and months apart."""
+    import ast
+
+    import nbformat
+
+    from evalkit.reporting.part import ReportPart
+
+    path = Path(__file__).resolve().parents[2] / "notebooks" / "03_programme_comparison.ipynb"
+    cell = next(c for c in nbformat.read(path, as_version=4).cells if c.get("id") == "210e68ac")
+    *lines, last = ast.parse(cell.source).body  # run the cell; its last expression is shown
+    curves = adjusted_cumulative_incidence(tte, ps, horizons=[6, 12], n_boot=3, rng=1)
+    report, shown = ReportPart(), []
+    scope = {"report": report, "curves": curves, "display": shown.append}
+    exec(compile(ast.Module(lines, []), "cell", "exec"), scope)
+    shown.append(eval(compile(ast.Expression(last.value), "cell", "eval"), scope))
+    report.notes()
+    shares, months = (t.table for t in shown)
+    assert list(shares.columns)[:2] == ["Measure", "Months"]  # no index column
+    assert len(shares) == 2 and shares["Programme"].str.endswith("%").all()
+    assert shares["Estimate"].str.endswith(" pp").all()
+    assert len(months) == 1 and not months.apply(lambda c: c.str.contains("%")).any().any()
+    assert float(months["Programme"].iloc[0]) == round(curves.table["mean_treated"].iloc[-1], 2)
+
+
+def test_a_french_figure_draws_french_words(ps, tte):
+    """Issue 16: labels, legend and the at-risk row from the catalogue, exits translated."""
+    curves = adjusted_cumulative_incidence(tte, ps, horizons=[6], n_boot=3, rng=1)
+    ax = curves.plot(language="fr")
+    assert ax.get_xlabel() == "temps depuis l'entrée"
+    assert ax.get_ylabel() == "part sortie vers : emploi (pondération ATE)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["DUO for a JOB",
+                                                                    "comparaison"]
+    texts = [t.get_text() for t in ax.texts]
+    assert {"à risque", "comparaison"} <= set(texts) and "at risk" not in texts
+    plt.close("all")

@@ -94,3 +94,25 @@ def test_separated_groups_give_nan_coefficients_and_a_warning():
     assert any("coefficient(s) of ['Intercept', 'x'] are infinite" in str(w.message)
                for w in caught)
     assert ps.table[["estimate", "std_error", "ci_low", "ci_high"]].isna().all().all()
+
+
+def test_dutch_propensity_balance_and_effect_figures_draw_dutch_words(sample, ps):
+    """Issue 16: histogram, love plot and forest plot in the report's language."""
+    import matplotlib.pyplot as plt
+
+    from evalkit.comparison import balance, programme_effect
+
+    ax = ps.plot(language="nl")
+    assert ax.get_xlabel() == "propensityscore: P(DUO for a JOB | covariaten)"
+    assert ax.get_ylabel() == "deelnemers per 1/30 van de score\n(vergelijkingsgroep onderaan)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["DUO for a JOB",
+                                                                    "vergelijkingsgroep"]
+    ax = balance(sample, ["age"], ps).plot(language="nl")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["vóór correctie",
+                                                                    "na correctie"]
+    assert ax.get_xlabel().startswith("|gestandaardiseerd")
+    ax = programme_effect(sample, "job_within_12m", ps).plot(language="nl")
+    assert ax.get_xlabel() == "risicoverschil (95%-BI)"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "niet gecorrigeerd" and labels[1] == "gewogen (IPW) (ATE)"
+    plt.close("all")

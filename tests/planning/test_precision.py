@@ -56,6 +56,9 @@ def test_the_design_effect_and_the_plan_table():
     ax = plan.plot()
     assert ax.get_ylabel() == "half-width of the 95% CI (percentage points)"
     plt.close(ax.figure)
+    ax = plan.plot(language="fr")
+    assert ax.get_ylabel() == "demi-largeur de l'IC à 95\u00a0% (points de pourcentage)"
+    plt.close(ax.figure)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

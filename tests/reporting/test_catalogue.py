@@ -70,3 +70,17 @@ def test_a_contrast_of_two_coded_values_shows_their_labels():
     assert value_label("gradient_boosting - logistic", "nl") == (
         "gradient boosting \u2212 logistische regressie")
     assert value_label("Brussels - Liège", "fr") == "Brussels - Liège"  # not coded: as it is
+
+
+def test_coded_levels_of_characteristics_are_shown_in_the_reports_language():
+    """Issue 16: "male", "lower secondary", "binary" no longer stay English in fr/nl tables."""
+    import pandas as pd
+
+    from evalkit.reporting.format import format_table
+
+    levels = pd.DataFrame({"variable": ["gender", "education"],
+                           "level": ["male", "lower secondary"], "type": ["binary", "contin."]})
+    shown = format_table(levels, language="fr").table
+    assert shown.iloc[:, 1:].values.tolist() == [["homme", "binaire"],
+                                                 ["secondaire inférieur", "continue"]]
+    assert value_label("non-EU", "nl") == "niet-EU" and value_label("male") == "male"

@@ -64,3 +64,32 @@ def test_tick_labels_and_numbers_at_risk_are_written_in_the_report_language():
     assert type(en.yaxis.get_major_formatter()) is ScalarFormatter  # English: untouched
     assert plt.rcParams["axes.formatter.use_locale"] is False
     plt.close(fig)
+
+
+def test_a_figure_output_carries_its_finding_as_alt_text():
+    """Issue 16: in a kernel, each figure's PNG output has the alt text of its title."""
+    from types import SimpleNamespace
+
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib.figure import Figure
+
+    from evalkit.reporting.figures import figure_alt, label_figures
+
+    formatters = DisplayFormatter()
+    formatters.formatters["image/png"].for_type(Figure, lambda fig: b"png")
+    shell = SimpleNamespace(display_formatter=formatters)
+    label_figures(shell, "fr")
+    label_figures(shell, "nl")  # the language is replaced, the wrapper not stacked
+    fig, ax = plt.subplots()
+    ax.set(xlabel="maanden", ylabel="aandeel")
+    data, metadata = formatters.format(fig, include={"image/png"})
+    assert data == {"image/png": b"png"}
+    assert metadata == {"image/png": {"alt": "Figuur: aandeel tegenover maanden"}}
+    describe_figure(ax, Finding("rate", "Binnen 12 maanden vond 48% werk."), language="nl")
+    assert formatters.format(fig, include={"image/png"})[1]["image/png"]["alt"] == (
+        "Binnen 12 maanden vond 48% werk.")
+    assert figure_alt(plt.figure(), "fr") == "Figure"
+    fig, ax = plt.subplots()
+    ax.set_xlabel("score")
+    assert figure_alt(fig, "fr") == "Figure : score"
+    plt.close("all")

@@ -35,3 +35,21 @@ def test_a_part_stopped_after_some_tables_keeps_them_and_the_reason():
     body = part_page(nb, "06_value_for_money").body
     assert "PURPOSE_TEXT" in body and "COST_TABLE" in body and "The rest: no costs." in body
     assert "SECTION_TEXT" not in body
+
+
+def test_each_figure_has_its_alt_text_in_the_reports_language():
+    """Issue 16: nbconvert's "No description has been provided" never reaches a page."""
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+           "RU5ErkJggg==")
+    described, bare = nbformat.v4.new_code_cell("a"), nbformat.v4.new_code_cell("b")
+    described.outputs = [nbformat.v4.new_output(
+        "display_data", data={"image/png": png, "text/plain": "<Figure>"},
+        metadata={"image/png": {"alt": "Binnen 12 maanden vond 48% <werk>."}})]
+    bare.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png})]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Deel"), described,
+                                         bare])
+    nb.metadata["papermill"] = {"parameters": {"language": "nl"}}
+    body = part_page(nb, "02_x").body
+    assert 'alt="Binnen 12 maanden vond 48% &lt;werk&gt;."' in body
+    assert 'alt="Figuur"' in body and "No description" not in body
+    assert body.count("alt=") == 2

@@ -235,3 +235,22 @@ def test_plots_return_axes(unempdur):
     assert kaplan_meier(unempdur, "spell", "exit").plot(ax=given, kind="failure") is given
     assert cumulative_incidence(unempdur, "spell", "exit").plot(ax=given) is given
     plt.close("all")
+
+
+def test_a_dutch_cumulative_incidence_figure_draws_dutch_words():
+    """Issue 16: exits, axis labels and the at-risk row in the report's language."""
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame({"time": rng.integers(1, 24, 200).astype(float),
+                         "event": rng.choice(["job", "training", "censored"], 200),
+                         "group": np.repeat(["A", "B"], 100)})
+    cif = cumulative_incidence(data, group="group")
+    ax = cif.plot(language="nl")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("tijd", "cumulatieve incidentie")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["werk: A", "opleiding of studie: A", "werk: B", "opleiding of studie: B"]
+    assert "aantal at risk" in [t.get_text() for t in ax.texts]
+    ax = cif.plot(kind="stacked", group="B", language="nl")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["werk", "opleiding of studie"]
+    plt.close("all")

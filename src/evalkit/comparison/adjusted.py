@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from evalkit._plotting import axes
+from evalkit._plotting import at_risk_rows, axes
 from evalkit._results import TableResult
 from evalkit._stats.arrays import take_rows
 from evalkit._stats.intervals import percentile_interval
@@ -36,10 +36,10 @@ from evalkit.comparison.bootstrap import _drawn, _replicate_scores, _usable
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import _tilting, propensity_weights
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PublicationSpec,
-    at_risk_label,
     publish,
 )
 from evalkit.survival import cumulative_incidence, restricted_mean_time, risk_table
@@ -119,14 +119,16 @@ class AdjustedCurvesResult(TableResult):
             ["group", "time", "n_risk", *_CURVE_ESTIMATES]
         ]
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, risk_counts: bool = True):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, risk_counts: bool = True,
+             language: str = "en"):
         """Adjusted cumulative incidence of ``cause`` in each group; returns the Axes.
 
         Each curve stops where fewer than ``threshold`` people of its group remain at
         risk (the published ``curve_table``); with ``risk_counts`` the people at risk
         at the x ticks are printed under the axis, ``"<10"`` below the threshold.
-        Raises ``ValueError`` if ``threshold`` is below 5; warns
-        (``DisclosureWarning``) below 10.
+        Axis labels, legend and the at-risk rows are in ``language`` (the report
+        catalogue's). Raises ``ValueError`` if ``threshold`` is below 5 or ``language``
+        is unknown; warns (``DisclosureWarning``) below 10.
         """
         full = self.curve_table
         shown = publish(self, "curve_table", threshold=threshold).table
@@ -139,36 +141,33 @@ class AdjustedCurvesResult(TableResult):
             estimate = np.r_[0.0, rows["estimate"].to_numpy()]
             if len(cut):  # the last published value holds until the risk set gets small
                 t, estimate = np.r_[t, cut.min()], np.r_[estimate, estimate[-1]]
-            ax.step(t, estimate, where="post", color=f"C{i}", label=group)
+            ax.step(t, estimate, where="post", color=f"C{i}", label=value_label(group, language))
         for h in self.table["horizon"].unique():
             ax.axvline(h, color="grey", linewidth=0.5, linestyle=":")
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
-        ax.set_xlabel("time since intake")
-        ax.set_ylabel(f"cumulative incidence of {self.cause} ({self.estimand}-weighted)")
+        ax.set_xlabel(text("figure.time_since_intake", language))
+        ax.set_ylabel(text("figure.adjusted_cif", language, estimand=self.estimand,
+                           cause=value_label(self.cause, language)))
         ax.legend(frameon=False)
         if risk_counts and self.at_risk is not None:
-            _at_risk_rows(ax, self.at_risk, groups, threshold)
+            _at_risk_rows(ax, self.at_risk, groups, threshold, language)
         return ax
 
 
-def _at_risk_rows(ax, at_risk: pd.DataFrame, groups: list, threshold: int) -> None:
+def _at_risk_rows(ax, at_risk: pd.DataFrame, groups: list, threshold: int,
+                  language: str) -> None:
     """People at risk at the x ticks under the axis, one line per group, ``<10`` if few."""
     last = at_risk["time"].max()
     ticks = [t for t in ax.get_xticks() if 0 <= t <= last]
-    ax.set_xticks(ticks)
-    trans = ax.get_xaxis_transform()
-    ax.text(-0.06, -0.2, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=8)
-    for row, group in enumerate(groups):
+    rows = []
+    for group in groups:
         part = at_risk[at_risk["group"] == group].sort_values("time")
         times, n = part["time"].to_numpy(), part["n_risk"].to_numpy()
-        y = -0.27 - 0.07 * row
-        ax.text(-0.06, y, str(group), transform=ax.transAxes, ha="right", va="top", fontsize=8,
-                color=f"C{row}")
-        for t in ticks:
-            i = np.searchsorted(times, t, side="left")
-            label = at_risk_label(n[i] if i < len(n) else 0.0, threshold)
-            ax.text(t, y, label, transform=trans, ha="center", va="top", fontsize=8)
+        i = np.searchsorted(times, ticks, side="left")
+        rows.append((value_label(group, language), [n[k] if k < len(n) else 0.0 for k in i]))
+    at_risk_rows(ax, rows, ticks, threshold, [f"C{r}" for r in range(len(groups))],
+                 language=language)
 
 
 def _weighted_cif_contrasts(frame, time, event, treated_label, cause, horizons):

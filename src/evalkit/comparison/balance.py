@@ -26,6 +26,7 @@ from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import WeightsResult, effective_sample_size, propensity_weights
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -97,30 +98,34 @@ class BalanceResult(TableResult):
         shown = ~self.table["suppressed"] & self.table["balanced"].notna()
         return bool(self.table.loc[shown, "balanced"].all())
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Love plot: |SMD| before and after weighting; returns the Axes.
 
         Rows blanked in the published table (a level that fewer than ``threshold``
         people of a group have, and its secondary partner) are listed without markers.
-        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
-        below 10.
+        The axis label and legend are in ``language`` (the report catalogue's). Raises
+        ``ValueError`` if ``threshold`` is below 5 or ``language`` is unknown; warns
+        (``DisclosureWarning``) below 10.
         """
         shown = publish(self, "table", threshold=threshold).table
         ax = axes(ax, (5.5, 0.28 * len(self.table) + 1.2))
         labels = [
-            v if lvl is None or (isinstance(lvl, float) and np.isnan(lvl)) else f"{v}: {lvl}"
+            column_label(v, language) if lvl is None or (isinstance(lvl, float) and np.isnan(lvl))
+            else f"{column_label(v, language)}: {value_label(lvl, language)}"
             for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
         ]
         y = np.arange(len(labels))
         before, after = (
             self.table[c].where(shown[c].notna()).abs() for c in ("smd_before", "smd_after")
         )
-        ax.scatter(before, y, marker="o", facecolors="none", edgecolors="C1", label="before")
-        ax.scatter(after, y, marker="o", color="C0", label="after")
+        ax.scatter(before, y, marker="o", facecolors="none", edgecolors="C1",
+                   label=text("figure.before_adjustment", language))
+        ax.scatter(after, y, marker="o", color="C0",
+                   label=text("figure.after_adjustment", language))
         ax.axvline(self.threshold, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
-        ax.set_xlabel("|standardized mean difference|")
+        ax.set_xlabel(text("axis.smd", language))
         ax.legend(frameon=False, loc="lower right")
         return ax
 

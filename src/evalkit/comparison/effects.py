@@ -35,6 +35,7 @@ from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.sensitivity import EValueResult, _e_value_table
 from evalkit.comparison.weights import _weight_arrays
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
 
 __all__ = ["EffectResult", "combine_effects", "programme_effect"]
@@ -115,13 +116,15 @@ class EffectResult(TableResult):
         )
 
     def plot(
-        self, ax=None, *, measure: str | None = None, threshold: int = DEFAULT_THRESHOLD
+        self, ax=None, *, measure: str | None = None, threshold: int = DEFAULT_THRESHOLD,
+        language: str = "en",
     ):
         """Forest plot of one measure across methods (with estimands); returns the Axes.
 
         Rows estimated from fewer than ``threshold`` people are left out (listed
-        without a marker). Raises ``ValueError`` if ``threshold`` is below 5; warns
-        (``DisclosureWarning``) below 10.
+        without a marker). Methods, estimands and the measure are labelled in
+        ``language`` (the report catalogue's). Raises ``ValueError`` if ``threshold`` is
+        below 5 or ``language`` is unknown; warns (``DisclosureWarning``) below 10.
         """
         shown = publish(self, "table", threshold=threshold).table["n"].notna()
         measure = measure or self.table["measure"].iloc[0]
@@ -140,14 +143,15 @@ class EffectResult(TableResult):
         )
         ax.axvline(1.0 if measure == "risk_ratio" else 0.0, color="grey", linewidth=1)
         labels = [
-            m if e == "unadjusted" else f"{m} ({e})"
+            value_label(m, language) if e == "unadjusted" else f"{value_label(m, language)} ({e})"
             for m, e in zip(rows["method"], rows["estimand"], strict=True)
         ]
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         if measure == "risk_ratio":
             ax.set_xscale("log")
-        ax.set_xlabel(f"{measure.replace('_', ' ')} ({self.conf_level:.0%} CI)")
+        ax.set_xlabel(text("figure.effect_ci", language, measure=value_label(measure, language),
+                           level=f"{self.conf_level:.0%}"))
         return ax
 
 

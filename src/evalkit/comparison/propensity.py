@@ -25,6 +25,7 @@ from evalkit._validation import (
 from evalkit.comparison._design import formula_design
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -105,7 +106,8 @@ class PropensityResult(TableResult):
         low, high = self.support
         return (self.scores >= low) & (self.scores <= high)
 
-    def plot(self, ax=None, *, bins: int = 30, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, bins: int = 30, threshold: int = DEFAULT_THRESHOLD,
+             language: str = "en"):
         """Mirrored histograms of the scores by group, with the common support; the Axes.
 
         Parameters
@@ -121,11 +123,13 @@ class PropensityResult(TableResult):
             Merged bins rather than a smoothed density: the tails, where overlap
             fails, stay visible as bars of real people, and a bar's area is a count
             that can be checked against the overlap table.
+        language : str, default="en"
+            Language of the axis labels and the legend (the report catalogue's).
 
         Raises
         ------
         ValueError
-            If ``threshold`` is below 5.
+            If ``threshold`` is below 5, or ``language`` is not a catalogue language.
 
         Warns
         -----
@@ -144,12 +148,12 @@ class PropensityResult(TableResult):
         ax.bar(edges[:-1], top * scale, width, align="edge", color="C0",
                label=str(self.treated_label))
         ax.bar(edges[:-1], -bottom * scale, width, align="edge", color="C1",
-               label="comparison group")
+               label=text("figure.comparison_group", language))
         for bound in self.support:
             ax.axvline(bound, color="grey", linestyle="--", linewidth=1)
         ax.axhline(0, color="black", linewidth=0.5)
-        ax.set_xlabel(f"propensity score: P({self.treated_label} | covariates)")
-        ax.set_ylabel(f"participants per 1/{bins} of score\n(comparison group below)")
+        ax.set_xlabel(text("figure.propensity_score", language, treated=self.treated_label))
+        ax.set_ylabel(text("figure.per_score_bin", language, bins=bins))
         ax.legend(frameon=False)
         return ax
 

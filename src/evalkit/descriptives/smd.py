@@ -27,6 +27,7 @@ from evalkit._validation import (
     check_weights,
 )
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PUBLICATION_DECIMALS,
@@ -106,7 +107,8 @@ class SMDResult(TableResult):
         )
     }
 
-    def plot(self, ax=None, *, line: float = 0.1, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, line: float = 0.1, threshold: int = DEFAULT_THRESHOLD,
+             language: str = "en"):
         """Draw |SMD| per variable/level (a one-column love plot); return the Axes.
 
         Parameters
@@ -118,6 +120,10 @@ class SMDResult(TableResult):
         threshold : int, default=10
             Disclosure threshold: no dot is drawn for a row with ``1 <= n < threshold``
             people on its smaller side in either group (its label stays).
+        language : str, default="en"
+            Language of the labels (the report catalogue's): characteristics and their
+            levels by :func:`~evalkit.reporting.catalogue.column_label` and
+            :func:`~evalkit.reporting.catalogue.value_label`.
 
         Returns
         -------
@@ -126,7 +132,8 @@ class SMDResult(TableResult):
         Raises
         ------
         ValueError
-            On a ``threshold`` below 5 (or not a whole number).
+            On a ``threshold`` below 5 (or not a whole number), or an unknown
+            ``language``.
 
         Warns
         -----
@@ -136,7 +143,8 @@ class SMDResult(TableResult):
         threshold = check_threshold(threshold)
         ax = axes(ax, (5, 0.25 * len(self.table) + 1))
         labels = [
-            v if lvl is None or pd.isna(lvl) else f"{v}: {lvl}"
+            column_label(v, language) if lvl is None or pd.isna(lvl)
+            else f"{column_label(v, language)}: {value_label(lvl, language)}"
             for v, lvl in zip(self.table["variable"], self.table["level"], strict=True)
         ]
         y = np.arange(len(labels))
@@ -144,7 +152,8 @@ class SMDResult(TableResult):
         ax.axvline(line, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
-        ax.set_xlabel(f"|standardized mean difference| ({self.other} vs {self.reference})")
+        ax.set_xlabel(text("figure.smd_versus", language, other=self.other,
+                           reference=self.reference))
         return ax
 
 

@@ -12,6 +12,7 @@ from scipy import optimize, stats
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._validation import check_positive, check_unit_interval
+from evalkit.reporting.catalogue import text, translate
 
 __all__ = [
     "PlanResult",
@@ -65,7 +66,7 @@ class PlanResult(TableResult):
     power: float
     power_at: Callable[[np.ndarray], np.ndarray] = field(repr=False)
 
-    def plot(self, ax=None, *, sizes=None):
+    def plot(self, ax=None, *, sizes=None, language: str = "en"):
         """Power against the size (participants or events), the plan marked; the Axes.
 
         Parameters
@@ -73,11 +74,19 @@ class PlanResult(TableResult):
         ax : matplotlib Axes, optional
         sizes : array-like, optional
             Sizes to draw; default 2% to 250% of the planned size.
+        language : str, default="en"
+            Language of the axis labels (the report catalogue's).
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not one of the catalogue's.
         """
         if sizes is None:
             sizes = np.linspace(max(self.size * 0.02, 2.0), self.size * 2.5, 200)
-        ax = plan_curve(ax, sizes, self.power_at, self.power, self.size, self.size_label,
-                        f"power (two-sided alpha = {self.alpha:g})")
+        ax = plan_curve(ax, sizes, self.power_at, self.power, self.size,
+                        translate(self.size_label, language),
+                        text("figure.power_alpha", language, alpha=f"{self.alpha:g}"))
         ax.set_ylim(0, 1)
         return ax
 

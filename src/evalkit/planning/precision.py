@@ -16,6 +16,8 @@ from evalkit.planning._common import (
     plan_table,
     solve_between,
 )
+from evalkit.reporting.catalogue import text, translate
+from evalkit.reporting.format import format_percent
 
 __all__ = ["PrecisionResult", "sample_size_precision"]
 
@@ -43,7 +45,7 @@ class PrecisionResult(PlanResult):
     an array of sizes, and :meth:`plot` draws it.
     """
 
-    def plot(self, ax=None, *, sizes=None):
+    def plot(self, ax=None, *, sizes=None, language: str = "en"):
         """The interval's half-width against the number of participants; the Axes.
 
         Parameters
@@ -51,13 +53,20 @@ class PrecisionResult(PlanResult):
         ax : matplotlib Axes, optional
         sizes : array-like, optional
             Sizes to draw; default 10% to 250% of the planned size.
+        language : str, default="en"
+            Language of the axis labels (the report catalogue's).
+
+        Raises
+        ------
+        ValueError
+            If ``language`` is not one of the catalogue's.
         """
         if sizes is None:
             sizes = np.linspace(max(self.size * 0.1, 2.0), self.size * 2.5, 200)
+        level = format_percent(1 - self.alpha, 0, proportion=True, language=language)
         ax = plan_curve(ax, sizes, self.power_at, float(self.table["effect"].iloc[0]),
-                        self.size, self.size_label,
-                        f"half-width of the {1 - self.alpha:.0%} CI (percentage points)",
-                        scale=100)
+                        self.size, translate(self.size_label, language),
+                        text("figure.half_width", language, level=level), scale=100)
         ax.set_ylim(bottom=0)
         return ax
 

@@ -11,6 +11,7 @@ import pandas as pd
 from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit.planning._common import PlanResult
+from evalkit.reporting.catalogue import text
 
 __all__ = ["PlanSummaryResult", "compare_plans"]
 
@@ -37,15 +38,19 @@ class PlanSummaryResult(TableResult):
     table: pd.DataFrame
     plans: dict
 
-    def plot(self, ax=None):
-        """Participants needed by question (bars; events shown as participants); the Axes."""
+    def plot(self, ax=None, *, language: str = "en"):
+        """Participants needed by question (bars; events shown as participants); the Axes.
+
+        The axis label is in ``language`` (the report catalogue's; ``ValueError`` if
+        unknown); the questions are shown as given.
+        """
         total = self.table["n_total"].fillna(self.table["required"])
         ax = axes(ax, (5.5, 0.45 * len(self.table) + 1.2))
         y = np.arange(len(self.table))
         ax.barh(y, total, color="C0", height=0.6)
         ax.set_yticks(y, self.table["question"])
         ax.invert_yaxis()
-        ax.set_xlabel("participants needed (all groups)")
+        ax.set_xlabel(text("axis.participants_needed", language))
         return ax
 
 

@@ -39,6 +39,7 @@ from evalkit.predictors.model_frame import (
     _term_labels,
     _wrapped_in_c,
 )
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PublicationSpec,
@@ -172,7 +173,8 @@ class OddsRatioResult(TableResult):
         })
 
     def plot(
-        self, ax=None, *, scale: str = "odds_ratio", threshold: int = DEFAULT_THRESHOLD
+        self, ax=None, *, scale: str = "odds_ratio", threshold: int = DEFAULT_THRESHOLD,
+        language: str = "en",
     ):
         """Forest plot; returns the Axes.
 
@@ -184,11 +186,14 @@ class OddsRatioResult(TableResult):
             effects in percentage points (reference line at 0).
         threshold : int, default=10
             Levels that fewer people have (or lack) are listed without an estimate.
+        language : str, default="en"
+            Language of the axis label and of the predictors and their levels (the
+            report catalogue's).
 
         Raises
         ------
         ValueError
-            For another ``scale``, or ``threshold`` below 5.
+            For another ``scale``, ``threshold`` below 5, or an unknown ``language``.
 
         Warns
         -----
@@ -202,9 +207,10 @@ class OddsRatioResult(TableResult):
         rows = rows.assign(**{c: rows[c].where(shown) for c in ("estimate", "ci_low", "ci_high")})
         rows = rows[rows["term"] != "Intercept"] if part == "table" else rows
         labels = [
-            f"{v}: {lv} vs {rf}"
+            text("figure.level_versus", language, variable=column_label(v, language),
+                 level=value_label(lv, language), reference=value_label(rf, language))
             if isinstance(lv, str) and isinstance(rf, str)
-            else f"{v} (per unit)"
+            else text("figure.per_unit", language, variable=column_label(v, language))
             for v, lv, rf in zip(rows["variable"], rows["level"], rows["reference"], strict=True)
         ]
         if scale == "odds_ratio" and (rows["term"] != rows["variable"]).any():
@@ -233,10 +239,11 @@ class OddsRatioResult(TableResult):
             ax.xaxis.set_major_locator(FixedLocator(ticks))
             ax.xaxis.set_major_formatter(ScalarFormatter())
             ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_xlabel(f"odds ratio ({self.conf_level:.0%} CI, log scale)")
+            ax.set_xlabel(text("figure.odds_ratio_ci", language, level=f"{self.conf_level:.0%}"))
         else:
             ax.axvline(0.0, color="grey", linewidth=1)
-            ax.set_xlabel(f"average marginal effect, percentage points ({self.conf_level:.0%} CI)")
+            ax.set_xlabel(text("figure.marginal_effect_ci", language,
+                               level=f"{self.conf_level:.0%}"))
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         return ax

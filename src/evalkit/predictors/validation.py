@@ -38,6 +38,7 @@ from evalkit.predictors.intake import check_predictors
 from evalkit.predictors.learners import _pipelines, _predictor_frame
 from evalkit.predictors.partial_dependence import _top_partial_dependence
 from evalkit.predictors.subgroups import _check_subgroups, _subgroup_table
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -159,13 +160,14 @@ class CrossValidationResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Calibration curves (out of fold, with the observed proportions' intervals) and the
         diagonal; returns the Axes.
 
         Tenths of predicted risk with fewer than ``threshold`` people are not drawn.
-        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
-        below 10.
+        Axis labels and models are in ``language`` (the report catalogue's). Raises
+        ``ValueError`` if ``threshold`` is below 5 or ``language`` is unknown; warns
+        (``DisclosureWarning``) below 10.
         """
         shown = publish(self, "calibration", threshold=threshold).table["n"].notna()
         calibration = self.calibration[shown]
@@ -181,18 +183,22 @@ class CrossValidationResult(TableResult):
                 fmt="o-",
                 color=f"C{i}",
                 capsize=2,
-                label=model,
+                label=value_label(model, language),
             )
         ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.set_xlabel("predicted probability (out of fold, tenths)")
-        ax.set_ylabel("observed proportion")
+        ax.set_xlabel(text("figure.predicted_probability", language))
+        ax.set_ylabel(text("figure.observed_proportion", language))
         ax.legend(frameon=False)
         return ax
 
-    def plot_importance(self, ax=None):
-        """Permutation importance (mean ± SD) of each predictor by model; returns the Axes."""
+    def plot_importance(self, ax=None, *, language: str = "en"):
+        """Permutation importance (mean ± SD) of each predictor by model; returns the Axes.
+
+        Predictors, models and the axis label are in ``language`` (the report
+        catalogue's); ``ValueError`` if it is unknown.
+        """
         order = (
             self.importance.groupby("predictor")["importance_mean"]
             .max()
@@ -211,17 +217,18 @@ class CrossValidationResult(TableResult):
                 height,
                 xerr=rows["importance_sd"],
                 color=f"C{i}",
-                label=model,
+                label=value_label(model, language),
                 capsize=2,
             )
         ax.axvline(0, color="grey", linewidth=1)
-        ax.set_yticks(y + height * (len(self.models) - 1) / 2, order)
+        ax.set_yticks(y + height * (len(self.models) - 1) / 2,
+                      [column_label(p, language) for p in order])
         ax.invert_yaxis()
-        ax.set_xlabel("drop in held-out AUC when shuffled")
+        ax.set_xlabel(text("figure.importance", language))
         ax.legend(frameon=False)
         return ax
 
-    def plot_partial_dependence(self, ax=None):
+    def plot_partial_dependence(self, ax=None, *, language: str = "en"):
         """Partial dependence of each top predictor with its interval; the Axes array.
 
         One panel per predictor: a confidence band for numeric predictors, interval bars
@@ -232,11 +239,14 @@ class CrossValidationResult(TableResult):
         ax : matplotlib Axes or array of Axes, optional
             One Axes per predictor (a single Axes for a single predictor); by default a
             new figure with one panel per predictor, side by side with a shared y axis.
+        language : str, default="en"
+            Language of the predictors, models and axis label (the report catalogue's).
 
         Raises
         ------
         ValueError
-            When ``ax`` does not hold one Axes per predictor.
+            When ``ax`` does not hold one Axes per predictor, or ``language`` is
+            unknown.
         """
         predictors = list(dict.fromkeys(self.partial_dependence["predictor"]))
         if ax is None:
@@ -249,14 +259,15 @@ class CrossValidationResult(TableResult):
         check_one_of(len(panels), [len(predictors)], name="the number of Axes in ax")
         for panel, predictor in zip(panels, predictors, strict=True):
             rows = self.partial_dependence[self.partial_dependence["predictor"] == predictor]
-            _partial_dependence_panel(panel, rows, self.models)
-            panel.set_xlabel(predictor)
-        panels[0].set_ylabel("average predicted probability")
+            _partial_dependence_panel(panel, rows, self.models, language)
+            panel.set_xlabel(column_label(predictor, language))
+        panels[0].set_ylabel(text("figure.average_prediction", language))
         panels[0].legend(frameon=False)
         return panels
 
 
-def _partial_dependence_panel(ax, rows: pd.DataFrame, models: tuple[str, ...]) -> None:
+def _partial_dependence_panel(ax, rows: pd.DataFrame, models: tuple[str, ...],
+                              language: str) -> None:
     """One predictor's partial dependence by model: a band (numeric) or interval bars."""
     for i, model in enumerate(models):
         r = rows[rows["model"] == model]
@@ -268,7 +279,7 @@ def _partial_dependence_panel(ax, rows: pd.DataFrame, models: tuple[str, ...]) -
         )
         if numeric:
             x = r["value"].to_numpy(dtype=float)
-            ax.plot(x, estimate, "-", color=f"C{i}", label=model)
+            ax.plot(x, estimate, "-", color=f"C{i}", label=value_label(model, language))
             ax.fill_between(x, low, high, color=f"C{i}", alpha=0.2, linewidth=0)
             continue
         # side by side, so that the models' bars do not overlap
@@ -280,9 +291,10 @@ def _partial_dependence_panel(ax, rows: pd.DataFrame, models: tuple[str, ...]) -
             fmt="o",
             color=f"C{i}",
             capsize=2,
-            label=model,
+            label=value_label(model, language),
         )
-        ax.set_xticks(np.arange(len(r)), r["value"].astype(str), rotation=45, ha="right")
+        ax.set_xticks(np.arange(len(r)), [value_label(v, language) for v in r["value"]],
+                      rotation=45, ha="right")
 
 
 def cross_validate_models(

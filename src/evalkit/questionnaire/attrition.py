@@ -40,6 +40,7 @@ from evalkit._validation import (
 )
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.questionnaire._columns import coded_covariates, score_values
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -133,12 +134,13 @@ class AttritionResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Estimates of the mean change by method (and group), with intervals; return the Axes.
 
         Estimates about fewer than ``threshold`` people (or responders) are not drawn.
-        Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
-        below 10.
+        Methods and the axis label are in ``language`` (the report catalogue's). Raises
+        ``ValueError`` if ``threshold`` is below 5 or ``language`` is unknown; warns
+        (``DisclosureWarning``) below 10.
         """
         shown = publish(self, "table", threshold=threshold).table["estimate"].notna()
         ax = axes(ax, (5, 2.5))
@@ -161,9 +163,9 @@ class AttritionResult(TableResult):
                 capsize=3,
                 label=None if label is None else str(label),
             )
-        ax.set_yticks(np.arange(len(methods)), methods)
+        ax.set_yticks(np.arange(len(methods)), [value_label(m, language) for m in methods])
         ax.invert_yaxis()
-        ax.set_xlabel(f"mean change (post − pre), {self.conf_level:.0%} CI")
+        ax.set_xlabel(text("figure.mean_change_ci", language, level=f"{self.conf_level:.0%}"))
         if levels != [None]:
             ax.legend(frameon=False, fontsize="small")
         return ax

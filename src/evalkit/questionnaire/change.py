@@ -36,6 +36,7 @@ from evalkit._validation import (
 )
 from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire._columns import coded_covariates, score_values
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
 
 _TESTS = ("estimate", "std_error", "ci_low", "ci_high", "statistic", "p_value")
@@ -104,11 +105,12 @@ class PairedChangeResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Effect sizes d_z, d_av and g_av with their intervals; return the Axes.
 
-        Nothing is drawn for fewer than ``threshold`` pairs. Raises ``ValueError`` if
-        ``threshold`` is below 5; warns (``DisclosureWarning``) below 10.
+        Nothing is drawn for fewer than ``threshold`` pairs. The axis label is in
+        ``language`` (the report catalogue's). Raises ``ValueError`` if ``threshold`` is
+        below 5 or ``language`` is unknown; warns (``DisclosureWarning``) below 10.
         """
         shown = publish(self, "table", threshold=threshold).table["n"].notna()
         ax = axes(ax, (5, 2.2))
@@ -125,7 +127,8 @@ class PairedChangeResult(TableResult):
         ax.axvline(0, color="grey", linewidth=1)
         ax.set_yticks(y, t["term"])
         ax.invert_yaxis()
-        ax.set_xlabel(f"standardized change (post − pre), {self.conf_level:.0%} CI")
+        ax.set_xlabel(text("figure.standardized_change_ci", language,
+                           level=f"{self.conf_level:.0%}"))
         return ax
 
 

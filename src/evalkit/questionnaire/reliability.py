@@ -38,6 +38,7 @@ from evalkit._validation import (
 )
 from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire.scales import Scale
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
 
 _INTERVAL = ("estimate", "ci_low", "ci_high")
@@ -508,12 +509,13 @@ class ItemAnalysisResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Corrected item-total correlation per item; return the Axes.
 
-        Items that fewer than ``threshold`` people answered have no bar. Raises
-        ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``) below
-        10.
+        Items that fewer than ``threshold`` people answered have no bar. The axis label
+        is in ``language`` (the report catalogue's). Raises ``ValueError`` if
+        ``threshold`` is below 5 or ``language`` is unknown; warns
+        (``DisclosureWarning``) below 10.
         """
         shown = publish(self, "table", threshold=threshold).table["n"].notna()
         ax = axes(ax, (5, 0.3 * len(self.table) + 1))
@@ -522,7 +524,7 @@ class ItemAnalysisResult(TableResult):
         ax.axvline(0, color="grey", linewidth=1)
         ax.set_yticks(y, self.table["item"])
         ax.invert_yaxis()
-        ax.set_xlabel("corrected item-total correlation")
+        ax.set_xlabel(text("figure.item_total", language))
         return ax
 
 

@@ -22,6 +22,7 @@ from evalkit._validation import check_columns, check_data
 from evalkit.data.model import DataModel
 from evalkit.data.scale import Scale
 from evalkit.errors import DataError
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 
 #: The summary of scored questionnaires as published: the scored and unscored counts
@@ -136,14 +137,16 @@ class ScaleScoreResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, bins: int = 20, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, bins: int = 20, threshold: int = DEFAULT_THRESHOLD,
+             language: str = "en"):
         """Histogram of the scores; return the Axes.
 
         Adjacent bins are merged until every bar holds 0 or at least ``threshold``
         questionnaires (:func:`evalkit._plotting.merged_bins`), with heights per
-        ``1/bins`` of the range so a merged bar is not taller for its width. Raises
-        ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
-        below 10.
+        ``1/bins`` of the range so a merged bar is not taller for its width. Axis
+        labels are in ``language`` (the report catalogue's). Raises ``ValueError`` if
+        ``threshold`` is below 5 or ``language`` is unknown; warns
+        (``DisclosureWarning``) below 10.
         """
         threshold = check_threshold(threshold)
         scores = self.scores["score"].dropna().to_numpy()
@@ -154,8 +157,8 @@ class ScaleScoreResult(TableResult):
         ax = axes(ax, (5, 3))
         ax.bar(edges[:-1], counts * (start[1] - start[0]) / width, width, align="edge",
                color="C0")
-        ax.set_xlabel(f"{self.scale.name} score ({self.scale.scoring})")
-        ax.set_ylabel(f"questionnaires per 1/{bins} of the range")
+        ax.set_xlabel(_score_label(self.scale, language))
+        ax.set_ylabel(text("figure.per_range_bin", language, bins=bins))
         return ax
 
 
@@ -279,20 +282,21 @@ class PrePostResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Paired distributions: pre and post scores of the people with both; return the Axes.
 
         Violins of the pre and the post scores of the same participants (complete
         pairs only, so the two shapes are comparable), with the quartiles marked and
         the mean of each wave (95% t interval) joined by a line: the paired mean
         change. Individual trajectories are not drawn (row-level data), nor
-        distributions of fewer than ``threshold`` people.
+        distributions of fewer than ``threshold`` people. Labels, legend and title are
+        in ``language`` (the report catalogue's).
 
         Raises
         ------
         ValueError
             If fewer than 2 participants, or fewer than ``threshold``, have both a pre
-            and a post score; if ``threshold`` is below 5.
+            and a post score; if ``threshold`` is below 5 or ``language`` is unknown.
 
         Warns
         -----
@@ -315,25 +319,33 @@ class PrePostResult(TableResult):
             body.set_facecolor("C0")
             body.set_alpha(0.35)
         q = np.percentile(values, [25, 50, 75], axis=1)
-        ax.vlines([0, 1], q[0], q[2], color="C0", linewidth=4, label="interquartile range")
-        ax.scatter([0, 1], q[1], color="white", edgecolor="C0", zorder=3, label="median")
+        ax.vlines([0, 1], q[0], q[2], color="C0", linewidth=4,
+                  label=text("figure.interquartile_range", language))
+        ax.scatter([0, 1], q[1], color="white", edgecolor="C0", zorder=3,
+                   label=text("figure.median", language))
         means = np.array([v.mean() for v in values])
         half = stats.t.isf(0.025, n - 1) * np.array([v.std(ddof=1) for v in values]) / np.sqrt(n)
         ax.errorbar(
-            [0, 1], means, yerr=half, color="C3", marker="o", capsize=4, label="mean, 95% CI"
+            [0, 1], means, yerr=half, color="C3", marker="o", capsize=4,
+            label=text("figure.mean_ci", language, level="95%"),
         )
-        ax.set_xticks([0, 1], ["pre", "post"])
+        ax.set_xticks([0, 1], [value_label("pre", language), value_label("post", language)])
         ax.set_xlim(-0.6, 1.6)
         factor = self.scale.n_items if self.scale.scoring == "sum" else 1
         pad = 0.03 * factor * (self.scale.response_max - self.scale.response_min)
         ax.set_ylim(factor * self.scale.response_min - pad, factor * self.scale.response_max + pad)
-        ax.set_ylabel(f"{self.scale.name} score ({self.scale.scoring})")
-        ax.set_title(f"{n} participants with both questionnaires", fontsize="medium")
+        ax.set_ylabel(_score_label(self.scale, language))
+        ax.set_title(text("figure.both_questionnaires", language, n=n), fontsize="medium")
         ax.legend(
             loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize="small", frameon=False
         )
         return ax
 
+
+
+def _score_label(scale: Scale, language: str) -> str:
+    """The axis label of a scale's scores: its name and how it is scored, in ``language``."""
+    return text(f"figure.score_{scale.scoring}", language, scale=column_label(scale.name, language))
 
 def pre_post_scores(
     questionnaire: pd.DataFrame,

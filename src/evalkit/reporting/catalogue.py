@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evalkit._validation import check_one_of
-from evalkit.reporting import guess_texts, parts_texts, story_texts, translations
+from evalkit.reporting import figure_texts, guess_texts, parts_texts, story_texts, translations
 
 #: Catalogue modules of ``key: (en, fr, nl)`` texts.
-_TEXTS = {**story_texts.TEXTS, **parts_texts.TEXTS, **guess_texts.TEXTS}
+_TEXTS = {**story_texts.TEXTS, **parts_texts.TEXTS, **guess_texts.TEXTS, **figure_texts.TEXTS}
 
 __all__ = ["CATALOGUES", "LANGUAGES", "column_label", "text", "translate", "value_label"]
 
@@ -464,6 +464,7 @@ def _translated(index: int) -> dict[str, str]:
         **{f"column.{k}": v[index] for k, v in translations.COLUMNS.items()},
         **{f"value.{k}": v[index] for k, v in translations.VALUES.items()},
         **{k: v[index + 1] for k, v in _TEXTS.items()},
+        **{f"value.{k}": v[index + 1] for k, v in figure_texts.LEVELS.items()},
     }
 
 
@@ -474,6 +475,7 @@ CATALOGUES: Mapping[str, Mapping[str, str]] = {
         **{f"column.{k}": v for k, v in _COLUMNS.items()},
         **{f"value.{k}": v for k, v in _VALUES.items()},
         **{k: v[0] for k, v in _TEXTS.items()},
+        **{f"value.{k}": v[0] for k, v in figure_texts.LEVELS.items()},
     },
     "fr": _translated(0),
     "nl": _translated(1),

@@ -8,7 +8,9 @@ colour across all figures of a report; :func:`programme_colours` says which.
 with units from the catalogue, in the report's language, and writes the numbers of its
 tick labels and annotations (numbers at risk) as the language writes them
 (:func:`~evalkit.reporting.format.localise_digits`: ``0,2`` and ``1 240`` in French),
-on those axes only: matplotlib's global settings are left alone.
+on those axes only: matplotlib's global settings are left alone; :func:`figure_alt`
+makes the title the image's alternative text on the page (:func:`label_figures` in a
+notebook).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable
+from functools import partial
 
 from cycler import cycler
 from matplotlib.ticker import Formatter
@@ -23,7 +26,8 @@ from matplotlib.ticker import Formatter
 from evalkit.reporting.catalogue import text, translate
 from evalkit.reporting.format import NUMERALS, localise_digits
 
-__all__ = ["PALETTE", "describe_figure", "programme_colours", "report_style"]
+__all__ = ["PALETTE", "describe_figure", "figure_alt", "label_figures", "programme_colours",
+           "report_style"]
 
 #: Okabe & Ito (2008), "Color Universal Design": blue, orange, green, purple, sky blue,
 #: vermillion, yellow, black.
@@ -59,6 +63,9 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
                     language: str = "en"):
     """Give ``ax`` its finding as a title and axis labels with units from the catalogue.
 
+    The finding is the figure's one title: a title the plot drew itself (a stacked
+    plot's group) is removed.
+
     Parameters
     ----------
     ax : matplotlib.axes.Axes or array of Axes
@@ -84,6 +91,7 @@ def describe_figure(ax, title: object, *, x: str | None = None, y: str | None = 
     first = every[0]
     if isinstance(title, str):  # an English title; a Finding is in its language already
         title = translate(title, language)
+    first.set_title("", loc="center")  # one title: the finding
     first.set_title("\n".join(textwrap.wrap(str(title), 70)), loc="left")
     if x is not None:
         first.set_xlabel(text(f"axis.{x}", language))
@@ -138,3 +146,69 @@ def _localise_numbers(ax, language: str) -> None:
                 put(_LocalisedTicks(inner, language))
     for label in ax.texts:
         label.set_text(_localised(label.get_text(), language))
+
+
+def figure_alt(figure, language: str = "en") -> str:
+    """The alternative text of a figure: its title (the finding), else its axes' labels.
+
+    What a screen reader says, and what a page shows if the image cannot be drawn:
+    the figure's title (a suptitle, else the first title of its Axes), else
+    "Figure: <y label> against <x label>" (or its one label) in ``language``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(xlabel="mois", ylabel="part")
+    >>> figure_alt(fig, "fr")
+    'Figure : part en fonction de mois'
+    >>> _ = describe_figure(ax, "Mean change", language="fr")
+    >>> figure_alt(fig, "fr")
+    'Changement moyen'
+    >>> plt.close(fig)
+    """
+    titles = [figure.get_suptitle()]
+    titles += [ax.get_title(loc) for ax in figure.axes for loc in ("left", "center")]
+    title = next((t for t in titles if t.strip()), "")
+    if title:
+        return " ".join(title.split())
+    for ax in figure.axes:
+        x, y = (" ".join(label.split()) for label in (ax.get_xlabel(), ax.get_ylabel()))
+        if x and y:
+            return text("figure.alt_axes", language, y=y, x=x)
+        if x or y:
+            return text("figure.alt_axis", language, label=x or y)
+    return text("figure.alt", language)
+
+
+def label_figures(shell, language: str = "en") -> None:
+    """Make every figure a notebook shows carry its alternative text (``figure_alt``).
+
+    Wraps the PNG formatter of ``shell`` (an IPython kernel) for matplotlib figures so
+    that each figure output's metadata holds ``{"alt": figure_alt(figure, language)}``;
+    :func:`~evalkit.reporting.page.part_page` puts it on the page's ``<img>``. Calling
+    it again replaces the language (the wrapper is not stacked).
+    """
+    import importlib
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    backend = matplotlib.get_backend()
+    if backend.startswith("module://"):  # the inline backend sets its formatters on import
+        importlib.import_module(backend.removeprefix("module://"))
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        draw = formatter.lookup_by_type(Figure)
+    except KeyError:  # no PNG output of figures in this shell
+        return
+    draw = getattr(draw, "keywords", {}).get("draw", draw)
+    formatter.for_type(Figure, partial(_png_with_alt, draw=draw, language=language))
+
+
+def _png_with_alt(figure, *, draw, language: str):
+    data = draw(figure)
+    return None if data is None else (data, {"alt": figure_alt(figure, language)})

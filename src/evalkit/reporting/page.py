@@ -19,7 +19,7 @@ from importlib import resources
 import nbformat
 from nbconvert import HTMLExporter
 
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import LANGUAGES, text
 
 __all__ = ["PartPage", "footer", "front_page", "page", "part_page"]
 
@@ -30,6 +30,8 @@ _STOPPED = 'class="ek-stopped"'
 _HEADING = re.compile(r'<h(?P<level>[12]) id="(?P<id>[^"]*)">(?P<text>.*?)(?:<a class="anchor-link"'
                       r'[^>]*>.*?</a>)?</h(?P=level)>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+# nbconvert's alt text of an image output without one (HTMLExporter.from_notebook_node).
+_NO_ALT = 'alt="No description has been provided for this image"'
 
 #: No network: nothing but inline styles and inline (data:) images.
 CONTENT_SECURITY_POLICY = (
@@ -107,7 +109,9 @@ def part_page(nb: nbformat.NotebookNode, stem: str) -> PartPage:
     """
     exporter = HTMLExporter(template_name="basic", exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(_clean(nb))
+    cleaned = _clean(nb)
+    body, _ = exporter.from_notebook_node(cleaned)
+    body = _alt_texts(body, cleaned)
     body = re.sub(r'id="cell-id=[^"]*"', "", body)
     body = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{stem}-{m.group(1)}"', body)
     body = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{stem}-{m.group(1)}"', body)
@@ -119,6 +123,20 @@ def part_page(nb: nbformat.NotebookNode, stem: str) -> PartPage:
         elif match["level"] == "2":
             sections.append((match["id"], heading))
     return PartPage(stem=stem, title=title, body=body, sections=tuple(sections))
+
+
+def _alt_texts(body: str, nb: nbformat.NotebookNode) -> str:
+    """Every figure's ``<img>`` with an alternative text in the report's language.
+
+    nbconvert writes the alt text the kernel gave a figure output (its metadata's
+    ``alt``: the figure's title, i.e. its finding, from
+    :func:`~evalkit.reporting.figures.label_figures`); a figure without one says
+    "Figure" in the notebook's ``language`` parameter instead of nbconvert's English
+    placeholder.
+    """
+    language = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
+    fallback = text("figure.alt", language if language in LANGUAGES else "en")
+    return body.replace(_NO_ALT, f'alt="{html.escape(fallback, quote=True)}"')
 
 
 def page(*, title: str, report_title: str, body: str, footer: str, language: str = "en",

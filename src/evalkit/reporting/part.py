@@ -121,6 +121,11 @@ class ReportPart:
         text("report.contents", language)  # checks the language
         self.language = language
         self.n_tables = 0
+        shell = _ipython()
+        if shell is not None and hasattr(shell, "display_formatter"):
+            from evalkit.reporting.figures import label_figures
+
+            label_figures(shell, language)  # each figure's alt text: its finding
 
     def show(
         self,

@@ -10,7 +10,7 @@ The value-for-money and planning parts' texts are in
 
 from __future__ import annotations
 
-from evalkit.reporting import translations_parts
+from evalkit.reporting import figure_texts, translations_parts
 
 __all__ = ["COLUMNS", "MESSAGES", "REPORT", "VALUES"]
 
@@ -494,6 +494,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Parts ajustées en emploi et leur différence à chaque horizon',
         'Gecorrigeerde aandelen met werk en hun verschil per horizon',
     ),
+    'Adjusted mean months in work up to the last horizon and their difference': (
+        "Mois moyens en emploi ajustés jusqu'au dernier horizon et leur différence",
+        'Gecorrigeerd gemiddeld aantal maanden aan het werk tot de laatste horizon en hun '
+        'verschil',
+    ),
     'E-values: how strong an unmeasured confounder would have to be': (
         'E-values : quelle force devrait avoir un facteur de confusion non mesuré',
         'E-waarden: hoe sterk een niet-gemeten confounder zou moeten zijn',
@@ -614,5 +619,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 for _mine, _theirs in ((REPORT, translations_parts.REPORT), (COLUMNS, translations_parts.COLUMNS),
                        (VALUES, translations_parts.VALUES),
-                       (MESSAGES, translations_parts.MESSAGES)):
+                       (MESSAGES, translations_parts.MESSAGES),
+                       (MESSAGES, figure_texts.MESSAGES)):
     _mine.update(_theirs)

@@ -19,6 +19,7 @@ from evalkit._plotting import at_risk_rows, axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_quantile, probability_ci
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PUBLICATION_DECIMALS,
@@ -199,14 +200,17 @@ class KaplanMeierResult(TableResult):
         risk_counts: bool = True,
         ticks=None,
         threshold: int = DEFAULT_THRESHOLD,
+        language: str = "en",
     ):
         """Step curves with CI bands and the numbers at risk under the axis; the Axes.
 
         ``kind="failure"`` draws 1 − S(t); ``ticks`` are the times of the numbers at
         risk (default: the x ticks). Each curve and its band stop at the last step
         with at least ``threshold`` people at risk, and a number at risk below it
-        reads ``<10``. Draws on ``ax`` when given. Raises ``ValueError`` on an unknown
-        ``kind`` or a ``threshold`` below 5; warns (``DisclosureWarning``) below 10.
+        reads ``<10``. Draws on ``ax`` when given. Axis labels, the exit and the
+        at-risk row are in ``language`` (the report catalogue's). Raises ``ValueError``
+        on an unknown ``kind`` or ``language`` or a ``threshold`` below 5; warns
+        (``DisclosureWarning``) below 10.
         """
         check_one_of(kind, ["survival", "failure"], name="kind")
         threshold = check_threshold(threshold)
@@ -219,12 +223,14 @@ class KaplanMeierResult(TableResult):
             step_curve(ax, part, start, color=f"C{i}", label=str(g), alpha=0.2)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
-        label = "still searching (S)" if kind == "survival" else f"1 − S: {self.cause}"
+        label = (text("figure.still_searching", language) if kind == "survival" else
+                 text("figure.failure", language, cause=value_label(self.cause, language)))
         ax.set_ylabel(label)
-        ax.set_xlabel("time")
+        ax.set_xlabel(text("figure.time", language))
         ax.legend(frameon=False)
         if risk_counts:
-            risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=True)
+            risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=True,
+                              language=language)
         return ax
 
 
@@ -238,7 +244,8 @@ def step_curve(ax, part: pd.DataFrame, start: float, *, alpha: float, **style) -
 
 
 def risk_counts_under(
-    ax, rt: RiskTable, ticks, threshold: int, *, coloured: bool, groups=None
+    ax, rt: RiskTable, ticks, threshold: int, *, coloured: bool, groups=None,
+    language: str = "en",
 ) -> None:
     """Numbers at risk at ``ticks`` (default: the x ticks), one row per group, under the
     axis; fewer than ``threshold`` read ``<10``."""
@@ -252,7 +259,7 @@ def risk_counts_under(
         inside = i < rt.times.size
         rows.append((label, np.where(inside, rt.n_risk[g, np.minimum(i, rt.times.size - 1)], 0)))
         colors.append(f"C{g}" if coloured else None)
-    at_risk_rows(ax, rows, ticks, threshold, colors)
+    at_risk_rows(ax, rows, ticks, threshold, colors, language=language)
 
 
 def _quantile_rows(label, times, s, low, high, y, probs):
@@ -525,6 +532,7 @@ class CumulativeIncidenceResult(TableResult):
         risk_counts: bool = True,
         ticks=None,
         threshold: int = DEFAULT_THRESHOLD,
+        language: str = "en",
     ):
         """Per-cause curves with CI bands (colour: cause, line style: group), or stacked,
         with the numbers at risk under the axis.
@@ -533,29 +541,30 @@ class CumulativeIncidenceResult(TableResult):
         white space above is the probability of still searching. ``ticks`` are the
         times of the numbers at risk (default: the x ticks). Curves stop at the last
         step with at least ``threshold`` people at risk, and a number at risk below it
-        reads ``<10``. Draws on ``ax`` when given; returns the Axes. Raises
-        ``ValueError`` on an unknown ``kind`` or ``group`` or a ``threshold`` below 5;
-        warns (``DisclosureWarning``) below 10.
+        reads ``<10``. Draws on ``ax`` when given; returns the Axes. Axis labels,
+        exits and the at-risk row are in ``language`` (the report catalogue's). Raises
+        ``ValueError`` on an unknown ``kind``, ``group`` or ``language`` or a
+        ``threshold`` below 5; warns (``DisclosureWarning``) below 10.
         """
         check_one_of(kind, ["per_cause", "stacked"], name="kind")
         threshold = check_threshold(threshold)
         ax = axes(ax, (7, 4.5))
         table = self.table[stop_curves(self.table, "n_risk", ["group", "cause"], threshold)]
         if kind == "stacked":
-            shown = self._plot_stacked(ax, table, group)
+            shown = self._plot_stacked(ax, table, group, language)
         else:
-            shown = self._plot_per_cause(ax, table)
+            shown = self._plot_per_cause(ax, table, language)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
-        ax.set_xlabel("time")
-        ax.set_ylabel("cumulative incidence")
+        ax.set_xlabel(text("figure.time", language))
+        ax.set_ylabel(text("figure.cumulative_incidence", language))
         ax.legend(frameon=False, fontsize=8)
         if risk_counts:
             risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=False,
-                              groups=shown)
+                              groups=shown, language=language)
         return ax
 
-    def _plot_stacked(self, ax, table: pd.DataFrame, group: object) -> list:
+    def _plot_stacked(self, ax, table: pd.DataFrame, group: object, language: str) -> list:
         """The exits of one group stacked (default the first group); that group."""
         causes = list(self.risk_table.causes)
         groups = list(self.risk_table.groups)
@@ -568,11 +577,12 @@ class CumulativeIncidenceResult(TableResult):
             pc = part[part["cause"] == c]
             idx = np.searchsorted(pc["time"].to_numpy(), t, side="right")
             curves.append(np.r_[0.0, pc["estimate"].to_numpy()][idx])  # 0 before the first
-        ax.stackplot(t, *curves, labels=causes, step="post", alpha=0.8)
+        ax.stackplot(t, *curves, labels=[value_label(c, language) for c in causes],
+                     step="post", alpha=0.8)
         ax.set_title(str(g))
         return [g]
 
-    def _plot_per_cause(self, ax, table: pd.DataFrame) -> list:
+    def _plot_per_cause(self, ax, table: pd.DataFrame, language: str) -> list:
         """One step curve with its CI band per group and cause; the groups."""
         causes = list(self.risk_table.causes)
         groups = list(self.risk_table.groups)
@@ -580,7 +590,9 @@ class CumulativeIncidenceResult(TableResult):
         for gi, g in enumerate(groups):
             for ci, c in enumerate(causes):
                 part = table[(table["group"] == g) & (table["cause"] == c)]
-                label = f"{c}" if len(groups) == 1 else f"{c}: {g}"
+                cause = value_label(c, language)
+                label = cause if len(groups) == 1 else text("figure.cause_group", language,
+                                                            cause=cause, group=g)
                 step_curve(ax, part, 0.0, color=f"C{ci}", linestyle=styles[gi % 4],
                            label=label, alpha=0.12)
         return groups
