@@ -44,6 +44,7 @@ from typing import Any, TextIO
 
 from evalkit.errors import DataError, ReportError
 from evalkit.reporting.catalogue import text
+from evalkit.reporting.kernels import KeptKernels
 from evalkit.reporting.page import footer, front_page, page, part_page
 from evalkit.reporting.params import (
     check_data_files,
@@ -424,13 +425,14 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     title = settings.title or text("report.default_title", settings.language)
     ledger = build / ".disclosure-ledger.json"
     seconds = {}
+    kernels = KeptKernels()  # one per part running at a time, reset before each part
 
     def run(index: int, part_ledger: Path):
         notebook, values = plan[index]
         started = time.monotonic()
         try:
             result = execute_part(notebook, _with_language(notebook, values, settings.language),
-                                  build, ledger=part_ledger)
+                                  build, ledger=part_ledger, kernels=kernels)
         finally:
             _close_event_loop()
         seconds[notebook.stem] = round(time.monotonic() - started, 1)
@@ -446,6 +448,8 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
                     first=_slowest_first(output, plan))
         except PartFailed as failed:  # any failure of a part: one line, traceback in the log
             _fail(log, build, output, plan[failed.index][0].stem, failed.error)
+        finally:
+            kernels.close()
         write_ledger(ledger, cells)
         for stem in (plan[i][0].stem for i in rerun):
             log.write(f"part {stem} ran again: it looks up cells of an earlier part's "

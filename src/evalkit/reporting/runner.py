@@ -36,6 +36,7 @@ import papermill
 from evalkit.data import file_sha256
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
+from evalkit.reporting.kernels import ENGINE, KeptKernels
 from evalkit.reporting.page import footer, page, part_page
 from evalkit.reporting.params import check_params, load_params, notebook_parameters
 from evalkit.reporting.prose import localise_notebook
@@ -153,11 +154,14 @@ def execute_part(
     output_dir: Path,
     *,
     ledger: Path | None = None,
+    kernels: KeptKernels | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Run one notebook with checked parameters into ``output_dir``.
 
     Returns the executed notebook's path and its manifest (also in its metadata and in
-    ``NN_name.manifest.json``).
+    ``NN_name.manifest.json``). With ``kernels``, the part runs in one of those kept
+    kernels, reset to a fresh kernel's state first
+    (:class:`~evalkit.reporting.kernels.KeptKernels`); else in a kernel of its own.
 
     Raises
     ------
@@ -180,12 +184,17 @@ def execute_part(
     fields = {**defaults, **values}
     source = localise_notebook(nbformat.read(notebook, as_version=4), notebook.stem,
                                fields.get("language", "en"), fields)
+    options = {"parameters": values, "kernel_name": "python3", "progress_bar": False,
+               "request_save_on_cell_execute": False,
+               "resources": {"metadata": {"path": str(cwd)}}}
     with _inline_figures():
-        papermill.execute_notebook(
-            source, str(executed), parameters=values, kernel_name="python3",
-            progress_bar=False, request_save_on_cell_execute=False,
-            resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
-        )
+        if kernels is None:
+            papermill.execute_notebook(source, str(executed), shutdown_kernel="immediate",
+                                       **options)
+        else:
+            with kernels.kernel() as kernel:
+                papermill.execute_notebook(source, str(executed), engine_name=ENGINE,
+                                           kernel=kernel, **options)
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["evalkit"] = manifest
     nbformat.write(nb, executed)
