@@ -44,7 +44,7 @@ from typing import Any, TextIO
 
 from evalkit.errors import DataError, ReportError
 from evalkit.reporting.catalogue import text
-from evalkit.reporting.kernels import KeptKernels
+from evalkit.reporting.kernels import KeptKernels, warm_up_modules
 from evalkit.reporting.page import footer, front_page, page, part_page
 from evalkit.reporting.params import (
     check_data_files,
@@ -425,7 +425,8 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     title = settings.title or text("report.default_title", settings.language)
     ledger = build / ".disclosure-ledger.json"
     seconds = {}
-    kernels = KeptKernels()  # one per part running at a time, reset before each part
+    # One kernel per part running at a time, reset before each part.
+    kernels = KeptKernels(warm_up_modules(notebook for notebook, _ in plan))
 
     def run(index: int, part_ledger: Path):
         notebook, values = plan[index]

@@ -7,8 +7,9 @@ than several whole parts; :class:`KeptKernels` starts one kernel per worker, imp
 (matplotlib's settings, the warning filters and how warnings are shown, the
 environment) and, before every part after the first, restores that state:
 
-- every figure closed and ``matplotlib.rcParams`` as recorded (recorded once the
-  inline backend is active, as it is after a part's first figure);
+- every figure closed and ``matplotlib.rcParams`` as recorded, once the inline
+  backend is active (so matplotlib is in interactive mode from the part's start; in a
+  kernel of its own, from its first figure on: the figures are the same);
 - the warning filters and ``warnings.showwarning`` as recorded, and every module's
   record of warnings already shown forgotten (a warning is shown again, as in a
   fresh kernel);
@@ -26,9 +27,10 @@ reused.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -38,13 +40,14 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-__all__ = ["ENGINE", "KeptKernels", "WARM_UP_MODULES"]
+__all__ = ["ENGINE", "WARM_UP_MODULES", "KeptKernels", "warm_up_modules"]
 
 #: The papermill engine that runs a part in a kept kernel (``kernel=`` a :class:`_Kernel`).
 ENGINE = "evalkit-kept-kernel"
 
-#: Imported in a kept kernel before its state is recorded: evalkit's families and the
-#: libraries they import when an analysis first runs.
+#: Imported in a kept kernel before its state is recorded when a part imports evalkit:
+#: evalkit's families and the libraries they import when an analysis first runs (some
+#: add warning filters on import: statsmodels, scipy.special).
 WARM_UP_MODULES = (
     "matplotlib.pyplot",
     "evalkit.reporting.part",
@@ -76,7 +79,10 @@ WARM_UP_MODULES = (
 _WARM_UP = """\
 import importlib, os, warnings
 for name in {modules!r}:
-    importlib.import_module(name)
+    try:
+        importlib.import_module(name)
+    except Exception:  # the part that imports it fails, and says why
+        pass
 import matplotlib, matplotlib.pyplot
 matplotlib.pyplot.switch_backend(matplotlib.get_backend())  # as a part's first figure does
 get_ipython()._evalkit_fresh = {{
@@ -104,10 +110,53 @@ __import__("gc").collect()
 """
 
 
+def warm_up_modules(notebooks: Iterable[str | Path]) -> tuple[str, ...]:
+    """The modules a kept kernel imports before its first part.
+
+    ``matplotlib.pyplot``, every module the notebooks' code cells import (absolute
+    ``import`` and ``from`` statements; lines of magics and shell commands left out),
+    and :data:`WARM_UP_MODULES` when one of them imports evalkit. Whatever a module does
+    on import (warning filters, settings) is then part of the state every part starts
+    from, as in a kernel of its own.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "01_part.ipynb"
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("import math\\nfrom os import path")]
+    >>> nbformat.write(nb, path)
+    >>> warm_up_modules([path])
+    ('matplotlib.pyplot', 'math', 'os')
+    """
+    import nbformat
+
+    found: dict[str, None] = {"matplotlib.pyplot": None}
+    for notebook in notebooks:
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                               for line in cell.source.splitlines())  # magics, shell
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:  # the part says what is wrong
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+    if any(name == "evalkit" or name.startswith("evalkit.") for name in found):
+        found.update(dict.fromkeys(WARM_UP_MODULES))
+    return tuple(found)
+
+
 class _Kernel:
     """One kept kernel: its manager and client once started, ``None`` before."""
 
-    def __init__(self) -> None:
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self.modules = modules
         self.km: Any = None
         self.kc: Any = None
 
@@ -138,7 +187,7 @@ class _Kernel:
             client.start_new_kernel(**({"cwd": cwd} if cwd else {}))
             client.start_new_kernel_client()
             self.km, self.kc = client.km, client.kc
-            self.run(_WARM_UP.format(modules=WARM_UP_MODULES))
+            self.run(_WARM_UP.format(modules=self.modules))
         else:
             client.kc = self.kc
             self.run(_RESET.format(cwd=cwd or str(Path.cwd())))
@@ -149,9 +198,13 @@ class _Kernel:
         km, kc, self.km, self.kc = self.km, self.kc, None, None
         if kc is not None:
             kc.stop_channels()
-        if km is not None:
-            with suppress(Exception):  # already gone
-                asyncio.run(km.shutdown_kernel(now=True))
+        if km is not None:  # on a loop of its own: the thread's stays as it is
+            loop = asyncio.new_event_loop()
+            try:
+                with suppress(Exception):  # already gone
+                    loop.run_until_complete(km.shutdown_kernel(now=True))
+            finally:
+                loop.close()
 
 
 class KeptKernels:
@@ -159,9 +212,15 @@ class KeptKernels:
 
     Use :meth:`kernel` around each part (its kernel goes to the next part, unless the
     part failed), and :meth:`close` when the report's parts have run.
+
+    Parameters
+    ----------
+    modules : tuple of str, default=("matplotlib.pyplot",)
+        Imported in each kernel before its state is recorded (:func:`warm_up_modules`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, modules: tuple[str, ...] = ("matplotlib.pyplot",)) -> None:
+        self.modules = modules
         self._lock = threading.Lock()
         self._free: list[_Kernel] = []
         self._every: list[_Kernel] = []
@@ -172,7 +231,7 @@ class KeptKernels:
         with self._lock:
             kernel = self._free.pop() if self._free else None
             if kernel is None:
-                kernel = _Kernel()
+                kernel = _Kernel(self.modules)
                 self._every.append(kernel)
         try:
             yield kernel
