@@ -37,7 +37,7 @@ from evalkit.data import file_sha256
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
 from evalkit.reporting.kernels import ENGINE, KeptKernels
-from evalkit.reporting.page import footer, page, part_page
+from evalkit.reporting.page import PartPage, footer, page, part_page
 from evalkit.reporting.params import check_params, load_params, notebook_parameters
 from evalkit.reporting.prose import localise_notebook
 
@@ -211,10 +211,15 @@ def write_part_page(
     report_title: str,
     manifest_link: str = "manifest.json",
     language: str = "en",
+    part: PartPage | None = None,
 ) -> Path:
-    """Write ``NN_name.html`` beside the executed notebook: header, part, provenance, footer."""
-    nb = nbformat.read(executed, as_version=4)
-    part = part_page(nb, executed.stem)
+    """Write ``NN_name.html`` beside the executed notebook: header, part, provenance, footer.
+
+    ``part`` is the notebook's :func:`~evalkit.reporting.page.part_page`, when it was
+    already made (default: made from the executed notebook).
+    """
+    if part is None:
+        part = part_page(nbformat.read(executed, as_version=4), executed.stem)
     version = manifest["packages"].get("evalkit") or "unknown"
     date = manifest["created_utc"][:10]
     shown = page(
