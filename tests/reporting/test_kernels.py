@@ -66,6 +66,8 @@ def test_a_part_after_another_in_a_kept_kernel_starts_as_in_a_kernel_of_its_own(
         return nbformat.read(report.notebook, as_version=4).cells[-1].outputs[0]["text"]
 
     assert pid(first) == pid(second)  # one kernel for both parts
+    assert "part 02_looks: " in (log := (tmp_path / "kept" / "report.log").read_text())
+    assert log.count(", kernel CPU ") == 2
     assert _outputs(second.notebook) == _outputs(alone.notebook)  # figure and warning too
     printed = _outputs(second.notebook)[1][1]
     assert printed[0]["text"].startswith("False 10.0 ")

@@ -462,7 +462,7 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
                       "population in the disclosure ledger\n")
         parts = []
         for path, manifest, nb, part in executed:
-            _log_part(log, nb, path.stem, seconds[path.stem])
+            _log_part(log, nb, path.stem, seconds[path.stem], kernels.cpu.get(path.stem))
             html_path = write_part_page(path, manifest, report_title=title,
                                         language=settings.language, part=part)
             parts.append(Report(notebook=path, html=html_path,
@@ -530,12 +530,14 @@ def _fail(log: TextIO, build: Path, output: Path, stem: str, exc: Exception):
     raise ReportError(text("error.part_failed", part=stem, reason=reason, log=target)) from None
 
 
-def _log_part(log: TextIO, nb, stem: str, seconds: float) -> None:
-    """Run time, slowest cells and the part's standard-error output, into the log."""
+def _log_part(log: TextIO, nb, stem: str, seconds: float, cpu: float | None) -> None:
+    """Run time, its kernel's CPU time, slowest cells and the part's standard-error
+    output, into the log."""
     cells = sorted(((c.metadata.get("papermill", {}).get("duration") or 0.0, i)
                     for i, c in enumerate(nb.cells) if c.cell_type == "code"), reverse=True)
     slowest = ", ".join(f"cell {i} {d:.1f} s" for d, i in cells[:3])
-    log.write(f"part {stem}: {seconds} s (slowest: {slowest})\n")
+    used = "" if cpu is None else f", kernel CPU {cpu} s"
+    log.write(f"part {stem}: {seconds} s (slowest: {slowest}{used})\n")
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.get("name") == "stderr":

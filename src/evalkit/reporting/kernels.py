@@ -106,7 +106,6 @@ os.environ.clear()
 os.environ.update(fresh["environ"])
 os.chdir({cwd!r})
 get_ipython().reset(new_session=True)
-__import__("gc").collect()
 """
 
 
@@ -193,6 +192,16 @@ class _Kernel:
             self.run(_RESET.format(cwd=cwd or str(Path.cwd())))
         return client
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the kernel's process so far; 0 before it starts."""
+        try:
+            import psutil
+
+            times = psutil.Process(self.km.provisioner.pid).cpu_times()
+        except Exception:  # not started, gone, or no psutil (ipykernel depends on it)
+            return 0.0
+        return times.user + times.system
+
     def close(self) -> None:
         """Stop the kernel at once (as ``shutdown_kernel="immediate"``)."""
         km, kc, self.km, self.kc = self.km, self.kc, None, None
@@ -221,6 +230,9 @@ class KeptKernels:
 
     def __init__(self, modules: tuple[str, ...] = ("matplotlib.pyplot",)) -> None:
         self.modules = modules
+        #: CPU seconds of each part's kernel while it ran the part, by notebook stem (a
+        #: new kernel's first part includes its start and warm-up).
+        self.cpu: dict[str, float] = {}
         self._lock = threading.Lock()
         self._free: list[_Kernel] = []
         self._every: list[_Kernel] = []

@@ -193,8 +193,10 @@ def execute_part(
                                        **options)
         else:
             with kernels.kernel() as kernel:
+                before = kernel.cpu_seconds()
                 papermill.execute_notebook(source, str(executed), engine_name=ENGINE,
                                            kernel=kernel, **options)
+                kernels.cpu[notebook.stem] = round(kernel.cpu_seconds() - before, 1)
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["evalkit"] = manifest
     nbformat.write(nb, executed)
