@@ -81,3 +81,7 @@ def test_the_warm_up_imports_the_parts_modules_and_evalkit_s_lazy_ones(tmp_path)
     modules = warm_up_modules([path])
     assert modules[:3] == ("matplotlib.pyplot", "pandas", "evalkit.survival")
     assert "statsmodels.api" in modules and "sklearn.ensemble" in modules
+    _notebook(path, "from evalkit import predictors")
+    assert "sklearn.ensemble" in warm_up_modules([path])
+    _notebook(path, "from evalkit.reporting.findings import Finding")  # no analysis
+    assert warm_up_modules([path]) == ("matplotlib.pyplot", "evalkit.reporting.findings")

@@ -40,14 +40,19 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-__all__ = ["ENGINE", "WARM_UP_MODULES", "KeptKernels", "warm_up_modules"]
+__all__ = ["ENGINE", "FAMILIES", "WARM_UP_MODULES", "KeptKernels", "warm_up_modules"]
 
 #: The papermill engine that runs a part in a kept kernel (``kernel=`` a :class:`_Kernel`).
 ENGINE = "evalkit-kept-kernel"
 
-#: Imported in a kept kernel before its state is recorded when a part imports evalkit:
-#: evalkit's families and the libraries they import when an analysis first runs (some
-#: add warning filters on import: statsmodels, scipy.special).
+#: evalkit's analysis families: a part that imports one of them warms up
+#: :data:`WARM_UP_MODULES`.
+FAMILIES = ("descriptives", "survival", "comparison", "predictors", "questionnaire",
+            "economics", "planning")
+
+#: Imported in a kept kernel before its state is recorded when a part imports one of
+#: evalkit's analysis families: the families and the libraries they import when an
+#: analysis first runs (some add warning filters on import: statsmodels, scipy.special).
 WARM_UP_MODULES = (
     "matplotlib.pyplot",
     "evalkit.reporting.part",
@@ -114,9 +119,10 @@ def warm_up_modules(notebooks: Iterable[str | Path]) -> tuple[str, ...]:
 
     ``matplotlib.pyplot``, every module the notebooks' code cells import (absolute
     ``import`` and ``from`` statements; lines of magics and shell commands left out),
-    and :data:`WARM_UP_MODULES` when one of them imports evalkit. Whatever a module does
-    on import (warning filters, settings) is then part of the state every part starts
-    from, as in a kernel of its own.
+    and :data:`WARM_UP_MODULES` when one of them imports one of evalkit's analysis
+    families (:data:`FAMILIES`). Whatever a module does on import (warning filters,
+    settings) is then part of the state every part starts from, as in a kernel of its
+    own.
 
     Examples
     --------
@@ -131,6 +137,7 @@ def warm_up_modules(notebooks: Iterable[str | Path]) -> tuple[str, ...]:
     import nbformat
 
     found: dict[str, None] = {"matplotlib.pyplot": None}
+    named: set[str] = set()  # the modules, and ``from`` names that may be modules
     for notebook in notebooks:
         for cell in nbformat.read(notebook, as_version=4).cells:
             if cell.cell_type != "code":
@@ -146,7 +153,9 @@ def warm_up_modules(notebooks: Iterable[str | Path]) -> tuple[str, ...]:
                     found.update(dict.fromkeys(alias.name for alias in node.names))
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     found[node.module] = None
-    if any(name == "evalkit" or name.startswith("evalkit.") for name in found):
+                    named.update(f"{node.module}.{alias.name}" for alias in node.names)
+    families = tuple(f"evalkit.{family}" for family in FAMILIES)
+    if any(name.startswith(families) for name in named | set(found)):
         found.update(dict.fromkeys(WARM_UP_MODULES))
     return tuple(found)
 
