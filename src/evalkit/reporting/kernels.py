@@ -99,14 +99,19 @@ get_ipython().reset(new_session=True)
 
 #: Run before each later part: the recorded state back, the namespace emptied.
 _RESET = """\
-import os, warnings
+import os, sys, warnings
 import matplotlib, matplotlib.pyplot
 fresh = get_ipython()._evalkit_fresh
 matplotlib.pyplot.close("all")
-matplotlib.rcParams._update_raw(fresh["rc"])
+rc = matplotlib.rcParams
+(getattr(rc, "_update_raw", None) or (lambda saved: dict.update(rc, saved)))(fresh["rc"])
 warnings.filters[:] = fresh["filters"]
 warnings.showwarning, warnings._showwarnmsg_impl = fresh["showwarning"], fresh["show"]
-warnings._filters_mutated()
+if hasattr(warnings, "_filters_mutated"):  # every record of shown warnings is stale
+    warnings._filters_mutated()
+else:
+    for module in list(sys.modules.values()):
+        getattr(module, "__warningregistry__", {}).clear()
 os.environ.clear()
 os.environ.update(fresh["environ"])
 os.chdir({cwd!r})
