@@ -111,7 +111,7 @@ if hasattr(warnings, "_filters_mutated"):  # every record of shown warnings is s
     warnings._filters_mutated()
 else:
     for module in list(sys.modules.values()):
-        getattr(module, "__warningregistry__", {}).clear()
+        getattr(module, "__warningregistry__", {{}}).clear()
 os.environ.clear()
 os.environ.update(fresh["environ"])
 os.chdir({cwd!r})
