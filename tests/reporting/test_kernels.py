@@ -12,7 +12,11 @@ from evalkit.reporting.runner import run_report
 LEAVES = """\
 import os, warnings
 import matplotlib, matplotlib.pyplot as plt
+import numpy as np, pandas as pd
 leftover = 1
+np.set_printoptions(precision=2)
+np.seterr(all="raise")
+pd.set_option("display.precision", 1)
 matplotlib.rcParams["font.size"] = 31
 warnings.simplefilter("ignore")
 os.environ["EVALKIT_LEFTOVER"] = "1"
@@ -23,10 +27,11 @@ print("pid", os.getpid())"""
 # Part 2 shows what it starts from, and a figure.
 LOOKS = """\
 import os, warnings
-import matplotlib, matplotlib.pyplot as plt
+import matplotlib, matplotlib.pyplot as plt, numpy as np, pandas as pd
 print("leftover" in globals(), matplotlib.rcParams["font.size"], len(warnings.filters),
       "EVALKIT_LEFTOVER" in os.environ, os.path.basename(os.getcwd()), len(In),
-      len(plt.get_fignums()))
+      len(plt.get_fignums()), np.get_printoptions()["precision"], np.geterr()["divide"],
+      pd.get_option("display.precision"))
 warnings.warn("shown in a fresh kernel")
 plt.plot([1, 2, 3])
 print(matplotlib.is_interactive(), matplotlib.get_backend())"""

@@ -13,6 +13,8 @@ environment) and, before every part after the first, restores that state:
 - the warning filters and ``warnings.showwarning`` as recorded, and every module's
   record of warnings already shown forgotten (a warning is shown again, as in a
   fresh kernel);
+- numpy's print options and floating-point error handling as recorded, pandas'
+  options at their defaults;
 - the environment variables as recorded, and the part's notebook directory as the
   working directory;
 - the user namespace emptied and the history started anew
@@ -88,20 +90,26 @@ for name in {modules!r}:
         importlib.import_module(name)
     except Exception:  # the part that imports it fails, and says why
         pass
-import matplotlib, matplotlib.pyplot
+import matplotlib, matplotlib.pyplot, numpy
 matplotlib.pyplot.switch_backend(matplotlib.get_backend())  # as a part's first figure does
 get_ipython()._evalkit_fresh = {{
     "rc": matplotlib.rcParams.copy(), "filters": list(warnings.filters),
     "showwarning": warnings.showwarning, "show": warnings._showwarnmsg_impl,
-    "environ": dict(os.environ)}}
+    "environ": dict(os.environ), "print": numpy.get_printoptions(), "err": numpy.geterr()}}
 get_ipython().reset(new_session=True)
 """
 
 #: Run before each later part: the recorded state back, the namespace emptied.
 _RESET = """\
 import os, sys, warnings
-import matplotlib, matplotlib.pyplot
+import matplotlib, matplotlib.pyplot, numpy
 fresh = get_ipython()._evalkit_fresh
+numpy.set_printoptions(**fresh["print"])
+numpy.seterr(**fresh["err"])
+if "pandas" in sys.modules:
+    with warnings.catch_warnings():  # deprecated options warn when reset
+        warnings.simplefilter("ignore")
+        sys.modules["pandas"].reset_option("all")
 matplotlib.pyplot.close("all")
 rc = matplotlib.rcParams
 (getattr(rc, "_update_raw", None) or (lambda saved: dict.update(rc, saved)))(fresh["rc"])
