@@ -1,14 +1,16 @@
 """Report-level speed (issue 18): ``evalkit report`` on the shipped study, per part.
 
-Runs ``evalkit report`` in a subprocess (``--jobs`` as given) and prints, per run, the
-wall time, the CPU time of the process and its kernels, the load average, and per part:
-its run time, the time to its first cell (kernel start-up), its import cell and its
-slowest cell. ``--label`` names the code under test (e.g. a commit), so that runs of
-two versions can be interleaved on a shared machine and tabled together.
+Runs ``evalkit report STUDY.yaml`` (default: the shipped study) in a subprocess
+(``--jobs`` as given) and prints, per run, the wall time, the CPU time of the process
+and its kernels, the load average, and per part: its run time, the time to its first
+cell (kernel start-up, or a kept kernel's reset), its import cell and its slowest cell.
+``--label`` names the code under test (e.g. a commit), so that runs of two versions
+can be interleaved on a shared machine and tabled together.
 
 Usage::
 
     PYTHONPATH=src nice -n 10 python benchmarks/bench_report.py --jobs 1 2
+    python benchmarks/bench_report.py --jobs 2 --keep /tmp/report  # keep the pages
     python benchmarks/bench_report.py --quick   # part 01 only (CI smoke run)
 """
 
@@ -49,12 +51,17 @@ def _parts(output: Path) -> list[dict]:
     return rows
 
 
-def run(notebooks: Path, params: Path, jobs: int, label: str) -> dict:
-    """One ``evalkit report`` run into a temporary directory; its timings."""
-    output = Path(tempfile.mkdtemp(prefix="bench-report-")) / "report"
+def run(notebooks: Path, source: tuple[str, Path], jobs: int, label: str,
+        keep: Path | None = None) -> dict:
+    """One ``evalkit report`` run into a temporary directory (or ``keep``); its timings.
+
+    ``source`` is ``("study", STUDY.yaml)`` or ``("params", DIRECTORY)`` (versions
+    before study files)."""
+    output = keep or Path(tempfile.mkdtemp(prefix="bench-report-")) / "report"
+    given = [str(source[1])] if source[0] == "study" else ["--params", str(source[1])]
     command = [sys.executable, "-c", "import sys; from evalkit.cli import main; "
-               "sys.exit(main(sys.argv[1:]))", "report", "--notebooks", str(notebooks),
-               "--params", str(params), "-o", str(output)]
+               "sys.exit(main(sys.argv[1:]))", "report", *given, "--notebooks",
+               str(notebooks), "-o", str(output)]
     command += ["--jobs", str(jobs)] if jobs else []  # 0: a version without --jobs
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
@@ -65,7 +72,8 @@ def run(notebooks: Path, params: Path, jobs: int, label: str) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     parts = _parts(output)
-    shutil.rmtree(output.parent, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(output.parent, ignore_errors=True)
     return {"label": label, "jobs": jobs, "wall": round(wall, 1), "cpu": round(cpu, 1),
             "load": round(load, 1), "parts": parts}
 
@@ -73,7 +81,13 @@ def run(notebooks: Path, params: Path, jobs: int, label: str) -> dict:
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
-    parser.add_argument("--params", type=Path, default=ROOT / "params")
+    parser.add_argument("--study", type=Path, default=ROOT / "params" / "example.yaml",
+                        help="the study file (default: the shipped study)")
+    parser.add_argument("--params", type=Path, default=None, metavar="DIR",
+                        help="a directory of per-part parameter files instead of a study "
+                        "file (versions before study files)")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="write the (last) report there and keep it")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2],
                         help="parts at once, one run each (0: leave --jobs out, for "
                         "versions before it, which run one part at a time)")
@@ -88,7 +102,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         shutil.copy(args.notebooks / "01_data_overview.ipynb", notebooks)
         shutil.copytree(args.notebooks.parent / "evaldata", tree / "evaldata")
         args.jobs = args.jobs[:1]
-    results = [run(notebooks, args.params, jobs, args.label) for jobs in args.jobs]
+    source = ("params", args.params) if args.params else ("study", args.study)
+    results = [run(notebooks, source, jobs, args.label, args.keep) for jobs in args.jobs]
     for result in results:
         print(f"{result['label']}, --jobs {result['jobs']}: {result['wall']} s wall, "
               f"{result['cpu']} s CPU, load {result['load']}")

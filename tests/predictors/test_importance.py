@@ -38,3 +38,16 @@ def test_a_model_that_is_not_a_pipeline_takes_scikit_learns_loop(frame):
     expected = permutation_importance(model, x[columns], y, scoring="roc_auc", n_repeats=2,
                                       random_state=0).importances
     assert [d["value"] for d in draws] == expected.ravel().tolist()
+
+
+def test_the_binary_auc_is_roc_auc_score_bit_for_bit():
+    from sklearn.metrics import roc_auc_score
+
+    from evalkit.predictors.importance import _binary_roc_auc
+
+    rng = np.random.default_rng(5)
+    for n in (7, 60, 400):
+        y = (rng.random(n) < 0.4).astype(float)
+        y[:2] = [0.0, 1.0]
+        scores = np.round(rng.normal(size=n) + y, 1)  # ties
+        assert _binary_roc_auc()(y, scores) == roc_auc_score(y, scores)

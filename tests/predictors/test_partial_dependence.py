@@ -137,3 +137,26 @@ def test_partial_dependence_standard_error_is_the_grouped_jackknife(data):
     )
     assert none.partial_dependence.empty
     assert list(none.partial_dependence.columns) == list(r.partial_dependence.columns)
+
+
+def test_the_once_transformed_stack_gives_the_stacked_curve_bit_for_bit(data, monkeypatch):
+    """The shortcut (rows transformed once) equals transforming the stack (issue 18),
+    for both learners, a numeric predictor with missing values, and a categorical one."""
+    import evalkit.predictors.partial_dependence as module
+    from evalkit.predictors.learners import _pipelines
+
+    data = data.copy()
+    data.loc[data.index[::5], "months_unemployed"] = np.nan  # a missingness indicator
+    x, numeric, categorical = predictor_frame(data)
+    y = data["job_within_12m"].to_numpy(dtype=float)
+    rows = np.arange(1, len(x), 4)
+    for model in _pipelines(numeric, categorical, 0).values():
+        model.fit(x, y)
+        for predictor in ("months_unemployed", "language_level"):
+            grid = module._pd_grid(x, y, predictor, categorical)
+            assert module._transformed_stack(model, x, predictor, grid, rows) is not None
+            ours = module._partial_dependence_curve(model, x, predictor, grid, rows)
+            with monkeypatch.context() as patched:
+                patched.setattr(module, "_transformed_stack", lambda *args: None)
+                stacked = module._partial_dependence_curve(model, x, predictor, grid, rows)
+            assert np.array_equal(ours, stacked)

@@ -73,6 +73,15 @@ def _partial_dependence_curve(
     m = len(rows)
     sums = np.zeros(len(grid))
     dtype = x[predictor].dtype
+    stacked_rows = _transformed_stack(model, x, predictor, grid, rows)
+    if stacked_rows is not None:  # the same matrices, transformed once
+        final = model[-1]
+        for start in range(0, m * len(grid), _PD_MAX_STACK):
+            position = np.arange(start, min(start + _PD_MAX_STACK, m * len(grid)))
+            point = position // m
+            p = final.predict_proba(stacked_rows(position))[:, 1]
+            sums += np.bincount(point, weights=p, minlength=len(grid))
+        return sums / m
     for start in range(0, m * len(grid), _PD_MAX_STACK):
         position = np.arange(start, min(start + _PD_MAX_STACK, m * len(grid)))
         point = position // m
@@ -81,6 +90,52 @@ def _partial_dependence_curve(
         p = model.predict_proba(stacked)[:, 1]
         sums += np.bincount(point, weights=p, minlength=len(grid))
     return sums / m
+
+
+def _transformed_stack(model, x: pd.DataFrame, predictor: str, grid: np.ndarray,
+                       rows: np.ndarray):
+    """The transformed stacked rows of :func:`_partial_dependence_curve`, without
+    transforming the stack (a function of the stack's positions), or ``None``.
+
+    Every preprocessing step of evalkit's learners works column by column (see
+    :func:`evalkit.predictors.importance._transformed_importances`): with the predictor
+    set to a grid value, its output columns hold that value's transform in every row and
+    the other columns are the rows' own. So the stack is the rows transformed once, with
+    the predictor's output columns (those that change when it is set to the first grid
+    value, or that differ between grid values) filled from one row transformed per grid
+    value; the rows with the first grid value are transformed in full and checked. The
+    final step then predicts from the same matrix, so the curve is identical. ``None``
+    (transform the stack) when the model is not a pipeline, the transform is not a float
+    array, or the check fails.
+    """
+    from sklearn.pipeline import Pipeline
+
+    from evalkit.predictors.importance import _same
+
+    if not isinstance(model, Pipeline) or len(model) < 2:
+        return None
+    m, dtype = len(rows), x[predictor].dtype
+    base = x.take(rows)
+    first = base.copy()
+    first[predictor] = pd.Series(grid[np.zeros(m, dtype=int)], index=first.index, dtype=dtype)
+    probe = x.take(np.repeat(rows[:1], len(grid)))
+    probe[predictor] = pd.Series(grid, index=probe.index, dtype=dtype)
+    transformed = model[:-1].transform(pd.concat([base, first, probe]))
+    if not isinstance(transformed, np.ndarray) or transformed.dtype != np.float64:
+        return None
+    own, at_first, values = transformed[:m], transformed[m:2 * m], transformed[2 * m:]
+    block = ~_same(own, at_first).all(axis=0) | ~_same(values, values[:1]).all(axis=0)
+    checked = own.copy()
+    checked[:, block] = values[0, block]
+    if not _same(checked, at_first).all():
+        return None
+
+    def stacked(position: np.ndarray) -> np.ndarray:
+        out = own[position % m]
+        out[:, block] = values[position // m][:, block]
+        return out
+
+    return stacked
 
 
 def _partial_dependence_table(

@@ -504,9 +504,12 @@ def cross_validate_models(
     # Integer codes: GroupKFold's np.isin on object ids (e.g. "M0042") is O(n x groups).
     groups = pd.factorize(data[fold_group])[0]
     clusters = None if cluster is None else data[cluster].to_numpy()
+    from sklearn import config_context
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=n_threads):
+    # scikit-learn's check of every call's arguments (types and ranges of its functions'
+    # parameters, not the data) is 15% of the run; every argument is evalkit's own.
+    with threadpool_limits(limits=n_threads), config_context(skip_parameter_validation=True):
         return _cross_validate(
             data,
             x,

@@ -42,8 +42,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import nbformat
+
 from evalkit.errors import DataError, ReportError
 from evalkit.reporting.catalogue import text
+from evalkit.reporting.kernels import KeptKernels, warm_up_modules
 from evalkit.reporting.page import footer, front_page, page, part_page
 from evalkit.reporting.params import (
     check_data_files,
@@ -424,17 +427,22 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
     title = settings.title or text("report.default_title", settings.language)
     ledger = build / ".disclosure-ledger.json"
     seconds = {}
+    # One kernel per part running at a time, reset before each part.
+    kernels = KeptKernels(warm_up_modules(notebook for notebook, _ in plan))
 
     def run(index: int, part_ledger: Path):
         notebook, values = plan[index]
         started = time.monotonic()
         try:
-            result = execute_part(notebook, _with_language(notebook, values, settings.language),
-                                  build, ledger=part_ledger)
+            path, manifest = execute_part(
+                notebook, _with_language(notebook, values, settings.language), build,
+                ledger=part_ledger, kernels=kernels)
         finally:
             _close_event_loop()
         seconds[notebook.stem] = round(time.monotonic() - started, 1)
-        return result
+        # The part's page body, made once, while other parts run (the front page uses it).
+        nb = nbformat.read(path, as_version=4)
+        return path, manifest, nb, part_page(nb, path.stem)
 
     with (build / "report.log").open("w", encoding="utf-8") as log:
         log.write(f"evalkit report into {output}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
@@ -446,22 +454,25 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
                     first=_slowest_first(output, plan))
         except PartFailed as failed:  # any failure of a part: one line, traceback in the log
             _fail(log, build, output, plan[failed.index][0].stem, failed.error)
+        finally:
+            kernels.close()
         write_ledger(ledger, cells)
         for stem in (plan[i][0].stem for i in rerun):
             log.write(f"part {stem} ran again: it looks up cells of an earlier part's "
                       "population in the disclosure ledger\n")
         parts = []
-        for path, manifest in executed:
-            _log_part(log, path, seconds[path.stem])
+        for path, manifest, nb, part in executed:
+            _log_part(log, nb, path.stem, seconds[path.stem], kernels.cpu.get(path.stem))
             html_path = write_part_page(path, manifest, report_title=title,
-                                        language=settings.language)
+                                        language=settings.language, part=part)
             parts.append(Report(notebook=path, html=html_path,
                                 manifest_path=path.with_suffix(".manifest.json"),
                                 manifest=manifest))
     for leftover in build.glob(".ledger-*.json"):
         leftover.unlink()
     manifest_path = _write_manifest(build, parts, settings, title, seconds)
-    index = _write_index(build, parts, settings, title, plan, ledger)
+    index = _write_index(build, parts, settings, title, plan, ledger,
+                         [(nb, part) for _, _, nb, part in executed])
     ledger.unlink(missing_ok=True)
     return BuiltReport(directory=build, index=index, parts=tuple(parts),
                        manifest_path=manifest_path, log=build / "report.log", seconds=seconds)
@@ -519,15 +530,14 @@ def _fail(log: TextIO, build: Path, output: Path, stem: str, exc: Exception):
     raise ReportError(text("error.part_failed", part=stem, reason=reason, log=target)) from None
 
 
-def _log_part(log: TextIO, executed: Path, seconds: float) -> None:
-    """Run time, slowest cells and the part's standard-error output, into the log."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
+def _log_part(log: TextIO, nb, stem: str, seconds: float, cpu: float | None) -> None:
+    """Run time, its kernel's CPU time, slowest cells and the part's standard-error
+    output, into the log."""
     cells = sorted(((c.metadata.get("papermill", {}).get("duration") or 0.0, i)
                     for i, c in enumerate(nb.cells) if c.cell_type == "code"), reverse=True)
     slowest = ", ".join(f"cell {i} {d:.1f} s" for d, i in cells[:3])
-    log.write(f"part {executed.stem}: {seconds} s (slowest: {slowest})\n")
+    used = "" if cpu is None else f", kernel CPU {cpu} s"
+    log.write(f"part {stem}: {seconds} s (slowest: {slowest}{used})\n")
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.get("name") == "stderr":
@@ -622,9 +632,7 @@ def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> s
     return "".join(p.to_html() for p in parts)
 
 
-def _write_index(build, parts, settings, title, plan, ledger) -> Path:
-    import nbformat
-
+def _write_index(build, parts, settings, title, plan, ledger, pages) -> Path:
     from evalkit.reporting.findings import summary_findings
 
     language = settings.language
@@ -650,10 +658,9 @@ def _write_index(build, parts, settings, title, plan, ledger) -> Path:
     fingerprints = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["data_files"]
     thresholds = {p.manifest["parameters"].get("threshold") for p in parts} - {None}
     notes = [text("report.threshold", language, threshold=t) for t in sorted(thresholds)]
-    notebooks = [nbformat.read(p.notebook, as_version=4) for p in parts]
-    pages = [part_page(nb, p.notebook.stem) for nb, p in zip(notebooks, parts, strict=True)]
-    summary = [s for nb in notebooks for s in summary_findings(nb)]
-    body = front_page(title=title, facts=facts, fingerprints=fingerprints, parts=pages,
+    summary = [s for nb, _ in pages for s in summary_findings(nb)]
+    body = front_page(title=title, facts=facts, fingerprints=fingerprints,
+                      parts=[part for _, part in pages],
                       notes=notes, summary=summary, skipped=settings.skipped,
                       guessed=settings.guessed,
                       funnel=_funnel_html(loaded, threshold, ledger, settings),

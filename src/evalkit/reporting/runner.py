@@ -36,7 +36,8 @@ import papermill
 from evalkit.data import file_sha256
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import text
-from evalkit.reporting.page import footer, page, part_page
+from evalkit.reporting.kernels import ENGINE, KeptKernels
+from evalkit.reporting.page import PartPage, footer, page, part_page
 from evalkit.reporting.params import check_params, load_params, notebook_parameters
 from evalkit.reporting.prose import localise_notebook
 
@@ -153,11 +154,14 @@ def execute_part(
     output_dir: Path,
     *,
     ledger: Path | None = None,
+    kernels: KeptKernels | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Run one notebook with checked parameters into ``output_dir``.
 
     Returns the executed notebook's path and its manifest (also in its metadata and in
-    ``NN_name.manifest.json``).
+    ``NN_name.manifest.json``). With ``kernels``, the part runs in one of those kept
+    kernels, reset to a fresh kernel's state first
+    (:class:`~evalkit.reporting.kernels.KeptKernels`); else in a kernel of its own.
 
     Raises
     ------
@@ -180,12 +184,19 @@ def execute_part(
     fields = {**defaults, **values}
     source = localise_notebook(nbformat.read(notebook, as_version=4), notebook.stem,
                                fields.get("language", "en"), fields)
+    options = {"parameters": values, "kernel_name": "python3", "progress_bar": False,
+               "request_save_on_cell_execute": False,
+               "resources": {"metadata": {"path": str(cwd)}}}
     with _inline_figures():
-        papermill.execute_notebook(
-            source, str(executed), parameters=values, kernel_name="python3",
-            progress_bar=False, request_save_on_cell_execute=False,
-            resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
-        )
+        if kernels is None:
+            papermill.execute_notebook(source, str(executed), shutdown_kernel="immediate",
+                                       **options)
+        else:
+            with kernels.kernel() as kernel:
+                before = kernel.cpu_seconds()
+                papermill.execute_notebook(source, str(executed), engine_name=ENGINE,
+                                           kernel=kernel, **options)
+                kernels.cpu[notebook.stem] = round(kernel.cpu_seconds() - before, 1)
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["evalkit"] = manifest
     nbformat.write(nb, executed)
@@ -202,10 +213,15 @@ def write_part_page(
     report_title: str,
     manifest_link: str = "manifest.json",
     language: str = "en",
+    part: PartPage | None = None,
 ) -> Path:
-    """Write ``NN_name.html`` beside the executed notebook: header, part, provenance, footer."""
-    nb = nbformat.read(executed, as_version=4)
-    part = part_page(nb, executed.stem)
+    """Write ``NN_name.html`` beside the executed notebook: header, part, provenance, footer.
+
+    ``part`` is the notebook's :func:`~evalkit.reporting.page.part_page`, when it was
+    already made (default: made from the executed notebook).
+    """
+    if part is None:
+        part = part_page(nbformat.read(executed, as_version=4), executed.stem)
     version = manifest["packages"].get("evalkit") or "unknown"
     date = manifest["created_utc"][:10]
     shown = page(
