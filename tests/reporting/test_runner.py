@@ -30,6 +30,18 @@ def test_run_report_writes_html_notebook_and_manifest(notebook, tmp_path):
     assert executed.metadata["evalkit"]["data_files"]["data_path"]["sha256"] == digest
 
 
+def test_the_report_language_reaches_a_part_with_a_language_parameter(notebook, tmp_path):
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[1].source += '\nlanguage = "en"'
+    nb.cells[2].source += "\nprint(f'language={language}')"
+    nbformat.write(nb, notebook)
+    html = run_report(notebook, None, tmp_path / "fr", language="fr").html.read_text()
+    assert "language=fr" in html and "<html lang=\"fr\">" in html  # the part's and the page's
+    overridden = run_report(notebook, None, tmp_path / "nl", language="fr",
+                            overrides={"language": "nl"}).html.read_text()
+    assert "language=nl" in overridden
+
+
 ROOT = Path(__file__).resolve().parents[2]
 ROW_LEVEL_ID = r"\b[PM]\d{4,5}\b"
 

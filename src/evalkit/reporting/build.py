@@ -55,7 +55,13 @@ from evalkit.reporting.params import (
     notebook_parameters,
 )
 from evalkit.reporting.part import scrub_paths
-from evalkit.reporting.runner import Report, _inline_figures, execute_part, write_part_page
+from evalkit.reporting.runner import (
+    Report,
+    _inline_figures,
+    execute_part,
+    with_language,
+    write_part_page,
+)
 from evalkit.reporting.schedule import PartFailed, run_parts, write_ledger
 
 try:  # POSIX; elsewhere runs are not locked against each other
@@ -435,7 +441,7 @@ def _build(plan, build: Path, output: Path, settings: ReportSettings,
         started = time.monotonic()
         try:
             path, manifest = execute_part(
-                notebook, _with_language(notebook, values, settings.language), build,
+                notebook, with_language(notebook, values, settings.language), build,
                 ledger=part_ledger, kernels=kernels)
         finally:
             _close_event_loop()
@@ -500,13 +506,6 @@ def _slowest_first(output: Path, plan) -> list[int]:
         return []
     known = [(seconds[n.name], i) for i, (n, _) in enumerate(plan) if n.name in seconds]
     return [i for _, i in sorted(known, key=lambda t: -t[0])]
-
-
-def _with_language(notebook: Path, values: dict, language: str) -> dict:
-    """The part's parameters with the report's language (when the notebook has one)."""
-    if "language" in notebook_parameters(notebook) and "language" not in values:
-        return {**values, "language": language}
-    return values
 
 
 def _fail(log: TextIO, build: Path, output: Path, stem: str, exc: Exception):

@@ -148,6 +148,16 @@ def _inline_figures() -> Iterator[None]:
             os.environ["MPLBACKEND"] = saved
 
 
+def with_language(notebook: Path, values: dict[str, Any], language: str) -> dict[str, Any]:
+    """The part's parameters with the report's language (when the notebook has one).
+
+    A ``language`` the parameters already hold (``-p language fr``) is kept.
+    """
+    if "language" in notebook_parameters(notebook) and "language" not in values:
+        return {**values, "language": language}
+    return values
+
+
 def execute_part(
     notebook: Path,
     values: dict[str, Any],
@@ -266,7 +276,8 @@ def run_report(
     report_title : str, optional
         The title in the page's header (default: "Evaluation report").
     language : str, default="en"
-        Language of the page's own words.
+        The report's language: the page's own words, and the part's (its ``language``
+        parameter, unless the parameters set it).
 
     Returns
     -------
@@ -288,7 +299,8 @@ def run_report(
     values = {**values, **check_params(dict(overrides or {}), notebook, source="-p")}
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    executed, manifest = execute_part(notebook, values, output_dir, ledger=ledger)
+    executed, manifest = execute_part(notebook, with_language(notebook, values, language),
+                                      output_dir, ledger=ledger)
     html_path = write_part_page(
         executed, manifest, report_title=report_title or text("report.default_title", language),
         manifest_link=executed.with_suffix(".manifest.json").name, language=language,
