@@ -14,8 +14,9 @@ table through it::
 ledger) and formats it (:func:`evalkit.reporting.format.format_table`), numbering the
 tables of the part. From its creation until :meth:`ReportPart.notes`, the part records
 the warnings evalkit raises; ``notes()`` prints them as a "Data notes" box in words,
-each once, without file paths, and passes other warnings (a library's deprecation)
-to standard error, which the report runner keeps in its log, never in the report.
+each once, without file paths, in the part's language (:func:`reword_note`), and
+passes other warnings (a library's deprecation) to standard error, which the report
+runner keeps in its log, never in the report.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit._texts import Reworder
+from evalkit._validation import check_one_of
+from evalkit._warning_texts import WARNINGS
 from evalkit.errors import DisclosureWarning, EvalkitWarning, IdentifierWarning
-from evalkit.reporting.catalogue import text, translate
+from evalkit.reporting.catalogue import LANGUAGES, text, translate
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     DisclosureLedger,
@@ -42,6 +46,7 @@ from evalkit.reporting.disclosure import (
     publish,
 )
 from evalkit.reporting.format import (
+    NUMERALS,
     RESULT_KINDS,
     ReportTable,
     ReportText,
@@ -50,7 +55,7 @@ from evalkit.reporting.format import (
     localise_digits,
 )
 
-__all__ = ["ReportPart", "scrub_paths"]
+__all__ = ["ReportPart", "reword_note", "scrub_paths"]
 
 # An absolute path (POSIX or Windows) or a kernel's temporary cell file.
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}[\\/]?")
@@ -65,6 +70,48 @@ def scrub_paths(message: str) -> str:
     '3225.py:1: x in p.csv'
     """
     return _PATH.sub(lambda m: re.split(r"[\\/]", m.group(0).rstrip("\\/"))[-1], message)
+
+
+_NOTES = Reworder(WARNINGS)
+# A number as evalkit's English warnings write it (3, 0.5, 1,250), or a percentage.
+_NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+))(?:\.(\d+))?(%?)")
+
+
+def _numbers_in(language: str):
+    """A field's text with its numbers (a number, a percentage, or a list of them
+    separated by ", ") in ``language``'s marks; any other text as it is."""
+    def localised(value: str) -> str:
+        pieces = value.split(", ")
+        matches = [_NUMBER.fullmatch(piece) for piece in pieces]
+        if not all(matches):
+            return value
+        written = [format_number(float(f"{m[1]}.{m[2] or 0}".replace(",", "")),
+                                 len(m[2] or ""), language) for m in matches]
+        return ", ".join(NUMERALS[language].percent.format(w) if m[3] else w
+                         for w, m in zip(written, matches, strict=True))
+    return localised
+
+
+def reword_note(message: str, language: str = "en") -> str:
+    """An evalkit warning's English text in ``language``, its numbers in the language's
+    marks; a message that is none of evalkit's warnings is returned as it is.
+
+    Raises
+    ------
+    ValueError
+        For a language other than en, fr and nl.
+
+    Examples
+    --------
+    >>> reword_note("2 propensity scores are within 1e-6 of 0 or 1: the groups do not "
+    ...             "overlap there (positivity violation). Restrict the data to people both "
+    ...             "programmes could enrol, or trim to the common support.", "nl")[:61]
+    '2 propensityscores liggen binnen 1e-6 van 0 of 1: de groepen '
+    >>> reword_note("something else", "fr")
+    'something else'
+    """
+    check_one_of(language, LANGUAGES, name="language")
+    return _NOTES.reword(message, LANGUAGES.index(language), _numbers_in(language))
 
 
 class ReportPart:
@@ -287,7 +334,8 @@ class ReportPart:
         counts: Counter[tuple[str, str]] = Counter()
         for caught in self._caught:
             if issubclass(caught.category, EvalkitWarning):
-                counts[(_kind(caught.category), scrub_paths(str(caught.message)))] += 1
+                note = reword_note(scrub_paths(str(caught.message)), self.language)
+                counts[(_kind(caught.category), note)] += 1
             else:
                 print(scrub_paths(warnings.formatwarning(
                     caught.message, caught.category, caught.filename, caught.lineno, None
