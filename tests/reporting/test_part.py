@@ -131,3 +131,23 @@ def test_a_part_stopped_after_a_table_says_the_rest_is_not_run():
     assert repr(stopped).startswith("The rest of this part is not run: the costs do not cover "
                                     "every programme compared")
     assert 'class="ek-stopped"' in stopped._repr_html_()
+
+
+def test_a_french_part_shows_its_data_notes_in_french():
+    from evalkit._warning_texts import warning_text
+
+    report = ReportPart(language="fr")
+    warnings.warn(warning_text("warning.propensity.positivity", n=12), EvalkitWarning,
+                  stacklevel=1)
+    warnings.warn(warning_text("warning.header.identifiers", file="/home/me/export.csv",
+                               columns=["nom"], reasons="nom: holds names"),
+                  IdentifierWarning, stacklevel=1)
+    warnings.warn("a note no catalogue knows", EvalkitWarning, stacklevel=1)
+    notes = report.notes()
+    assert "Remarques sur les données" in notes.html
+    assert ("<strong>Réserve statistique.</strong> 12 scores de propension sont à moins de "
+            "1e-6 de 0 ou de 1 : les groupes ne se recouvrent pas") in notes.html
+    assert ("<strong>Vie privée.</strong> export.csv : colonne(s) d&#x27;identifiants "
+            "directs [&#x27;nom&#x27;] supprimée(s)") in notes.html
+    assert "a note no catalogue knows" in notes.html and "/home" not in notes.html
+    assert "propensity" not in notes.html
