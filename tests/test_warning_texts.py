@@ -75,7 +75,7 @@ def test_every_key_is_in_the_report_catalogue_with_the_same_fields():
 @pytest.mark.parametrize("key", sorted(WARNINGS))
 def test_a_warning_in_one_language_reads_in_every_other(key):
     reworder = Reworder(WARNINGS)
-    for source, template in enumerate(WARNINGS[key]):
+    for template in WARNINGS[key]:
         written = template.format(**FIELDS)
         assert reworder.recognise(written)[0] == key
         for target in range(len(LANGUAGES)):
