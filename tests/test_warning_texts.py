@@ -8,7 +8,7 @@ from string import Formatter
 import pytest
 
 from evalkit._texts import Reworder
-from evalkit._warning_texts import WARNINGS, warning_text
+from evalkit._warning_texts import NOTES, WARNINGS, warning_text
 from evalkit.errors import DisclosureWarning
 from evalkit.reporting.catalogue import LANGUAGES, text
 from evalkit.reporting.disclosure import check_threshold
@@ -33,7 +33,9 @@ FIELDS = {"threshold": 5, "default": 10, "largest": 9, "file": "participants.csv
           "group": "'B'", "other": "'comparison'", "methods": "['ipw']",
           "covariates": "['female']", "predictors": "['mentor_visits']", "minimum": 10,
           "epv": "3.5", "events": 14, "k": 4, "treated": "DUO for a JOB",
-          "comparison": "Tremplin"}
+          "comparison": "Tremplin", "earliest": "1990-01-01", "latest": "2026-12-03",
+          "allowed": "['DUO for a JOB', 'Team4Job']", "maximum": 70, "key": "participant_id",
+          "rows": "4, 9"}
 
 
 def _warning_sites():
@@ -64,7 +66,7 @@ def test_every_warning_site_writes_a_catalogue_text():
 
 
 def test_every_key_is_in_the_report_catalogue_with_the_same_fields():
-    for key, templates in WARNINGS.items():
+    for key, templates in NOTES.items():
         fields = [{f for _, f, _, _ in Formatter().parse(t) if f} for t in templates]
         assert fields[0] == fields[1] == fields[2], key
         for language in LANGUAGES:
@@ -72,14 +74,14 @@ def test_every_key_is_in_the_report_catalogue_with_the_same_fields():
                 .format(**FIELDS)
 
 
-@pytest.mark.parametrize("key", sorted(WARNINGS))
-def test_a_warning_in_one_language_reads_in_every_other(key):
-    reworder = Reworder(WARNINGS)
-    for template in WARNINGS[key]:
+@pytest.mark.parametrize("key", sorted(NOTES))
+def test_a_note_in_one_language_reads_in_every_other(key):
+    reworder = Reworder(NOTES)
+    for template in NOTES[key]:
         written = template.format(**FIELDS)
         assert reworder.recognise(written)[0] == key
         for target in range(len(LANGUAGES)):
-            assert reworder.reword(written, target) == WARNINGS[key][target].format(**FIELDS)
+            assert reworder.reword(written, target) == NOTES[key][target].format(**FIELDS)
 
 
 def test_positivity_and_separation_in_french_and_dutch():
@@ -139,3 +141,20 @@ def test_numbers_take_the_languages_marks_and_other_notes_stay_as_they_are():
     assert reword_note("a library's own words: 3.5", "nl") == "a library's own words: 3.5"
     with warnings.catch_warnings(), pytest.raises(ValueError, match="language"):
         reword_note(epv, "de")
+
+
+def test_rejected_rows_reasons_in_french_and_dutch():
+    from evalkit.data import load_participants
+
+    data = Path(__file__).resolve().parent / "data" / "bad"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the files' own data notes
+        reasons = set(load_participants(data / "impossible_ages.csv").rejected["reason"])
+    assert "expected a whole number from 16 to 70" in reasons
+    assert reword_note("expected a whole number from 16 to 70", "fr") == (
+        "attendu : un nombre entier de 16 à 70")
+    assert reword_note("expected a whole number from 16 to 70", "nl") == (
+        "verwacht: een geheel getal van 16 tot 70")
+    missing = warning_text("rejected.missing")
+    assert (missing, reword_note(missing, "nl")) == (
+        "missing value (required)", "ontbrekende waarde (verplicht)")

@@ -10,7 +10,9 @@ value of an identifier or free-text column. Merged into the report catalogue
 
 from __future__ import annotations
 
-__all__ = ["WARNINGS", "warning_text"]
+from evalkit._rejection_texts import REJECTIONS
+
+__all__ = ["NOTES", "WARNINGS", "warning_text"]
 
 
 def _each(*pieces: tuple[str, str, str]) -> tuple[str, str, str]:
@@ -342,12 +344,16 @@ WARNINGS = {
 }
 
 
-def warning_text(key: str, **fields: object) -> str:
-    """The English text of the warning ``key``, its ``fields`` filled in.
+#: Every text a report's data notes may show: the warnings, and why rows were rejected.
+NOTES = {**WARNINGS, **REJECTIONS}
+
+
+def warning_text(key: str, /, **fields: object) -> str:
+    """The English text of the warning (or rejection reason) ``key``, its ``fields`` filled in.
 
     Examples
     --------
     >>> warning_text("warning.propensity.positivity", n=3)[:48]
     '3 propensity scores are within 1e-6 of 0 or 1: t'
     """
-    return WARNINGS[key][0].format(**fields)
+    return NOTES[key][0].format(**fields)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from evalkit._texts import Reworder
 from evalkit._validation import check_one_of
-from evalkit._warning_texts import WARNINGS
+from evalkit._warning_texts import NOTES
 from evalkit.errors import DisclosureWarning, EvalkitWarning, IdentifierWarning
 from evalkit.reporting.catalogue import LANGUAGES, text, translate
 from evalkit.reporting.disclosure import (
@@ -72,7 +72,7 @@ def scrub_paths(message: str) -> str:
     return _PATH.sub(lambda m: re.split(r"[\\/]", m.group(0).rstrip("\\/"))[-1], message)
 
 
-_NOTES = Reworder(WARNINGS)
+_NOTES = Reworder(NOTES)
 # A number as evalkit's English warnings write it (3, 0.5, 1,250), or a percentage.
 _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+))(?:\.(\d+))?(%?)")
 
@@ -93,8 +93,8 @@ def _numbers_in(language: str):
 
 
 def reword_note(message: str, language: str = "en") -> str:
-    """An evalkit warning's English text in ``language``, its numbers in the language's
-    marks; a message that is none of evalkit's warnings is returned as it is.
+    """An evalkit warning's English text (or a rejected row's reason) in ``language``,
+    its numbers in the language's marks; any other message is returned as it is.
 
     Raises
     ------
