@@ -158,3 +158,16 @@ def test_rejected_rows_reasons_in_french_and_dutch():
     missing = warning_text("rejected.missing")
     assert (missing, reword_note(missing, "nl")) == (
         "missing value (required)", "ontbrekende waarde (verplicht)")
+
+
+def test_the_front_pages_rejected_rows_by_reason_in_french(tmp_path):
+    from evalkit.data import load_participants
+    from evalkit.reporting.build import ReportSettings, _funnel_html
+
+    data = Path(__file__).resolve().parent / "data" / "bad" / "impossible_ages.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the file's own data notes
+        loaded = load_participants(data)
+    html = _funnel_html(loaded, 10, tmp_path / "ledger.json", ReportSettings(language="fr"))
+    assert "<td>attendu : un nombre entier de 16 à 70</td>" in html
+    assert "expected a whole number" not in html
