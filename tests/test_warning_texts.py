@@ -9,7 +9,7 @@ import pytest
 
 from evalkit._texts import Reworder
 from evalkit._warning_texts import NOTES, WARNINGS, warning_text
-from evalkit.errors import DisclosureWarning
+from evalkit.errors import DisclosureWarning, IdentifierWarning
 from evalkit.reporting.catalogue import LANGUAGES, text
 from evalkit.reporting.disclosure import check_threshold
 from evalkit.reporting.part import reword_note
@@ -35,7 +35,7 @@ FIELDS = {"threshold": 5, "default": 10, "largest": 9, "file": "participants.csv
           "epv": "3.5", "events": 14, "k": 4, "treated": "DUO for a JOB",
           "comparison": "Tremplin", "earliest": "1990-01-01", "latest": "2026-12-03",
           "allowed": "['DUO for a JOB', 'Team4Job']", "maximum": 70, "key": "participant_id",
-          "rows": "4, 9"}
+          "rows": "4, 9", "column": "participant_id"}
 
 
 def _warning_sites():
@@ -171,3 +171,18 @@ def test_the_front_pages_rejected_rows_by_reason_in_french(tmp_path):
     html = _funnel_html(loaded, 10, tmp_path / "ledger.json", ReportSettings(language="fr"))
     assert "<td>attendu : un nombre entier de 16 à 70</td>" in html
     assert "expected a whole number" not in html
+
+
+def test_dropped_identifier_columns_in_dutch_with_each_kind_reworded():
+    from evalkit.data import load_participants
+
+    data = Path(__file__).resolve().parent / "data" / "bad" / "identifiers.csv"
+    with pytest.warns(IdentifierWarning) as caught:
+        load_participants(data)
+    note = reword_note(next(str(w.message) for w in caught
+                            if issubclass(w.category, IdentifierWarning)), "nl")
+    assert note.startswith(
+        "identifiers.csv: kolom(men) met directe identificatoren ['name', 'e_mail', "
+        "'rijksregisternummer'] verwijderd (name: naam van een persoon (op basis van de "
+        "naam); e_mail: e-mailadres (op basis van de naam); rijksregisternummer: "
+        "rijksregisternummer (op basis van de naam)); evalkit gebruikt ze nooit.")

@@ -27,7 +27,38 @@ _NO_SEPARATORS = (" (no spaces or thousands separators)",
                   " (sans espaces ni séparateurs de milliers)",
                   " (zonder spaties of scheidingstekens voor duizendtallen)")
 
+#: Each kind of direct identifier (:data:`evalkit.data.schema.IDENTIFIER_KINDS`): what it
+#: is, and the same with an article.
+_IDENTIFIERS = {
+    "national_number": (("national register number", "numéro de registre national",
+                         "rijksregisternummer"),
+                        ("a", "un", "een")),
+    "email": (("e-mail address", "adresse e-mail", "e-mailadres"), ("an", "une", "een")),
+    "phone": (("phone number", "numéro de téléphone", "telefoonnummer"), ("a", "un", "een")),
+    "birth_date": (("date of birth", "date de naissance", "geboortedatum"),
+                   ("a", "une", "een")),
+    "name": (("person's name", "nom d'une personne", "naam van een persoon"),
+             ("a", "un", "een")),
+    "address": (("postal address", "adresse postale", "postadres"), ("a", "une", "een")),
+}
+_FOUND_BY = {"name": (" (by name)", " (d'après le nom)", " (op basis van de naam)"),
+             "content": (" (by content)", " (d'après le contenu)",
+                         " (op basis van de inhoud)")}
+_NOT_A_PSEUDONYM = (
+    ("{column} looks like ", ", not a pseudonym; replace the ids with keyed pseudonyms "
+     "(evalkit pseudonymise)"),
+    ("{column} ressemble à ", ", pas à un pseudonyme ; remplacez les identifiants par des "
+     "pseudonymes à clé (evalkit pseudonymise)"),
+    ("{column} lijkt op ", ", niet op een pseudoniem; vervang de id's door pseudoniemen "
+     "met sleutel (evalkit pseudonymise)"))
+
 REJECTIONS = {
+    **{f"identifier.{kind}_by_{how}": tuple(w + b for w, b in zip(words, by, strict=True))
+       for kind, (words, _) in _IDENTIFIERS.items() for how, by in _FOUND_BY.items()},
+    **{f"rejected.id_looks_like_{kind}": tuple(
+        f"{head}{article} {word}{tail}" for (head, tail), article, word in zip(
+            _NOT_A_PSEUDONYM, articles, words, strict=True))
+       for kind, (words, articles) in _IDENTIFIERS.items()},
     **{f"rejected.{kind}_{limit}": tuple(t.replace("{what}", w) for t, w in zip(
         texts, what, strict=True)) for kind, what in _WHAT.items()
        for limit, texts in _LIMITS.items()},

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from evalkit._warning_texts import warning_text
-from evalkit.data.identifiers import _value_kinds, _with_article
+from evalkit.data.identifiers import _value_kinds
 from evalkit.data.reading import _release_arrow_memory
 from evalkit.data.rejected import _Problems
-from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
+from evalkit.data.schema import Column, Table
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -170,8 +170,7 @@ def _identifier_id_problems(
                 rows.index.to_numpy(),
                 column,
                 text[column],  # shown as "(hidden: identifier)" in the rejected table
-                f"{column} looks like {_with_article(IDENTIFIER_KINDS[kind])}, not a pseudonym; "
-                "replace the ids with keyed pseudonyms (evalkit pseudonymise)",
+                warning_text(f"rejected.id_looks_like_{kind}", column=column),
             )
 
 

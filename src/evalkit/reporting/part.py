@@ -77,18 +77,22 @@ _NOTES = Reworder(NOTES)
 _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+))(?:\.(\d+))?(%?)")
 
 
-def _numbers_in(language: str):
-    """A field's text with its numbers (a number, a percentage, or a list of them
-    separated by ", ") in ``language``'s marks; any other text as it is."""
+def _field_in(language: str):
+    """A field's text in ``language``: numbers (a number, a percentage, or a list of them
+    separated by ", ") in its marks; a list of ``column: note`` separated by "; " with
+    each note reworded (the kinds of identifier dropped); any other text as it is."""
     def localised(value: str) -> str:
-        pieces = value.split(", ")
-        matches = [_NUMBER.fullmatch(piece) for piece in pieces]
-        if not all(matches):
-            return value
-        written = [format_number(float(f"{m[1]}.{m[2] or 0}".replace(",", "")),
-                                 len(m[2] or ""), language) for m in matches]
-        return ", ".join(NUMERALS[language].percent.format(w) if m[3] else w
-                         for w, m in zip(written, matches, strict=True))
+        matches = [_NUMBER.fullmatch(piece) for piece in value.split(", ")]
+        if all(matches):
+            written = [format_number(float(f"{m[1]}.{m[2] or 0}".replace(",", "")),
+                                     len(m[2] or ""), language) for m in matches]
+            return ", ".join(NUMERALS[language].percent.format(w) if m[3] else w
+                             for w, m in zip(written, matches, strict=True))
+        named = [piece.partition(": ") for piece in value.split("; ")]
+        if all(sep and _NOTES.recognise(note) for _, sep, note in named):
+            return "; ".join(f"{name}{sep}{reword_note(note, language)}"
+                             for name, sep, note in named)
+        return value
     return localised
 
 
@@ -111,7 +115,7 @@ def reword_note(message: str, language: str = "en") -> str:
     'something else'
     """
     check_one_of(language, LANGUAGES, name="language")
-    return _NOTES.reword(message, LANGUAGES.index(language), _numbers_in(language))
+    return _NOTES.reword(message, LANGUAGES.index(language), _field_in(language))
 
 
 class ReportPart:
