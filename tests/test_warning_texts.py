@@ -35,7 +35,8 @@ FIELDS = {"threshold": 5, "default": 10, "largest": 9, "file": "participants.csv
           "epv": "3.5", "events": 14, "k": 4, "treated": "DUO for a JOB",
           "comparison": "Tremplin", "earliest": "1990-01-01", "latest": "2026-12-03",
           "allowed": "['DUO for a JOB', 'Team4Job']", "maximum": 70, "key": "participant_id",
-          "rows": "4, 9", "column": "participant_id"}
+          "rows": "4, 9", "column": "participant_id", "line": 12, "fields": 20,
+          "sep": "','"}
 
 
 def _warning_sites():

@@ -52,7 +52,45 @@ _NOT_A_PSEUDONYM = (
     ("{column} lijkt op ", ", niet op een pseudoniem; vervang de id's door pseudoniemen "
      "met sleutel (evalkit pseudonymise)"))
 
+_FIELDS = ("line {line} has {fields} fields, the header has {columns}; ",
+           "la ligne {line} a {fields} champs, l'en-tête en a {columns} ; ",
+           "regel {line} heeft {fields} velden, de koptekst heeft er {columns}; ")
+_UNQUOTED = (("a value probably contains an unquoted {sep} (", "), or the line ends with "
+              "extra {sep}: put that value in double quotes, or remove the extra {sep}"),
+             ("une valeur contient probablement un {sep} sans guillemets (", "), ou la ligne "
+              "se termine par des {sep} en trop : mettez cette valeur entre guillemets "
+              "doubles, ou retirez les {sep} en trop"),
+             ("een waarde bevat waarschijnlijk een {sep} zonder aanhalingstekens (", "), of "
+              "de regel eindigt op een extra {sep}: zet die waarde tussen dubbele "
+              "aanhalingstekens, of verwijder de extra {sep}"))
+_EXAMPLES = {"too_many_comma": ("a decimal comma such as 12,5, or text", "une virgule "
+                                "décimale comme 12,5, ou du texte", "een decimale komma "
+                                "zoals 12,5, of tekst"),
+             "too_many": ("text", "du texte", "tekst")}
+
 REJECTIONS = {
+    **{f"rejected.{key}": tuple(head + first + example + last for head, (first, last), example
+                                in zip(_FIELDS, _UNQUOTED, examples, strict=True))
+       for key, examples in _EXAMPLES.items()},
+    "rejected.too_few": tuple(head + tail for head, tail in zip(_FIELDS, (
+        "a {sep} is probably missing or the line was cut, so its values cannot be matched "
+        "to the columns: add the missing {sep} (empty values are allowed)",
+        "un {sep} manque probablement ou la ligne a été coupée, donc ses valeurs ne peuvent "
+        "pas être associées aux colonnes : ajoutez le {sep} manquant (les valeurs vides sont "
+        "permises)",
+        "er ontbreekt waarschijnlijk een {sep} of de regel werd afgebroken, dus de waarden "
+        "kunnen niet aan de kolommen gekoppeld worden: voeg de ontbrekende {sep} toe (lege "
+        "waarden zijn toegestaan)"), strict=True)),
+    "rejected.stray_quote": (
+        "line {line} has a double quote that opens a value and is probably not closed (the "
+        "value would run to line {last}); the lines after line {line} were read on their "
+        "own: remove that quote, or close it",
+        "la ligne {line} a un guillemet double qui ouvre une valeur et n'est probablement pas "
+        "fermé (la valeur irait jusqu'à la ligne {last}) ; les lignes après la ligne {line} "
+        "ont été lues séparément : retirez ce guillemet, ou fermez-le",
+        "regel {line} heeft een dubbel aanhalingsteken dat een waarde opent en waarschijnlijk "
+        "niet gesloten is (de waarde zou doorlopen tot regel {last}); de regels na regel "
+        "{line} werden apart gelezen: verwijder dat aanhalingsteken, of sluit het"),
     **{f"identifier.{kind}_by_{how}": tuple(w + b for w, b in zip(words, by, strict=True))
        for kind, (words, _) in _IDENTIFIERS.items() for how, by in _FOUND_BY.items()},
     **{f"rejected.id_looks_like_{kind}": tuple(
