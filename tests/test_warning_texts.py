@@ -99,17 +99,26 @@ def test_positivity_and_separation_in_french_and_dutch():
         separation, "nl")
 
 
-def test_dropped_columns_at_loading_in_french_and_dutch():
-    extra = warning_text("warning.header.extra", file="export.csv", columns=["remarks"],
-                         table="participants")
-    assert extra == ("export.csv: column(s) ['remarks'] are not in the participants data "
-                     "dictionary and were dropped.")
-    assert reword_note(extra, "fr") == (
-        "export.csv : colonne(s) ['remarks'] absente(s) du dictionnaire de données "
-        "participants, donc supprimée(s).")
-    assert reword_note(extra, "nl") == (
-        "export.csv: kolom(men) ['remarks'] staan niet in het gegevenswoordenboek "
-        "participants en werden verwijderd.")
+@pytest.mark.parametrize(("key", "fields", "english", "french", "dutch"), [
+    ("warning.header.extra",
+     {"file": "export.csv", "columns": ["remarks"], "table": "participants"},
+     "export.csv: column(s) ['remarks'] are not in the participants data dictionary and "
+     "were dropped.",
+     "export.csv : colonne(s) ['remarks'] absente(s) du dictionnaire de données "
+     "participants, donc supprimée(s).",
+     "export.csv: kolom(men) ['remarks'] staan niet in het gegevenswoordenboek "
+     "participants en werden verwijderd."),
+    ("warning.icer.undefined", {"treated": "DUO for a JOB", "comparison": "Tremplin"},
+     "DUO for a JOB vs Tremplin: finds exactly as many jobs: the ICER is undefined.",
+     "DUO for a JOB par rapport à Tremplin : trouve exactement autant d'emplois : l'ICER "
+     "n'est pas défini.",
+     "DUO for a JOB vergeleken met Tremplin: vindt precies evenveel banen: de ICER is niet "
+     "gedefinieerd."),
+], ids=["dropped columns at loading", "ICER undefined"])
+def test_notes_in_french_and_dutch(key, fields, english, french, dutch):
+    note = warning_text(key, **fields)
+    assert note == english
+    assert (reword_note(note, "fr"), reword_note(note, "nl")) == (french, dutch)
 
 
 def test_the_disclosure_threshold_note_in_french_and_dutch():
@@ -121,18 +130,6 @@ def test_the_disclosure_threshold_note_in_french_and_dutch():
         "est 10, donc les groupes de 5 à 9 personnes sont affichés : assurez-vous que le "
         "responsable des données l'autorise.")
     assert reword_note(english, "nl").startswith("Aantallen van minder dan 5 personen")
-
-
-def test_an_undefined_icer_in_french_and_dutch():
-    note = warning_text("warning.icer.undefined", treated="DUO for a JOB",
-                        comparison="Tremplin")
-    assert note == "DUO for a JOB vs Tremplin: finds exactly as many jobs: the ICER is undefined."
-    assert reword_note(note, "fr") == (
-        "DUO for a JOB par rapport à Tremplin : trouve exactement autant d'emplois : l'ICER "
-        "n'est pas défini.")
-    assert reword_note(note, "nl") == (
-        "DUO for a JOB vergeleken met Tremplin: vindt precies evenveel banen: de ICER is niet "
-        "gedefinieerd.")
 
 
 def test_numbers_take_the_languages_marks_and_other_notes_stay_as_they_are():
