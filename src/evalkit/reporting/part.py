@@ -100,6 +100,22 @@ def reword_note(message: str, language: str = "en") -> str:
     """An evalkit warning's English text (or a rejected row's reason) in ``language``,
     its numbers in the language's marks; any other message is returned as it is.
 
+    Parameters
+    ----------
+    message : str
+        A warning's message (or a ``reason`` of a load result's ``rejected`` table), as
+        evalkit wrote it: recognised from its catalogue template
+        (:data:`evalkit._warning_texts.NOTES`), in any of the languages.
+    language : str, default="en"
+        One of :data:`evalkit.reporting.catalogue.LANGUAGES`.
+
+    Returns
+    -------
+    str
+        The same note written from the template of ``language``; its fields as they were,
+        but numbers (``1250``, ``3.5``, ``42%``) written as the language writes them and
+        a ``column: kind`` list with each kind reworded.
+
     Raises
     ------
     ValueError
@@ -322,7 +338,9 @@ class ReportPart:
         return ReportText(f'<p class="ek-{kind}">{html.escape(sentence)}</p>', sentence)
 
     def notes(self) -> ReportText:
-        """The part's data notes: each evalkit warning once, in words, without paths.
+        """The part's data notes: each evalkit warning once, in words, without paths, in
+        the part's language (:func:`reword_note`; a note evalkit did not write is shown as
+        it is).
 
         Ends the recording of warnings (call it last). Warnings that are not
         evalkit's go to standard error (the report's log).
