@@ -12,7 +12,7 @@ from evalkit._warning_texts import NOTES, WARNINGS, warning_text
 from evalkit.errors import DisclosureWarning, IdentifierWarning
 from evalkit.reporting.catalogue import LANGUAGES, text
 from evalkit.reporting.disclosure import check_threshold
-from evalkit.reporting.part import reword_note
+from evalkit.reporting.notes import reword_note
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 

@@ -151,3 +151,14 @@ def test_a_french_part_shows_its_data_notes_in_french():
             "directs [&#x27;nom&#x27;] supprimée(s)") in notes.html
     assert "a note no catalogue knows" in notes.html and "/home" not in notes.html
     assert "propensity" not in notes.html
+
+
+def test_a_dutch_tables_threshold_footnote_and_note_are_in_dutch():
+    from evalkit.reporting import PublicationSpec
+
+    report = ReportPart(language="nl", threshold=5)  # the part records the warning
+    t = pd.DataFrame({"programme": ["A", "B"], "n": [40, 25]})
+    shown = report.show(t, spec=PublicationSpec(counts=("n",)), caption="Participants by programme")
+    assert "Aantallen van minder dan 5 personen worden verborgen" in shown.to_html()
+    assert "Counts of fewer" not in shown.to_html()
+    assert "Aantallen van minder dan 5 personen" in report.notes().html

@@ -592,7 +592,7 @@ def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> s
     from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, DisclosureLedger, publish
     from evalkit.reporting.format import format_table
     from evalkit.reporting.funnel import participant_funnel
-    from evalkit.reporting.part import reword_note
+    from evalkit.reporting.notes import reword_note
 
     if loaded is None:
         return ""
