@@ -131,3 +131,34 @@ def test_a_part_stopped_after_a_table_says_the_rest_is_not_run():
     assert repr(stopped).startswith("The rest of this part is not run: the costs do not cover "
                                     "every programme compared")
     assert 'class="ek-stopped"' in stopped._repr_html_()
+
+
+def test_a_french_part_shows_its_data_notes_in_french():
+    from evalkit._warning_texts import warning_text
+
+    report = ReportPart(language="fr")
+    warnings.warn(warning_text("warning.propensity.positivity", n=12), EvalkitWarning,
+                  stacklevel=1)
+    warnings.warn(warning_text("warning.header.identifiers", file="/home/me/export.csv",
+                               columns=["nom"], reasons="nom: holds names"),
+                  IdentifierWarning, stacklevel=1)
+    warnings.warn("a note no catalogue knows", EvalkitWarning, stacklevel=1)
+    notes = report.notes()
+    assert "Remarques sur les données" in notes.html
+    assert ("<strong>Réserve statistique.</strong> 12 scores de propension sont à moins de "
+            "1e-6 de 0 ou de 1 : les groupes ne se recouvrent pas") in notes.html
+    assert ("<strong>Vie privée.</strong> export.csv : colonne(s) d&#x27;identifiants "
+            "directs [&#x27;nom&#x27;] supprimée(s)") in notes.html
+    assert "a note no catalogue knows" in notes.html and "/home" not in notes.html
+    assert "propensity" not in notes.html
+
+
+def test_a_dutch_tables_threshold_footnote_and_note_are_in_dutch():
+    from evalkit.reporting import PublicationSpec
+
+    report = ReportPart(language="nl", threshold=5)  # the part records the warning
+    t = pd.DataFrame({"programme": ["A", "B"], "n": [40, 25]})
+    shown = report.show(t, spec=PublicationSpec(counts=("n",)), caption="Participants by programme")
+    assert "Aantallen van minder dan 5 personen worden verborgen" in shown.to_html()
+    assert "Counts of fewer" not in shown.to_html()
+    assert "Aantallen van minder dan 5 personen" in report.notes().html

@@ -20,6 +20,7 @@ from evalkit._validation import (
     check_one_of,
     check_positive,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.comparison._design import ESTIMANDS
 from evalkit.comparison.matching import MatchResult
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
@@ -357,10 +358,8 @@ def _warn_undefined(table: pd.DataFrame) -> None:
     undefined = ~table["suppressed"] & table[["smd_before", "smd_after"]].isna().any(axis=1)
     if undefined.any():
         warnings.warn(
-            f"covariate(s) {list(dict.fromkeys(table.loc[undefined, 'variable']))} do not vary "
-            "(the standard deviation of the SMD is 0: a constant column, or a level nobody or "
-            "everybody has), so their SMD is undefined: NaN, balanced None, and left out of "
-            "all_balanced. Compare their means directly, or drop them.",
+            warning_text("warning.balance.constant",
+                         covariates=list(dict.fromkeys(table.loc[undefined, "variable"]))),
             EvalkitWarning,
             stacklevel=3,
         )

@@ -30,6 +30,7 @@ from evalkit._validation import (
     check_subset,
     check_truncate,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.comparison._design import ESTIMANDS, formula_design, nonzero_columns, outcome_values
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.sensitivity import EValueResult, _e_value_table
@@ -317,8 +318,7 @@ def _outcome_predictions(y, t, x, binary, starts=None, *, weights=None, warn=Tru
         if not keep.all():
             if warn:
                 warnings.warn(
-                    f"{int((~keep).sum())} design column(s) are all zero in one group; that "
-                    "group's outcome model leaves them out (a covariate level is absent there).",
+                    warning_text("warning.effects.zero_columns", n=int((~keep).sum())),
                     EvalkitWarning,
                     stacklevel=4,
                 )
@@ -467,10 +467,9 @@ def warn_undefined_ratio(table: pd.DataFrame, outcome: str, treated: object) -> 
                                         ("comparison", "mean_comparison"))
             if (undefined[column] <= 0).any()]
     warnings.warn(
-        f"outcome {outcome!r} has no events in the {' and the '.join(map(repr, arms))} "
-        f"group ({list(undefined['method'])}), so the risk ratio is 0 or infinite: it and "
-        "its CI are reported as NaN. The risk difference is still estimated; for a ratio, "
-        "use a longer horizon or a more common outcome.",
+        warning_text("warning.effects.no_events" + "_both" * (len(arms) > 1),
+                     outcome=repr(outcome), group=repr(arms[0]), other=repr(arms[-1]),
+                     methods=list(undefined["method"])),
         EvalkitWarning,
         stacklevel=3,
     )

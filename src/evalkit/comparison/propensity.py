@@ -22,6 +22,7 @@ from evalkit._validation import (
     check_one_of,
     check_probability_range,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.comparison._design import formula_design
 from evalkit.descriptives import standardized_mean_difference
 from evalkit.errors import EvalkitWarning
@@ -294,11 +295,8 @@ def _blank_infinite(table: pd.DataFrame, x: np.ndarray, t: np.ndarray, scores: n
         return
     table.loc[infinite, ["estimate", "std_error", "ci_low", "ci_high", "p_value"]] = np.nan
     warnings.warn(
-        f"the groups are (quasi-)completely separated: the coefficient(s) of "
-        f"{table.loc[infinite, 'term'].tolist()} are infinite (their estimates keep growing "
-        "with the iterations), so they are reported as NaN and the scores of the separated "
-        "people are 0 or 1. Restrict the data to people both programmes could enrol, or "
-        "merge the levels that only one programme has.",
+        warning_text("warning.propensity.separation",
+                     terms=table.loc[infinite, "term"].tolist()),
         EvalkitWarning,
         stacklevel=3,
     )
@@ -335,9 +333,7 @@ def _warn_positivity(scores: np.ndarray) -> None:
     extreme = (scores < 1e-6) | (scores > 1 - 1e-6)
     if extreme.any():
         warnings.warn(
-            f"{int(extreme.sum())} propensity scores are within 1e-6 of 0 or 1: the groups do not "
-            "overlap there (positivity violation). Restrict the data to people both programmes "
-            "could enrol, or trim to the common support.",
+            warning_text("warning.propensity.positivity", n=int(extreme.sum())),
             EvalkitWarning,
             stacklevel=3,
         )

@@ -23,6 +23,7 @@ from evalkit._validation import (
     check_one_of,
     check_positive,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.comparison._design import outcome_values
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import PublicationSpec
@@ -345,9 +346,7 @@ def _rd_e_values(counts: list[int], z: float, grid: float = 1e-4) -> tuple[float
     f, p1, p0 = n1 / (n1 + n0), n11 / n1, n01 / n0
     if p0 == 0:
         warnings.warn(
-            "nobody in the comparison group has the outcome, so the bias factor that "
-            "would explain the risk difference away is infinite: the E-values are NaN. "
-            "Use a longer horizon or a more common outcome.",
+            warning_text("warning.sensitivity.evalue"),
             EvalkitWarning,
             stacklevel=3,
         )
@@ -558,8 +557,7 @@ def _signed_rank_bounds(d: np.ndarray, gamma: float) -> dict:
            "n_treated_better": int(np.sum(d > 0)), "statistic": t_plus}
     if len(ranks) == 0:
         warnings.warn(
-            "every matched pair has equal outcomes, so there is no signed rank to test: "
-            "the Rosenbaum bounds are NaN.",
+            warning_text("warning.sensitivity.rosenbaum"),
             EvalkitWarning,
             stacklevel=4,
         )

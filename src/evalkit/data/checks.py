@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evalkit.data.identifiers import _value_kinds, _with_article
+from evalkit._warning_texts import warning_text
+from evalkit.data.identifiers import _value_kinds
 from evalkit.data.reading import _release_arrow_memory
 from evalkit.data.rejected import _Problems
-from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
+from evalkit.data.schema import Column, Table
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -47,12 +48,12 @@ def _pandera_schema(table: Table) -> pa.DataFrameSchema:
 
 def _range_reason(column: Column) -> str:
     """The reason given for a value outside its column's range."""
-    what = "a whole number" if column.kind == "integer" else "a number"
-    if column.maximum is None:
-        return f"expected {what} of at least {column.minimum:g}"
-    if column.minimum is None:
-        return f"expected {what} of at most {column.maximum:g}"
-    return f"expected {what} from {column.minimum:g} to {column.maximum:g}"
+    what = "integer" if column.kind == "integer" else "number"
+    limit = ("at_least" if column.maximum is None else "at_most" if column.minimum is None
+             else "between")
+    limits = {"minimum": column.minimum, "maximum": column.maximum}
+    return warning_text(f"rejected.{what}_{limit}",
+                        **{k: f"{v:g}" for k, v in limits.items() if v is not None})
 
 
 def _schema_problems(
@@ -75,7 +76,7 @@ def _schema_problems(
             missing = positions[values.isna().to_numpy(bool)]
             # Cells that were present but unparseable are already reported.
             missing = missing[text[column.name].reindex(missing).isna().to_numpy()]
-            problems.add(missing, column.name, None, "missing value (required)")
+            problems.add(missing, column.name, None, warning_text("rejected.missing"))
 
 
 def _show(value: object) -> str:
@@ -123,7 +124,8 @@ def _duplicate_problems(
         )
         for p in positions:
             others = problems.lines_text(positions[positions != p])
-            problems.add([p], column, shown, f"duplicate key ({label}) also on row(s) {others}")
+            problems.add([p], column, shown,
+                         warning_text("rejected.duplicate", key=label, rows=others))
 
 
 def _casefolded(ids: pd.Series) -> pd.Series:
@@ -168,8 +170,7 @@ def _identifier_id_problems(
                 rows.index.to_numpy(),
                 column,
                 text[column],  # shown as "(hidden: identifier)" in the rejected table
-                f"{column} looks like {_with_article(IDENTIFIER_KINDS[kind])}, not a pseudonym; "
-                "replace the ids with keyed pseudonyms (evalkit pseudonymise)",
+                warning_text(f"rejected.id_looks_like_{kind}", column=column),
             )
 
 
@@ -182,25 +183,25 @@ def _participant_rules(
     intake, exit_, end = parsed["intake_date"], parsed["exit_date"], parsed["follow_up_end"]
     censored = parsed["exit_type"].isin(censored_exits)
     rules = [
-        ("exit_date", exit_ <= intake, "exit date is on or before the intake date"),
-        ("exit_date", exit_ > end, "exit date is after the end of follow-up (follow_up_end)"),
-        ("follow_up_end", end < intake, "end of follow-up is before the intake date"),
+        ("exit_date", exit_ <= intake, warning_text("rejected.exit_before_intake")),
+        ("exit_date", exit_ > end, warning_text("rejected.exit_after_end")),
+        ("follow_up_end", end < intake, warning_text("rejected.end_before_intake")),
         (
             "exit_date",
             censored & exit_.notna(),
-            "a censored row ('still searching') has an exit date; empty it or set exit_type",
+            warning_text("rejected.censored_exit"),
         ),
         (
             "exit_date",
             ~censored & parsed["exit_type"].notna() & exit_.isna() & text["exit_date"].isna(),
-            "an exit other than 'censored' needs an exit date",
+            warning_text("rejected.exit_needs_date"),
         ),
     ]
     if {"first_meeting_dropout", "duo_completed"} <= set(parsed.columns):  # both optional
         rules.append((
             "duo_completed",
             parsed["first_meeting_dropout"].eq(True) & parsed["duo_completed"].eq(True),
-            "a duo cannot be completed after a first-meeting dropout",
+            warning_text("rejected.duo_after_dropout"),
         ))
     for name, mask, reason in rules:
         hit = parsed.index[mask.fillna(False).to_numpy(bool)].to_numpy()
@@ -218,7 +219,7 @@ def _orphan_problems(
         orphan[orphan].index.to_numpy(),
         "participant_id",
         text["participant_id"],
-        "participant_id not found in the participants file",
+        warning_text("rejected.orphan"),
     )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit._warning_texts import warning_text
 from evalkit.data.aliases import Aliases, column_key
 from evalkit.data.identifiers import (
     HIDDEN,
@@ -98,9 +99,9 @@ def _check_header(
     _warn_dropped(
         where,
         dropped,
-        f"dropped direct-identifier column(s) {list(dropped)} "
-        f"({'; '.join(f'{i.column}: {i.reason}' for i in identifiers)}); they are never "
-        "used by evalkit. Remove them from exports to avoid handling them.",
+        ("warning.header.identifiers", {
+            "columns": list(dropped),
+            "reasons": "; ".join(f"{i.column}: {i.reason}" for i in identifiers)}),
         IdentifierWarning,
     )
     _require_columns(where, names, dropped, spec)
@@ -109,7 +110,7 @@ def _check_header(
     _warn_dropped(
         where,
         extra,
-        f"column(s) {list(extra)} are not in the {spec.name} data dictionary and were dropped.",
+        ("warning.header.extra", {"columns": list(extra), "table": spec.name}),
         EvalkitWarning,
     )
     return identifiers, extra, _mapped_columns(labels, names, list(how))
@@ -185,11 +186,14 @@ def _shown(names: list[str]) -> list[str]:
 
 
 def _warn_dropped(
-    where: str, columns: tuple[str, ...], message: str, category: type[Warning]
+    where: str, columns: tuple[str, ...], message: tuple[str, dict], category: type[Warning]
 ) -> None:
-    """Warn that ``columns`` were dropped, if any (the message names columns, never values)."""
+    """Warn that ``columns`` were dropped, if any: ``message`` is a warning's key and fields
+    (they name columns, never values)."""
     if columns:
-        warnings.warn(f"{Path(where).name}: {message}", category, stacklevel=_STACKLEVEL)
+        key, fields = message
+        warnings.warn(warning_text(key, file=Path(where).name, **fields), category,
+                      stacklevel=_STACKLEVEL)
 
 
 def _require_columns(

@@ -45,6 +45,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from evalkit._warning_texts import warning_text
 from evalkit.data.schema import (
     IDENTIFIER_KINDS,
     IDENTIFIER_NAMES,
@@ -120,7 +121,7 @@ class IdentifierColumn:
     @property
     def reason(self) -> str:
         """``"e-mail address (by name)"``: what it holds and how it was found."""
-        return f"{IDENTIFIER_KINDS[self.kind]} (by {self.found_by})"
+        return warning_text(f"identifier.{self.kind}_by_{self.found_by}")
 
 
 # --------------------------------------------------------------------------- by name

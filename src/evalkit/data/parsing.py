@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from evalkit._warning_texts import warning_text
 from evalkit.data.aliases import Aliases, label_key
 from evalkit.data.reading import _categorical, _release_arrow_memory
 from evalkit.data.rejected import _Problems
@@ -35,10 +36,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 # A time of day after the date ("15/03/2021 00:00", "2021-03-15T09:30:00") is dropped,
 # with its UTC offset if any ("2021-03-15T00:00:00+01:00" is 2021-03-15, its own day).
 _TIME_OF_DAY = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
-_DATE_REASON = (
-    "expected a date as YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY (day first), "
-    "or an Excel date"
-)
+_DATE_REASON = warning_text("rejected.date")
 # Excel's 1900 date system counts days from 1899-12-31 and wrongly has a 29 February
 # 1900; for serials from 61 on, day 0 is therefore 1899-12-30.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -52,39 +50,23 @@ _ZERO_DATES = pd.DatetimeIndex(["1899-12-30", "1899-12-31", "1904-01-01"])
 _ZERO_DATE_TEXT = re.compile(
     r"(?:0{1,2}([/.-])0?1\1(?:1900)|1900-0?1-0{1,2})(?:[ T].*)?|\d{1,2}:\d{2}(?::\d{2}.*)?"
 )
-_ZERO_DATE_REASON = (
-    "Excel's zero date (1899-12-30, 00/01/1900, or 1904-01-01 in a 1904 workbook), which "
-    "Excel exports for an empty date cell: enter the date, or leave the cell empty"
-)
-_EARLY_REASON = (
-    f"date before {_EARLIEST_DATE:%Y-%m-%d}, too early for a programme date: check the year"
-)
+_ZERO_DATE_REASON = warning_text("rejected.zero_date")
+_EARLY_REASON = warning_text("rejected.early", earliest=f"{_EARLIEST_DATE:%Y-%m-%d}")
 _TRUE = frozenset({"true", "yes", "y", "ja", "waar", "oui", "vrai", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "n", "nee", "onwaar", "non", "faux", "0", "0.0"})
-_BOOLEAN_REASON = (
-    "expected yes or no (true/false, yes/no, y/n, ja/nee, waar/onwaar, oui/non, vrai/faux, 1/0)"
-)
+_BOOLEAN_REASON = warning_text("rejected.boolean")
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(?:[.,]0{1,2})?")
-_INTEGER_REASON = "expected a whole number such as 34 or 34.0 (no spaces or thousands separators)"
-_FRACTION_REASON = (
-    "expected a whole number such as 34 or 34.0; the file stores a number with decimals"
-)
-_INFINITE_REASON = "expected a number; the file stores an infinite value"
+_INTEGER_REASON = warning_text("rejected.integer")
+_FRACTION_REASON = warning_text("rejected.fraction")
+_INFINITE_REASON = warning_text("rejected.infinite")
 # A quoted CSV value over several lines in a dictionary column: a stray double quote
 # has probably swallowed the delimiters and line ends up to the next quote. The value
 # (which may hold other columns' cells) is never shown.
-_LINE_BREAK_REASON = (
-    "the value holds a line break, which no value of this column has (in a CSV, a double "
-    "quote before it is probably not closed, so the value ran into the next lines): "
-    "remove the line break, or close or remove the quote"
-)
+_LINE_BREAK_REASON = warning_text("rejected.line_break")
 _NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _AMBIGUOUS_NUMBER = re.compile(r"[+-]?\d{1,3},\d{3}")
-_NUMBER_REASON = "expected a number such as 1234.50 or 1234,50 (no spaces or thousands separators)"
-_AMBIGUOUS_REASON = (
-    "ambiguous number: the comma may be a thousands separator or a decimal comma; "
-    "write 1234 or 1.234"
-)
+_NUMBER_REASON = warning_text("rejected.number")
+_AMBIGUOUS_REASON = warning_text("rejected.ambiguous")
 
 
 def _clean_cell(v: object) -> object:
@@ -240,10 +222,7 @@ def _parse_date_cells(
         zero[unparsed] = text.iloc[unparsed].str.fullmatch(_ZERO_DATE_TEXT).to_numpy(bool)
     early = (value < _EARLIEST_DATE).to_numpy(bool) & ~zero
     late = (value > dates.latest).to_numpy(bool)
-    late_reason = (
-        f"date after the extraction date ({dates.latest:%Y-%m-%d}): check the year; if the "
-        "data were extracted later, pass it as extraction_date"
-    )
+    late_reason = warning_text("rejected.late", latest=f"{dates.latest:%Y-%m-%d}")
     for mask, why in [(zero, _ZERO_DATE_REASON), (early, _EARLY_REASON), (late, late_reason)]:
         if mask.any():
             reason[mask] = why
@@ -357,10 +336,7 @@ def _parse_unique(
         return text, reason, via
     if column.kind == "category":
         value, via = _category_values(column, text, aliases or {})
-        bad_reason = (
-            f"expected one of {list(column.allowed or ())} (case, accents, spaces and "
-            "punctuation are ignored)"
-        )
+        bad_reason = warning_text("rejected.category", allowed=list(column.allowed or ()))
     elif column.kind == "boolean":
         key = text.str.casefold()
         value = pd.Series(pd.NA, index=text.index, dtype="boolean")
@@ -467,7 +443,7 @@ def _parse_table(
     cells = {c: _Cells.of(raw[c]) for c in spec.names}
     text = pd.DataFrame({c: cells[c].text() for c in spec.names}, copy=False)
     empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
-    problems.add(np.flatnonzero(empty), "", None, "empty row")
+    problems.add(np.flatnonzero(empty), "", None, warning_text("rejected.empty_row"))
     parsed = pd.DataFrame(
         {
             c.name: _parse_column(c, cells[c.name], text[c.name], problems, dates, labels)

@@ -32,6 +32,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from evalkit._warning_texts import warning_text
 from evalkit.data.rejected import _FIRST_DATA_LINE
 from evalkit.errors import DataError
 
@@ -659,19 +660,8 @@ def _malformed_reason(split: _Split, i: int, n_names: int, sep: str) -> str:
     """Why row ``i`` cannot be split into the header's columns, and the fix."""
     line, n_fields = split.first[i], split.counts[i]
     if split.stray is not None and split.stray[i]:
-        return (
-            f"line {line} has a double quote that opens a value and is probably not closed "
-            f"(the value would run to line {split.last[i]}); the lines after line {line} were "
-            "read on their own: remove that quote, or close it"
-        )
-    head = f"line {line} has {n_fields} fields, the header has {n_names}; "
-    if n_fields > n_names:
-        example = "a decimal comma such as 12,5, or text" if sep == "," else "text"
-        return head + (
-            f"a value probably contains an unquoted {sep!r} ({example}), or the line ends "
-            f"with extra {sep!r}: put that value in double quotes, or remove the extra {sep!r}"
-        )
-    return head + (
-        f"a {sep!r} is probably missing or the line was cut, so its values cannot be "
-        f"matched to the columns: add the missing {sep!r} (empty values are allowed)"
-    )
+        return warning_text("rejected.stray_quote", line=line, last=split.last[i])
+    key = ("too_few" if n_fields <= n_names else "too_many_comma" if sep == ","
+           else "too_many")
+    return warning_text(f"rejected.{key}", line=line, fields=n_fields, columns=n_names,
+                        sep=repr(sep))

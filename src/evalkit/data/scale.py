@@ -23,6 +23,7 @@ from evalkit._validation import (
     check_observed,
     check_one_of,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import DataError, EvalkitWarning
 
 __all__ = ["MOSTLY_MISSING", "SCALE_KEYS", "SCORING_METHODS", "Scale"]
@@ -189,10 +190,9 @@ class Scale:
         mostly = share[share > MOSTLY_MISSING]
         if not mostly.empty:
             warnings.warn(
-                f"item(s) {list(mostly.index)} of scale {self.name!r} are missing in "
-                f"{', '.join(f'{v:.0%}' for v in mostly)} of the {len(data)} rows: their "
-                "scores rest mostly on the other items. Check the column mapping, and "
-                "report how many answered each item.",
+                warning_text("warning.scale.mostly_missing", items=list(mostly.index),
+                             scale=repr(self.name), n=len(data),
+                             shares=", ".join(f"{v:.0%}" for v in mostly)),
                 EvalkitWarning,
                 stacklevel=4,
             )

@@ -26,6 +26,7 @@ from evalkit._validation import (
     check_two_groups,
     check_weights,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import (
@@ -321,13 +322,9 @@ def _warn_undefined(table: pd.DataFrame, denominator: str) -> None:
     if table.empty or not table["smd"].isna().any():
         return
     undefined = list(dict.fromkeys(table.loc[table["smd"].isna(), "variable"]))
-    sd = "the pooled standard deviation" if denominator == "pooled" else (
-        f"the standard deviation of the {denominator} group"
-    )
+    sd = "pooled" if denominator == "pooled" else "group"
     warnings.warn(
-        f"covariate(s) {undefined} do not vary ({sd} is 0, e.g. a constant column or a "
-        "level nobody or everybody has), so their standardized mean difference is "
-        "undefined and reported as NaN; compare their means directly, or drop them.",
+        warning_text(f"warning.smd.{sd}", covariates=undefined, group=denominator),
         EvalkitWarning,
         stacklevel=3,
     )

@@ -20,6 +20,7 @@ from evalkit._validation import (
     check_one_of,
     check_rng,
 )
+from evalkit._warning_texts import ICER_STATUSES, warning_text
 from evalkit.comparison import PropensityResult, bootstrap_effect, programme_effect
 from evalkit.economics.acceptability import AcceptabilityResult, acceptability_curve
 from evalkit.economics.costs import CostsResult
@@ -35,14 +36,7 @@ _COST = "__cost_eur__"
 _STATISTICS = ("estimate", "std_error", "ci_low", "ci_high")
 #: Decimals of each row of the published table: euros whole, risk differences to 3.
 _ROW_DECIMALS = {"incremental_cost": 0, "incremental_effect": 3, "icer": 0}
-STATUSES = {
-    "icer": "costs more and finds more jobs: the ICER is the cost per extra job",
-    "dominant": "costs no more and finds more jobs (dominant): no ratio is needed",
-    "dominated": "costs no less and finds fewer jobs (dominated): no ratio is meaningful",
-    "cheaper_fewer_jobs": "costs less and finds fewer jobs: the ratio is a saving per job "
-                          "lost, not a cost per extra job",
-    "undefined": "finds exactly as many jobs: the ICER is undefined",
-}
+STATUSES = {status: texts[0] for status, texts in ICER_STATUSES.items()}
 
 
 @dataclass(frozen=True)
@@ -223,14 +217,10 @@ def _fieller(d_cost, d_effect, draws, conf_level):
 
 def _note(status, table, treated, comparison, n_draws):
     """The result in words, and whether to warn."""
-    note = f"{treated} vs {comparison}: {STATUSES[status]}."
-    if not n_draws:
-        note += " No interval (n_boot=0)."
     unbounded = status == "icer" and n_draws > 0 and not table["bounded"].iloc[2:].all()
-    if unbounded:
-        note += (" The effect's confidence interval includes 0 (or nearly so): the ICER's "
-                 "interval is unbounded and is not reported; read the acceptability curve.")
-    return note, unbounded or status != "icer"
+    key = f"warning.icer.{status}" + "_no_interval" * (not n_draws) + "_unbounded" * unbounded
+    return (warning_text(key, treated=treated, comparison=comparison),
+            unbounded or status != "icer")
 
 
 def cost_effectiveness(

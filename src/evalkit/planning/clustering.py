@@ -19,6 +19,7 @@ from evalkit._validation import (
     check_numeric,
     check_positive,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import PublicationSpec
 
@@ -221,9 +222,8 @@ def intraclass_correlation(
         f_high = f * stats.f.isf(alpha / 2, df2, df1)
         low, high = (f_low - 1) / (f_low + k0 - 1), (f_high - 1) / (f_high + k0 - 1)
     if not np.isfinite(icc):
-        warnings.warn(
-            f"outcome {outcome!r} does not vary between or within the clusters of "
-            f"{cluster!r}: the ICC is 0/0 and is reported as NaN.", EvalkitWarning, stacklevel=2)
+        warnings.warn(warning_text("warning.planning.icc_undefined", outcome=repr(outcome),
+                                   cluster=repr(cluster)), EvalkitWarning, stacklevel=2)
         icc = low = high = f = np.nan
     table = pd.DataFrame([{
         "icc": icc, "ci_low": low, "ci_high": high, "f_value": f, "df_between": df1,

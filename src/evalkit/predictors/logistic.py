@@ -27,6 +27,7 @@ from evalkit._validation import (
     check_data,
     check_one_of,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import DisclosureWarning, EvalkitWarning
 from evalkit.predictors.intake import predictor_timing
 from evalkit.predictors.marginal_effects import _average_marginal_effects
@@ -479,10 +480,7 @@ def _screen_predictors(
     later = kinds["after"] + kinds["outcome"]
     if later:
         warnings.warn(
-            f"predictors {later} are only known after intake (the data dictionary, or an "
-            "outcome's name): the other odds ratios are then associations among people "
-            "with the same value of something that happened during the programme (a "
-            "mediator), not at intake. Leave them out unless that is the question.",
+            warning_text("warning.logistic.post_intake", predictors=later),
             EvalkitWarning,
             stacklevel=3,
         )
@@ -494,9 +492,8 @@ def _cluster_codes(clusters: pd.Series, cluster: str) -> np.ndarray:
     n_clusters = int(codes.max() + 1)
     if n_clusters < MIN_CLUSTERS:
         warnings.warn(
-            f"cluster-robust standard errors with only {n_clusters} clusters of {cluster!r} "
-            f"(fewer than {MIN_CLUSTERS}) are unreliable (too small); cluster by a finer "
-            "unit (e.g. mentor_id) or report model-based standard errors.",
+            warning_text("warning.logistic.few_clusters", n=n_clusters, cluster=repr(cluster),
+                         minimum=MIN_CLUSTERS),
             EvalkitWarning,
             stacklevel=3,
         )
@@ -540,10 +537,9 @@ def _events_per_variable(y: np.ndarray, k: int) -> float:
     epv = min(n_events, n - n_events) / max(k, 1)
     if epv < MIN_EVENTS_PER_VARIABLE:
         warnings.warn(
-            f"only {epv:.1f} events per coefficient (min(events, non-events) = "
-            f"{min(n_events, n - n_events)} for {k} coefficients; fewer than "
-            f"{MIN_EVENTS_PER_VARIABLE}): the model is over-parameterised, its odds ratios "
-            "are biased away from 1 and its CIs too narrow; drop or merge terms.",
+            warning_text("warning.logistic.events_per_variable", epv=f"{epv:.1f}",
+                         events=min(n_events, n - n_events), k=k,
+                         minimum=MIN_EVENTS_PER_VARIABLE),
             EvalkitWarning,
             stacklevel=3,
         )

@@ -34,6 +34,7 @@ from evalkit._validation import (
     check_unit_interval,
     check_weights,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire._columns import coded_covariates, score_values
 from evalkit.reporting.catalogue import text
@@ -259,9 +260,7 @@ def paired_change(
     s0, s1 = float(x0.std(ddof=1)), float(x1.std(ddof=1))
     if _same_change(d, x0, x1):
         warnings.warn(
-            f"every pair has the same change from {pre!r} to {post!r} (the differences have "
-            "no variance), so d_z, the tests and the intervals of the change are undefined "
-            "and reported as NaN; check that the two columns are different measurements.",
+            warning_text("warning.change.no_variance", pre=repr(pre), post=repr(post)),
             EvalkitWarning,
             stacklevel=2,
         )

@@ -36,6 +36,7 @@ from evalkit._validation import (
     check_one_of,
     check_rng,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire.scales import Scale
 from evalkit.reporting.catalogue import text
@@ -602,9 +603,7 @@ def _warn_negative_item_total(table: pd.DataFrame) -> None:
     negative = table.loc[table["item_total_r"] < 0, "item"].tolist()
     if negative:
         warnings.warn(
-            f"items {negative} have a negative corrected item-total correlation: they are "
-            "probably reverse-keyed but not keyed. Check the scale's 'reversed' list (or key "
-            "them with a Scale) before scoring.",
+            warning_text("warning.reliability.reversed", items=negative),
             EvalkitWarning,
             stacklevel=3,
         )

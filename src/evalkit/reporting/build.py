@@ -601,6 +601,7 @@ def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> s
     from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, DisclosureLedger, publish
     from evalkit.reporting.format import format_table
     from evalkit.reporting.funnel import participant_funnel
+    from evalkit.reporting.notes import reword_note
 
     if loaded is None:
         return ""
@@ -625,9 +626,12 @@ def _funnel_html(loaded, threshold, ledger: Path, settings: ReportSettings) -> s
              format_table(rates, caption=text("funnel.rates", language),
                           kinds={"estimate": "proportion"}, language=language)]
     if not funnel.reasons.empty:
+        reasons = publish(funnel, "reasons", threshold=threshold, ledger=shared,
+                          population="funnel")
+        reasons.table["reason"] = [reword_note(r, language) for r in reasons.table["reason"]]
         parts.append(format_table(
-            publish(funnel, "reasons", threshold=threshold, ledger=shared, population="funnel"),
-            caption=text("rows.reasons", language, file=loaded.source.name), language=language))
+            reasons, caption=text("rows.reasons", language, file=loaded.source.name),
+            language=language))
     return "".join(p.to_html() for p in parts)
 
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evalkit._validation import check_one_of
+from evalkit._warning_texts import NOTES
 from evalkit.reporting import figure_texts, guess_texts, parts_texts, story_texts, translations
 
-#: Catalogue modules of ``key: (en, fr, nl)`` texts.
-_TEXTS = {**story_texts.TEXTS, **parts_texts.TEXTS, **guess_texts.TEXTS, **figure_texts.TEXTS}
+#: Catalogue modules of ``key: (en, fr, nl)`` texts (``warning.*``, ``rejected.*``: data notes).
+_TEXTS = {**story_texts.TEXTS, **parts_texts.TEXTS, **guess_texts.TEXTS, **figure_texts.TEXTS,
+          **NOTES}
 
 __all__ = ["CATALOGUES", "LANGUAGES", "column_label", "text", "translate", "value_label"]
 

@@ -623,6 +623,8 @@ def _footnotes(published, cells, language) -> tuple[str, ...]:
         notes.append(text("table.footnote_secondary", language))
     if published.n_cut:
         notes.append(text("table.footnote_cut", language, threshold=threshold))
-    if published.note:
-        notes.append(published.note)
+    if published.note:  # the threshold's note, written by evalkit in English
+        from evalkit.reporting.notes import reword_note  # notes formats with this module
+
+        notes.append(reword_note(published.note, language))
     return tuple(notes)

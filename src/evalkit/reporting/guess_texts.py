@@ -12,9 +12,7 @@ Merged into the report catalogue (:mod:`evalkit.reporting.catalogue`); the same
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
+from evalkit._texts import Reworder
 from evalkit._validation import check_one_of
 
 __all__ = ["TEXTS", "guess_rule", "reword_guess"]
@@ -123,17 +121,7 @@ def guess_rule(key: str, language: str = "en", **fields: object) -> str:
     return TEXTS[key][_LANGUAGES.index(language)].format(**fields)
 
 
-@cache
-def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    """A pattern per rule and language: the text, each field any run of characters."""
-    out = []
-    for key, texts in TEXTS.items():
-        for template in texts:
-            parts = re.split(r"\{(\w+)\}", template)
-            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)"
-                              for i, part in enumerate(parts))
-            out.append((key, re.compile(pattern, re.DOTALL)))
-    return tuple(out)
+_REWORDER = Reworder(TEXTS)
 
 
 def reword_guess(rule: str, language: str) -> str:
@@ -156,8 +144,4 @@ def reword_guess(rule: str, language: str) -> str:
     'checked by hand'
     """
     check_one_of(language, _LANGUAGES, name="language")
-    for key, pattern in _patterns():
-        match = pattern.fullmatch(rule)
-        if match:
-            return guess_rule(key, language, **match.groupdict())
-    return rule
+    return _REWORDER.reword(rule, _LANGUAGES.index(language))

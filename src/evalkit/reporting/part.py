@@ -14,8 +14,9 @@ table through it::
 ledger) and formats it (:func:`evalkit.reporting.format.format_table`), numbering the
 tables of the part. From its creation until :meth:`ReportPart.notes`, the part records
 the warnings evalkit raises; ``notes()`` prints them as a "Data notes" box in words,
-each once, without file paths, and passes other warnings (a library's deprecation)
-to standard error, which the report runner keeps in its log, never in the report.
+each once, without file paths, in the part's language (:func:`reword_note`), and
+passes other warnings (a library's deprecation) to standard error, which the report
+runner keeps in its log, never in the report.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from evalkit.reporting.format import (
     format_table,
     localise_digits,
 )
+from evalkit.reporting.notes import reword_note
 
 __all__ = ["ReportPart", "scrub_paths"]
 
@@ -276,7 +278,9 @@ class ReportPart:
         return ReportText(f'<p class="ek-{kind}">{html.escape(sentence)}</p>', sentence)
 
     def notes(self) -> ReportText:
-        """The part's data notes: each evalkit warning once, in words, without paths.
+        """The part's data notes: each evalkit warning once, in words, without paths, in
+        the part's language (:func:`reword_note`; a note evalkit did not write is shown as
+        it is).
 
         Ends the recording of warnings (call it last). Warnings that are not
         evalkit's go to standard error (the report's log).
@@ -292,7 +296,8 @@ class ReportPart:
         counts: Counter[tuple[str, str]] = Counter()
         for caught in self._caught:
             if issubclass(caught.category, EvalkitWarning):
-                counts[(_kind(caught.category), scrub_paths(str(caught.message)))] += 1
+                note = reword_note(scrub_paths(str(caught.message)), self.language)
+                counts[(_kind(caught.category), note)] += 1
             else:
                 print(scrub_paths(warnings.formatwarning(
                     caught.message, caught.category, caught.filename, caught.lineno, None

@@ -32,6 +32,7 @@ from evalkit._validation import (
     check_data,
     check_one_of,
 )
+from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
@@ -95,12 +96,9 @@ def cox_design(data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[str]]
             "rows selected (e.g. both programmes present) or the formula."
         )
     if single or constant:
-        what = [f"covariate(s) {single} take a single value"] if single else []
-        what += [f"design column(s) {constant} are constant"] if constant else []
+        what = "_".join(["single"] * bool(single) + ["constant"] * bool(constant))
         warnings.warn(
-            f"{' and '.join(what)} in the data, so the model cannot estimate their effect "
-            "and leaves them out (e.g. a programme that is the only one in the data); drop "
-            "them from the formula, or check the rows selected.",
+            warning_text(f"warning.cox.{what}", single=single, constant=constant),
             EvalkitWarning,
             stacklevel=4,
         )
@@ -408,21 +406,15 @@ def warn_fit(fit, names, model: str) -> None:
     """Warn about coefficients that may be infinite, or about a fit that did not converge."""
     if fit.diverging.any():
         terms = [n for n, d in zip(names, fit.diverging, strict=True) if d]
-        how = "log-likelihood converged before" if fit.converged else "fit stopped before"
+        how = "converged" if fit.converged else "stopped"
         warnings.warn(
-            f"the {model} {how} the coefficient(s) of {terms} did: they may be infinite "
-            "(monotone likelihood, e.g. no events, or only events, in "
-            "one level or beyond some value of the covariate), so their hazard ratio, "
-            "standard error, CI and p-value are reported as NaN. Merge the level with "
-            "another, or drop the term.",
+            warning_text(f"warning.cox.infinite_{how}", model=model, terms=terms),
             EvalkitWarning,
             stacklevel=3,
         )
     elif not fit.converged:
         warnings.warn(
-            f"the {model} model did not converge (a covariate may separate the events, e.g. "
-            "no events in a group); its estimates are unreliable. Drop or merge that "
-            "covariate.",
+            warning_text("warning.cox.not_converged", model=model),
             EvalkitWarning,
             stacklevel=3,
         )
@@ -699,8 +691,7 @@ def _concordance(fit, x, t, death, e, w, codes, counts=None) -> tuple[float, flo
     c = concordance(t, death, x @ fit.beta, entry=e, weights=w, cluster=codes, counts=counts)
     if np.isnan(c[0]):
         warnings.warn(
-            "no pair of people is comparable for the concordance (every event is at the "
-            "last time anyone is at risk), so it is NaN; the model's other results stand.",
+            warning_text("warning.cox.concordance"),
             EvalkitWarning,
             stacklevel=3,
         )

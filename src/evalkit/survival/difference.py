@@ -16,6 +16,7 @@ from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_p_value, normal_quantile
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
+from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 from evalkit.survival.nonparametric import aalen_johansen, probability_ci, step_at
@@ -125,8 +126,8 @@ def _merge_causes(rt: RiskTable, cause: str | Sequence[str] | None) -> tuple[Ris
 def _beyond_follow_up(label: object, h: float, last: float) -> dict:
     """The row of a horizon beyond a group's follow-up: NaN with the reason, and a warning."""
     warnings.warn(
-        f"horizon {h:g} is beyond the last follow-up time {last:g} of group "
-        f"{label!r}: its estimate is NaN. Use a shorter horizon.",
+        warning_text("warning.survival.beyond_follow_up", horizon=f"{h:g}",
+                     last=f"{last:g}", group=repr(label)),
         EvalkitWarning,
         stacklevel=4,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 from evalkit._validation import check_integer
+from evalkit._warning_texts import warning_text
 from evalkit.errors import DisclosureWarning
 
 __all__ = [
@@ -83,8 +84,5 @@ def threshold_note(threshold: int) -> str | None:
     """
     if threshold >= DEFAULT_THRESHOLD:
         return None
-    return (
-        f"Counts of fewer than {threshold} people are suppressed; evalkit's default is "
-        f"{DEFAULT_THRESHOLD}, so groups of {threshold} to {DEFAULT_THRESHOLD - 1} people "
-        "are shown: make sure the data owner allows this."
-    )
+    return warning_text("warning.disclosure.threshold", threshold=threshold,
+                        default=DEFAULT_THRESHOLD, largest=DEFAULT_THRESHOLD - 1)
