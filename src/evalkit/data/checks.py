@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.data.identifiers import _value_kinds, _with_article
-from evalkit.data.reading import _release_arrow_memory
+from evalkit.data.reading import _arrow_text, _release_arrow_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
 
@@ -129,19 +129,22 @@ def _duplicate_problems(
 def _casefolded(ids: pd.Series) -> pd.Series:
     """Ids ignoring case: a categorical's distinct ids are folded once, as codes."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes = _folded_codes(ids.cat.categories.to_numpy(dtype=object))
+        categories = ids.cat.categories
+        codes = _folded_codes(
+            categories.array if _arrow_text(categories) else categories.to_numpy(dtype=object)
+        )
         return pd.Series(np.append(codes, -1)[ids.cat.codes.to_numpy()], index=ids.index)
     return ids.astype("string").str.casefold()
 
 
-def _folded_codes(ids: np.ndarray) -> np.ndarray:
+def _folded_codes(ids: np.ndarray | pd.arrays.ArrowStringArray) -> np.ndarray:
     """Codes of distinct ids that are equal ignoring case (``str.casefold``): by pyarrow
     when all are ASCII, where folding is lower-casing (and merges none if all are in one
     case already)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(ids, type=pa.string())
+    text = pa.array(ids) if _arrow_text(ids) else pa.array(ids, type=pa.string())
     if pc.all(pc.string_is_ascii(text)).as_py() is not False:
         for case in (pc.ascii_upper, pc.ascii_lower):  # one case throughout: none merge
             if pc.all(pc.equal(case(text), text)).as_py() is not False:

@@ -43,6 +43,9 @@ _EXCEL = {".xlsx", ".xlsm"}
 _NEWLINE = ord("\n")
 _BLOCK = 1 << 24  # bytes scanned at once when counting a CSV's fields
 _HEADER_BYTES = 1 << 20  # bytes read to find a CSV's header
+# Text columns with at least this many distinct values (ids) keep them in pyarrow's
+# memory (``string[pyarrow]`` categories), not as a Python string each, until the output
+_ARROW_TEXT = 1 << 12
 
 
 def file_sha256(path: str | Path) -> str:
@@ -186,7 +189,9 @@ def _read(
 def _encoded(column) -> pd.Series:
     """A pyarrow column as a pandas categorical: codes into its distinct values in order
     of first appearance, each converted once with its own type (time zones kept); nulls
-    and NaN are code -1, as ``pandas.factorize`` gives them."""
+    and NaN are code -1, as ``pandas.factorize`` gives them. Text with many distinct
+    values (at least ``_ARROW_TEXT``: ids) stays in pyarrow's memory, as ``string``
+    categories backed by pyarrow (a tenth of the memory of a Python string each)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -202,6 +207,9 @@ def _encoded(column) -> pd.Series:
         [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind) for c in chunks]
     )
     del column, chunks
+    text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+    if text and len(values) >= _ARROW_TEXT and not values.null_count:
+        return _categorical(codes, pd.Index(pd.arrays.ArrowStringArray(values)))
     uniques = values.to_pandas()
     missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
     if len(missing):  # NaN of a float column: missing, as pandas has it
@@ -211,7 +219,7 @@ def _encoded(column) -> pd.Series:
         renumber[missing] = -1
         codes, uniques = renumber[codes].astype(codes.dtype), uniques[keep]
     categories = pd.Index(uniques)
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+    if text:
         return _categorical(codes, categories)  # distinct text: unique as pandas sees it
     if not categories.is_unique:  # e.g. 0.0 and -0.0: let pandas say which are equal
         return pd.Series(pd.Categorical(categories.take(codes, allow_fill=True)))
@@ -227,6 +235,12 @@ def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
     fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas >= 2.0
     dtype = fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+
+
+def _arrow_text(values) -> bool:
+    """Whether values (an array, Index or Series) are text held by pyarrow (the
+    categories :func:`_encoded` gives a column of ids)."""
+    return isinstance(getattr(values, "array", values), pd.arrays.ArrowStringArray)
 
 
 def _check_readable(source: _Source, sheet: str | None) -> None:
@@ -651,7 +665,7 @@ def _blank(cells: pd.DataFrame) -> np.ndarray:
     """Rows whose cells are all empty or white space."""
     blank = np.ones(len(cells), dtype=bool)
     for column in cells:
-        blank &= cells[column].str.strip().eq("").to_numpy()
+        blank &= cells[column].str.strip().eq("").fillna(False).to_numpy(bool)
     return blank
 
 
