@@ -46,6 +46,7 @@ _HEADER_BYTES = 1 << 20  # bytes read to find a CSV's header
 # Text columns with at least this many distinct values (ids) keep them in pyarrow's
 # memory (``string[pyarrow]`` categories), not as a Python string each, until the output
 _ARROW_TEXT = 1 << 12
+_CSV_BLOCK = 1 << 20  # bytes of a CSV read at once by pyarrow (it holds ~30 blocks)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -208,8 +209,8 @@ def _encoded(column) -> pd.Series:
     )
     del column, chunks
     text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
-    if text and len(values) >= _ARROW_TEXT and not values.null_count:
-        return _categorical(codes, pd.Index(pd.arrays.ArrowStringArray(values)))
+    if text and not values.null_count:
+        return _text_categorical(codes, values)
     uniques = values.to_pandas()
     missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
     if len(missing):  # NaN of a float column: missing, as pandas has it
@@ -224,6 +225,15 @@ def _encoded(column) -> pd.Series:
     if not categories.is_unique:  # e.g. 0.0 and -0.0: let pandas say which are equal
         return pd.Series(pd.Categorical(categories.take(codes, allow_fill=True)))
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
+
+
+def _text_categorical(codes: np.ndarray, values) -> pd.Series:
+    """Codes into distinct texts (a pyarrow array without nulls) as a categorical, the
+    texts held by pyarrow if there are many (at least ``_ARROW_TEXT``: ids), else as
+    Python strings."""
+    if len(values) >= _ARROW_TEXT:
+        return _categorical(codes, pd.Index(pd.arrays.ArrowStringArray(values)))
+    return _categorical(codes, pd.Index(values.to_pandas()))
 
 
 def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
@@ -471,18 +481,20 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     (blank lines included: then the lines are counted, and the rows that do not fit
     rejected), or if the text is not UTF-8 (the pandas reader then says where).
 
-    The file is read in blocks, each block's columns dictionary-encoded at once, so
-    that the text of the whole file is never in memory."""
+    The file is read in blocks, so that the text of the whole file is never in memory:
+    the codes of each block's columns go at once into numpy (:class:`_BlockCodes`), but
+    those of columns of mostly distinct values (ids), which are kept as read and
+    encoded at the end."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pv
 
     names = [str(i) for i in range(n_header)]
-    columns: list[list] = [[] for _ in names]
+    columns: list = []
     try:
         reader = pv.open_csv(
             str(data) if isinstance(data, Path) else pa.py_buffer(data),
-            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK),
             parse_options=pv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
@@ -491,34 +503,64 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
                 quoted_strings_can_be_null=False, null_values=[],
             ),
         )
-        dense: list[bool] | None = None  # mostly distinct values (ids): encoded once, at the end
         for batch in reader:
-            if dense is None:
-                dense = [pc.count_distinct(c).as_py() > len(c) / 2 for c in batch.columns]
-            for i, column in enumerate(columns):
-                cells = batch.column(i)
-                column.append(cells if dense[i] else pc.dictionary_encode(cells))
+            if not columns:  # mostly distinct values (ids): encoded once, at the end
+                columns = [[] if pc.count_distinct(c).as_py() > len(c) / 2 else _BlockCodes()
+                           for c in batch.columns]
+            for column, cells in zip(columns, batch.columns, strict=True):
+                column.append(cells)
+            del batch, cells
     except pa.ArrowInvalid:
         return None
-    dense = dense or [False] * n_header  # no rows
-    types = [pa.string() if d else pa.dictionary(pa.int32(), pa.string()) for d in dense]
-    holder = [pa.table({n: pa.chunked_array(c, t)
-                        for n, c, t in zip(names, columns, types, strict=True)})]
+    out = [c.categorical() if isinstance(c, _BlockCodes) else _dense(c, pa) for c in columns]
     del columns
-    return pd.DataFrame(dict(enumerate(_encoded_columns(holder))), copy=False)
-
-
-def _encoded_columns(holder: list) -> list[pd.Series]:
-    """The columns of the pyarrow table in ``holder`` (taken out of it) encoded
-    (:func:`_encoded`) one at a time, each freed once encoded (so that the table and
-    the codes are not all in memory at once)."""
-    table = holder.pop()
-    out = []
-    while table.num_columns:
-        out.append(_encoded(table.column(0)))
-        table = table.remove_column(0)
     _release_arrow_memory()
-    return out
+    if not out:  # no rows
+        out = [_encoded(pa.array([], pa.string())) for _ in names]
+    return pd.DataFrame(dict(enumerate(out)), copy=False)
+
+
+def _dense(chunks: list, pa) -> pd.Series:
+    """A column of mostly distinct texts read in blocks, encoded (:func:`_encoded`)."""
+    column = pa.chunked_array(chunks, pa.string())
+    chunks.clear()
+    return _encoded(column)
+
+
+class _BlockCodes:
+    """The codes of a text column read in blocks, into its distinct values in order of
+    first appearance (as pyarrow's ``unify_dictionaries`` orders them), kept in numpy
+    as they come (int8 while there are few values), so that pyarrow holds one block."""
+
+    def __init__(self) -> None:
+        self.values = None  # the distinct texts so far (a pyarrow array)
+        self.parts: list[np.ndarray] = []
+
+    def append(self, cells) -> None:
+        """Encode a block's cells (a pyarrow string array)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(cells)
+        local = encoded.dictionary
+        if self.values is None:
+            self.values, where = local, np.arange(len(local))
+        else:  # the block's distinct texts among those seen; new ones appended
+            found = pc.index_in(local, value_set=self.values).fill_null(-1)
+            where = np.array(found, dtype=np.int64)
+            new = where < 0
+            if new.any():
+                where[new] = len(self.values) + np.arange(new.sum())
+                self.values = pa.concat_arrays([self.values, local.filter(pa.array(new))])
+        kind = np.int8 if len(self.values) < 2**7 else np.int16
+        kind = kind if len(self.values) < 2**15 else np.int32
+        self.parts.append(where.astype(kind)[encoded.indices.to_numpy()])
+
+    def categorical(self) -> pd.Series:
+        """The column as a categorical (:func:`_encoded` of the whole column)."""
+        codes = np.concatenate(self.parts)
+        self.parts.clear()
+        return _text_categorical(codes, self.values)
 
 
 def _release_arrow_memory() -> None:
