@@ -460,7 +460,8 @@ def load_table(
     identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
     _check_flat(source, raw, spec, model)
     ids = [c.name for c in spec.columns if c.kind == "id"]
-    frame = raw.frame[list(spec.names)].reset_index(drop=True)
+    frame = pd.DataFrame({c: raw.frame[c] for c in spec.names}, copy=False)  # no copy
+    frame.index = pd.RangeIndex(len(frame))
     if raw.n_read == 0:
         raise DataError(
             f"{source.label}: no data rows below the header; expected at least one row."
@@ -470,14 +471,16 @@ def load_table(
         problems.add_line(line, reason)
     if raw.epoch is not None:
         dates = _DateRules(dates.latest, raw.epoch)
+    n_read = raw.n_read
+    del raw  # memory: the file's other columns
     labels = _Labels(model.aliases)
     parsed, text, empty = _parse_table(spec, frame, problems, dates, labels)
     _check_rows(spec, parsed, text, empty, participant_ids, problems, model.censored_exits)
     valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
-    n_read = raw.n_read
-    del raw, frame, text  # memory: only the parsed values are needed from here on
-    data = _typed(spec, parsed[valid].reset_index(drop=True) if not valid.all() else parsed)
+    holder = [parsed]  # memory: only the parsed values are needed from here on, and
+    del frame, text, parsed  # each only until typed
+    data = _typed(spec, holder, valid)
     if "programme" in absent:
         data = constant_programme(data, full, model)
     return LoadResult(

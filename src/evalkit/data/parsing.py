@@ -488,31 +488,39 @@ def _labels_of(values: pd.Series, codes: np.ndarray, distinct: pd.Index | None) 
     )
 
 
-def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
+def _typed(table: Table, holder: list, valid: np.ndarray) -> pd.DataFrame:
+    """The ``valid`` rows' typed values (``LoadResult.data``), from the parsed values of
+    the DataFrame in ``holder``, taken out of it so that each parsed column is freed
+    once typed."""
+    columns = dict(holder.pop().items())
+    subset = not valid.all()
     out = {}
     for column in table.columns:
-        s = parsed[column.name]
-        categorical = isinstance(s.dtype, pd.CategoricalDtype)
-        if column.kind == "category":
-            levels = column.allowed or sorted(s.dropna().unique(), key=lambda v: (label_key(v), v))
-            out[column.name] = (
-                s.cat.set_categories(list(levels)).array if categorical
-                else pd.Categorical(s.astype(object), categories=list(levels))
-            )
-        elif column.kind == "id":
-            out[column.name] = _id_text(s)
-        elif column.kind == "boolean":
-            out[column.name] = s.astype(bool)
-        elif column.kind == "integer":
-            out[column.name] = s.astype("int64") if column.required else s.astype("Int64")
-        elif column.kind == "number":
-            out[column.name] = s.astype("float64")
-        else:
-            out[column.name] = s.astype("datetime64[ns]")
+        s = columns.pop(column.name)
+        out[column.name] = _typed_column(column, s[valid].reset_index(drop=True) if subset else s)
+        del s
     data = pd.DataFrame(out, copy=False)
     if table.name == "participants":
         data["cohort"] = data["intake_date"].dt.year.astype("int64")
     return data
+
+
+def _typed_column(column: Column, s: pd.Series):
+    """A parsed column with its type in ``LoadResult.data``."""
+    if column.kind == "category":
+        levels = column.allowed or sorted(s.dropna().unique(), key=lambda v: (label_key(v), v))
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            return s.cat.set_categories(list(levels)).array
+        return pd.Categorical(s.astype(object), categories=list(levels))
+    if column.kind == "id":
+        return _id_text(s)
+    if column.kind == "boolean":
+        return s.astype(bool)
+    if column.kind == "integer":
+        return s.astype("int64") if column.required else s.astype("Int64")
+    if column.kind == "number":
+        return s.astype("float64")
+    return s.astype("datetime64[ns]", copy=False)
 
 
 def _parse_table(

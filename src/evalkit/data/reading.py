@@ -697,9 +697,13 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
     )
     keep = np.ones(len(frame), dtype=bool)
     keep[suspects] = False
-    good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
-    good = good.reset_index(drop=True)
-    good.columns = names
+    if keep.all() and frame.shape[1] == width and isinstance(frame.index, pd.RangeIndex):
+        good = frame.set_axis(names, axis=1, copy=False)  # all rows fit: no copy
+        good.index = pd.RangeIndex(len(good))
+    else:
+        good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
+        good = good.reset_index(drop=True)
+        good.columns = names
     return _Raw(good, split.first[keep], malformed)
 
 
