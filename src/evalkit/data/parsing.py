@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from evalkit.data.aliases import Aliases, label_key
-from evalkit.data.reading import _arrow_text, _categorical, _release_arrow_memory
+from evalkit.data.reading import (
+    _arrow_text,
+    _categorical,
+    _codes_type,
+    _release_arrow_memory,
+)
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import MISSING_MARKERS, Column, Table
 
@@ -162,7 +167,7 @@ class _Cells:
         if self.distinct is not None:  # no need to hash them again
             return _categorical(self.codes, self.distinct)
         text_codes, texts = pd.factorize(self.uniques.array, use_na_sentinel=True)
-        codes = np.append(text_codes, -1)[self.codes]
+        codes = np.append(text_codes, -1).astype(_codes_type(len(texts)))[self.codes]
         categories = _index_of(texts)
         return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
 
@@ -442,7 +447,8 @@ def _parse_column(
     with_reason = np.flatnonzero(reasons.notna().to_numpy(bool))
     reason_codes = np.full(len(reasons), -1, dtype=np.int64)
     reason_codes[with_reason], reason_labels = pd.factorize(reasons.iloc[with_reason])
-    cell_reason = np.append(reason_codes, -1)[codes] if len(with_reason) else None
+    kind = _codes_type(len(reason_codes))
+    cell_reason = np.append(reason_codes, -1).astype(kind)[codes] if len(with_reason) else None
     for k, reason in enumerate(reason_labels):  # code -1 (missing) has no reason
         shown = None if reason == _LINE_BREAK_REASON else text
         problems.add(np.flatnonzero(cell_reason == k), column.name, shown, reason)
@@ -483,7 +489,8 @@ def _labels_of(values: pd.Series, codes: np.ndarray, distinct: pd.Index | None) 
     categories = _index_of(labels)
     return pd.Series(
         pd.Categorical.from_codes(
-            np.append(value_codes, -1)[codes], dtype=pd.CategoricalDtype(categories)
+            np.append(value_codes, -1).astype(_codes_type(len(categories)))[codes],
+            dtype=pd.CategoricalDtype(categories),
         )
     )
 

@@ -227,6 +227,12 @@ def _encoded(column) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
 
 
+def _codes_type(n: int) -> type:
+    """The integer type pandas gives the codes of a categorical of ``n`` categories
+    (codes built in it are not copied again)."""
+    return np.int8 if n < 2**7 - 1 else np.int16 if n < 2**15 - 1 else np.int32
+
+
 def _text_categorical(codes: np.ndarray, values) -> pd.Series:
     """Codes into distinct texts (a pyarrow array without nulls) as a categorical, the
     texts held by pyarrow if there are many (at least ``_ARROW_TEXT``: ids), else as
@@ -552,8 +558,7 @@ class _BlockCodes:
             if new.any():
                 where[new] = len(self.values) + np.arange(new.sum())
                 self.values = pa.concat_arrays([self.values, local.filter(pa.array(new))])
-        kind = np.int8 if len(self.values) < 2**7 else np.int16
-        kind = kind if len(self.values) < 2**15 else np.int32
+        kind = _codes_type(len(self.values))
         self.parts.append(where.astype(kind)[encoded.indices.to_numpy()])
 
     def categorical(self) -> pd.Series:
