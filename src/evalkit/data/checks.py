@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.data.identifiers import _value_kinds, _with_article
-from evalkit.data.reading import _arrow_text, _release_arrow_memory
+from evalkit.data.reading import _arrow_text, _release_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import IDENTIFIER_KINDS, Column, Table
 
@@ -151,7 +151,7 @@ def _folded_codes(ids: np.ndarray | pd.arrays.ArrowStringArray) -> np.ndarray:
                 return np.arange(len(ids))
         folded = pc.dictionary_encode(pc.ascii_lower(text)).indices
         del text
-        _release_arrow_memory()
+        _release_memory()
         return folded.to_numpy(zero_copy_only=False)
     codes, _ = pd.factorize(pd.Series(ids, dtype="string").str.casefold(), use_na_sentinel=True)
     return codes
@@ -165,7 +165,7 @@ def _identifier_id_problems(
     for column in (c.name for c in table.columns if c.kind == "id"):
         ids = text[column] if len(parsed) == len(text) else text.loc[parsed.index, column]
         kinds = _value_kinds(ids, person_names=True).dropna()
-        _release_arrow_memory()
+        _release_memory()
         for kind, rows in kinds.groupby(kinds, sort=False):
             problems.add(
                 rows.index.to_numpy(),

@@ -159,7 +159,7 @@ from evalkit.data.header import _check_header, _column_name
 from evalkit.data.identifiers import IdentifierColumn, _hide_values
 from evalkit.data.model import DataModel, check_model
 from evalkit.data.parsing import _MAPPED_LABELS, _DateRules, _Labels, _parse_table, _typed
-from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
+from evalkit.data.reading import _STREAM, _Raw, _read, _release_memory, _Source, file_sha256
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE, Table
 from evalkit.errors import DataError
@@ -480,6 +480,7 @@ def load_table(
     valid[problems.positions()] = False
     holder = [parsed]  # memory: only the parsed values are needed from here on, and
     del frame, text, parsed  # each only until typed
+    _release_memory()
     data = _typed(spec, holder, valid)
     if "programme" in absent:
         data = constant_programme(data, full, model)

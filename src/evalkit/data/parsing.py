@@ -29,7 +29,7 @@ from evalkit.data.reading import (
     _arrow_text,
     _categorical,
     _codes_type,
-    _release_arrow_memory,
+    _release_memory,
 )
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import MISSING_MARKERS, Column, Table
@@ -472,8 +472,10 @@ def _id_text(s: pd.Series) -> pd.Series:
     column, as ``"<NA>"``); from pyarrow's text, one object per distinct id."""
     categorical = isinstance(s.dtype, pd.CategoricalDtype)
     if categorical and _arrow_text(s.cat.categories):
-        ids = np.append(np.asarray(s.cat.categories, dtype=object), "<NA>")
-        return pd.Series(ids[s.cat.codes.to_numpy()], index=s.index, dtype=object)
+        ids, codes = np.asarray(s.cat.categories, dtype=object), s.cat.codes.to_numpy()
+        if (codes < 0).any():
+            ids = np.append(ids, "<NA>")
+        return pd.Series(ids[codes], index=s.index, dtype=object)
     if categorical and s.isna().any():  # as text first, as before (NA is "<NA>")
         s = s.astype("string")
     return s.astype(object).astype(str)
@@ -546,5 +548,5 @@ def _parse_table(
         },
         copy=False,
     )
-    _release_arrow_memory()
+    _release_memory()
     return parsed, text, empty

@@ -22,10 +22,12 @@ file and the fix.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
+import sys
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import IO
 
@@ -317,7 +319,7 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
             handle.seek(0)
             file = pq.ParquetFile(handle, read_dictionary=text)
         columns = [_parquet_column(file, name) for name in names]
-    _release_arrow_memory()
+    _release_memory()
     frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
     frame.columns = names
     nested = tuple(name for name, (_, inner) in zip(names, columns, strict=True) if inner)
@@ -332,7 +334,10 @@ def _parquet_column(file, name: str) -> tuple[pd.Series, bool]:
     column = file.read(columns=[name], use_pandas_metadata=False).column(0)
     if pa.types.is_nested(column.type):
         return column.to_pandas(), True
-    return _encoded(column), False
+    encoded = _encoded(column)
+    del column
+    _release_memory()  # the column as read (a million ids: their hash table too)
+    return encoded, False
 
 
 def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
@@ -383,7 +388,7 @@ def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw
         return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
     if on_disk:
         frame = _arrow_fields(source.path, sep, len(header)) if _plain_file(source.path) else None
-        _release_arrow_memory()  # the blocks read: freed, not yet given back
+        _release_memory()  # the blocks read: freed, not yet given back
         if frame is not None:
             lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
             counts = np.full(len(frame), len(header), dtype=np.int64)
@@ -520,7 +525,7 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
         return None
     out = [c.categorical() if isinstance(c, _BlockCodes) else _dense(c, pa) for c in columns]
     del columns
-    _release_arrow_memory()
+    _release_memory()
     if not out:  # no rows
         out = [_encoded(pa.array([], pa.string())) for _ in names]
     return pd.DataFrame(dict(enumerate(out)), copy=False)
@@ -568,13 +573,29 @@ class _BlockCodes:
         return _text_categorical(codes, self.values)
 
 
-def _release_arrow_memory() -> None:
-    """Give the memory pyarrow kept for reuse back to the system (its freed buffers of
-    a million texts would otherwise stay in the process's resident memory, where
-    Python and numpy cannot use them)."""
+def _release_memory() -> None:
+    """Give the memory freed by a step of the load back to the system: what pyarrow kept
+    for reuse (its freed buffers of a million texts would otherwise stay in the
+    process's resident memory, where Python and numpy cannot use them) and, with glibc
+    (Linux), the free pages of C's heap, where numpy's freed arrays of a million rows
+    leave holes that later, smaller arrays do not fill."""
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library or system)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # musl, or no symbol table
+        return None
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
