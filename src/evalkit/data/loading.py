@@ -423,9 +423,10 @@ def load_table(
     eligibility rules are counted (nothing is dropped for them). Every check is
     vectorised over the column (text parsing and label mapping run once per distinct
     value), and CSV and Parquet files are read by pyarrow column by column, each column
-    as codes into its distinct values: a million-row participants file loads in about
-    twice the time of ``pandas.read_csv(engine="pyarrow")`` and three times that of
-    reading its Parquet with pyarrow (benchmarks/RESULTS.md).
+    as codes into its distinct values (ids kept by pyarrow until the output): a
+    million-row participants file loads in at most about twice the time of
+    ``pandas.read_csv(engine="pyarrow")`` or of reading its Parquet with pyarrow, at a
+    peak of about 0.26 KiB a row, less than either plain reader (benchmarks/RESULTS.md).
 
     References
     ----------

@@ -529,7 +529,7 @@ def _typed_column(column: Column, s: pd.Series):
         return s.astype("int64") if column.required else s.astype("Int64")
     if column.kind == "number":
         return s.astype("float64")
-    return s.astype("datetime64[ns]", copy=False)
+    return s if s.dtype == "datetime64[ns]" else s.astype("datetime64[ns]")  # no copy
 
 
 def _parse_table(

@@ -9,7 +9,9 @@ A CSV line that cannot be split into the header's columns (an unquoted delimiter
 a value, a missing delimiter, a cut line) is rejected on its own with its line number;
 the rest of the file loads. CSV files without quotes whose lines all fit the header
 are read by pyarrow, in blocks, each column dictionary-encoded (the loader's fast path:
-a categorical of the distinct values, each converted to Python once); other files
+a categorical of the distinct values, each converted to Python once; a column of many
+distinct texts, ids, keeps them in pyarrow, and only the output makes a Python string
+of each); other files
 without quotes are split by pandas' C parser; files with quoted values, which may hold
 delimiters and line breaks, by the :mod:`csv` module, which keeps each row's first
 line. Parquet files are read column by column by pyarrow with their own types.
@@ -724,8 +726,8 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
     keep = np.ones(len(frame), dtype=bool)
     keep[suspects] = False
     if keep.all() and frame.shape[1] == width and isinstance(frame.index, pd.RangeIndex):
-        good = frame.set_axis(names, axis=1, copy=False)  # all rows fit: no copy
-        good.index = pd.RangeIndex(len(good))
+        good = frame  # all rows fit: no copy (the frame is the reader's own)
+        good.columns, good.index = names, pd.RangeIndex(len(good))
     else:
         good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
         good = good.reset_index(drop=True)
