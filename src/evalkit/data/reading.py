@@ -28,6 +28,7 @@ import ctypes
 import hashlib
 import io
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -525,7 +526,7 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
             del batch, cells
     except pa.ArrowInvalid:
         return None
-    out = [c.categorical() if isinstance(c, _BlockCodes) else _dense(c, pa) for c in columns]
+    out = _coded_columns(columns)
     del columns
     _release_memory()
     if not out:  # no rows
@@ -533,8 +534,22 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     return pd.DataFrame(dict(enumerate(out)), copy=False)
 
 
-def _dense(chunks: list, pa) -> pd.Series:
+def _coded_columns(columns: list) -> list[pd.Series]:
+    """The columns read in blocks as categoricals: the blocks' codes joined
+    (:class:`_BlockCodes`), and the columns of mostly distinct texts (lists of blocks)
+    encoded meanwhile in other threads (pyarrow's hashing of a million ids lets go of
+    Python's lock, so two id columns take the time of one on two cores)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dense = [pool.submit(_dense, c) for c in columns if not isinstance(c, _BlockCodes)]
+        out = [c.categorical() if isinstance(c, _BlockCodes) else None for c in columns]
+        encoded = (future.result() for future in dense)
+        return [o if o is not None else next(encoded) for o in out]
+
+
+def _dense(chunks: list) -> pd.Series:
     """A column of mostly distinct texts read in blocks, encoded (:func:`_encoded`)."""
+    import pyarrow as pa
+
     column = pa.chunked_array(chunks, pa.string())
     chunks.clear()
     return _encoded(column)
