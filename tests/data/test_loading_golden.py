@@ -35,3 +35,22 @@ def test_the_load_result_is_as_before(loaded, case):
     assert got == expected
     if "error" not in got:
         assert got["n_valid"] + got["n_rejected"] == got["n_read"]
+
+
+@pytest.fixture(scope="module")
+def loaded_with_arrow_text(tmp_path_factory):
+    """Every case loaded with all text columns of CSV and Parquet files held by pyarrow
+    (as a file's id columns are from 4,096 distinct values on), CSV files read in blocks
+    of 4 KiB (as a large file is, in 4 MiB blocks)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("evalkit.data.reading._ARROW_TEXT", 0)
+        patch.setattr("evalkit.data.reading._CSV_BLOCK", 1 << 12)
+        return all_fingerprints(tmp_path_factory.mktemp("golden_arrow"))
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED_LOADS))
+def test_text_held_by_pyarrow_gives_the_same_load_result(loaded_with_arrow_text, case):
+    got, expected = loaded_with_arrow_text[case], EXPECTED_LOADS[case]
+    for key in expected:
+        assert got[key] == expected[key], f"{case}: {key} differs"
+    assert got == expected

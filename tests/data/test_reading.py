@@ -242,3 +242,54 @@ def test_a_very_wide_line_is_rejected_without_widening_the_table():
         assert rejected_entries(result)[0][:2] == (3, "")
         assert rejected_entries(result)[0][2].startswith("line 3 has 5001 fields, the header")
         assert result.n_valid == result.n_read - 1 == text.count("\n") - 1
+
+
+def test_ids_held_by_pyarrow_load_as_python_strings_as_before(tmp_path, monkeypatch):
+    """A file with 4,096 distinct ids or more keeps them in pyarrow until the output
+    (issue 18: memory); the result is the one of ids as Python strings throughout."""
+    from evalkit.data import reading
+    from evalkit.data.synthetic import simulate_participants
+
+    data = simulate_participants(5000, rng=3).astype({"participant_id": object})
+    data.loc[10, "participant_id"] = " P00012 "  # stripped: the id of line 13
+    data.loc[20, "participant_id"] = "p00023"  # the id of line 24, ignoring case
+    data.loc[30, "participant_id"] = "jan.peeters@example.be"  # rejected, not shown
+    data.loc[40, "mentor_id"] = "NA"  # missing (required)
+    csv_path, parquet_path = tmp_path / "p.csv", tmp_path / "p.parquet"
+    data.to_csv(csv_path, index=False, date_format="%Y-%m-%d")
+    data.to_parquet(parquet_path, index=False)
+    for path in (csv_path, parquet_path):
+        monkeypatch.setattr(reading, "_ARROW_TEXT", 990)  # 994 mentors, 1,952 exit dates...
+        held = load_participants(path, extraction_date="2026-01-01")
+        monkeypatch.setattr(reading, "_ARROW_TEXT", 10**9)  # every text as Python strings
+        before = load_participants(path, extraction_date="2026-01-01")
+        pd.testing.assert_frame_equal(held.data, before.data)
+        pd.testing.assert_frame_equal(held.rejected, before.rejected)
+        assert held.rejected["row"].tolist() == [12, 13, 22, 24, 32, 42], path
+        assert "jan.peeters" not in held.rejected.to_string()
+        mentors = held.data["mentor_id"]
+        assert mentors.dtype == object and all(type(v) is str for v in mentors)
+        assert len({id(v) for v in mentors}) == mentors.nunique()  # one object an id
+
+
+def test_csv_blocks_are_coded_in_the_order_of_first_appearance():
+    """The codes of a CSV read in blocks (reading._BlockCodes) are those of pyarrow's
+    unify_dictionaries over the blocks."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from evalkit.data.reading import _BlockCodes
+
+    rng = np.random.default_rng(7)
+    words = np.array([f"w{i}" for i in range(300)])  # more than int8 codes hold
+    blocks = [pa.array(rng.choice(words[: 50 * (k + 1)], 40).tolist()) for k in range(6)]
+    coded = _BlockCodes()
+    for block in blocks:
+        coded.append(block)
+    got = coded.categorical()
+    unified = pa.chunked_array([pc.dictionary_encode(b) for b in blocks]).unify_dictionaries()
+    expected = np.concatenate([c.indices.to_numpy() for c in unified.chunks])
+    assert got.cat.categories.tolist() == unified.chunks[0].dictionary.to_pylist()
+    np.testing.assert_array_equal(got.cat.codes.to_numpy(), expected)
+    assert got.tolist() == pa.chunked_array(blocks).to_pylist()

@@ -20,7 +20,7 @@ import pandas as pd
 
 from evalkit._warning_texts import warning_text
 from evalkit.data.identifiers import _value_kinds
-from evalkit.data.reading import _release_arrow_memory
+from evalkit.data.reading import _arrow_text, _release_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import Column, Table
 
@@ -131,26 +131,29 @@ def _duplicate_problems(
 def _casefolded(ids: pd.Series) -> pd.Series:
     """Ids ignoring case: a categorical's distinct ids are folded once, as codes."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes = _folded_codes(ids.cat.categories.to_numpy(dtype=object))
+        categories = ids.cat.categories
+        codes = _folded_codes(
+            categories.array if _arrow_text(categories) else categories.to_numpy(dtype=object)
+        )
         return pd.Series(np.append(codes, -1)[ids.cat.codes.to_numpy()], index=ids.index)
     return ids.astype("string").str.casefold()
 
 
-def _folded_codes(ids: np.ndarray) -> np.ndarray:
+def _folded_codes(ids: np.ndarray | pd.arrays.ArrowStringArray) -> np.ndarray:
     """Codes of distinct ids that are equal ignoring case (``str.casefold``): by pyarrow
     when all are ASCII, where folding is lower-casing (and merges none if all are in one
     case already)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(ids, type=pa.string())
+    text = pa.array(ids) if _arrow_text(ids) else pa.array(ids, type=pa.string())
     if pc.all(pc.string_is_ascii(text)).as_py() is not False:
         for case in (pc.ascii_upper, pc.ascii_lower):  # one case throughout: none merge
             if pc.all(pc.equal(case(text), text)).as_py() is not False:
                 return np.arange(len(ids))
         folded = pc.dictionary_encode(pc.ascii_lower(text)).indices
         del text
-        _release_arrow_memory()
+        _release_memory()
         return folded.to_numpy(zero_copy_only=False)
     codes, _ = pd.factorize(pd.Series(ids, dtype="string").str.casefold(), use_na_sentinel=True)
     return codes
@@ -164,7 +167,7 @@ def _identifier_id_problems(
     for column in (c.name for c in table.columns if c.kind == "id"):
         ids = text[column] if len(parsed) == len(text) else text.loc[parsed.index, column]
         kinds = _value_kinds(ids, person_names=True).dropna()
-        _release_arrow_memory()
+        _release_memory()
         for kind, rows in kinds.groupby(kinds, sort=False):
             problems.add(
                 rows.index.to_numpy(),

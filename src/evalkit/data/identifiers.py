@@ -364,13 +364,18 @@ def _value_kinds(texts: pd.Series, *, person_names: bool = False) -> pd.Series:
     import pyarrow.compute as pc
 
     if isinstance(texts.dtype, pd.CategoricalDtype):  # each distinct text once
-        categories = pd.Series(texts.cat.categories, dtype=object)
+        categories = texts.cat.categories
+        if isinstance(categories.array, pd.arrays.ArrowStringArray):  # held by pyarrow: stays
+            categories = pd.Series(categories.array)
+        else:
+            categories = pd.Series(categories, dtype=object)
         kinds = _value_kinds(categories, person_names=person_names)
         codes = texts.cat.codes.to_numpy()
         found = np.append(kinds.to_numpy(dtype=object), None)[codes]
         return pd.Series(found, index=texts.index, dtype=object)
     pattern = _CANDIDATE + (f"|{_NAME_CANDIDATE}" if person_names else "")
-    texts = texts.astype("string")
+    if not isinstance(texts.array, pd.arrays.ArrowStringArray):
+        texts = texts.astype("string")
     found = pc.match_substring_regex(pa.array(texts.array), pattern)
     candidate = found.fill_null(False).to_numpy(zero_copy_only=False)
     kinds = pd.Series(None, index=texts.index, dtype=object)

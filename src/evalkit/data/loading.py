@@ -159,7 +159,7 @@ from evalkit.data.header import _check_header, _column_name
 from evalkit.data.identifiers import IdentifierColumn, _hide_values
 from evalkit.data.model import DataModel, check_model
 from evalkit.data.parsing import _MAPPED_LABELS, _DateRules, _Labels, _parse_table, _typed
-from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
+from evalkit.data.reading import _STREAM, _Raw, _read, _release_memory, _Source, file_sha256
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE, Table
 from evalkit.errors import DataError
@@ -423,9 +423,10 @@ def load_table(
     eligibility rules are counted (nothing is dropped for them). Every check is
     vectorised over the column (text parsing and label mapping run once per distinct
     value), and CSV and Parquet files are read by pyarrow column by column, each column
-    as codes into its distinct values: a million-row participants file loads in about
-    twice the time of ``pandas.read_csv(engine="pyarrow")`` and three times that of
-    reading its Parquet with pyarrow (benchmarks/RESULTS.md).
+    as codes into its distinct values (ids kept by pyarrow until the output): a
+    million-row participants file loads in at most about twice the time of
+    ``pandas.read_csv(engine="pyarrow")`` or of reading its Parquet with pyarrow, at a
+    peak of about 0.26 KiB a row, less than either plain reader (benchmarks/RESULTS.md).
 
     References
     ----------
@@ -460,7 +461,8 @@ def load_table(
     identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
     _check_flat(source, raw, spec, model)
     ids = [c.name for c in spec.columns if c.kind == "id"]
-    frame = raw.frame[list(spec.names)].reset_index(drop=True)
+    frame = pd.DataFrame({c: raw.frame[c] for c in spec.names}, copy=False)  # no copy
+    frame.index = pd.RangeIndex(len(frame))
     if raw.n_read == 0:
         raise DataError(
             f"{source.label}: no data rows below the header; expected at least one row."
@@ -470,14 +472,17 @@ def load_table(
         problems.add_line(line, reason)
     if raw.epoch is not None:
         dates = _DateRules(dates.latest, raw.epoch)
+    n_read = raw.n_read
+    del raw  # memory: the file's other columns
     labels = _Labels(model.aliases)
     parsed, text, empty = _parse_table(spec, frame, problems, dates, labels)
     _check_rows(spec, parsed, text, empty, participant_ids, problems, model.censored_exits)
     valid = np.ones(len(frame), dtype=bool)
     valid[problems.positions()] = False
-    n_read = raw.n_read
-    del raw, frame, text  # memory: only the parsed values are needed from here on
-    data = _typed(spec, parsed[valid].reset_index(drop=True) if not valid.all() else parsed)
+    holder = [parsed]  # memory: only the parsed values are needed from here on, and
+    del frame, text, parsed  # each only until typed
+    _release_memory()
+    data = _typed(spec, holder, valid)
     if "programme" in absent:
         data = constant_programme(data, full, model)
     return LoadResult(

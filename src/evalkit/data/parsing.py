@@ -26,7 +26,12 @@ import pandas as pd
 
 from evalkit._warning_texts import warning_text
 from evalkit.data.aliases import Aliases, label_key
-from evalkit.data.reading import _categorical, _release_arrow_memory
+from evalkit.data.reading import (
+    _arrow_text,
+    _categorical,
+    _codes_type,
+    _release_memory,
+)
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import MISSING_MARKERS, Column, Table
 
@@ -116,11 +121,15 @@ class _Cells:
     distinct: pd.Index | None = None  # the distinct texts, if cleaning changed none
 
     @classmethod
-    def of(cls, s: pd.Series) -> _Cells:
+    def of(cls, s: pd.Series, *, arrow: bool = False) -> _Cells:
         """Clean each distinct value once (one factorisation per column; a categorical
-        column, as the loader reads CSV and Parquet, is factorised already)."""
+        column, as the loader reads CSV and Parquet, is factorised already). With
+        ``arrow`` (ids), text held by pyarrow stays there; other columns' distinct
+        values are Python objects."""
         if isinstance(s.dtype, pd.CategoricalDtype):
             codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+            if not arrow and _arrow_text(uniques):
+                uniques = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
         else:
             column = s if _has_own_type(s) else s.to_numpy(dtype=object)
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
@@ -129,7 +138,7 @@ class _Cells:
         codes = np.where(blank[codes], -1, codes) if not unchanged else codes
         shared = uniques if unchanged and isinstance(uniques, pd.Index) else None
         values = pd.Series(uniques, copy=False)
-        return cls(codes, pd.Series(cleaned, dtype="string", copy=False), values, shared)
+        return cls(codes, pd.Series(cleaned, copy=False), values, shared)
 
     @property
     def missing(self) -> np.ndarray:
@@ -140,14 +149,24 @@ class _Cells:
         if self.distinct is not None:  # no need to hash them again
             return _categorical(self.codes, self.distinct)
         text_codes, texts = pd.factorize(self.uniques.array, use_na_sentinel=True)
-        codes = np.append(text_codes, -1)[self.codes]
-        categories = pd.Index(np.asarray(texts, dtype=object), dtype=object)
+        codes = np.append(text_codes, -1).astype(_codes_type(len(texts)))[self.codes]
+        categories = _index_of(texts)
         return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
 
 
-def _clean_cells(uniques) -> tuple[pd.arrays.StringArray, bool]:
+def _index_of(distinct) -> pd.Index:
+    """Distinct values as an index: text held by pyarrow stays there, others are objects."""
+    if _arrow_text(distinct):
+        return pd.Index(distinct)
+    return pd.Index(np.asarray(distinct, dtype=object), dtype=object)
+
+
+def _clean_cells(uniques) -> tuple[pd.api.extensions.ExtensionArray, bool]:
     """:func:`_clean_cell` of distinct values (vectorised with pyarrow when they are many
-    and all text), and whether they were all text left unchanged."""
+    and all text), and whether they were all text left unchanged (``string`` dtype,
+    held by pyarrow if ``uniques`` are)."""
+    if _arrow_text(uniques) and len(uniques) > 64:
+        return _clean_arrow_texts(uniques.array)
     values = np.asarray(uniques, dtype=object)
     if len(values) > 64 and pd.api.types.infer_dtype(values, skipna=False) == "string":
         return _clean_texts(values)
@@ -163,23 +182,47 @@ def _clean_texts(values: np.ndarray) -> tuple[pd.arrays.StringArray, bool]:
     finds surrounded by white space or missing markers; the others are kept as they are
     (the same objects)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     try:
         text = pa.array(values, type=pa.string())
     except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: Python does it all
         return pd.array([_clean_cell(v) for v in values], dtype="string"), False
-    trimmed = pc.utf8_trim_whitespace(text)
-    suspect = pc.or_(
-        pc.or_(pc.not_equal(trimmed, text), pc.match_substring_regex(text, _PYTHON_ONLY_SPACE)),
-        pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(["", *MISSING_MARKERS])),
-    )
-    todo = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    todo = _suspects(text)
     out = values.copy()
     for k in todo:
         out[k] = _clean_cell(values[k])
     cleaned = pd.array(out, dtype="string")
     return cleaned, len(todo) == 0
+
+
+def _suspects(text) -> np.ndarray:
+    """Positions of the texts (a pyarrow array) surrounded by white space or missing
+    markers: those :func:`_clean_cell` may change."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(text)
+    suspect = pc.or_(
+        pc.or_(pc.not_equal(trimmed, text), pc.match_substring_regex(text, _PYTHON_ONLY_SPACE)),
+        pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(["", *MISSING_MARKERS])),
+    )
+    return np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+
+
+def _clean_arrow_texts(
+    texts: pd.arrays.ArrowStringArray,
+) -> tuple[pd.arrays.ArrowStringArray, bool]:
+    """:func:`_clean_texts` of distinct strings held by pyarrow (no nulls), kept there:
+    Python cleans the few suspects, no Python string is made for the others."""
+    import pyarrow as pa
+
+    text = pa.array(texts)
+    todo = _suspects(text)
+    if not len(todo):
+        return texts, True
+    out = texts.copy()
+    out[todo] = [_clean_cell(v) for v in text.take(pa.array(todo)).to_pylist()]
+    return out, False
 
 
 def _parse_dates(text: pd.Series, epoch: pd.Timestamp = _EXCEL_EPOCH) -> pd.Series:
@@ -327,8 +370,7 @@ def _parse_unique(
     """
     reason = pd.Series(pd.NA, index=text.index, dtype=object)
     via = None
-    joined = "".join(text.dropna().to_numpy(dtype=object))  # one scan for line breaks, fast
-    if "\n" in joined or "\r" in joined:
+    if _has_line_break(text):
         broken = text.str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy(bool)
         reason[broken] = _LINE_BREAK_REASON
         text = text.where(~broken)
@@ -381,7 +423,8 @@ def _parse_column(
     with_reason = np.flatnonzero(reasons.notna().to_numpy(bool))
     reason_codes = np.full(len(reasons), -1, dtype=np.int64)
     reason_codes[with_reason], reason_labels = pd.factorize(reasons.iloc[with_reason])
-    cell_reason = np.append(reason_codes, -1)[codes] if len(with_reason) else None
+    kind = _codes_type(len(reason_codes))
+    cell_reason = np.append(reason_codes, -1).astype(kind)[codes] if len(with_reason) else None
     for k, reason in enumerate(reason_labels):  # code -1 (missing) has no reason
         shown = None if reason == _LINE_BREAK_REASON else text
         problems.add(np.flatnonzero(cell_reason == k), column.name, shown, reason)
@@ -391,6 +434,29 @@ def _parse_column(
     return pd.Series(values.array.take(codes, allow_fill=True), index=text.index)
 
 
+def _has_line_break(text: pd.Series) -> bool:
+    """Whether a distinct text holds a line break (one scan of their join, fast; by
+    pyarrow for text it holds)."""
+    if _arrow_text(text):
+        return bool(text.str.contains(r"[\r\n]", regex=True).any())
+    joined = "".join(text.dropna().to_numpy(dtype=object))
+    return "\n" in joined or "\r" in joined
+
+
+def _id_text(s: pd.Series) -> pd.Series:
+    """Ids as ``str`` objects (a missing id, which a valid row has only in an optional
+    column, as ``"<NA>"``); from pyarrow's text, one object per distinct id."""
+    categorical = isinstance(s.dtype, pd.CategoricalDtype)
+    if categorical and _arrow_text(s.cat.categories):
+        ids, codes = np.asarray(s.cat.categories, dtype=object), s.cat.codes.to_numpy()
+        if (codes < 0).any():
+            ids = np.append(ids, "<NA>")
+        return pd.Series(ids[codes], index=s.index, dtype=object)
+    if categorical and s.isna().any():  # as text first, as before (NA is "<NA>")
+        s = s.astype("string")
+    return s.astype(object).astype(str)
+
+
 def _labels_of(values: pd.Series, codes: np.ndarray, distinct: pd.Index | None) -> pd.Series:
     """The cells' parsed text (labels, ids) as a categorical: ``values`` of each distinct
     cell, taken by ``codes`` (-1: missing); ``distinct``: the values as an index, if no
@@ -398,41 +464,48 @@ def _labels_of(values: pd.Series, codes: np.ndarray, distinct: pd.Index | None) 
     if distinct is not None:
         return _categorical(codes, distinct)
     value_codes, labels = pd.factorize(values.array, use_na_sentinel=True)
-    categories = pd.Index(np.asarray(labels, dtype=object), dtype=object)
+    categories = _index_of(labels)
     return pd.Series(
         pd.Categorical.from_codes(
-            np.append(value_codes, -1)[codes], dtype=pd.CategoricalDtype(categories)
+            np.append(value_codes, -1).astype(_codes_type(len(categories)))[codes],
+            dtype=pd.CategoricalDtype(categories),
         )
     )
 
 
-def _typed(table: Table, parsed: pd.DataFrame) -> pd.DataFrame:
+def _typed(table: Table, holder: list, valid: np.ndarray) -> pd.DataFrame:
+    """The ``valid`` rows' typed values (``LoadResult.data``), from the parsed values of
+    the DataFrame in ``holder``, taken out of it so that each parsed column is freed
+    once typed."""
+    columns = dict(holder.pop().items())
+    subset = not valid.all()
     out = {}
     for column in table.columns:
-        s = parsed[column.name]
-        categorical = isinstance(s.dtype, pd.CategoricalDtype)
-        if column.kind == "category":
-            levels = column.allowed or sorted(s.dropna().unique(), key=lambda v: (label_key(v), v))
-            out[column.name] = (
-                s.cat.set_categories(list(levels)).array if categorical
-                else pd.Categorical(s.astype(object), categories=list(levels))
-            )
-        elif column.kind == "id":
-            if categorical and s.isna().any():  # as text first, as before (NA is "<NA>")
-                s = s.astype("string")
-            out[column.name] = s.astype(object).astype(str)
-        elif column.kind == "boolean":
-            out[column.name] = s.astype(bool)
-        elif column.kind == "integer":
-            out[column.name] = s.astype("int64") if column.required else s.astype("Int64")
-        elif column.kind == "number":
-            out[column.name] = s.astype("float64")
-        else:
-            out[column.name] = s.astype("datetime64[ns]")
+        s = columns.pop(column.name)
+        out[column.name] = _typed_column(column, s[valid].reset_index(drop=True) if subset else s)
+        del s
     data = pd.DataFrame(out, copy=False)
     if table.name == "participants":
         data["cohort"] = data["intake_date"].dt.year.astype("int64")
     return data
+
+
+def _typed_column(column: Column, s: pd.Series):
+    """A parsed column with its type in ``LoadResult.data``."""
+    if column.kind == "category":
+        levels = column.allowed or sorted(s.dropna().unique(), key=lambda v: (label_key(v), v))
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            return s.cat.set_categories(list(levels)).array
+        return pd.Categorical(s.astype(object), categories=list(levels))
+    if column.kind == "id":
+        return _id_text(s)
+    if column.kind == "boolean":
+        return s.astype(bool)
+    if column.kind == "integer":
+        return s.astype("int64") if column.required else s.astype("Int64")
+    if column.kind == "number":
+        return s.astype("float64")
+    return s if s.dtype == "datetime64[ns]" else s.astype("datetime64[ns]")  # no copy
 
 
 def _parse_table(
@@ -440,7 +513,7 @@ def _parse_table(
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The cells as text and as typed values, and which rows are empty; empty rows and
     unparseable cells are problems; labels mapped by aliases are recorded in ``labels``."""
-    cells = {c: _Cells.of(raw[c]) for c in spec.names}
+    cells = {c: _Cells.of(raw[c], arrow=spec[c].kind == "id") for c in spec.names}
     text = pd.DataFrame({c: cells[c].text() for c in spec.names}, copy=False)
     empty = np.logical_and.reduce([cells[c].missing for c in spec.names])
     problems.add(np.flatnonzero(empty), "", None, warning_text("rejected.empty_row"))
@@ -451,5 +524,5 @@ def _parse_table(
         },
         copy=False,
     )
-    _release_arrow_memory()
+    _release_memory()
     return parsed, text, empty

@@ -9,7 +9,9 @@ A CSV line that cannot be split into the header's columns (an unquoted delimiter
 a value, a missing delimiter, a cut line) is rejected on its own with its line number;
 the rest of the file loads. CSV files without quotes whose lines all fit the header
 are read by pyarrow, in blocks, each column dictionary-encoded (the loader's fast path:
-a categorical of the distinct values, each converted to Python once); other files
+a categorical of the distinct values, each converted to Python once; a column of many
+distinct texts, ids, keeps them in pyarrow, and only the output makes a Python string
+of each); other files
 without quotes are split by pandas' C parser; files with quoted values, which may hold
 delimiters and line breaks, by the :mod:`csv` module, which keeps each row's first
 line. Parquet files are read column by column by pyarrow with their own types.
@@ -22,10 +24,13 @@ file and the fix.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import IO
 
@@ -44,6 +49,10 @@ _EXCEL = {".xlsx", ".xlsm"}
 _NEWLINE = ord("\n")
 _BLOCK = 1 << 24  # bytes scanned at once when counting a CSV's fields
 _HEADER_BYTES = 1 << 20  # bytes read to find a CSV's header
+# Text columns with at least this many distinct values (ids) keep them in pyarrow's
+# memory (``string[pyarrow]`` categories), not as a Python string each, until the output
+_ARROW_TEXT = 1 << 12
+_CSV_BLOCK = 1 << 20  # bytes of a CSV read at once by pyarrow (it holds ~30 blocks)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -187,7 +196,9 @@ def _read(
 def _encoded(column) -> pd.Series:
     """A pyarrow column as a pandas categorical: codes into its distinct values in order
     of first appearance, each converted once with its own type (time zones kept); nulls
-    and NaN are code -1, as ``pandas.factorize`` gives them."""
+    and NaN are code -1, as ``pandas.factorize`` gives them. Text with many distinct
+    values (at least ``_ARROW_TEXT``: ids) stays in pyarrow's memory, as ``string``
+    categories backed by pyarrow (a tenth of the memory of a Python string each)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -203,6 +214,9 @@ def _encoded(column) -> pd.Series:
         [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind) for c in chunks]
     )
     del column, chunks
+    text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+    if text and not values.null_count:
+        return _text_categorical(codes, values)
     uniques = values.to_pandas()
     missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
     if len(missing):  # NaN of a float column: missing, as pandas has it
@@ -212,11 +226,26 @@ def _encoded(column) -> pd.Series:
         renumber[missing] = -1
         codes, uniques = renumber[codes].astype(codes.dtype), uniques[keep]
     categories = pd.Index(uniques)
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+    if text:
         return _categorical(codes, categories)  # distinct text: unique as pandas sees it
     if not categories.is_unique:  # e.g. 0.0 and -0.0: let pandas say which are equal
         return pd.Series(pd.Categorical(categories.take(codes, allow_fill=True)))
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
+
+
+def _codes_type(n: int) -> type:
+    """The integer type pandas gives the codes of a categorical of ``n`` categories
+    (codes built in it are not copied again)."""
+    return np.int8 if n < 2**7 - 1 else np.int16 if n < 2**15 - 1 else np.int32
+
+
+def _text_categorical(codes: np.ndarray, values) -> pd.Series:
+    """Codes into distinct texts (a pyarrow array without nulls) as a categorical, the
+    texts held by pyarrow if there are many (at least ``_ARROW_TEXT``: ids), else as
+    Python strings."""
+    if len(values) >= _ARROW_TEXT:
+        return _categorical(codes, pd.Index(pd.arrays.ArrowStringArray(values)))
+    return _categorical(codes, pd.Index(values.to_pandas()))
 
 
 def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
@@ -228,6 +257,12 @@ def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
     fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas >= 2.0
     dtype = fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+
+
+def _arrow_text(values) -> bool:
+    """Whether values (an array, Index or Series) are text held by pyarrow (the
+    categories :func:`_encoded` gives a column of ids)."""
+    return isinstance(getattr(values, "array", values), pd.arrays.ArrowStringArray)
 
 
 def _check_readable(source: _Source, sheet: str | None) -> None:
@@ -288,7 +323,7 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
             handle.seek(0)
             file = pq.ParquetFile(handle, read_dictionary=text)
         columns = [_parquet_column(file, name) for name in names]
-    _release_arrow_memory()
+    _release_memory()
     frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
     frame.columns = names
     nested = tuple(name for name, (_, inner) in zip(names, columns, strict=True) if inner)
@@ -303,7 +338,10 @@ def _parquet_column(file, name: str) -> tuple[pd.Series, bool]:
     column = file.read(columns=[name], use_pandas_metadata=False).column(0)
     if pa.types.is_nested(column.type):
         return column.to_pandas(), True
-    return _encoded(column), False
+    encoded = _encoded(column)
+    del column
+    _release_memory()  # the column as read (a million ids: their hash table too)
+    return encoded, False
 
 
 def _read_excel(source: _Source, sheet: str | None, header_only: bool) -> _Raw:
@@ -354,7 +392,7 @@ def _read_csv(source: _Source, header_only: bool, encoded: bool = False) -> _Raw
         return _Raw(pd.DataFrame(columns=names, dtype=object), np.array([], np.int64))
     if on_disk:
         frame = _arrow_fields(source.path, sep, len(header)) if _plain_file(source.path) else None
-        _release_arrow_memory()  # the blocks read: freed, not yet given back
+        _release_memory()  # the blocks read: freed, not yet given back
         if frame is not None:
             lines = np.arange(len(frame), dtype=np.int64) + _FIRST_DATA_LINE
             counts = np.full(len(frame), len(header), dtype=np.int64)
@@ -458,18 +496,20 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     (blank lines included: then the lines are counted, and the rows that do not fit
     rejected), or if the text is not UTF-8 (the pandas reader then says where).
 
-    The file is read in blocks, each block's columns dictionary-encoded at once, so
-    that the text of the whole file is never in memory."""
+    The file is read in blocks, so that the text of the whole file is never in memory:
+    the codes of each block's columns go at once into numpy (:class:`_BlockCodes`), but
+    those of columns of mostly distinct values (ids), which are kept as read and
+    encoded at the end."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pv
 
     names = [str(i) for i in range(n_header)]
-    columns: list[list] = [[] for _ in names]
+    columns: list = []
     try:
         reader = pv.open_csv(
             str(data) if isinstance(data, Path) else pa.py_buffer(data),
-            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK),
             parse_options=pv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
@@ -478,43 +518,102 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
                 quoted_strings_can_be_null=False, null_values=[],
             ),
         )
-        dense: list[bool] | None = None  # mostly distinct values (ids): encoded once, at the end
         for batch in reader:
-            if dense is None:
-                dense = [pc.count_distinct(c).as_py() > len(c) / 2 for c in batch.columns]
-            for i, column in enumerate(columns):
-                cells = batch.column(i)
-                column.append(cells if dense[i] else pc.dictionary_encode(cells))
+            if not columns:  # mostly distinct values (ids): encoded once, at the end
+                columns = [[] if pc.count_distinct(c).as_py() > len(c) / 2 else _BlockCodes()
+                           for c in batch.columns]
+            for column, cells in zip(columns, batch.columns, strict=True):
+                column.append(cells)
+            del batch, cells
     except pa.ArrowInvalid:
         return None
-    dense = dense or [False] * n_header  # no rows
-    types = [pa.string() if d else pa.dictionary(pa.int32(), pa.string()) for d in dense]
-    holder = [pa.table({n: pa.chunked_array(c, t)
-                        for n, c, t in zip(names, columns, types, strict=True)})]
+    out = _coded_columns(columns)
     del columns
-    return pd.DataFrame(dict(enumerate(_encoded_columns(holder))), copy=False)
+    _release_memory()
+    if not out:  # no rows
+        out = [_encoded(pa.array([], pa.string())) for _ in names]
+    return pd.DataFrame(dict(enumerate(out)), copy=False)
 
 
-def _encoded_columns(holder: list) -> list[pd.Series]:
-    """The columns of the pyarrow table in ``holder`` (taken out of it) encoded
-    (:func:`_encoded`) one at a time, each freed once encoded (so that the table and
-    the codes are not all in memory at once)."""
-    table = holder.pop()
-    out = []
-    while table.num_columns:
-        out.append(_encoded(table.column(0)))
-        table = table.remove_column(0)
-    _release_arrow_memory()
-    return out
+def _coded_columns(columns: list) -> list[pd.Series]:
+    """The columns read in blocks as categoricals: the blocks' codes joined
+    (:class:`_BlockCodes`), and the columns of mostly distinct texts (lists of blocks)
+    encoded meanwhile in other threads (pyarrow's hashing of a million ids lets go of
+    Python's lock, so two id columns take the time of one on two cores)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dense = [pool.submit(_dense, c) for c in columns if not isinstance(c, _BlockCodes)]
+        out = [c.categorical() if isinstance(c, _BlockCodes) else None for c in columns]
+        encoded = (future.result() for future in dense)
+        return [o if o is not None else next(encoded) for o in out]
 
 
-def _release_arrow_memory() -> None:
-    """Give the memory pyarrow kept for reuse back to the system (its freed buffers of
-    a million texts would otherwise stay in the process's resident memory, where
-    Python and numpy cannot use them)."""
+def _dense(chunks: list) -> pd.Series:
+    """A column of mostly distinct texts read in blocks, encoded (:func:`_encoded`)."""
+    import pyarrow as pa
+
+    column = pa.chunked_array(chunks, pa.string())
+    chunks.clear()
+    return _encoded(column)
+
+
+class _BlockCodes:
+    """The codes of a text column read in blocks, into its distinct values in order of
+    first appearance (as pyarrow's ``unify_dictionaries`` orders them), kept in numpy
+    as they come (int8 while there are few values), so that pyarrow holds one block."""
+
+    def __init__(self) -> None:
+        self.values = None  # the distinct texts so far (a pyarrow array)
+        self.parts: list[np.ndarray] = []
+
+    def append(self, cells) -> None:
+        """Encode a block's cells (a pyarrow string array)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(cells)
+        local = encoded.dictionary
+        if self.values is None:
+            self.values, where = local, np.arange(len(local))
+        else:  # the block's distinct texts among those seen; new ones appended
+            found = pc.index_in(local, value_set=self.values).fill_null(-1)
+            where = np.array(found, dtype=np.int64)
+            new = where < 0
+            if new.any():
+                where[new] = len(self.values) + np.arange(new.sum())
+                self.values = pa.concat_arrays([self.values, local.filter(pa.array(new))])
+        kind = _codes_type(len(self.values))
+        self.parts.append(where.astype(kind)[encoded.indices.to_numpy()])
+
+    def categorical(self) -> pd.Series:
+        """The column as a categorical (:func:`_encoded` of the whole column)."""
+        codes = np.concatenate(self.parts)
+        self.parts.clear()
+        return _text_categorical(codes, self.values)
+
+
+def _release_memory() -> None:
+    """Give the memory freed by a step of the load back to the system: what pyarrow kept
+    for reuse (its freed buffers of a million texts would otherwise stay in the
+    process's resident memory, where Python and numpy cannot use them) and, with glibc
+    (Linux), the free pages of C's heap, where numpy's freed arrays of a million rows
+    leave holes that later, smaller arrays do not fill."""
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library or system)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # musl, or no symbol table
+        return None
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
@@ -642,9 +741,13 @@ def _fit_rows(split: _Split, names: list[str], n_header: int, sep: str) -> _Raw:
     )
     keep = np.ones(len(frame), dtype=bool)
     keep[suspects] = False
-    good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
-    good = good.reset_index(drop=True)
-    good.columns = names
+    if keep.all() and frame.shape[1] == width and isinstance(frame.index, pd.RangeIndex):
+        good = frame  # all rows fit: no copy (the frame is the reader's own)
+        good.columns, good.index = names, pd.RangeIndex(len(good))
+    else:
+        good = frame.iloc[:, :width] if keep.all() else frame.iloc[keep, :width]
+        good = good.reset_index(drop=True)
+        good.columns = names
     return _Raw(good, split.first[keep], malformed)
 
 
@@ -652,7 +755,7 @@ def _blank(cells: pd.DataFrame) -> np.ndarray:
     """Rows whose cells are all empty or white space."""
     blank = np.ones(len(cells), dtype=bool)
     for column in cells:
-        blank &= cells[column].str.strip().eq("").to_numpy()
+        blank &= cells[column].str.strip().eq("").fillna(False).to_numpy(bool)
     return blank
 
 
