@@ -26,6 +26,7 @@ from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.format import (
     NUMERALS,
     format_interval,
+    format_level,
     format_money,
     format_number,
     format_percent,
@@ -106,7 +107,7 @@ def _reading(low: float, high: float, null: float, language: str, what: str = ""
 
 
 def _level(conf_level: float, language: str) -> str:
-    return format_percent(conf_level, 0, proportion=True, language=language)
+    return format_level(conf_level, language)
 
 
 def rate_findings(
@@ -460,6 +461,7 @@ def largest_difference_finding(
     The programmes' participants differ most in Age (standardized mean difference −0.85);
     1 of 2 characteristics differ by more than 0.1.
     """
+    from evalkit.reporting.catalogue import value_label
     from evalkit.reporting.format import term_label
 
     rows = _rows(published)
@@ -469,7 +471,7 @@ def largest_difference_finding(
     top = rows.loc[rows["smd"].abs().idxmax()]
     name = term_label(top["variable"], language)
     if "level" in rows and isinstance(top["level"], str) and top["level"]:
-        name = f"{name}: {top['level']}"
+        name = f"{name}: {value_label(top['level'], language)}"
     return Finding("smd", text("finding.smd", language, name=name,
                                smd=format_number(top["smd"], 2, language),
                                large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),
@@ -662,12 +664,12 @@ def post_due_finding(due: object, *, threshold: int = 10, language: str = "en") 
     """
     row = due.table.iloc[0]
     n = int(row["n_not_due"])
-    fields = {"delay": format_number(row["post_delay_days"], 0),
+    fields = {"delay": format_number(row["post_delay_days"], 0, language),
               "extraction": f"{row['extraction_date']:%Y-%m-%d}",
               "cutoff": f"{row['cutoff']:%Y-%m-%d}"}
     if n == 0:
         return Finding("post_due", text("finding.post_due_all", language, **fields), False)
-    count = (format_number(n, 0) if n >= threshold
+    count = (format_number(n, 0, language) if n >= threshold
              else text("finding.fewer_than", language, threshold=threshold))
     return Finding("post_due", text("finding.post_due", language, not_due=count, **fields),
                    False)

@@ -61,6 +61,7 @@ __all__ = [
     "ReportText",
     "format_count",
     "format_interval",
+    "format_level",
     "format_money",
     "format_number",
     "format_p_value",
@@ -211,6 +212,17 @@ def format_points(value: object, decimals: int = 1, *, signed: bool = False,
     sign = "+" if signed and float(value) > 0 else ""
     number = format_number(float(value) * 100, decimals, language)
     return _numerals(language).points.format(sign + number)
+
+
+def format_level(conf_level: float, language: str = "en") -> str:
+    """A confidence level as the language writes it (``0.95`` -> ``95%``, ``95 %``).
+
+    Examples
+    --------
+    >>> format_level(0.95), format_level(0.9, "fr")
+    ('95%', '90\xa0%')
+    """
+    return format_percent(conf_level, 0, proportion=True, language=language)
 
 
 def format_money(value: object, decimals: int = 0, language: str = "en") -> str:
@@ -582,8 +594,7 @@ def _merge_ci(printed, frame, chosen, kinds, spec, decimals, conf_level, languag
          for lo, hi, p in zip(frame["ci_low"], frame["ci_high"], places, strict=True)],
         index=frame.index,
     )
-    heading = text("table.ci", language, level=format_percent(conf_level, 0, proportion=True,
-                                                             language=language))
+    heading = text("table.ci", language, level=format_level(conf_level, language))
     kinds[heading] = kind
     position = [c for c in chosen if c != "ci_high" and (c in printed.columns or c == "ci_low")]
     out = printed.assign(**{heading: ci})

@@ -29,8 +29,8 @@ from evalkit.reporting.findings import Finding
 from evalkit.reporting.format import (
     NUMERALS,
     format_interval,
+    format_level,
     format_number,
-    format_percent,
     format_points,
 )
 
@@ -166,7 +166,7 @@ def effect_story(
                            for k in table["effect"]],
         "story_reading": [_reading(r, names, language) for r in table.itertuples()],
     })
-    level = format_percent(conf_level, 0, proportion=True, language=language)
+    level = format_level(conf_level, language)
     shown = shown.rename(columns={"ci": text("table.ci", language, level=level)})
     finding = Finding("effect_story", _paragraph(table, names, horizon, population, language),
                       headline=False)
