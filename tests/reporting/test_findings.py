@@ -18,6 +18,7 @@ from evalkit.reporting.findings import (
     icer_finding,
     largest_difference_finding,
     plan_finding,
+    post_due_finding,
     rate_findings,
     sensitivity_finding,
     summary_findings,
@@ -262,3 +263,24 @@ def test_a_french_and_a_dutch_sentence_write_their_numbers_as_the_language_does(
     assert "(−40 EUR per participant, 95% CI −90 to 10 EUR)" in icer_finding(
         _ce_table((-40.0, -90.0, 10.0), (0.168, 0.062, 0.277)), status="dominant",
         **ICER_OPTIONS).sentence  # English as before: the currency after the amount
+
+
+def test_a_characteristic_and_its_level_are_named_in_the_language():
+    smd = pd.DataFrame({"variable": ["migration_background", "age"], "level": ["non-EU", None],
+                        "smd": [-1.27, 0.2]})
+    assert "verschillen het meest in Migratieachtergrond: niet-EU (" in (
+        largest_difference_finding(smd, language="nl").sentence)
+    assert "par : Origine migratoire : hors UE (" in (
+        largest_difference_finding(smd, language="fr").sentence)
+    assert "differ most in Migration background: non-EU (" in (
+        largest_difference_finding(smd).sentence)
+
+
+def test_the_questionnaire_cut_off_writes_its_numbers_in_the_language():
+    due = pd.DataFrame({"extraction_date": [pd.Timestamp("2025-06-30")],
+                        "post_delay_days": [1213.0], "cutoff": [pd.Timestamp("2024-11-29")],
+                        "n_due": [1200], "n_not_due": [1500]})
+    result = type("Due", (), {"table": due})()
+    assert "1.213" in post_due_finding(result, language="nl").sentence
+    assert "1.500" in post_due_finding(result, language="nl").sentence
+    assert "1\u202f213" in post_due_finding(result, language="fr").sentence

@@ -227,3 +227,13 @@ def test_a_french_and_a_dutch_table_end_to_end():
         "Schatting": ["48,1%", "45,3%"], "SE": [f"2,0{NBSP}pp"] * 2,
         "95%-BI": ["44,0–52,0%", "41,4–49,2%"], "p": ["<0,001", "0,036"],
         "Personen": ["13.600", "5"], "Jaar": ["2019", "2020"]}
+
+
+def test_a_model_terms_level_is_labelled_in_the_language():
+    t = pd.DataFrame({"term": ["C(gender)[T.male]", "single_parent[T.True]"],
+                      "estimate": [1.16, 0.97]})
+    assert format_table(t, language="nl").table.iloc[:, 0].tolist() == [
+        "Gender: man", "Alleenstaande ouder: ja"]
+    assert format_table(t, language="fr").table.iloc[:, 0].tolist() == [
+        "Genre : homme", "Parent isolé : oui"]
+    assert format_table(t).table["Term"].tolist() == ["Gender: male", "Single parent: True"]

@@ -44,6 +44,7 @@ TEXTS = {
         "|standardized mean difference| ({other} vs {reference})",
         "|différence moyenne standardisée| ({other} vs {reference})",
         "|gestandaardiseerd gemiddeld verschil| ({other} vs {reference})"),
+    "term.level": ("{variable}: {level}", "{variable} : {level}", "{variable}: {level}"),
     "figure.level_versus": ("{variable}: {level} vs {reference}",
                             "{variable} : {level} vs {reference}",
                             "{variable}: {level} vs {reference}"),

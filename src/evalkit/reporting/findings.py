@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_one_of
-from evalkit.reporting.catalogue import column_label, text
+from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.format import (
     NUMERALS,
@@ -461,7 +461,6 @@ def largest_difference_finding(
     The programmes' participants differ most in Age (standardized mean difference −0.85);
     1 of 2 characteristics differ by more than 0.1.
     """
-    from evalkit.reporting.catalogue import value_label
     from evalkit.reporting.format import term_label
 
     rows = _rows(published)
@@ -471,7 +470,8 @@ def largest_difference_finding(
     top = rows.loc[rows["smd"].abs().idxmax()]
     name = term_label(top["variable"], language)
     if "level" in rows and isinstance(top["level"], str) and top["level"]:
-        name = f"{name}: {value_label(top['level'], language)}"
+        name = text("term.level", language, variable=name,
+                    level=value_label(top["level"], language))
     return Finding("smd", text("finding.smd", language, name=name,
                                smd=format_number(top["smd"], 2, language),
                                large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),

@@ -310,11 +310,14 @@ def term_label(term: object, language: str = "en") -> str:
     'Education: lower secondary'
     >>> term_label("programme[DUO for a JOB]"), term_label("age")
     ('Programme: DUO for a JOB', 'Age')
+    >>> term_label("C(gender)[T.male]", "fr"), term_label("single_parent[T.True]", "nl")
+    ('Genre : homme', 'Alleenstaande ouder: ja')
     """
     match = _TERM.match(str(term))
     if match is None:
         return column_label(term, language)
-    return f"{column_label(match['var'], language)}: {match['level']}"
+    return text("term.level", language, variable=column_label(match["var"], language),
+                level=value_label(match["level"], language))
 
 
 def _auto_decimals(values: pd.Series) -> int:

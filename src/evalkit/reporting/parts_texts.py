@@ -28,7 +28,7 @@ TEXTS = {
         "geen geldige deelnemersrij (alle {rejected} geweigerd); " + _FIX_ROWS[2]),
     "skip.programmes": (
         "one programme ('{programme}') has valid rows: a comparison needs two.",
-        "un seul dispositif ('{programme}') a des lignes valides : une comparaison en "
+        "un seul programme ('{programme}') a des lignes valides : une comparaison en "
         "demande deux.",
         "één programma ('{programme}') heeft geldige rijen: een vergelijking vraagt er twee."),
     "skip.covariates": (
@@ -46,7 +46,7 @@ TEXTS = {
         "('{programme}') has valid rows: nothing can predict success; add the intake "
         "characteristics to the file.",
         "aucune covariable d'entrée {covariates} dans le fichier des participants et un seul "
-        "dispositif ('{programme}') a des lignes valides : rien ne peut prédire la réussite ; "
+        "programme ('{programme}') a des lignes valides : rien ne peut prédire la réussite ; "
         "ajoutez les caractéristiques à l'entrée au fichier.",
         "geen intakecovariaat {covariates} in het deelnemersbestand en één programma "
         "('{programme}') heeft geldige rijen: niets kan succes voorspellen; voeg de "
@@ -134,7 +134,7 @@ _NO = ("the participants file has no {column} column",
        "het deelnemersbestand heeft geen kolom {column}")
 #: One programme with valid rows (``{programme}``).
 _ONE = ("one programme ('{programme}') has valid rows",
-        "un seul dispositif ('{programme}') a des lignes valides",
+        "un seul programme ('{programme}') a des lignes valides",
         "één programma ('{programme}') heeft geldige rijen")
 #: Not in the participants file (``{columns}``).
 _ABSENT = ("not in the participants file", "absentes du fichier des participants",
@@ -166,11 +166,11 @@ STEPS = {
     "step.table_one_rows": _step(("Table 1 rows for {columns}", "lignes du tableau 1 pour "
                                   "{columns}", "rijen van tabel 1 voor {columns}"), _ABSENT),
     "step.smd_programmes": _step(("standardized differences between programmes",
-                                  "différences standardisées entre dispositifs",
+                                  "différences standardisées entre programmes",
                                   "gestandaardiseerde verschillen tussen programma's"), _ONE),
     "step.tests_programmes": _step((
         "log-rank and Gray tests and hazard ratios between programmes",
-        "tests du log-rank et de Gray et rapports de risques instantanés entre dispositifs",
+        "tests du log-rank et de Gray et rapports de risques instantanés entre programmes",
         "logranktoetsen, toetsen van Gray en hazard ratio's tussen programma's"), _ONE),
     "step.site_strata": _step(("log-rank test stratified by site", "test du log-rank stratifié "
                                "par antenne", "logranktoets gestratificeerd per locatie"), _NO),
@@ -189,7 +189,7 @@ STEPS = {
                               "balanstabel"), _NO),
     "step.predictors": _step(("predictors {columns}", "prédicteurs {columns}",
                               "voorspellers {columns}"), _ABSENT),
-    "step.programme_predictor": _step(("the programme as a predictor", "le dispositif comme "
+    "step.programme_predictor": _step(("the programme as a predictor", "le programme comme "
                                        "prédicteur", "het programma als voorspeller"), _ONE),
     "step.cost_duo": _step(("cost per duo formed", "coût par duo formé",
                             "kost per gevormd duo"), _NO),
@@ -198,14 +198,14 @@ STEPS = {
     "step.icer_programmes": _step(_ICER, _ONE),
     "step.icer_covariates": _step(_ICER, (
         "the programme comparison cannot run (no intake covariate)",
-        "la comparaison des dispositifs ne peut pas être faite (aucune covariable d'entrée)",
+        "la comparaison des programmes ne peut pas être faite (aucune covariable d'entrée)",
         "de vergelijking van de programma's kan niet worden uitgevoerd (geen "
         "intakecovariaat)")),
     "step.plan_programmes": _step((
-        "differences between programmes", "différences entre dispositifs",
+        "differences between programmes", "différences entre programmes",
         "verschillen tussen programma's"), _ONE, (
         "(the next evaluation of this programme is planned)",
-        "(la prochaine évaluation de ce dispositif est planifiée)",
+        "(la prochaine évaluation de ce programme est planifiée)",
         "(de volgende evaluatie van dit programma wordt gepland)")),
     "step.plan_paired": _step((
         "the pre/post change of the questionnaire score", "le changement avant/après du score "

@@ -134,7 +134,7 @@ TEXTS = {
         "confounding."),
     "story.population": (
         "The rows describe {population} after trimming.",
-        "Les lignes décrivent {population} après élagage.",
+        "Les lignes décrivent {population} après troncature.",
         "De rijen beschrijven {population} na het wegsnijden."),
     "story.matched": (
         "The matched pairs describe only the matched {treated} participants (ATT).",

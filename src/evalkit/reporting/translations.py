@@ -182,9 +182,9 @@ REPORT = {
 }
 
 COLUMNS = {
-    "mean_treated_before": ('Moyenne du dispositif, avant',
+    "mean_treated_before": ('Moyenne du programme, avant',
                             'Gemiddelde programma, voor'),
-    "mean_treated_after": ('Moyenne du dispositif, après',
+    "mean_treated_after": ('Moyenne du programme, après',
                            'Gemiddelde programma, na'),
     "mean_comparison_before": ('Moyenne de comparaison, avant',
                                'Gemiddelde vergelijking, voor'),
