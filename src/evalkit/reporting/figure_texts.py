@@ -44,6 +44,26 @@ TEXTS = {
         "|standardized mean difference| ({other} vs {reference})",
         "|différence moyenne standardisée| ({other} vs {reference})",
         "|gestandaardiseerd gemiddeld verschil| ({other} vs {reference})"),
+    "figure.title_stacked": (
+        "{group}: where the participants went since intake (share by first exit)",
+        "{group} : vers où les participants sont sortis depuis l'entrée (part par première "
+        "sortie)",
+        "{group}: waar de deelnemers sinds de instroom naartoe uitstroomden (aandeel per "
+        "eerste uitstroom)"),
+    "figure.title_propensity": (
+        "Propensity scores of {treated} and the comparison group: where they overlap",
+        "Scores de propension de {treated} et du groupe de comparaison : où ils se recouvrent",
+        "Propensityscores van {treated} en de vergelijkingsgroep: waar ze overlappen"),
+    "figure.title_balance_weighted": (
+        "Balance of each characteristic before and after weighting (|SMD| below 0.1: balanced)",
+        "Équilibre de chaque caractéristique avant et après pondération (|DMS| sous 0,1 : "
+        "équilibrée)",
+        "Balans van elk kenmerk vóór en na weging (|SMD| onder 0,1: in balans)"),
+    "figure.title_balance_matched": (
+        "Balance of each characteristic before and after matching (|SMD| below 0.1: balanced)",
+        "Équilibre de chaque caractéristique avant et après appariement (|DMS| sous 0,1 : "
+        "équilibrée)",
+        "Balans van elk kenmerk vóór en na matching (|SMD| onder 0,1: in balans)"),
     "term.level": ("{variable}: {level}", "{variable} : {level}", "{variable}: {level}"),
     "figure.level_versus": ("{variable}: {level} vs {reference}",
                             "{variable} : {level} vs {reference}",

@@ -43,6 +43,7 @@ __all__ = [
     "icer_finding",
     "largest_difference_finding",
     "plan_finding",
+    "population_label",
     "post_due_finding",
     "rate_findings",
     "sensitivity_finding",
@@ -228,6 +229,33 @@ def difference_finding(
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language)))
 
 
+def _among(population: str, sentence: str, language: str) -> str:
+    """``sentence`` said of ``population``: after the colon, French and Dutch go on in
+    lower case (English keeps its capital, as before)."""
+    if language != "en":
+        sentence = sentence[:1].lower() + sentence[1:]
+    return text("finding.among", language, population=population, sentence=sentence)
+
+
+def population_label(sites, age_range, migration_backgrounds, *, language: str = "en") -> str:
+    """For whom a comparison holds, in words: ``Brussels, 18–33, non-EU``.
+
+    Sites are named as the data name them; the ages and the migration backgrounds are
+    written in ``language`` (``Brussels, 18–33 ans, hors UE``).
+
+    Examples
+    --------
+    >>> population_label(["Brussels"], [18, 33], ["non-EU"], language="nl")
+    'Brussels, 18–33 jaar, niet-EU'
+    """
+    from evalkit.reporting.catalogue import value_label
+
+    ages = text("finding.ages", language, low=format_number(age_range[0], 0, language),
+                high=format_number(age_range[1], 0, language))
+    return ", ".join([*map(str, sites), ages,
+                      *(value_label(m, language) for m in migration_backgrounds)])
+
+
 def _points(value: float, language: str) -> str:
     return format_points(value, 1, signed=True, language=language)
 
@@ -298,7 +326,7 @@ def effect_finding(
         ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language))
     if population:
-        sentence = text("finding.among", language, population=population, sentence=sentence)
+        sentence = _among(population, sentence, language)
     return Finding("effect", sentence)
 
 
@@ -579,7 +607,7 @@ def icer_finding(
             fieller=format_interval(fieller["ci_low"], fieller["ci_high"], "money",
                                     language=language))
     if population:
-        sentence = text("finding.among", language, population=population, sentence=sentence)
+        sentence = _among(population, sentence, language)
     return Finding("icer", sentence)
 
 
@@ -633,7 +661,8 @@ def plan_finding(
     return Finding("plan", text(
         "finding.plans", language, power=_level(first["power"], language),
         alpha=_level(first["alpha"], language),
-        deff=format_number(first["design_effect"], 2, language), items="; ".join(items)))
+        deff=format_number(first["design_effect"], 2, language),
+        items=text("finding.list_separator", language).join(items)))
 
 
 def post_due_finding(due: object, *, threshold: int = 10, language: str = "en") -> Finding:

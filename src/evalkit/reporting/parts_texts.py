@@ -20,6 +20,8 @@ _FIX_ROWS = ("fix the rejected rows (evalkit validate lists them).",
              "verbeter de geweigerde rijen (evalkit validate somt ze op).")
 
 TEXTS = {
+    "finding.ages": ("{low}–{high}", "{low}–{high} ans", "{low}–{high} jaar"),
+    "finding.list_separator": ("; ", " ; ", "; "),
     "part.03_programme_comparison": (
         "Programme comparison", "Comparaison des programmes", "Vergelijking van de programma's"),
     "skip.participants": (

@@ -140,7 +140,7 @@ REPORT = {
                                 "niet onderscheiden van geen verandering."),
     "finding.hidden": ("Ce résultat n'est pas montré : trop peu de personnes.",
                        "Dit resultaat wordt niet getoond: te weinig personen."),
-    "finding.smd": ("Les participants des programmes diffèrent le plus par : {name} (différence "
+    "finding.smd": ("Les participants des programmes diffèrent le plus par « {name} » (différence "
                     "moyenne standardisée {smd}) ; {large} caractéristiques sur {n} diffèrent de "
                     "plus de 0,1.",
                     "De deelnemers van de programma's verschillen het meest in {name} "
