@@ -290,7 +290,7 @@ COLUMNS = {
     "observed_minus_predicted": ("Observé − prédit", "Waargenomen − voorspeld"),
     "auc": ("AUC", "AUC"), "brier": ("Score de Brier", "Brier-score"),
     "column": ("Colonne", "Kolom"), "reason": ("Motif", "Reden"), "rows": ("Lignes", "Rijen"),
-    "year": ("Année", "Jaar"), "amount_eur": ("Montant (EUR)", "Bedrag (EUR)"),
+    "year": ("Année", "Jaar"), "amount_eur": ("Montant (€)", "Bedrag (€)"),
     "n_parameters": ("Coefficients", "Coëfficiënten"),
     "events_per_variable": ("Événements par coefficient", "Gebeurtenissen per coëfficiënt"),
     "n_read": ("Lues", "Gelezen"), "n_used": ("Analysées", "Geanalyseerd"),
@@ -390,8 +390,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Vragenlijsten per meting',
     ),
     'Costs by year and programme (EUR)': (
-        'Coûts par année et programme (EUR)',
-        'Kosten per jaar en programma (EUR)',
+        'Coûts par année et programme (€)',
+        'Kosten per jaar en programma (€)',
     ),
     'Months from intake to a job (median and quartiles), if nobody left for anything else': (
         "Mois de l'entrée à un emploi (médiane et quartiles), si personne ne sortait pour autre "
