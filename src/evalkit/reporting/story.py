@@ -245,5 +245,7 @@ def _paragraph(table: pd.DataFrame, names: dict, horizon: float, population: str
 
 
 def _span(values: list[str], language: str) -> str:
-    """Numbers in a list: "; " between them where a comma is the decimal mark (1,40; 2,00)."""
-    return ("; " if NUMERALS[language].decimal == "," else ", ").join(values)
+    """Numbers in a list: a semicolon between them where a comma is the decimal mark
+    (``1,40; 2,00``; French ``1,40 ; 2,00``)."""
+    comma = NUMERALS[language].decimal == ","
+    return (text("finding.list_separator", language) if comma else ", ").join(values)
