@@ -172,7 +172,7 @@ STEPS = {
                                   "gestandaardiseerde verschillen tussen programma's"), _ONE),
     "step.tests_programmes": _step((
         "log-rank and Gray tests and hazard ratios between programmes",
-        "tests du log-rank et de Gray et rapports de risques instantanés entre programmes",
+        "tests du log-rank et de Gray et rapports de risques entre programmes",
         "logranktoetsen, toetsen van Gray en hazard ratio's tussen programma's"), _ONE),
     "step.site_strata": _step(("log-rank test stratified by site", "test du log-rank stratifié "
                                "par antenne", "logranktoets gestratificeerd per locatie"), _NO),
