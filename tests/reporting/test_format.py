@@ -139,6 +139,9 @@ def test_rows_of_mixed_units_print_with_their_own_decimals():
     shown = format_table(publish(table, spec=spec), columns=["estimate", "ci_low", "ci_high"])
     assert shown.table["Estimate"].tolist() == ["728", "0.168"]
     assert shown.table["95% CI"].tolist() == ["294–1,750", "0.071–0.277"]
+    dutch = format_table(publish(table, spec=spec), columns=["estimate", "ci_low", "ci_high"],
+                         language="nl")
+    assert dutch.table["Schatting"].tolist() == ["728", "0,168"]  # was 0.168 in fr/nl
 
 
 # ----------------------------------------------------------------- numbers in the language

@@ -476,7 +476,7 @@ def format_table(
             continue
         cells[column] = _format_column(frame, column, col_kinds[column], published,
                                        _decimals(column, frame, spec, decimals), language)
-    cells.update(_numbers_by_row(frame, spec, col_kinds, cells))
+    cells.update(_numbers_by_row(frame, spec, col_kinds, cells, language))
     printed = pd.DataFrame(cells, index=frame.index)
     printed = _merge_ci(printed, frame, chosen, col_kinds, spec, decimals, conf_level, language)
     count_cols = [c for c in printed.columns if col_kinds.get(c) == "count"]
@@ -542,10 +542,10 @@ def _by_row(column: str, spec, kind: str) -> bool:
             and column in spec.decimals)
 
 
-def _numbers_by_row(frame, spec, kinds, cells) -> dict[str, pd.Series]:
+def _numbers_by_row(frame, spec, kinds, cells, language) -> dict[str, pd.Series]:
     """The plain numbers of a table whose rows mix units, each to its row's decimals."""
     return {
-        column: pd.Series([format_number(v, p) for v, p in
+        column: pd.Series([format_number(v, p, language) for v, p in
                            zip(frame[column], spec.places(frame, column), strict=True)],
                           index=frame.index, dtype=object)
         for column in cells if _by_row(column, spec, kinds[column])
