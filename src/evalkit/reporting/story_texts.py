@@ -67,7 +67,7 @@ TEXTS = {
     "story.estimand.curves": (
         "the same difference from the time to a job, recent intakes included with their "
         "follow-up censored (marginal, ATE)",
-        "la même différence à partir du délai d'accès à l'emploi, entrées récentes incluses "
+        "la même différence à partir du délai jusqu'à l'emploi, entrées récentes incluses "
         "avec leur suivi censuré (marginal, ATE)",
         "hetzelfde verschil uit de tijd tot werk, recente instroom meegeteld met "
         "gecensureerde opvolging (marginaal, ATE)"),
