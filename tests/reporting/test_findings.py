@@ -18,7 +18,6 @@ from evalkit.reporting.findings import (
     icer_finding,
     largest_difference_finding,
     plan_finding,
-    population_label,
     post_due_finding,
     rate_findings,
     sensitivity_finding,
@@ -288,6 +287,8 @@ def test_the_questionnaire_cut_off_writes_its_numbers_in_the_language():
 
 
 def test_the_compared_population_and_a_list_are_written_in_the_language():
+    from evalkit.reporting.story import population_label
+
     assert population_label(["Brussels"], [18, 33], ["non-EU"], language="fr") == (
         "Brussels, 18–33 ans, hors UE")
     assert population_label(["Brussels"], [18, 33], ["non-EU"]) == "Brussels, 18–33, non-EU"

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_one_of
-from evalkit.reporting.catalogue import column_label, text, value_label
+from evalkit.reporting.catalogue import column_label, text, translate, value_label
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.format import (
     NUMERALS,
@@ -43,7 +43,6 @@ __all__ = [
     "icer_finding",
     "largest_difference_finding",
     "plan_finding",
-    "population_label",
     "post_due_finding",
     "rate_findings",
     "sensitivity_finding",
@@ -237,25 +236,6 @@ def _among(population: str, sentence: str, language: str) -> str:
     return text("finding.among", language, population=population, sentence=sentence)
 
 
-def population_label(sites, age_range, migration_backgrounds, *, language: str = "en") -> str:
-    """For whom a comparison holds, in words: ``Brussels, 18–33, non-EU``.
-
-    Sites are named as the data name them; the ages and the migration backgrounds are
-    written in ``language`` (``Brussels, 18–33 ans, hors UE``).
-
-    Examples
-    --------
-    >>> population_label(["Brussels"], [18, 33], ["non-EU"], language="nl")
-    'Brussels, 18–33 jaar, niet-EU'
-    """
-    from evalkit.reporting.catalogue import value_label
-
-    ages = text("finding.ages", language, low=format_number(age_range[0], 0, language),
-                high=format_number(age_range[1], 0, language))
-    return ", ".join([*map(str, sites), ages,
-                      *(value_label(m, language) for m in migration_backgrounds)])
-
-
 def _points(value: float, language: str) -> str:
     return format_points(value, 1, signed=True, language=language)
 
@@ -309,8 +289,6 @@ def effect_finding(
     Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp
     (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval rules out no difference.
     """
-    from evalkit.reporting.catalogue import value_label
-
     rows = _rows(published)
     rows = rows[(rows["method"] == method) & (rows["measure"] == "risk_difference")]
     if rows.empty:
@@ -435,8 +413,6 @@ def estimate_finding(
     Mean change: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.21 (95% CI
     0.17–0.25); the largest and smallest estimates differ by 0.05.
     """
-    from evalkit.reporting.catalogue import translate, value_label
-
     what = translate(what, language)
     rows = _rows(published)
     rows = rows[rows["estimate"].notna()]
@@ -648,8 +624,6 @@ def plan_finding(
     clustering (design effect 1.12), the next evaluation would need: share with a job at the
     horizon, 1,446 participants; time to a job (hazard ratio), 913 participants.
     """
-    from evalkit.reporting.catalogue import value_label
-
     rows = _rows(plans)
     if rows.empty:
         raise ValueError("the plan table is empty; pass compare_plans({...}).table.")
@@ -779,8 +753,6 @@ def sensitivity_finding(
     The cost per extra job (728 EUR) moves most with horizon (months): from 520 to 940 EUR;
     every scenario gives a cost per extra job.
     """
-    from evalkit.reporting.catalogue import value_label
-
     rows = _rows(sensitivity)
     spans = rows.groupby("parameter", sort=False)["icer"].agg(["min", "max"]).dropna()
     if not _shown(base_icer) or spans.empty:

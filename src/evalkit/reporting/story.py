@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.findings import Finding
 from evalkit.reporting.format import (
@@ -34,13 +34,30 @@ from evalkit.reporting.format import (
     format_points,
 )
 
-__all__ = ["EffectStory", "cox_effect", "effect_story", "table_effects"]
+__all__ = ["EffectStory", "cox_effect", "effect_story", "population_label", "table_effects"]
 
 #: Effects a story knows: key -> scale (``ratio``: hazard ratio, null 1; ``points``:
 #: risk difference, null 0).
 SCALES = {"hr_crude": "ratio", "hr_adjusted": "ratio", "naive": "points", "ipw": "points",
           "aipw": "points", "matching": "points", "curves": "points"}
 _ESTIMANDS = {"aipw": "ipw"}  # AIPW estimates the IPW's estimand
+
+
+def population_label(sites, age_range, migration_backgrounds, *, language: str = "en") -> str:
+    """For whom a comparison holds, in words: ``Brussels, 18–33, non-EU``.
+
+    Sites are named as the data name them; the ages and the migration backgrounds are
+    written in ``language`` (``Brussels, 18–33 ans, hors UE``).
+
+    Examples
+    --------
+    >>> population_label(["Brussels"], [18, 33], ["non-EU"], language="nl")
+    'Brussels, 18–33 jaar, niet-EU'
+    """
+    ages = text("finding.ages", language, low=format_number(age_range[0], 0, language),
+                high=format_number(age_range[1], 0, language))
+    return ", ".join([*map(str, sites), ages,
+                      *(value_label(m, language) for m in migration_backgrounds)])
 
 
 @dataclass(frozen=True)
