@@ -127,17 +127,18 @@ REPORT = {
                           "{spread}."),
     "finding.excludes": ("l'intervalle exclut l'absence de différence.",
                          "het interval sluit 'geen verschil' uit."),
-    "finding.includes": ("l'intervalle inclut l'absence de différence : les données ne "
-                         "permettent pas de distinguer ce résultat d'une absence de différence.",
-                         "het interval omvat geen verschil: de gegevens kunnen dit niet "
-                         "onderscheiden van geen verschil."),
+    "finding.includes": ("l'intervalle inclut l'absence de différence, si bien que les données "
+                         "ne permettent pas de distinguer ce résultat d'une absence de "
+                         "différence.",
+                         "het interval bevat 'geen verschil', dus de gegevens kunnen dit "
+                         "resultaat niet onderscheiden van geen verschil."),
     "finding.excludes_change": ("l'intervalle exclut l'absence de changement.",
                                 "het interval sluit 'geen verandering' uit."),
-    "finding.includes_change": ("l'intervalle inclut l'absence de changement : les données ne "
-                                "permettent pas de distinguer ce résultat d'une absence de "
-                                "changement.",
-                                "het interval omvat geen verandering: de gegevens kunnen dit "
-                                "niet onderscheiden van geen verandering."),
+    "finding.includes_change": ("l'intervalle inclut l'absence de changement, si bien que les "
+                                "données ne permettent pas de distinguer ce résultat d'une "
+                                "absence de changement.",
+                                "het interval bevat 'geen verandering', dus de gegevens kunnen "
+                                "dit resultaat niet onderscheiden van geen verandering."),
     "finding.hidden": ("Ce résultat n'est pas montré : trop peu de personnes.",
                        "Dit resultaat wordt niet getoond: te weinig personen."),
     "finding.smd": ("Les participants des programmes diffèrent le plus par « {name} » (différence "

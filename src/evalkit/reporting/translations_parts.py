@@ -31,11 +31,11 @@ REPORT = {
                                "Deelnemen aan {treated} in plaats van {comparison} kost {cost} "
                                "meer per deelnemer ({level}-BI {cost_ci}) en verandert het "
                                "aandeel met werk binnen {horizon} maanden met {effect} ({level}-BI "
-                               "{effect_ci}): het interval van de extra banen omvat geen verschil "
-                               "(of bijna), dus de kost per extra baan heeft geen bovengrens en "
-                               "wordt niet gegeven; de aanvaardbaarheidscurve toont hoe "
-                               "waarschijnlijk het programma een gegeven prijs per extra baan "
-                               "waard is."),
+                               "{effect_ci}): het interval van de extra banen bevat 'geen "
+                               "verschil' (of bijna), dus de kost per extra baan heeft geen "
+                               "bovengrens en wordt niet gegeven; de aanvaardbaarheidscurve "
+                               "toont hoe waarschijnlijk het programma een gegeven prijs per "
+                               "extra baan waard is."),
     "finding.icer_dominant": ("S'inscrire à {treated} plutôt qu'à {comparison} ne coûte pas plus "
                               "({cost} par participant, IC à {level} {cost_ci}) et "
                               "augmente la part en emploi dans les {horizon} mois de {effect} (IC "
