@@ -58,12 +58,12 @@ TEXTS = {
         "Balance of each characteristic before and after weighting (|SMD| below 0.1: balanced)",
         "Équilibre de chaque caractéristique avant et après pondération (|DMS| sous 0,1 : "
         "équilibrée)",
-        "Balans van elk kenmerk vóór en na weging (|SMD| onder 0,1: in balans)"),
+        "Balans van elk kenmerk voor en na weging (|SMD| onder 0,1: in balans)"),
     "figure.title_balance_matched": (
         "Balance of each characteristic before and after matching (|SMD| below 0.1: balanced)",
         "Équilibre de chaque caractéristique avant et après appariement (|DMS| sous 0,1 : "
         "équilibrée)",
-        "Balans van elk kenmerk vóór en na matching (|SMD| onder 0,1: in balans)"),
+        "Balans van elk kenmerk voor en na koppeling (|SMD| onder 0,1: in balans)"),
     "figure.hazard_ratio": ("hazard ratio", "rapport de risques", "hazard ratio"),
     "figure.horizon": ("horizon", "horizon", "horizon"),
     "figure.cumulative_incidence_of": ("cumulative incidence: {cause}",

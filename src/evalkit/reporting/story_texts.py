@@ -27,7 +27,7 @@ TEXTS = {
         "Risicoverschil, dubbel robuust (AIPW)"),
     "story.effect.matching": (
         "Risk difference, matched pairs", "Différence de risques, paires appariées",
-        "Risicoverschil, gematchte paren"),
+        "Risicoverschil, gekoppelde paren"),
     "story.effect.curves": (
         "Difference in the share with a job, weighted curves",
         "Différence de la part en emploi, courbes pondérées",
@@ -62,7 +62,7 @@ TEXTS = {
     "story.estimand.matching": (
         "the same difference for the matched {treated} participants only (marginal, ATT)",
         "la même différence pour les seuls participants appariés de {treated} (marginal, ATT)",
-        "hetzelfde verschil, alleen voor de gematchte deelnemers van {treated} (marginaal, "
+        "hetzelfde verschil, alleen voor de gekoppelde deelnemers van {treated} (marginaal, "
         "ATT)"),
     "story.estimand.curves": (
         "the same difference from the time to a job, recent intakes included with their "
@@ -139,7 +139,7 @@ TEXTS = {
     "story.matched": (
         "The matched pairs describe only the matched {treated} participants (ATT).",
         "Les paires appariées ne décrivent que les participants appariés de {treated} (ATT).",
-        "De gematchte paren beschrijven alleen de gematchte deelnemers van {treated} (ATT)."),
+        "De gekoppelde paren beschrijven alleen de gekoppelde deelnemers van {treated} (ATT)."),
     "story.censored": (
         "The weighted curves also count recent intakes, whose follow-up is censored.",
         "Les courbes pondérées comptent aussi les entrées récentes, dont le suivi est censuré.",
