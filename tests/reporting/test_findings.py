@@ -284,6 +284,9 @@ def test_the_questionnaire_cut_off_writes_its_numbers_in_the_language():
     assert "1.213" in post_due_finding(result, language="nl").sentence
     assert "1.500" in post_due_finding(result, language="nl").sentence
     assert "1\u202f213" in post_due_finding(result, language="fr").sentence
+    assert "le 30 juin 2025 : il était dû pour les entrées jusqu'au 29 novembre 2024" in (
+        post_due_finding(result, language="fr").sentence)
+    assert "instroomde" in post_due_finding(result, language="nl").sentence
 
 
 def test_the_compared_population_and_a_list_are_written_in_the_language():

@@ -25,6 +25,7 @@ from evalkit.reporting.catalogue import column_label, text, translate, value_lab
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.format import (
     NUMERALS,
+    format_date,
     format_interval,
     format_level,
     format_money,
@@ -668,8 +669,8 @@ def post_due_finding(due: object, *, threshold: int = 10, language: str = "en") 
     row = due.table.iloc[0]
     n = int(row["n_not_due"])
     fields = {"delay": format_number(row["post_delay_days"], 0, language),
-              "extraction": f"{row['extraction_date']:%Y-%m-%d}",
-              "cutoff": f"{row['cutoff']:%Y-%m-%d}"}
+              "extraction": format_date(row["extraction_date"], language),
+              "cutoff": format_date(row["cutoff"], language)}
     if n == 0:
         return Finding("post_due", text("finding.post_due_all", language, **fields), False)
     count = (format_number(n, 0, language) if n >= threshold

@@ -60,6 +60,7 @@ __all__ = [
     "ReportTable",
     "ReportText",
     "format_count",
+    "format_date",
     "format_interval",
     "format_level",
     "format_money",
@@ -175,6 +176,32 @@ def format_count(value: object, status: str = "", threshold: int = DEFAULT_THRES
     if status or _missing(value):
         return DASH
     return format_number(value, 0, language)
+
+
+#: Month names of a date in a sentence (English writes ISO dates, as before).
+_MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+}
+
+
+def format_date(value: object, language: str = "en") -> str:
+    """A date in a sentence: ``2025-06-30``, ``30 juin 2025``, ``30 juni 2025``.
+
+    Examples
+    --------
+    >>> format_date(pd.Timestamp("2025-06-01")), format_date("2025-06-01", "fr")
+    ('2025-06-01', '1 juin 2025')
+    """
+    _numerals(language)
+    if _missing(value):
+        return DASH
+    day = pd.Timestamp(value)
+    if language == "en":
+        return f"{day:%Y-%m-%d}"
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
 
 
 def format_percent(value: object, decimals: int = 1, *, proportion: bool = False,

@@ -40,7 +40,7 @@ TEXTS = {
         "aucune covariable d'entrée {covariates} dans le fichier des participants : le modèle "
         "du score de propension n'a rien à ajuster ; ajoutez-les au fichier (ou faites "
         "correspondre ses noms sous model: columns: dans le fichier d'étude).",
-        "geen intakecovariaat {covariates} in het deelnemersbestand: het propensity-"
+        "geen instroomkenmerk {covariates} in het deelnemersbestand: het propensity-"
         "scoremodel heeft niets om voor te corrigeren; voeg ze toe aan het bestand (of koppel "
         "de namen onder model: columns: in het studiebestand)."),
     "skip.predictors": (
@@ -50,9 +50,9 @@ TEXTS = {
         "aucune covariable d'entrée {covariates} dans le fichier des participants et un seul "
         "programme ('{programme}') a des lignes valides : rien ne peut prédire la réussite ; "
         "ajoutez les caractéristiques à l'entrée au fichier.",
-        "geen intakecovariaat {covariates} in het deelnemersbestand en één programma "
+        "geen instroomkenmerk {covariates} in het deelnemersbestand en één programma "
         "('{programme}') heeft geldige rijen: niets kan succes voorspellen; voeg de "
-        "kenmerken bij de intake toe aan het bestand."),
+        "kenmerken bij instroom toe aan het bestand."),
     "skip.questionnaire": (
         "the study has no questionnaire file (questionnaire: null in the study file).",
         "l'étude n'a pas de fichier de questionnaire (questionnaire: null dans le fichier "
@@ -87,10 +87,10 @@ TEXTS = {
         "données ont été extraites le {extraction} : il était dû pour les entrées jusqu'au "
         "{cutoff} ; {not_due} entrés plus tard ne l'étaient pas encore et sont exclus de "
         "l'analyse de l'attrition.",
-        "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
-        "werden op {extraction} geëxtraheerd: ze was verschuldigd voor intakes tot en met "
-        "{cutoff}; {not_due} met een latere intake waren nog niet aan de beurt en vallen "
-        "buiten de analyse van de uitval."),
+        "De tweede vragenlijst wordt tot {delay} dagen na de instroom ingevuld en de gegevens "
+        "werden op {extraction} geëxtraheerd: ze moest dus ingevuld zijn voor wie tot en met "
+        "{cutoff} instroomde; {not_due} met een latere instroom waren nog niet aan de beurt "
+        "en vallen buiten de analyse van de uitval."),
     "finding.fewer_than": ("fewer than {threshold}", "moins de {threshold}",
                            "minder dan {threshold}"),
     "finding.post_due_all": (
@@ -100,9 +100,9 @@ TEXTS = {
         "Le second questionnaire est rempli jusqu'à {delay} jours après l'entrée et les "
         "données ont été extraites le {extraction} : il était dû pour toutes les entrées "
         "jusqu'au {cutoff}, tout le monde est dans l'analyse de l'attrition.",
-        "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
-        "werden op {extraction} geëxtraheerd: ze was verschuldigd voor elke intake tot en met "
-        "{cutoff}, iedereen zit in de analyse van de uitval."),
+        "De tweede vragenlijst wordt tot {delay} dagen na de instroom ingevuld en de gegevens "
+        "werden op {extraction} geëxtraheerd: ze moest dus ingevuld zijn voor iedereen die tot "
+        "en met {cutoff} instroomde; iedereen zit in de analyse van de uitval."),
     "plan.precision": (
         "share with a job to within ±{points} points ({level} CI)",
         "part en emploi à ±{points} points près (IC à {level})",
@@ -181,7 +181,7 @@ STEPS = {
         "gecorrigeerde Cox- en Fine-Graymodellen"), (
         "no intake covariate {covariates} in the participants file",
         "aucune covariable d'entrée {covariates} dans le fichier des participants",
-        "geen intakecovariaat {covariates} in het deelnemersbestand")),
+        "geen instroomkenmerk {covariates} in het deelnemersbestand")),
     "step.mentor": _step(("clustering by mentor", "regroupement par mentor",
                           "clustering per mentor"), _NO, _INDEPENDENT),
     "step.adjustment": _step(("adjustment for {columns}", "ajustement pour {columns}",
@@ -202,7 +202,7 @@ STEPS = {
         "the programme comparison cannot run (no intake covariate)",
         "la comparaison des programmes ne peut pas être faite (aucune covariable d'entrée)",
         "de vergelijking van de programma's kan niet worden uitgevoerd (geen "
-        "intakecovariaat)")),
+        "instroomkenmerk)")),
     "step.plan_programmes": _step((
         "differences between programmes", "différences entre programmes",
         "verschillen tussen programma's"), _ONE, (
