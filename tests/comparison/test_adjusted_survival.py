@@ -192,3 +192,12 @@ def test_constant_weights_give_greenwood(seed, n, estimand):
     plain = kaplan_meier(df.assign(arm=np.where(g == "T", "T", "comparison")), group="arm").table
     assert_allclose(ours["estimate"], plain["estimate"], rtol=1e-12)
     assert_allclose(ours["std_error"], plain["std_error"], rtol=1e-9, atol=1e-12)
+
+
+def test_adjusted_km_plot_in_the_language(tte, ps):
+    _, ax = plt.subplots()
+    adjusted_kaplan_meier(tte, ps).plot(ax=ax, ticks=[0, 6, 12, 18], language="fr")
+    texts = [t.get_text() for t in ax.texts]
+    assert "DUO for a JOB (pondéré)" in texts and "à risque" in texts
+    assert ax.get_ylabel().startswith("toujours en recherche (pondération ")
+    plt.close("all")

@@ -202,3 +202,15 @@ def test_rosenbaum_bounds_lower_bound_and_degenerate_pairs():
                            replace=False)
     with pytest.raises(ValueError, match="several controls: match with ratio=1"):
         rosenbaum_bounds(same, "y", k_to_one)
+
+
+def test_rosenbaum_plot_in_the_language(sample, ps):
+    import matplotlib.pyplot as plt
+
+    from evalkit.comparison import match, rosenbaum_bounds
+
+    ax = rosenbaum_bounds(sample, "job_within_12m", match(sample, ps, rng=2)).plot(
+        language="fr")
+    assert ax.get_ylabel() == "borne supérieure de la valeur p"
+    assert ax.get_xlabel().startswith("gamma : ")
+    plt.close("all")

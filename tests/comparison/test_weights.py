@@ -61,3 +61,13 @@ def test_weights_plot_draws_on_the_axes_given(ps):
     _, ax = plt.subplots()
     assert propensity_weights(ps, truncate=0.99).plot(ax=ax) is ax
     plt.close("all")
+
+
+def test_weights_plot_in_the_language(ps):
+    import matplotlib.pyplot as plt
+
+    ax = propensity_weights(ps, truncate=0.99).plot(language="nl")
+    assert ax.get_xlabel().endswith("-gewicht")
+    assert ax.get_ylabel().startswith("deelnemers per 1/30")
+    assert "vergelijkingsgroep" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close("all")

@@ -282,4 +282,4 @@ def test_reasons_and_steps_are_written_in_every_report_language(loaded):
     assert planning.runnable
     if len(data.participants.model.programmes) == 1:
         assert planning.skipped_in("fr")[0].startswith(
-            "différences entre dispositifs : un seul dispositif (")
+            "différences entre programmes : un seul programme (")

@@ -137,7 +137,7 @@ def test_the_plane_is_labelled_in_the_report_language(sample, ps):
     assert legend == ["réplications bootstrap", "estimation",
                       "2\u202f000\u00a0€ par emploi supplémentaire"]
     assert ax.get_xlabel().startswith("emplois supplémentaires par participant")
-    assert ax.get_ylabel() == "coût supplémentaire par participant (EUR)"
+    assert ax.get_ylabel() == "coût supplémentaire par participant (€)"
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="language"):
         ce.plot(language="de")

@@ -65,8 +65,8 @@ def test_the_tornado_and_the_ceac_are_labelled_in_the_report_language(sample, ps
     ax = one_way_sensitivity(base, change=0.2).plot(language="nl")
     ticks = {t.get_text() for t in ax.get_yticklabels()}
     assert {"opleiding van mentoren", "vergaderzalen", "overhead"} <= ticks
-    assert ax.get_xlabel() == "kost per extra baan (EUR)"
+    assert ax.get_xlabel() == "kost per extra baan (€)"
     plt.close(ax.figure)
     ax = base.acceptability().plot(language="fr")
-    assert ax.get_xlabel() == "disposition à payer par emploi supplémentaire (EUR)"
+    assert ax.get_xlabel() == "disposition à payer par emploi supplémentaire (€)"
     plt.close(ax.figure)

@@ -61,3 +61,23 @@ def test_a_request_to_the_network_is_seen_and_blocked(tmp_path):
     assert seen.requests == ("https://cdn.example.org/a.png",)
     assert seen.images == (("https", 0, 0),)
 
+
+
+def test_a_french_part_built_by_the_runner_reads_french_in_the_browser(tmp_path):
+    import re
+
+    from evalkit.reporting.runner import run_report
+
+    report = run_report(ROOT / "notebooks" / "01_data_overview.ipynb",
+                        ROOT / "params" / "01_data_overview.yaml", tmp_path, language="fr",
+                        overrides={"language": "fr"})
+    seen = check_in_browser(report.html)
+    assert seen.errors == () and seen.requests == ()
+    assert seen.language == "fr" and seen.title.startswith("Aperçu des données – ")
+    assert "1. Ce qui a été chargé" in seen.text and "Tableau 1." in seen.text
+    assert "Table 1." not in seen.text and "What was loaded" not in seen.text
+    assert seen.images and all(s == "data" and w > 0 and h > 0 for s, w, h in seen.images)
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', report.html.read_text(encoding="utf-8"))
+    assert len(alts) == len(seen.images)
+    assert alts[0].startswith("Les participants des programmes diffèrent le plus par « ")
+    assert not any(a.startswith(("Figure:", "The ")) for a in alts)

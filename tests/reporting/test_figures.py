@@ -93,3 +93,30 @@ def test_a_figure_output_carries_its_finding_as_alt_text():
     ax.set_xlabel("score")
     assert figure_alt(fig, "fr") == "Figure : score"
     plt.close("all")
+
+
+def test_a_figure_shown_without_describe_figure_has_its_ticks_in_the_language():
+    """A plot a notebook shows as it is (part 04's odds ratios) writes 0,5 in French too."""
+    from types import SimpleNamespace
+
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib.figure import Figure
+
+    from evalkit.reporting.figures import label_figures
+
+    def ticks(fig):
+        fig.canvas.draw()
+        return "|".join(t.get_text() for t in fig.axes[0].get_yticklabels()).encode()
+
+    formatters = DisplayFormatter()
+    formatters.formatters["image/png"].for_type(Figure, ticks)
+    label_figures(SimpleNamespace(display_formatter=formatters), "fr")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0.5, 1.5])
+    ax.text(0.5, 1.25, "0.5")
+    shown = formatters.format(fig, include={"image/png"})[0]["image/png"].decode()
+    assert "|0,6|" in shown and "." not in shown
+    describe_figure(ax, "Mean change", language="fr")  # then shown again: ticks once
+    assert formatters.format(fig, include={"image/png"})[0]["image/png"].decode() == shown
+    assert [t.get_text() for t in ax.texts] == ["0,5"]
+    plt.close(fig)

@@ -18,6 +18,7 @@ from evalkit.reporting.findings import (
     icer_finding,
     largest_difference_finding,
     plan_finding,
+    post_due_finding,
     rate_findings,
     sensitivity_finding,
     summary_findings,
@@ -262,3 +263,47 @@ def test_a_french_and_a_dutch_sentence_write_their_numbers_as_the_language_does(
     assert "(−40 EUR per participant, 95% CI −90 to 10 EUR)" in icer_finding(
         _ce_table((-40.0, -90.0, 10.0), (0.168, 0.062, 0.277)), status="dominant",
         **ICER_OPTIONS).sentence  # English as before: the currency after the amount
+
+
+def test_a_characteristic_and_its_level_are_named_in_the_language():
+    smd = pd.DataFrame({"variable": ["migration_background", "age"], "level": ["non-EU", None],
+                        "smd": [-1.27, 0.2]})
+    assert "verschillen het meest in Migratieachtergrond: niet-EU (" in (
+        largest_difference_finding(smd, language="nl").sentence)
+    assert "par « Origine migratoire : hors UE » (" in (
+        largest_difference_finding(smd, language="fr").sentence)
+    assert "differ most in Migration background: non-EU (" in (
+        largest_difference_finding(smd).sentence)
+
+
+def test_the_questionnaire_cut_off_writes_its_numbers_in_the_language():
+    due = pd.DataFrame({"extraction_date": [pd.Timestamp("2025-06-30")],
+                        "post_delay_days": [1213.0], "cutoff": [pd.Timestamp("2024-11-29")],
+                        "n_due": [1200], "n_not_due": [1500]})
+    result = type("Due", (), {"table": due})()
+    assert "1.213" in post_due_finding(result, language="nl").sentence
+    assert "1.500" in post_due_finding(result, language="nl").sentence
+    assert "1\u202f213" in post_due_finding(result, language="fr").sentence
+    assert "le 30 juin 2025 : il était dû pour les entrées jusqu'au 29 novembre 2024" in (
+        post_due_finding(result, language="fr").sentence)
+    assert "instroomde" in post_due_finding(result, language="nl").sentence
+
+
+def test_the_compared_population_and_a_list_are_written_in_the_language():
+    from evalkit.reporting.story import population_label
+
+    assert population_label(["Brussels"], [18, 33], ["non-EU"], language="fr") == (
+        "Brussels, 18–33 ans, hors UE")
+    assert population_label(["Brussels"], [18, 33], ["non-EU"]) == "Brussels, 18–33, non-EU"
+    t = pd.DataFrame({"method": ["aipw"], "measure": ["risk_difference"],
+                      "estimate": [0.118], "ci_low": [0.021], "ci_high": [0.215]})
+    among = effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12,
+                           population="X", language="fr").sentence
+    assert among.startswith("Dans la population comparée (X) : s'inscrire à A")
+    assert effect_finding(t, method="aipw", treated="A", comparison="B", horizon=12,
+                          population="X").sentence.startswith("In the population compared "
+                                                              "(X): Enrolling in A")
+    plans = pd.DataFrame({"question": ["two_proportions", "hazard_ratio"], "power": [0.8, 0.8],
+                          "alpha": [0.05, 0.05], "design_effect": [1.12, 1.12],
+                          "n_total": [1446.0, 913.0]})
+    assert "1\u202f446 participants ; " in plan_finding(plans, language="fr").sentence

@@ -139,6 +139,9 @@ def test_rows_of_mixed_units_print_with_their_own_decimals():
     shown = format_table(publish(table, spec=spec), columns=["estimate", "ci_low", "ci_high"])
     assert shown.table["Estimate"].tolist() == ["728", "0.168"]
     assert shown.table["95% CI"].tolist() == ["294–1,750", "0.071–0.277"]
+    dutch = format_table(publish(table, spec=spec), columns=["estimate", "ci_low", "ci_high"],
+                         language="nl")
+    assert dutch.table["Schatting"].tolist() == ["728", "0,168"]  # was 0.168 in fr/nl
 
 
 # ----------------------------------------------------------------- numbers in the language
@@ -227,3 +230,13 @@ def test_a_french_and_a_dutch_table_end_to_end():
         "Schatting": ["48,1%", "45,3%"], "SE": [f"2,0{NBSP}pp"] * 2,
         "95%-BI": ["44,0–52,0%", "41,4–49,2%"], "p": ["<0,001", "0,036"],
         "Personen": ["13.600", "5"], "Jaar": ["2019", "2020"]}
+
+
+def test_a_model_terms_level_is_labelled_in_the_language():
+    t = pd.DataFrame({"term": ["C(gender)[T.male]", "single_parent[T.True]"],
+                      "estimate": [1.16, 0.97]})
+    assert format_table(t, language="nl").table.iloc[:, 0].tolist() == [
+        "Gender: man", "Alleenstaande ouder: ja"]
+    assert format_table(t, language="fr").table.iloc[:, 0].tolist() == [
+        "Genre : homme", "Parent isolé : oui"]
+    assert format_table(t).table["Term"].tolist() == ["Gender: male", "Single parent: True"]

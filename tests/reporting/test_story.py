@@ -106,3 +106,4 @@ def test_the_story_writes_its_numbers_in_the_language():
     assert nl.shown["estimate"].tolist()[:3] == ["1,40", "2,00", "+9,8\u00a0pp"]
     assert nl.shown["95%-BI"].tolist()[2] == "−0,2 tot 19,7\u00a0pp"
     assert "(1,40; 2,00)" in nl.finding.sentence
+    assert "(1,40 ; 2,00)" in _story(language="fr").finding.sentence

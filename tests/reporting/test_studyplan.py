@@ -192,7 +192,7 @@ def test_a_single_programme_study_runs_no_comparison_and_no_programme_term(tmp_p
     plan = plan_study(_study(tmp_path, french_xlsx, sheet="Participants"), NOTEBOOKS)
     assert plan.language == "fr"
     assert plan.skipped == [
-        ("03_programme_comparison", "un seul dispositif ('Tremplin Mentorat') a des lignes "
+        ("03_programme_comparison", "un seul programme ('Tremplin Mentorat') a des lignes "
                                     "valides : une comparaison en demande deux."),
         ("05_self_confidence", "l'étude n'a pas de fichier de questionnaire (questionnaire: "
                                "null dans le fichier d'étude)."),

@@ -378,3 +378,13 @@ def test_wald_test_is_nan_for_an_infinite_coefficient():
     tests = fit.global_tests.set_index("test")
     assert np.isnan(tests.loc["wald", "statistic"])
     assert np.isfinite(tests.loc[["likelihood_ratio", "score"], "statistic"]).all()
+
+
+def test_plot_labels_its_axis_and_terms_in_the_language(unempdur):
+    import matplotlib.pyplot as plt
+
+    fit = cox_model(unempdur, "spell", "exit", "age", cause="full_time")
+    ax = fit.plot(language="fr")
+    assert ax.get_xlabel() == "rapport de risques"
+    assert ax.get_yticklabels()[0].get_text() == "Âge"
+    plt.close("all")

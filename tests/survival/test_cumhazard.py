@@ -101,3 +101,10 @@ def test_nelson_aalen_errors(rossi):
         nelson_aalen([1, 2, 3])
     with pytest.raises(ValueError, match="time column 'time' has negative values"):
         nelson_aalen(pd.DataFrame({"time": [-1.0, 2.0], "event": [1, 0]}))
+
+
+def test_nelson_aalen_plot_in_the_language(rossi):
+    ax = nelson_aalen(rossi, "week", "arrest", group="fin").plot(language="fr")
+    assert ax.get_xlabel() == "temps" and ax.get_ylabel().startswith("risque cumulé : ")
+    assert "à risque" in [t.get_text() for t in ax.texts]
+    plt.close("all")

@@ -52,3 +52,13 @@ def test_plot_returns_axes(unempdur):
                               cause="full_time")
     assert res.plot(ax=given) is given
     plt.close("all")
+
+
+def test_plot_labels_its_axes_in_the_language(unempdur):
+    import matplotlib.pyplot as plt
+
+    ax = survival_difference(unempdur, "spell", "exit", group="ui", horizons=[3],
+                             cause="full_time").plot(language="nl")
+    assert ax.get_xlabel() == "horizon"
+    assert ax.get_ylabel().startswith("cumulatieve incidentie: ")
+    plt.close("all")

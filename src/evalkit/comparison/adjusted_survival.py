@@ -34,6 +34,7 @@ from evalkit._validation import (
 from evalkit.comparison._design import ESTIMANDS
 from evalkit.comparison.propensity import PropensityResult, _check_same_rows
 from evalkit.comparison.weights import _weight_arrays
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PUBLICATION_DECIMALS,
@@ -42,6 +43,7 @@ from evalkit.reporting.disclosure import (
     check_threshold,
     stop_curves,
 )
+from evalkit.reporting.format import format_number
 from evalkit.survival import kaplan_meier
 from evalkit.survival.risktable import CENSORED, event_codes
 
@@ -155,8 +157,11 @@ class AdjustedSurvivalResult(TableResult):
         return pd.concat(frames, ignore_index=True)
 
     def plot(self, ax=None, *, ticks=None, risk_counts: bool = True,
-             threshold: int = DEFAULT_THRESHOLD):
+             threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Adjusted survival curves with their bands and the numbers at risk; the Axes.
+
+        Axis labels and the at-risk rows are in ``language`` (the report catalogue's,
+        numbers as it writes them).
 
         Each curve and band stop at the last step with at least ``threshold`` people
         at risk. Under the axis, per group: the people at risk (``<10`` below the
@@ -179,29 +184,32 @@ class AdjustedSurvivalResult(TableResult):
                             color=f"C{i}", alpha=0.2, linewidth=0)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
-        ax.set_xlabel("time")
-        ax.set_ylabel(f"still searching ({self.estimand}-weighted)")
+        ax.set_xlabel(text("figure.time", language))
+        ax.set_ylabel(text("figure.still_searching_weighted", language,
+                           estimand=self.estimand))
         ax.legend(frameon=False)
         if risk_counts:
-            self._risk_rows(ax, groups, ticks, threshold)
+            self._risk_rows(ax, groups, ticks, threshold, language)
         return ax
 
-    def _risk_rows(self, ax, groups: list, ticks, threshold: int) -> None:
+    def _risk_rows(self, ax, groups: list, ticks, threshold: int, language: str) -> None:
         """People at risk (``at_risk_rows``) and, below, the weighted numbers at risk."""
         last = self.table["time"].max()
         if ticks is None:
             ticks = [t for t in ax.get_xticks() if 0 <= t <= last]
         at = self.at([max(t, 1e-12) for t in ticks])
         rows = [(str(g), at.loc[at["group"] == g, "n_risk"].tolist()) for g in groups]
-        at_risk_rows(ax, rows, ticks, threshold, [f"C{i}" for i in range(len(groups))])
+        at_risk_rows(ax, rows, ticks, threshold, [f"C{i}" for i in range(len(groups))],
+                     language)
         trans = ax.get_xaxis_transform()
         for row, g in enumerate(groups):
             y = -0.27 - 0.07 * (len(groups) + row)
-            ax.text(-0.05, y, f"{g} (weighted)", transform=ax.transAxes, ha="right", va="top",
-                    fontsize=8, color=f"C{row}")
+            ax.text(-0.05, y, text("figure.group_weighted", language, group=g),
+                    transform=ax.transAxes, ha="right", va="top", fontsize=8, color=f"C{row}")
             part = at[at["group"] == g]
             for t, n, wn in zip(ticks, part["n_risk"], part["weighted_n_risk"], strict=True):
-                label = at_risk_label(n, threshold) if n < threshold else f"{wn:,.0f}"
+                label = (at_risk_label(n, threshold) if n < threshold
+                         else format_number(wn, 0, language))
                 ax.text(t, y, label, transform=trans, ha="center", va="top", fontsize=8)
 
 

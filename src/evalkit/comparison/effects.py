@@ -38,6 +38,7 @@ from evalkit.comparison.weights import _weight_arrays
 from evalkit.errors import EvalkitWarning
 from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
+from evalkit.reporting.format import format_level
 
 __all__ = ["EffectResult", "combine_effects", "programme_effect"]
 
@@ -152,7 +153,7 @@ class EffectResult(TableResult):
         if measure == "risk_ratio":
             ax.set_xscale("log")
         ax.set_xlabel(text("figure.effect_ci", language, measure=value_label(measure, language),
-                           level=f"{self.conf_level:.0%}"))
+                           level=format_level(self.conf_level, language)))
         return ax
 
 

@@ -26,6 +26,7 @@ from evalkit._validation import (
 from evalkit._warning_texts import warning_text
 from evalkit.comparison._design import outcome_values
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import PublicationSpec
 
 if TYPE_CHECKING:
@@ -404,13 +405,16 @@ class RosenbaumResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None):
-        """Upper p-value bound against gamma, with ``alpha``; returns the Axes."""
+    def plot(self, ax=None, *, language: str = "en"):
+        """Upper p-value bound against gamma, with ``alpha``; returns the Axes.
+
+        Axis labels are in ``language`` (the report catalogue's).
+        """
         ax = axes(ax, (5, 3))
         ax.plot(self.table["gamma"], self.table["p_upper"], marker="o")
         ax.axhline(self.alpha, color="grey", linestyle="--", linewidth=1)
-        ax.set_xlabel("gamma: odds of hidden bias within a pair")
-        ax.set_ylabel("upper bound of the p-value")
+        ax.set_xlabel(text("figure.gamma", language))
+        ax.set_ylabel(text("figure.p_upper", language))
         return ax
 
 

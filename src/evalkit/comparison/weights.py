@@ -13,6 +13,7 @@ from evalkit._results import TableResult
 from evalkit._validation import check_one_of, check_truncate
 from evalkit.comparison._design import ESTIMANDS
 from evalkit.comparison.propensity import PropensityResult
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import (
     ACROSS_COUNTS,
     DEFAULT_THRESHOLD,
@@ -119,7 +120,8 @@ class WeightsResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, bins: int = 30, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, bins: int = 30, threshold: int = DEFAULT_THRESHOLD,
+             language: str = "en"):
         """Histograms of the weights by group on a log scale; returns the Axes.
 
         Parameters
@@ -134,6 +136,8 @@ class WeightsResult(TableResult):
             ``1/bins`` of the log range, so a merged bar is not taller for its width.
             The largest weights, the ones to watch, stay visible as a bar of real
             people rather than the tail of a smoothed density.
+        language : str, default="en"
+            Language of the axis labels and the legend (the report catalogue's).
 
         Raises ``ValueError`` if ``threshold`` is below 5; warns (``DisclosureWarning``)
         below 10.
@@ -142,7 +146,8 @@ class WeightsResult(TableResult):
         ax = axes(ax, (6, 3.5))
         positive = self.weights[self.weights > 0]
         log_edges = np.linspace(np.log(positive.min()), np.log(positive.max() * 1.0001), bins + 1)
-        groups = ((self.table["group"].iloc[0], self.treated), ("comparison", ~self.treated))
+        groups = ((self.table["group"].iloc[0], self.treated),
+                  (text("figure.comparison_group", language), ~self.treated))
         edges, counts = merged_bins(
             [np.log(self.weights[member & (self.weights > 0)]) for _, member in groups],
             log_edges,
@@ -155,8 +160,8 @@ class WeightsResult(TableResult):
         ax.set_xscale("log")
         if self.cap is not None:
             ax.axvline(self.cap, color="grey", linestyle="--", linewidth=1)
-        ax.set_xlabel(f"{self.estimand} weight")
-        ax.set_ylabel(f"participants per 1/{bins} of the range")
+        ax.set_xlabel(text("figure.weight", language, estimand=self.estimand))
+        ax.set_ylabel(text("figure.per_weight_bin", language, bins=bins))
         ax.legend(frameon=False)
         return ax
 

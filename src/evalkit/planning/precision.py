@@ -17,7 +17,7 @@ from evalkit.planning._common import (
     solve_between,
 )
 from evalkit.reporting.catalogue import text, translate
-from evalkit.reporting.format import format_percent
+from evalkit.reporting.format import format_level
 
 __all__ = ["PrecisionResult", "sample_size_precision"]
 
@@ -63,7 +63,7 @@ class PrecisionResult(PlanResult):
         """
         if sizes is None:
             sizes = np.linspace(max(self.size * 0.1, 2.0), self.size * 2.5, 200)
-        level = format_percent(1 - self.alpha, 0, proportion=True, language=language)
+        level = format_level(1 - self.alpha, language)
         ax = plan_curve(ax, sizes, self.power_at, float(self.table["effect"].iloc[0]),
                         self.size, translate(self.size_label, language),
                         text("figure.half_width", language, level=level), scale=100)

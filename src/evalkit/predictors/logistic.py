@@ -48,6 +48,7 @@ from evalkit.reporting.disclosure import (
     publish,
     rare_indicators,
 )
+from evalkit.reporting.format import format_level
 
 __all__ = ["MIN_CLUSTERS", "MIN_EVENTS_PER_VARIABLE", "OddsRatioResult", "odds_ratios"]
 
@@ -240,11 +241,12 @@ class OddsRatioResult(TableResult):
             ax.xaxis.set_major_locator(FixedLocator(ticks))
             ax.xaxis.set_major_formatter(ScalarFormatter())
             ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_xlabel(text("figure.odds_ratio_ci", language, level=f"{self.conf_level:.0%}"))
+            ax.set_xlabel(text("figure.odds_ratio_ci", language,
+                               level=format_level(self.conf_level, language)))
         else:
             ax.axvline(0.0, color="grey", linewidth=1)
             ax.set_xlabel(text("figure.marginal_effect_ci", language,
-                               level=f"{self.conf_level:.0%}"))
+                               level=format_level(self.conf_level, language)))
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         return ax

@@ -48,6 +48,7 @@ from evalkit.reporting.disclosure import (
     PublicationSpec,
     publish,
 )
+from evalkit.reporting.format import format_level
 
 __all__ = ["AttritionResult", "attrition_analysis"]
 
@@ -165,7 +166,8 @@ class AttritionResult(TableResult):
             )
         ax.set_yticks(np.arange(len(methods)), [value_label(m, language) for m in methods])
         ax.invert_yaxis()
-        ax.set_xlabel(text("figure.mean_change_ci", language, level=f"{self.conf_level:.0%}"))
+        ax.set_xlabel(text("figure.mean_change_ci", language,
+                           level=format_level(self.conf_level, language)))
         if levels != [None]:
             ax.legend(frameon=False, fontsize="small")
         return ax

@@ -39,6 +39,7 @@ from evalkit.errors import EvalkitWarning
 from evalkit.questionnaire._columns import coded_covariates, score_values
 from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, publish
+from evalkit.reporting.format import format_level
 
 _TESTS = ("estimate", "std_error", "ci_low", "ci_high", "statistic", "p_value")
 _TEST_DECIMALS = {**dict.fromkeys(_TESTS[:4], 3), "statistic": 2, "p_value": 4}
@@ -129,7 +130,7 @@ class PairedChangeResult(TableResult):
         ax.set_yticks(y, t["term"])
         ax.invert_yaxis()
         ax.set_xlabel(text("figure.standardized_change_ci", language,
-                           level=f"{self.conf_level:.0%}"))
+                           level=format_level(self.conf_level, language)))
         return ax
 
 

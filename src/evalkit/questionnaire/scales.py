@@ -24,6 +24,7 @@ from evalkit.data.scale import Scale
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import column_label, text, value_label
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
+from evalkit.reporting.format import format_level
 
 #: The summary of scored questionnaires as published: the scored and unscored counts
 #: below the threshold suppressed (their sum ``n`` goes with either), the statistics
@@ -327,7 +328,7 @@ class PrePostResult(TableResult):
         half = stats.t.isf(0.025, n - 1) * np.array([v.std(ddof=1) for v in values]) / np.sqrt(n)
         ax.errorbar(
             [0, 1], means, yerr=half, color="C3", marker="o", capsize=4,
-            label=text("figure.mean_ci", language, level="95%"),
+            label=text("figure.mean_ci", language, level=format_level(0.95, language)),
         )
         ax.set_xticks([0, 1], [value_label("pre", language), value_label("post", language)])
         ax.set_xlim(-0.6, 1.6)

@@ -44,6 +44,47 @@ TEXTS = {
         "|standardized mean difference| ({other} vs {reference})",
         "|différence moyenne standardisée| ({other} vs {reference})",
         "|gestandaardiseerd gemiddeld verschil| ({other} vs {reference})"),
+    "figure.title_stacked": (
+        "{group}: where the participants went since intake (share by first exit)",
+        "{group} : vers où les participants sont sortis depuis l'entrée (part par première "
+        "sortie)",
+        "{group}: waar de deelnemers sinds de instroom naartoe uitstroomden (aandeel per "
+        "eerste uitstroom)"),
+    "figure.title_propensity": (
+        "Propensity scores of {treated} and the comparison group: where they overlap",
+        "Scores de propension de {treated} et du groupe de comparaison : où ils se recouvrent",
+        "Propensityscores van {treated} en de vergelijkingsgroep: waar ze overlappen"),
+    "figure.title_balance_weighted": (
+        "Balance of each characteristic before and after weighting (|SMD| below 0.1: balanced)",
+        "Équilibre de chaque caractéristique avant et après pondération (|DMS| sous 0,1 : "
+        "équilibrée)",
+        "Balans van elk kenmerk voor en na weging (|SMD| onder 0,1: in balans)"),
+    "figure.title_balance_matched": (
+        "Balance of each characteristic before and after matching (|SMD| below 0.1: balanced)",
+        "Équilibre de chaque caractéristique avant et après appariement (|DMS| sous 0,1 : "
+        "équilibrée)",
+        "Balans van elk kenmerk voor en na koppeling (|SMD| onder 0,1: in balans)"),
+    "figure.hazard_ratio": ("hazard ratio", "rapport de risques", "hazard ratio"),
+    "figure.horizon": ("horizon", "horizon", "horizon"),
+    "figure.cumulative_incidence_of": ("cumulative incidence: {cause}",
+                                       "incidence cumulée : {cause}",
+                                       "cumulatieve incidentie: {cause}"),
+    "figure.cumulative_hazard_of": ("cumulative hazard: {cause}", "risque cumulé : {cause}",
+                                    "cumulatieve hazard: {cause}"),
+    "figure.still_searching_weighted": ("still searching ({estimand}-weighted)",
+                                        "toujours en recherche (pondération {estimand})",
+                                        "zoekt nog ({estimand}-gewogen)"),
+    "figure.group_weighted": ("{group} (weighted)", "{group} (pondéré)", "{group} (gewogen)"),
+    "figure.weight": ("{estimand} weight", "poids {estimand}", "{estimand}-gewicht"),
+    "figure.per_weight_bin": ("participants per 1/{bins} of the range",
+                              "participants par 1/{bins} de l'étendue",
+                              "deelnemers per 1/{bins} van het bereik"),
+    "figure.gamma": ("gamma: odds of hidden bias within a pair",
+                     "gamma : cote d'un biais caché au sein d'une paire",
+                     "gamma: odds van verborgen bias binnen een paar"),
+    "figure.p_upper": ("upper bound of the p-value", "borne supérieure de la valeur p",
+                       "bovengrens van de p-waarde"),
+    "term.level": ("{variable}: {level}", "{variable} : {level}", "{variable}: {level}"),
     "figure.level_versus": ("{variable}: {level} vs {reference}",
                             "{variable} : {level} vs {reference}",
                             "{variable}: {level} vs {reference}"),

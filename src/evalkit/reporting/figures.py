@@ -136,15 +136,20 @@ class _LocalisedTicks(Formatter):
         return _localised(self.inner.get_offset(), self.language)
 
 
-def _localise_numbers(ax, language: str) -> None:
-    """The numbers of ``ax``'s tick labels and texts written as ``language`` writes them."""
+def _localise_numbers(ax, language: str, *, texts: bool = True) -> None:
+    """The numbers of ``ax``'s tick labels (and texts) written as ``language`` writes them.
+
+    Tick labels can be localised again (their formatter is wrapped once); texts cannot
+    (``0,5`` would be read as a thousands group), hence ``texts=False`` when a figure
+    may have been through :func:`describe_figure` already.
+    """
     for axis in (ax.xaxis, ax.yaxis):
         for get, put in ((axis.get_major_formatter, axis.set_major_formatter),
                          (axis.get_minor_formatter, axis.set_minor_formatter)):
             inner = get()
             if not isinstance(inner, _LocalisedTicks):
                 put(_LocalisedTicks(inner, language))
-    for label in ax.texts:
+    for label in ax.texts if texts else ():
         label.set_text(_localised(label.get_text(), language))
 
 
@@ -187,7 +192,8 @@ def label_figures(shell, language: str = "en") -> None:
     """Make every figure a notebook shows carry its alternative text (``figure_alt``).
 
     Wraps the PNG formatter of ``shell`` (an IPython kernel) for matplotlib figures so
-    that each figure output's metadata holds ``{"alt": figure_alt(figure, language)}``;
+    that each figure output's metadata holds ``{"alt": figure_alt(figure, language)}``
+    and its tick labels write their numbers as ``language`` does (``0,5``);
     :func:`~evalkit.reporting.page.part_page` puts it on the page's ``<img>``. Calling
     it again replaces the language (the wrapper is not stacked).
     """
@@ -210,5 +216,8 @@ def label_figures(shell, language: str = "en") -> None:
 
 
 def _png_with_alt(figure, *, draw, language: str):
+    if language != "en":  # every figure's tick labels, titled by describe_figure or not
+        for ax in figure.axes:
+            _localise_numbers(ax, language, texts=False)
     data = draw(figure)
     return None if data is None else (data, {"alt": figure_alt(figure, language)})

@@ -21,11 +21,13 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_one_of
-from evalkit.reporting.catalogue import column_label, text
+from evalkit.reporting.catalogue import column_label, text, translate, value_label
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.format import (
     NUMERALS,
+    format_date,
     format_interval,
+    format_level,
     format_money,
     format_number,
     format_percent,
@@ -106,7 +108,7 @@ def _reading(low: float, high: float, null: float, language: str, what: str = ""
 
 
 def _level(conf_level: float, language: str) -> str:
-    return format_percent(conf_level, 0, proportion=True, language=language)
+    return format_level(conf_level, language)
 
 
 def rate_findings(
@@ -227,6 +229,14 @@ def difference_finding(
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language)))
 
 
+def _among(population: str, sentence: str, language: str) -> str:
+    """``sentence`` said of ``population``: after the colon, French and Dutch go on in
+    lower case (English keeps its capital, as before)."""
+    if language != "en":
+        sentence = sentence[:1].lower() + sentence[1:]
+    return text("finding.among", language, population=population, sentence=sentence)
+
+
 def _points(value: float, language: str) -> str:
     return format_points(value, 1, signed=True, language=language)
 
@@ -280,8 +290,6 @@ def effect_finding(
     Enrolling in A rather than B changed the share with a job within 12 months by +11.8 pp
     (95% CI 2.1–21.5 pp; doubly robust (AIPW)): the interval rules out no difference.
     """
-    from evalkit.reporting.catalogue import value_label
-
     rows = _rows(published)
     rows = rows[(rows["method"] == method) & (rows["measure"] == "risk_difference")]
     if rows.empty:
@@ -297,7 +305,7 @@ def effect_finding(
         ci=format_interval(row["ci_low"], row["ci_high"], "points", language=language),
         reading=_reading(row["ci_low"], row["ci_high"], 0.0, language))
     if population:
-        sentence = text("finding.among", language, population=population, sentence=sentence)
+        sentence = _among(population, sentence, language)
     return Finding("effect", sentence)
 
 
@@ -406,8 +414,6 @@ def estimate_finding(
     Mean change: complete cases 0.26 (95% CI 0.23–0.29), weighted (IPW) 0.21 (95% CI
     0.17–0.25); the largest and smallest estimates differ by 0.05.
     """
-    from evalkit.reporting.catalogue import translate, value_label
-
     what = translate(what, language)
     rows = _rows(published)
     rows = rows[rows["estimate"].notna()]
@@ -469,7 +475,8 @@ def largest_difference_finding(
     top = rows.loc[rows["smd"].abs().idxmax()]
     name = term_label(top["variable"], language)
     if "level" in rows and isinstance(top["level"], str) and top["level"]:
-        name = f"{name}: {top['level']}"
+        name = text("term.level", language, variable=name,
+                    level=value_label(top["level"], language))
     return Finding("smd", text("finding.smd", language, name=name,
                                smd=format_number(top["smd"], 2, language),
                                large=int((rows["smd"].abs() > 0.1).sum()), n=len(rows)),
@@ -577,7 +584,7 @@ def icer_finding(
             fieller=format_interval(fieller["ci_low"], fieller["ci_high"], "money",
                                     language=language))
     if population:
-        sentence = text("finding.among", language, population=population, sentence=sentence)
+        sentence = _among(population, sentence, language)
     return Finding("icer", sentence)
 
 
@@ -618,8 +625,6 @@ def plan_finding(
     clustering (design effect 1.12), the next evaluation would need: share with a job at the
     horizon, 1,446 participants; time to a job (hazard ratio), 913 participants.
     """
-    from evalkit.reporting.catalogue import value_label
-
     rows = _rows(plans)
     if rows.empty:
         raise ValueError("the plan table is empty; pass compare_plans({...}).table.")
@@ -631,7 +636,8 @@ def plan_finding(
     return Finding("plan", text(
         "finding.plans", language, power=_level(first["power"], language),
         alpha=_level(first["alpha"], language),
-        deff=format_number(first["design_effect"], 2, language), items="; ".join(items)))
+        deff=format_number(first["design_effect"], 2, language),
+        items=text("finding.list_separator", language).join(items)))
 
 
 def post_due_finding(due: object, *, threshold: int = 10, language: str = "en") -> Finding:
@@ -662,12 +668,12 @@ def post_due_finding(due: object, *, threshold: int = 10, language: str = "en") 
     """
     row = due.table.iloc[0]
     n = int(row["n_not_due"])
-    fields = {"delay": format_number(row["post_delay_days"], 0),
-              "extraction": f"{row['extraction_date']:%Y-%m-%d}",
-              "cutoff": f"{row['cutoff']:%Y-%m-%d}"}
+    fields = {"delay": format_number(row["post_delay_days"], 0, language),
+              "extraction": format_date(row["extraction_date"], language),
+              "cutoff": format_date(row["cutoff"], language)}
     if n == 0:
         return Finding("post_due", text("finding.post_due_all", language, **fields), False)
-    count = (format_number(n, 0) if n >= threshold
+    count = (format_number(n, 0, language) if n >= threshold
              else text("finding.fewer_than", language, threshold=threshold))
     return Finding("post_due", text("finding.post_due", language, not_due=count, **fields),
                    False)
@@ -748,8 +754,6 @@ def sensitivity_finding(
     The cost per extra job (728 EUR) moves most with horizon (months): from 520 to 940 EUR;
     every scenario gives a cost per extra job.
     """
-    from evalkit.reporting.catalogue import value_label
-
     rows = _rows(sensitivity)
     spans = rows.groupby("parameter", sort=False)["icer"].agg(["min", "max"]).dropna()
     if not _shown(base_icer) or spans.empty:

@@ -60,7 +60,9 @@ __all__ = [
     "ReportTable",
     "ReportText",
     "format_count",
+    "format_date",
     "format_interval",
+    "format_level",
     "format_money",
     "format_number",
     "format_p_value",
@@ -176,6 +178,32 @@ def format_count(value: object, status: str = "", threshold: int = DEFAULT_THRES
     return format_number(value, 0, language)
 
 
+#: Month names of a date in a sentence (English writes ISO dates, as before).
+_MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+}
+
+
+def format_date(value: object, language: str = "en") -> str:
+    """A date in a sentence: ``2025-06-30``, ``30 juin 2025``, ``30 juni 2025``.
+
+    Examples
+    --------
+    >>> format_date(pd.Timestamp("2025-06-01")), format_date("2025-06-01", "fr")
+    ('2025-06-01', '1 juin 2025')
+    """
+    _numerals(language)
+    if _missing(value):
+        return DASH
+    day = pd.Timestamp(value)
+    if language == "en":
+        return f"{day:%Y-%m-%d}"
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
 def format_percent(value: object, decimals: int = 1, *, proportion: bool = False,
                    language: str = "en") -> str:
     """A percentage with ``%``: ``51.3%`` (``proportion=True`` multiplies by 100 first).
@@ -211,6 +239,17 @@ def format_points(value: object, decimals: int = 1, *, signed: bool = False,
     sign = "+" if signed and float(value) > 0 else ""
     number = format_number(float(value) * 100, decimals, language)
     return _numerals(language).points.format(sign + number)
+
+
+def format_level(conf_level: float, language: str = "en") -> str:
+    """A confidence level as the language writes it (``0.95`` -> ``95%``, ``95 %``).
+
+    Examples
+    --------
+    >>> format_level(0.95), format_level(0.9, "fr")
+    ('95%', '90\xa0%')
+    """
+    return format_percent(conf_level, 0, proportion=True, language=language)
 
 
 def format_money(value: object, decimals: int = 0, language: str = "en") -> str:
@@ -298,11 +337,14 @@ def term_label(term: object, language: str = "en") -> str:
     'Education: lower secondary'
     >>> term_label("programme[DUO for a JOB]"), term_label("age")
     ('Programme: DUO for a JOB', 'Age')
+    >>> term_label("C(gender)[T.male]", "fr"), term_label("single_parent[T.True]", "nl")
+    ('Genre : homme', 'Alleenstaande ouder: ja')
     """
     match = _TERM.match(str(term))
     if match is None:
         return column_label(term, language)
-    return f"{column_label(match['var'], language)}: {match['level']}"
+    return text("term.level", language, variable=column_label(match["var"], language),
+                level=value_label(match["level"], language))
 
 
 def _auto_decimals(values: pd.Series) -> int:
@@ -461,7 +503,7 @@ def format_table(
             continue
         cells[column] = _format_column(frame, column, col_kinds[column], published,
                                        _decimals(column, frame, spec, decimals), language)
-    cells.update(_numbers_by_row(frame, spec, col_kinds, cells))
+    cells.update(_numbers_by_row(frame, spec, col_kinds, cells, language))
     printed = pd.DataFrame(cells, index=frame.index)
     printed = _merge_ci(printed, frame, chosen, col_kinds, spec, decimals, conf_level, language)
     count_cols = [c for c in printed.columns if col_kinds.get(c) == "count"]
@@ -527,10 +569,10 @@ def _by_row(column: str, spec, kind: str) -> bool:
             and column in spec.decimals)
 
 
-def _numbers_by_row(frame, spec, kinds, cells) -> dict[str, pd.Series]:
+def _numbers_by_row(frame, spec, kinds, cells, language) -> dict[str, pd.Series]:
     """The plain numbers of a table whose rows mix units, each to its row's decimals."""
     return {
-        column: pd.Series([format_number(v, p) for v, p in
+        column: pd.Series([format_number(v, p, language) for v, p in
                            zip(frame[column], spec.places(frame, column), strict=True)],
                           index=frame.index, dtype=object)
         for column in cells if _by_row(column, spec, kinds[column])
@@ -582,8 +624,7 @@ def _merge_ci(printed, frame, chosen, kinds, spec, decimals, conf_level, languag
          for lo, hi, p in zip(frame["ci_low"], frame["ci_high"], places, strict=True)],
         index=frame.index,
     )
-    heading = text("table.ci", language, level=format_percent(conf_level, 0, proportion=True,
-                                                             language=language))
+    heading = text("table.ci", language, level=format_level(conf_level, language))
     kinds[heading] = kind
     position = [c for c in chosen if c != "ci_high" and (c in printed.columns or c == "ci_low")]
     out = printed.assign(**{heading: ci})

@@ -20,6 +20,8 @@ _FIX_ROWS = ("fix the rejected rows (evalkit validate lists them).",
              "verbeter de geweigerde rijen (evalkit validate somt ze op).")
 
 TEXTS = {
+    "finding.ages": ("{low}–{high}", "{low}–{high} ans", "{low}–{high} jaar"),
+    "finding.list_separator": ("; ", " ; ", "; "),
     "part.03_programme_comparison": (
         "Programme comparison", "Comparaison des programmes", "Vergelijking van de programma's"),
     "skip.participants": (
@@ -28,7 +30,7 @@ TEXTS = {
         "geen geldige deelnemersrij (alle {rejected} geweigerd); " + _FIX_ROWS[2]),
     "skip.programmes": (
         "one programme ('{programme}') has valid rows: a comparison needs two.",
-        "un seul dispositif ('{programme}') a des lignes valides : une comparaison en "
+        "un seul programme ('{programme}') a des lignes valides : une comparaison en "
         "demande deux.",
         "één programma ('{programme}') heeft geldige rijen: een vergelijking vraagt er twee."),
     "skip.covariates": (
@@ -38,7 +40,7 @@ TEXTS = {
         "aucune covariable d'entrée {covariates} dans le fichier des participants : le modèle "
         "du score de propension n'a rien à ajuster ; ajoutez-les au fichier (ou faites "
         "correspondre ses noms sous model: columns: dans le fichier d'étude).",
-        "geen intakecovariaat {covariates} in het deelnemersbestand: het propensity-"
+        "geen instroomkenmerk {covariates} in het deelnemersbestand: het propensity-"
         "scoremodel heeft niets om voor te corrigeren; voeg ze toe aan het bestand (of koppel "
         "de namen onder model: columns: in het studiebestand)."),
     "skip.predictors": (
@@ -46,11 +48,11 @@ TEXTS = {
         "('{programme}') has valid rows: nothing can predict success; add the intake "
         "characteristics to the file.",
         "aucune covariable d'entrée {covariates} dans le fichier des participants et un seul "
-        "dispositif ('{programme}') a des lignes valides : rien ne peut prédire la réussite ; "
+        "programme ('{programme}') a des lignes valides : rien ne peut prédire la réussite ; "
         "ajoutez les caractéristiques à l'entrée au fichier.",
-        "geen intakecovariaat {covariates} in het deelnemersbestand en één programma "
+        "geen instroomkenmerk {covariates} in het deelnemersbestand en één programma "
         "('{programme}') heeft geldige rijen: niets kan succes voorspellen; voeg de "
-        "kenmerken bij de intake toe aan het bestand."),
+        "kenmerken bij instroom toe aan het bestand."),
     "skip.questionnaire": (
         "the study has no questionnaire file (questionnaire: null in the study file).",
         "l'étude n'a pas de fichier de questionnaire (questionnaire: null dans le fichier "
@@ -85,10 +87,10 @@ TEXTS = {
         "données ont été extraites le {extraction} : il était dû pour les entrées jusqu'au "
         "{cutoff} ; {not_due} entrés plus tard ne l'étaient pas encore et sont exclus de "
         "l'analyse de l'attrition.",
-        "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
-        "werden op {extraction} geëxtraheerd: ze was verschuldigd voor intakes tot en met "
-        "{cutoff}; {not_due} met een latere intake waren nog niet aan de beurt en vallen "
-        "buiten de analyse van de uitval."),
+        "De tweede vragenlijst wordt tot {delay} dagen na de instroom ingevuld en de gegevens "
+        "werden op {extraction} geëxtraheerd: ze moest dus ingevuld zijn voor wie tot en met "
+        "{cutoff} instroomde; {not_due} met een latere instroom waren nog niet aan de beurt "
+        "en vallen buiten de analyse van de uitval."),
     "finding.fewer_than": ("fewer than {threshold}", "moins de {threshold}",
                            "minder dan {threshold}"),
     "finding.post_due_all": (
@@ -98,9 +100,9 @@ TEXTS = {
         "Le second questionnaire est rempli jusqu'à {delay} jours après l'entrée et les "
         "données ont été extraites le {extraction} : il était dû pour toutes les entrées "
         "jusqu'au {cutoff}, tout le monde est dans l'analyse de l'attrition.",
-        "De tweede vragenlijst wordt tot {delay} dagen na de intake ingevuld en de gegevens "
-        "werden op {extraction} geëxtraheerd: ze was verschuldigd voor elke intake tot en met "
-        "{cutoff}, iedereen zit in de analyse van de uitval."),
+        "De tweede vragenlijst wordt tot {delay} dagen na de instroom ingevuld en de gegevens "
+        "werden op {extraction} geëxtraheerd: ze moest dus ingevuld zijn voor iedereen die tot "
+        "en met {cutoff} instroomde; iedereen zit in de analyse van de uitval."),
     "plan.precision": (
         "share with a job to within ±{points} points ({level} CI)",
         "part en emploi à ±{points} points près (IC à {level})",
@@ -134,7 +136,7 @@ _NO = ("the participants file has no {column} column",
        "het deelnemersbestand heeft geen kolom {column}")
 #: One programme with valid rows (``{programme}``).
 _ONE = ("one programme ('{programme}') has valid rows",
-        "un seul dispositif ('{programme}') a des lignes valides",
+        "un seul programme ('{programme}') a des lignes valides",
         "één programma ('{programme}') heeft geldige rijen")
 #: Not in the participants file (``{columns}``).
 _ABSENT = ("not in the participants file", "absentes du fichier des participants",
@@ -166,11 +168,11 @@ STEPS = {
     "step.table_one_rows": _step(("Table 1 rows for {columns}", "lignes du tableau 1 pour "
                                   "{columns}", "rijen van tabel 1 voor {columns}"), _ABSENT),
     "step.smd_programmes": _step(("standardized differences between programmes",
-                                  "différences standardisées entre dispositifs",
+                                  "différences standardisées entre programmes",
                                   "gestandaardiseerde verschillen tussen programma's"), _ONE),
     "step.tests_programmes": _step((
         "log-rank and Gray tests and hazard ratios between programmes",
-        "tests du log-rank et de Gray et rapports de risques instantanés entre dispositifs",
+        "tests du log-rank et de Gray et rapports de risques entre programmes",
         "logranktoetsen, toetsen van Gray en hazard ratio's tussen programma's"), _ONE),
     "step.site_strata": _step(("log-rank test stratified by site", "test du log-rank stratifié "
                                "par antenne", "logranktoets gestratificeerd per locatie"), _NO),
@@ -179,7 +181,7 @@ STEPS = {
         "gecorrigeerde Cox- en Fine-Graymodellen"), (
         "no intake covariate {covariates} in the participants file",
         "aucune covariable d'entrée {covariates} dans le fichier des participants",
-        "geen intakecovariaat {covariates} in het deelnemersbestand")),
+        "geen instroomkenmerk {covariates} in het deelnemersbestand")),
     "step.mentor": _step(("clustering by mentor", "regroupement par mentor",
                           "clustering per mentor"), _NO, _INDEPENDENT),
     "step.adjustment": _step(("adjustment for {columns}", "ajustement pour {columns}",
@@ -189,7 +191,7 @@ STEPS = {
                               "balanstabel"), _NO),
     "step.predictors": _step(("predictors {columns}", "prédicteurs {columns}",
                               "voorspellers {columns}"), _ABSENT),
-    "step.programme_predictor": _step(("the programme as a predictor", "le dispositif comme "
+    "step.programme_predictor": _step(("the programme as a predictor", "le programme comme "
                                        "prédicteur", "het programma als voorspeller"), _ONE),
     "step.cost_duo": _step(("cost per duo formed", "coût par duo formé",
                             "kost per gevormd duo"), _NO),
@@ -198,14 +200,14 @@ STEPS = {
     "step.icer_programmes": _step(_ICER, _ONE),
     "step.icer_covariates": _step(_ICER, (
         "the programme comparison cannot run (no intake covariate)",
-        "la comparaison des dispositifs ne peut pas être faite (aucune covariable d'entrée)",
+        "la comparaison des programmes ne peut pas être faite (aucune covariable d'entrée)",
         "de vergelijking van de programma's kan niet worden uitgevoerd (geen "
-        "intakecovariaat)")),
+        "instroomkenmerk)")),
     "step.plan_programmes": _step((
-        "differences between programmes", "différences entre dispositifs",
+        "differences between programmes", "différences entre programmes",
         "verschillen tussen programma's"), _ONE, (
         "(the next evaluation of this programme is planned)",
-        "(la prochaine évaluation de ce dispositif est planifiée)",
+        "(la prochaine évaluation de ce programme est planifiée)",
         "(de volgende evaluatie van dit programma wordt gepland)")),
     "step.plan_paired": _step((
         "the pre/post change of the questionnaire score", "le changement avant/après du score "

@@ -23,24 +23,41 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from evalkit.reporting.catalogue import text
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import PublishedTable
 from evalkit.reporting.findings import Finding
 from evalkit.reporting.format import (
     NUMERALS,
     format_interval,
+    format_level,
     format_number,
-    format_percent,
     format_points,
 )
 
-__all__ = ["EffectStory", "cox_effect", "effect_story", "table_effects"]
+__all__ = ["EffectStory", "cox_effect", "effect_story", "population_label", "table_effects"]
 
 #: Effects a story knows: key -> scale (``ratio``: hazard ratio, null 1; ``points``:
 #: risk difference, null 0).
 SCALES = {"hr_crude": "ratio", "hr_adjusted": "ratio", "naive": "points", "ipw": "points",
           "aipw": "points", "matching": "points", "curves": "points"}
 _ESTIMANDS = {"aipw": "ipw"}  # AIPW estimates the IPW's estimand
+
+
+def population_label(sites, age_range, migration_backgrounds, *, language: str = "en") -> str:
+    """For whom a comparison holds, in words: ``Brussels, 18–33, non-EU``.
+
+    Sites are named as the data name them; the ages and the migration backgrounds are
+    written in ``language`` (``Brussels, 18–33 ans, hors UE``).
+
+    Examples
+    --------
+    >>> population_label(["Brussels"], [18, 33], ["non-EU"], language="nl")
+    'Brussels, 18–33 jaar, niet-EU'
+    """
+    ages = text("finding.ages", language, low=format_number(age_range[0], 0, language),
+                high=format_number(age_range[1], 0, language))
+    return ", ".join([*map(str, sites), ages,
+                      *(value_label(m, language) for m in migration_backgrounds)])
 
 
 @dataclass(frozen=True)
@@ -166,7 +183,7 @@ def effect_story(
                            for k in table["effect"]],
         "story_reading": [_reading(r, names, language) for r in table.itertuples()],
     })
-    level = format_percent(conf_level, 0, proportion=True, language=language)
+    level = format_level(conf_level, language)
     shown = shown.rename(columns={"ci": text("table.ci", language, level=level)})
     finding = Finding("effect_story", _paragraph(table, names, horizon, population, language),
                       headline=False)
@@ -245,5 +262,7 @@ def _paragraph(table: pd.DataFrame, names: dict, horizon: float, population: str
 
 
 def _span(values: list[str], language: str) -> str:
-    """Numbers in a list: "; " between them where a comma is the decimal mark (1,40; 2,00)."""
-    return ("; " if NUMERALS[language].decimal == "," else ", ").join(values)
+    """Numbers in a list: a semicolon between them where a comma is the decimal mark
+    (``1,40; 2,00``; French ``1,40 ; 2,00``)."""
+    comma = NUMERALS[language].decimal == ","
+    return (text("finding.list_separator", language) if comma else ", ").join(values)

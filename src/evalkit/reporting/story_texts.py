@@ -10,10 +10,10 @@ __all__ = ["TEXTS"]
 
 TEXTS = {
     "story.effect.hr_crude": (
-        "Hazard ratio, unadjusted (Cox)", "Rapport de risques instantanés, non ajusté (Cox)",
+        "Hazard ratio, unadjusted (Cox)", "Rapport de risques, non ajusté (Cox)",
         "Hazard ratio, niet gecorrigeerd (Cox)"),
     "story.effect.hr_adjusted": (
-        "Hazard ratio, adjusted (Cox)", "Rapport de risques instantanés, ajusté (Cox)",
+        "Hazard ratio, adjusted (Cox)", "Rapport de risques, ajusté (Cox)",
         "Hazard ratio, gecorrigeerd (Cox)"),
     "story.effect.naive": (
         "Risk difference, unadjusted", "Différence de risques, non ajustée",
@@ -27,7 +27,7 @@ TEXTS = {
         "Risicoverschil, dubbel robuust (AIPW)"),
     "story.effect.matching": (
         "Risk difference, matched pairs", "Différence de risques, paires appariées",
-        "Risicoverschil, gematchte paren"),
+        "Risicoverschil, gekoppelde paren"),
     "story.effect.curves": (
         "Difference in the share with a job, weighted curves",
         "Différence de la part en emploi, courbes pondérées",
@@ -62,12 +62,12 @@ TEXTS = {
     "story.estimand.matching": (
         "the same difference for the matched {treated} participants only (marginal, ATT)",
         "la même différence pour les seuls participants appariés de {treated} (marginal, ATT)",
-        "hetzelfde verschil, alleen voor de gematchte deelnemers van {treated} (marginaal, "
+        "hetzelfde verschil, alleen voor de gekoppelde deelnemers van {treated} (marginaal, "
         "ATT)"),
     "story.estimand.curves": (
         "the same difference from the time to a job, recent intakes included with their "
         "follow-up censored (marginal, ATE)",
-        "la même différence à partir du délai d'accès à l'emploi, entrées récentes incluses "
+        "la même différence à partir du délai jusqu'à l'emploi, entrées récentes incluses "
         "avec leur suivi censuré (marginal, ATE)",
         "hetzelfde verschil uit de tijd tot werk, recente instroom meegeteld met "
         "gecensureerde opvolging (marginaal, ATE)"),
@@ -97,7 +97,7 @@ TEXTS = {
         "follow-up; risk differences ({differences}) compare the shares with a job within "
         "{horizon} months: a ratio of rates and a difference of shares are different numbers "
         "for the same effect.",
-        "Les rapports de risques instantanés ({ratios}) comparent la vitesse d'accès à "
+        "Les rapports de risques ({ratios}) comparent la vitesse d'accès à "
         "l'emploi à chaque instant du suivi ; les différences de risques ({differences}) "
         "comparent les parts en emploi dans les {horizon} mois : un rapport de taux et une "
         "différence de parts sont des nombres différents pour le même effet.",
@@ -111,7 +111,7 @@ TEXTS = {
         "{adjusted_difference}: the programmes enrol different people, and the unadjusted "
         "numbers mix the programme with whom it enrols.",
         "L'ajustement sur les caractéristiques mesurées a fait passer le rapport de risques "
-        "instantanés de {crude_ratio} à {adjusted_ratio} et la différence de risques de "
+        "de {crude_ratio} à {adjusted_ratio} et la différence de risques de "
         "{crude_difference} à {adjusted_difference} : les programmes n'accueillent pas les "
         "mêmes personnes, et les chiffres non ajustés mêlent l'effet du programme et celui "
         "de son public.",
@@ -126,7 +126,7 @@ TEXTS = {
         "confounding.",
         "Le rapport de risques ajusté est conditionnel (personnes aux mêmes "
         "caractéristiques), les différences pondérées sont marginales (la population "
-        "comparée dans son ensemble) ; un rapport de risques instantanés ne se moyenne pas "
+        "comparée dans son ensemble) ; un rapport de risques ne se moyenne pas "
         "sur les personnes, les deux diffèrent donc même sans confusion.",
         "De gecorrigeerde hazard ratio is conditioneel (mensen met dezelfde kenmerken), de "
         "gewogen verschillen zijn marginaal (de vergeleken populatie als geheel); hazard "
@@ -134,12 +134,12 @@ TEXTS = {
         "confounding."),
     "story.population": (
         "The rows describe {population} after trimming.",
-        "Les lignes décrivent {population} après élagage.",
+        "Les lignes décrivent {population} après troncature.",
         "De rijen beschrijven {population} na het wegsnijden."),
     "story.matched": (
         "The matched pairs describe only the matched {treated} participants (ATT).",
         "Les paires appariées ne décrivent que les participants appariés de {treated} (ATT).",
-        "De gematchte paren beschrijven alleen de gematchte deelnemers van {treated} (ATT)."),
+        "De gekoppelde paren beschrijven alleen de gekoppelde deelnemers van {treated} (ATT)."),
     "story.censored": (
         "The weighted curves also count recent intakes, whose follow-up is censored.",
         "Les courbes pondérées comptent aussi les entrées récentes, dont le suivi est censuré.",

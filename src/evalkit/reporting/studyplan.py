@@ -160,7 +160,7 @@ def runnable_parts(
     >>> for row in runnable_parts(["03_programme_comparison.ipynb", "07_planning.ipynb"],
     ...                           StudyData(loaded), language="fr"):
     ...     print(row)
-    ('03_programme_comparison', False, "un seul dispositif ('A') a des lignes valides : une comparaison en demande deux.")
+    ('03_programme_comparison', False, "un seul programme ('A') a des lignes valides : une comparaison en demande deux.")
     ('07_planning', True, '')
     """  # noqa: E501
     check_one_of(language, LANGUAGES, name="language")

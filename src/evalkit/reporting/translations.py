@@ -127,20 +127,21 @@ REPORT = {
                           "{spread}."),
     "finding.excludes": ("l'intervalle exclut l'absence de différence.",
                          "het interval sluit 'geen verschil' uit."),
-    "finding.includes": ("l'intervalle inclut l'absence de différence : les données ne "
-                         "permettent pas de distinguer ce résultat d'une absence de différence.",
-                         "het interval omvat geen verschil: de gegevens kunnen dit niet "
-                         "onderscheiden van geen verschil."),
+    "finding.includes": ("l'intervalle inclut l'absence de différence, si bien que les données "
+                         "ne permettent pas de distinguer ce résultat d'une absence de "
+                         "différence.",
+                         "het interval bevat 'geen verschil', dus de gegevens kunnen dit "
+                         "resultaat niet onderscheiden van geen verschil."),
     "finding.excludes_change": ("l'intervalle exclut l'absence de changement.",
                                 "het interval sluit 'geen verandering' uit."),
-    "finding.includes_change": ("l'intervalle inclut l'absence de changement : les données ne "
-                                "permettent pas de distinguer ce résultat d'une absence de "
-                                "changement.",
-                                "het interval omvat geen verandering: de gegevens kunnen dit "
-                                "niet onderscheiden van geen verandering."),
+    "finding.includes_change": ("l'intervalle inclut l'absence de changement, si bien que les "
+                                "données ne permettent pas de distinguer ce résultat d'une "
+                                "absence de changement.",
+                                "het interval bevat 'geen verandering', dus de gegevens kunnen "
+                                "dit resultaat niet onderscheiden van geen verandering."),
     "finding.hidden": ("Ce résultat n'est pas montré : trop peu de personnes.",
                        "Dit resultaat wordt niet getoond: te weinig personen."),
-    "finding.smd": ("Les participants des programmes diffèrent le plus par : {name} (différence "
+    "finding.smd": ("Les participants des programmes diffèrent le plus par « {name} » (différence "
                     "moyenne standardisée {smd}) ; {large} caractéristiques sur {n} diffèrent de "
                     "plus de 0,1.",
                     "De deelnemers van de programma's verschillen het meest in {name} "
@@ -182,9 +183,9 @@ REPORT = {
 }
 
 COLUMNS = {
-    "mean_treated_before": ('Moyenne du dispositif, avant',
+    "mean_treated_before": ('Moyenne du programme, avant',
                             'Gemiddelde programma, voor'),
-    "mean_treated_after": ('Moyenne du dispositif, après',
+    "mean_treated_after": ('Moyenne du programme, après',
                            'Gemiddelde programma, na'),
     "mean_comparison_before": ('Moyenne de comparaison, avant',
                                'Gemiddelde vergelijking, voor'),
@@ -206,11 +207,11 @@ COLUMNS = {
                         'Maximaal eCDF-verschil voor'),
     "ecdf_max_after": ('Écart max. des FRE après',
                        'Maximaal eCDF-verschil na'),
-    "risk_ratio": ('Rapport de risques',
+    "risk_ratio": ('Risque relatif',
                    'Relatief risico'),
-    "risk_ratio_low": ('Rapport de risques, borne inférieure',
+    "risk_ratio_low": ('Risque relatif, borne inférieure',
                        'Relatief risico, ondergrens'),
-    "risk_ratio_high": ('Rapport de risques, borne supérieure',
+    "risk_ratio_high": ('Risque relatif, borne supérieure',
                         'Relatief risico, bovengrens'),
     "p_lower": ('p (borne inférieure)',
                 'p (ondergrens)'),
@@ -290,7 +291,7 @@ COLUMNS = {
     "observed_minus_predicted": ("Observé − prédit", "Waargenomen − voorspeld"),
     "auc": ("AUC", "AUC"), "brier": ("Score de Brier", "Brier-score"),
     "column": ("Colonne", "Kolom"), "reason": ("Motif", "Reden"), "rows": ("Lignes", "Rijen"),
-    "year": ("Année", "Jaar"), "amount_eur": ("Montant (EUR)", "Bedrag (EUR)"),
+    "year": ("Année", "Jaar"), "amount_eur": ("Montant (€)", "Bedrag (€)"),
     "n_parameters": ("Coefficients", "Coëfficiënten"),
     "events_per_variable": ("Événements par coefficient", "Gebeurtenissen per coëfficiënt"),
     "n_read": ("Lues", "Gelezen"), "n_used": ("Analysées", "Geanalyseerd"),
@@ -390,8 +391,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Vragenlijsten per meting',
     ),
     'Costs by year and programme (EUR)': (
-        'Coûts par année et programme (EUR)',
-        'Kosten per jaar en programma (EUR)',
+        'Coûts par année et programme (€)',
+        'Kosten per jaar en programma (€)',
     ),
     'Months from intake to a job (median and quartiles), if nobody left for anything else': (
         "Mois de l'entrée à un emploi (médiane et quartiles), si personne ne sortait pour autre "

@@ -31,11 +31,11 @@ REPORT = {
                                "Deelnemen aan {treated} in plaats van {comparison} kost {cost} "
                                "meer per deelnemer ({level}-BI {cost_ci}) en verandert het "
                                "aandeel met werk binnen {horizon} maanden met {effect} ({level}-BI "
-                               "{effect_ci}): het interval van de extra banen omvat geen verschil "
-                               "(of bijna), dus de kost per extra baan heeft geen bovengrens en "
-                               "wordt niet gegeven; de aanvaardbaarheidscurve toont hoe "
-                               "waarschijnlijk het programma een gegeven prijs per extra baan "
-                               "waard is."),
+                               "{effect_ci}): het interval van de extra banen bevat 'geen "
+                               "verschil' (of bijna), dus de kost per extra baan heeft geen "
+                               "bovengrens en wordt niet gegeven; de aanvaardbaarheidscurve "
+                               "toont hoe waarschijnlijk het programma een gegeven prijs per "
+                               "extra baan waard is."),
     "finding.icer_dominant": ("S'inscrire à {treated} plutôt qu'à {comparison} ne coûte pas plus "
                               "({cost} par participant, IC à {level} {cost_ci}) et "
                               "augmente la part en emploi dans les {horizon} mois de {effect} (IC "
@@ -135,13 +135,13 @@ REPORT = {
     "axis.incremental_effect": ("emplois supplémentaires par participant (différence de risques "
                                 "ajustée)", "extra banen per deelnemer (gecorrigeerd "
                                 "risicoverschil)"),
-    "axis.incremental_cost": ("coût supplémentaire par participant (EUR)",
-                              "extra kost per deelnemer (EUR)"),
-    "axis.wtp": ("disposition à payer par emploi supplémentaire (EUR)",
-                 "betalingsbereidheid per extra baan (EUR)"),
+    "axis.incremental_cost": ("coût supplémentaire par participant (€)",
+                              "extra kost per deelnemer (€)"),
+    "axis.wtp": ("disposition à payer par emploi supplémentaire (€)",
+                 "betalingsbereidheid per extra baan (€)"),
     "axis.probability_cost_effective": ("probabilité que le programme soit coût-efficace",
                                         "kans dat het programma kosteneffectief is"),
-    "axis.icer": ("coût par emploi supplémentaire (EUR)", "kost per extra baan (EUR)"),
+    "axis.icer": ("coût par emploi supplémentaire (€)", "kost per extra baan (€)"),
     "axis.participants_needed": ("participants nécessaires (tous les groupes)",
                                  "benodigde deelnemers (alle groepen)"),
     "axis.power": ("puissance (test bilatéral)", "power (tweezijdige toets)"),
@@ -152,29 +152,29 @@ REPORT = {
 
 COLUMNS = {
     "cost_item": ("Poste de coût", "Kostenpost"), "duos_formed": ("Duos formés", "Gevormde duo's"),
-    "cost_per_duo": ("Coût par duo formé (EUR)", "Kost per gevormd duo (EUR)"),
+    "cost_per_duo": ("Coût par duo formé (€)", "Kost per gevormd duo (€)"),
     "n_participants": ("Participants", "Deelnemers"),
     "n_duos_formed": ("Duos formés", "Gevormde duo's"),
     "n_duos_completed": ("Duos menés à terme", "Voltooide duo's"),
     "n_jobs": ("En emploi", "Met werk"),
     "n_jobs_completers": ("En emploi (duos menés à terme)", "Met werk (voltooide duo's)"),
-    "cost_eur": ("Coût (EUR)", "Kost (EUR)"),
-    "cost_completers_eur": ("Coût des duos menés à terme (EUR)",
-                            "Kost van de voltooide duo's (EUR)"),
-    "cost_per_participant": ("Par participant (EUR)", "Per deelnemer (EUR)"),
-    "cost_per_duo_formed": ("Par duo formé (EUR)", "Per gevormd duo (EUR)"),
-    "cost_per_duo_completed": ("Par duo mené à terme (EUR)", "Per voltooid duo (EUR)"),
-    "cost_per_job": ("Par emploi, intention de traiter (EUR)",
-                     "Per baan, intention to treat (EUR)"),
-    "cost_per_job_completer": ("Par emploi, par duo complet (EUR)",
-                               "Per baan, per voltooier (EUR)"),
+    "cost_eur": ("Coût (€)", "Kost (€)"),
+    "cost_completers_eur": ("Coût des duos menés à terme (€)",
+                            "Kost van de voltooide duo's (€)"),
+    "cost_per_participant": ("Par participant (€)", "Per deelnemer (€)"),
+    "cost_per_duo_formed": ("Par duo formé (€)", "Per gevormd duo (€)"),
+    "cost_per_duo_completed": ("Par duo mené à terme (€)", "Per voltooid duo (€)"),
+    "cost_per_job": ("Par emploi, intention de traiter (€)",
+                     "Per baan, intention to treat (€)"),
+    "cost_per_job_completer": ("Par emploi, par duo complet (€)",
+                               "Per baan, per voltooier (€)"),
     "quantity": ("Grandeur", "Grootheid"), "interval": ("Intervalle", "Interval"),
     "bounded": ("Borné", "Begrensd"), "parameter": ("Modifié", "Gewijzigd"),
     "scenario": ("Scénario", "Scenario"),
-    "incremental_cost": ("Coût supplémentaire par participant (EUR)",
-                         "Extra kost per deelnemer (EUR)"),
+    "incremental_cost": ("Coût supplémentaire par participant (€)",
+                         "Extra kost per deelnemer (€)"),
     "incremental_effect": ("Emplois supplémentaires par participant", "Extra banen per deelnemer"),
-    "icer": ("Coût par emploi supplémentaire (EUR)", "Kost per extra baan (EUR)"),
+    "icer": ("Coût par emploi supplémentaire (€)", "Kost per extra baan (€)"),
     "question": ("Question", "Vraag"), "design": ("Plan", "Opzet"),
     "effect": ("Effet visé", "Beoogd effect"), "effect_size": ("Effet standardisé",
                                                                "Gestandaardiseerd effect"),
@@ -195,11 +195,12 @@ VALUES = {
     "overhead": ("frais généraux", "overhead"), "total": ("total", "totaal"),
     "horizon": ("horizon (mois)", "horizon (maanden)"), "low": ("plus bas", "lager"),
     "high": ("plus haut", "hoger"),
-    "incremental_cost": ("coût supplémentaire par participant (EUR)",
-                         "extra kost per deelnemer (EUR)"),
+    "incremental_cost": ("coût supplémentaire par participant (€)",
+                         "extra kost per deelnemer (€)"),
     "incremental_effect": ("emplois supplémentaires par participant", "extra banen per deelnemer"),
-    "icer": ("coût par emploi supplémentaire (EUR)", "kost per extra baan (EUR)"),
-    "bootstrap": ("percentile bootstrap", "bootstrappercentiel"), "fieller": ("Fieller", "Fieller"),
+    "icer": ("coût par emploi supplémentaire (€)", "kost per extra baan (€)"),
+    "bootstrap": ("bootstrap (percentiles)", "bootstrappercentiel"),
+    "fieller": ("Fieller", "Fieller"),
     "dominant": ("dominant", "dominant"), "dominated": ("dominé", "gedomineerd"),
     "cheaper_fewer_jobs": ("moins cher, moins d'emplois", "goedkoper, minder banen"),
     "undefined": ("non défini", "niet gedefinieerd"),
@@ -221,13 +222,13 @@ VALUES = {
 #: English captions and figure titles of notebooks 06 and 07 -> (French, Dutch).
 MESSAGES: dict[str, tuple[str, str]] = {
     "Costs by programme and cost item (nominal EUR, not adjusted for inflation)": (
-        "Coûts par programme et poste de coût (EUR nominaux, non corrigés de l'inflation)",
-        "Kosten per programma en kostenpost (nominale EUR, niet gecorrigeerd voor inflatie)",
+        "Coûts par programme et poste de coût (euros nominaux, non corrigés de l'inflation)",
+        "Kosten per programma en kostenpost (nominale euro, niet gecorrigeerd voor inflatie)",
     ),
     "Cost per participant, duo and job: intention to treat and per completer (EUR)": (
         "Coût par participant, par duo et par emploi : intention de traiter et par duo complet "
-        "(EUR)",
-        "Kost per deelnemer, duo en baan: intention to treat en per voltooier (EUR)",
+        "(€)",
+        "Kost per deelnemer, duo en baan: intention to treat en per voltooier (€)",
     ),
     "Extra cost, extra jobs and cost per extra job of the programme (bootstrap and Fieller "
     "intervals)": (

@@ -34,6 +34,7 @@ from evalkit._validation import (
 )
 from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PUBLICATION_DECIMALS,
@@ -41,6 +42,7 @@ from evalkit.reporting.disclosure import (
     check_threshold,
     rare_indicators,
 )
+from evalkit.reporting.format import term_label
 from evalkit.survival._concordance import concordance
 from evalkit.survival._coxcounts import fit_cox_counts
 from evalkit.survival._coxph import fit_cox
@@ -213,10 +215,12 @@ class CoxResult(TableResult):
             "concordance_se": [self.concordance_se], "converged": [self.converged],
         })
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Forest plot of the hazard ratios with CIs (log scale, on ``ax`` when given); the Axes.
 
         A term with ``1 <= n_smaller < threshold`` is drawn blank (its label stays).
+        In another ``language`` than English the axis and the terms are labelled from the
+        report catalogue (``Genre : homme``); English keeps the model's term names.
         Raises ``ValueError`` on a ``threshold`` below 5; warns (``DisclosureWarning``)
         below 10.
         """
@@ -232,8 +236,9 @@ class CoxResult(TableResult):
         ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", capsize=3)
         ax.axvline(1, color="grey", linestyle="--", linewidth=1)
         ax.set_xscale("log")
-        ax.set_yticks(y, t["term"])
-        ax.set_xlabel("hazard ratio")
+        terms = t["term"] if language == "en" else [term_label(v, language) for v in t["term"]]
+        ax.set_yticks(y, terms)
+        ax.set_xlabel(text("figure.hazard_ratio", language))
         return ax
 
 

@@ -20,6 +20,7 @@ from evalkit._plotting import axes
 from evalkit._results import TableResult
 from evalkit._stats.intervals import normal_quantile
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     PublicationSpec,
@@ -89,8 +90,11 @@ class NelsonAalenResult(TableResult):
         return curve_at(self.table, ["group"], check_horizons(times), 0.0)
 
     def plot(self, ax=None, *, risk_counts: bool = True, ticks=None,
-             threshold: int = DEFAULT_THRESHOLD):
+             threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Step curves of H(t) with CI bands and the numbers at risk under the axis.
+
+        Axis labels, the exit and the at-risk row are in ``language`` (the report
+        catalogue's).
 
         ``ticks`` are the times of the numbers at risk (default: the x ticks). Each
         curve stops at the last step with at least ``threshold`` people at risk, and a
@@ -106,11 +110,13 @@ class NelsonAalenResult(TableResult):
             step_curve(ax, part, 0.0, color=f"C{i}", label=str(g), alpha=0.2)
         ax.set_ylim(bottom=0)
         ax.set_xlim(left=0)
-        ax.set_ylabel(f"cumulative hazard: {self.cause}")
-        ax.set_xlabel("time")
+        ax.set_ylabel(text("figure.cumulative_hazard_of", language,
+                           cause=value_label(self.cause, language)))
+        ax.set_xlabel(text("figure.time", language))
         ax.legend(frameon=False)
         if risk_counts:
-            risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=True)
+            risk_counts_under(ax, self.risk_table, ticks, threshold, coloured=True,
+                              language=language)
         return ax
 
 

@@ -18,6 +18,7 @@ from evalkit._stats.intervals import normal_p_value, normal_quantile
 from evalkit._validation import check_conf_level, check_horizons, check_one_of
 from evalkit._warning_texts import warning_text
 from evalkit.errors import EvalkitWarning
+from evalkit.reporting.catalogue import text, value_label
 from evalkit.reporting.disclosure import DEFAULT_THRESHOLD, PublicationSpec, check_threshold
 from evalkit.survival.nonparametric import aalen_johansen, probability_ci, step_at
 from evalkit.survival.risktable import CENSORED, RiskTable, as_risk_table, require_group
@@ -73,8 +74,10 @@ class SurvivalDifferenceResult(TableResult):
         ),
     }
 
-    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD):
+    def plot(self, ax=None, *, threshold: int = DEFAULT_THRESHOLD, language: str = "en"):
         """Estimates with CIs by horizon and group (on ``ax`` when given); the Axes.
+
+        Axis labels and the exit are in ``language`` (the report catalogue's).
 
         No estimate is drawn at a horizon where ``1 <= n_risk < threshold``. Raises
         ``ValueError`` on a ``threshold`` below 5; warns (``DisclosureWarning``) below 10.
@@ -96,8 +99,9 @@ class SurvivalDifferenceResult(TableResult):
             ax.errorbar(xs, est, yerr=[est - low, high - est], fmt="o", color=f"C{i}",
                         label=str(g), capsize=3)
         ax.set_xticks(np.arange(len(horizons)), [f"{h:g}" for h in horizons])
-        ax.set_xlabel("horizon")
-        ax.set_ylabel(f"cumulative incidence: {self.cause}")
+        ax.set_xlabel(text("figure.horizon", language))
+        ax.set_ylabel(text("figure.cumulative_incidence_of", language,
+                           cause=value_label(self.cause, language)))
         ax.set_ylim(0, 1)
         ax.legend(frameon=False)
         return ax
