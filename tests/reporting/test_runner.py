@@ -35,7 +35,10 @@ def test_the_report_language_reaches_a_part_with_a_language_parameter(notebook, 
     nb.cells[1].source += '\nlanguage = "en"'
     nb.cells[2].source += "\nprint(f'language={language}')"
     nbformat.write(nb, notebook)
-    html = run_report(notebook, None, tmp_path / "fr", language="fr").html.read_text()
+    html = run_report(notebook, None, tmp_path / "fr", language="fr",
+                      overrides={"data_path": str(notebook.parent / "data.csv")}
+                      ).html.read_text()
+    assert str(tmp_path) not in html  # provenance names the file, not its directory
     assert "language=fr" in html and "<html lang=\"fr\">" in html  # the part's and the page's
     overridden = run_report(notebook, None, tmp_path / "nl", language="fr",
                             overrides={"language": "nl"}).html.read_text()

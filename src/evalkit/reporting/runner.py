@@ -115,13 +115,20 @@ def _manifest(notebook: Path, params: dict[str, Any], cwd: Path) -> dict[str, An
 
 
 def provenance_html(manifest: dict[str, Any], language: str = "en") -> str:
-    """The provenance section of a part's page: data fingerprints, parameters, versions."""
+    """The provenance section of a part's page: data fingerprints, parameters, versions.
+
+    A data file is named without its directory (which may name a person or a temporary
+    directory); its SHA-256 identifies it. Parameters that are paths are shown the same way.
+    """
     rows = []
     for name, info in manifest["data_files"].items():
         rows.append((f"{text('report.data', language)} {name}",
-                     f"{info['path']} SHA-256 {info['sha256']}"))
+                     f"{Path(info['path']).name} SHA-256 {info['sha256']}"))
     for name, value in manifest["parameters"].items():
         if name != "disclosure_ledger":
+            if isinstance(value, str) and (name in manifest["data_files"]
+                                           or name.endswith("_path")):
+                value = Path(value).name
             rows.append((f"{text('report.parameter', language)} {name}",
                          json.dumps(value, ensure_ascii=False)))
     rows.append((text("report.python", language), manifest["python"]))
