@@ -537,6 +537,7 @@ def _title(notebook: Path, language: str) -> str:
 
     A heading that names the study's programmes (``{treated} vs …``) gives way to the
     part's generic name (``part.<stem>``): a skipped part has no parameters to fill it.
+    A notebook without prose gives its first heading.
     """
     from evalkit.reporting.catalogue import CATALOGUES, text
     from evalkit.reporting.prose import prose_keys, prose_text
@@ -547,4 +548,18 @@ def _title(notebook: Path, language: str) -> str:
             return heading.lstrip("# ").strip()
     if f"part.{notebook.stem}" in CATALOGUES[language]:
         return text(f"part.{notebook.stem}", language)
+    return _heading(notebook, language)
+
+
+def _heading(notebook: Path, language: str) -> str:
+    """A notebook's first heading (its English caption translated), else its name."""
+    import nbformat
+
+    from evalkit.reporting.catalogue import translate
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return translate(line[2:].strip(), language)
     return notebook.stem
