@@ -22,7 +22,7 @@ report: $(STAMP)
 
 # init + report + audit on each test study of tests/data/studies.py (minutes; not in CI).
 study-reports: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python validation/study_reports.py
+	MPLBACKEND=Agg $(BIN)/python validation/study_reports.py --language all
 
 # One OpenMP thread: scikit-learn's gradient boosting spins badly when the two cores are
 # shared with other work, and the test data are small. One pytest worker per core
