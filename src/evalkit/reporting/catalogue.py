@@ -385,6 +385,8 @@ _VALUES = {
     "job_temporary": "temporary job",
     "self_employed": "self-employed",
     "training": "training or studies",
+    "internship": "internship",
+    "studies": "studies",
     "dropout": "drop-out",
     "censored": "still searching",
     "rmst": "restricted mean time searching",

@@ -323,6 +323,7 @@ VALUES = {
     "job_temporary": ("emploi temporaire", "tijdelijke baan"),
     "self_employed": ("indépendant", "zelfstandige"),
     "training": ("formation ou études", "opleiding of studie"),
+    "internship": ("stage", "stage"), "studies": ("études", "studie"),
     "dropout": ("abandon", "afgehaakt"), "censored": ("toujours en recherche", "zoekt nog"),
     "rmst": ("temps moyen restreint en recherche", "beperkte gemiddelde zoektijd"),
     "rmtl": ("temps moyen restreint perdu", "beperkte gemiddelde verloren tijd"),
