@@ -135,7 +135,7 @@ TEXTS = {
     "story.population": (
         "The rows describe {population} after trimming.",
         "Les lignes décrivent {population} après troncature.",
-        "De rijen beschrijven {population} na het wegsnijden."),
+        "De rijen beschrijven {population} na het trimmen."),
     "story.matched": (
         "The matched pairs describe only the matched {treated} participants (ATT).",
         "Les paires appariées ne décrivent que les participants appariés de {treated} (ATT).",
