@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._warning_texts import warning_text
+from evalkit.data._pipeline import read_ahead
 from evalkit.data.rejected import _FIRST_DATA_LINE
 from evalkit.errors import DataError
 
@@ -509,7 +510,8 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     try:
         reader = pv.open_csv(
             str(data) if isinstance(data, Path) else pa.py_buffer(data),
-            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK,
+                                        use_threads=False),  # blocks parsed in read_ahead
             parse_options=pv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
@@ -518,7 +520,7 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
                 quoted_strings_can_be_null=False, null_values=[],
             ),
         )
-        for batch in reader:
+        for batch in read_ahead(reader):  # the next block parsed while this one is coded
             if not columns:  # mostly distinct values (ids): encoded once, at the end
                 columns = [[] if pc.count_distinct(c).as_py() > len(c) / 2 else _BlockCodes()
                            for c in batch.columns]
