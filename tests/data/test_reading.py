@@ -293,3 +293,33 @@ def test_csv_blocks_are_coded_in_the_order_of_first_appearance():
     assert got.cat.categories.tolist() == unified.chunks[0].dictionary.to_pylist()
     np.testing.assert_array_equal(got.cat.codes.to_numpy(), expected)
     assert got.tolist() == pa.chunked_array(blocks).to_pylist()
+
+
+def test_read_ahead_keeps_the_order_raises_at_its_place_and_stops_early():
+    """The CSV blocks parsed in another thread (data._pipeline.read_ahead) come in
+    order; the reader's error is raised where it happened; a consumer that stops early
+    ends the thread."""
+    import threading
+
+    from evalkit.data._pipeline import in_background, read_ahead
+
+    assert list(read_ahead(iter(range(50)), depth=2)) == list(range(50))
+
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("block 3 cannot be parsed")
+
+    got = []
+    with pytest.raises(ValueError, match="block 3 cannot be parsed"):
+        for item in read_ahead(failing()):
+            got.append(item)
+    assert got == [1, 2]
+    before = threading.active_count()
+    ahead = read_ahead(iter(range(10**6)), depth=1)
+    assert next(ahead) == 0
+    ahead.close()  # the consumer stops: the producing thread ends
+    assert threading.active_count() <= before
+    with pytest.raises(OSError, match="No such file"):
+        in_background(lambda: open("/no/such/file")).result()
+    assert in_background(lambda: 6 * 7).result() == 42

@@ -153,6 +153,7 @@ import pandas as pd
 
 from evalkit._validation import check_columns, check_date, check_one_of
 from evalkit.data._optional import checkable_model, constant_programme, load_notes, present_table
+from evalkit.data._pipeline import in_background
 from evalkit.data.checks import _check_rows
 from evalkit.data.eligibility import EligibilityResult, _count_outside
 from evalkit.data.header import _check_header, _column_name
@@ -457,6 +458,7 @@ def load_table(
     full = model.table(table)
     source = _Source.of(path)
     raw = _read(source, sheet, encoded=True)
+    digest = in_background(source.sha256)  # hashed while the rows are checked
     spec, absent = present_table(full, list(raw.frame.columns), model, model.aliases)
     identifiers, extra, mapped = _check_header(source, raw.frame, spec, model.aliases)
     _check_flat(source, raw, spec, model)
@@ -490,7 +492,7 @@ def load_table(
         rejected=_hide_values(problems.frame(), ids),
         n_read=n_read,
         source=source.path,
-        sha256=source.sha256(),
+        sha256=digest.result(),
         table_name=table,
         dropped_identifiers=tuple(i.column for i in identifiers),
         dropped_columns=extra,

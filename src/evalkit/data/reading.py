@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._warning_texts import warning_text
+from evalkit.data._pipeline import read_ahead
 from evalkit.data.rejected import _FIRST_DATA_LINE
 from evalkit.errors import DataError
 
@@ -496,12 +497,12 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     (blank lines included: then the lines are counted, and the rows that do not fit
     rejected), or if the text is not UTF-8 (the pandas reader then says where).
 
-    The file is read in blocks, so that the text of the whole file is never in memory:
-    the codes of each block's columns go at once into numpy (:class:`_BlockCodes`), but
-    those of columns of mostly distinct values (ids), which are kept as read and
-    encoded at the end."""
+    The file is read in blocks, so that the text of the whole file is never in memory,
+    each block parsed and coded by pyarrow (codes into the block's distinct texts) in a
+    thread of its own (:func:`~evalkit.data._pipeline.read_ahead`) while the previous
+    one's codes go into numpy (:class:`_BlockCodes`), but those of columns of mostly
+    distinct values (ids), which are kept as read and joined at the end."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pv
 
     names = [str(i) for i in range(n_header)]
@@ -509,18 +510,19 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     try:
         reader = pv.open_csv(
             str(data) if isinstance(data, Path) else pa.py_buffer(data),
-            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK,
+                                        use_threads=False),  # blocks parsed in read_ahead
             parse_options=pv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                column_types=dict.fromkeys(names, _text_codes()), strings_can_be_null=False,
                 quoted_strings_can_be_null=False, null_values=[],
             ),
         )
-        for batch in reader:
+        for batch in read_ahead(reader):  # the next block parsed while this one is coded
             if not columns:  # mostly distinct values (ids): encoded once, at the end
-                columns = [[] if pc.count_distinct(c).as_py() > len(c) / 2 else _BlockCodes()
+                columns = [[] if len(c.dictionary) > len(c) / 2 else _BlockCodes()
                            for c in batch.columns]
             for column, cells in zip(columns, batch.columns, strict=True):
                 column.append(cells)
@@ -533,6 +535,14 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     if not out:  # no rows
         out = [_encoded(pa.array([], pa.string())) for _ in names]
     return pd.DataFrame(dict(enumerate(out)), copy=False)
+
+
+def _text_codes():
+    """The type of a CSV column as pyarrow's reader codes each block: codes into the
+    block's distinct texts (no string a cell)."""
+    import pyarrow as pa
+
+    return pa.dictionary(pa.int32(), pa.string())
 
 
 def _coded_columns(columns: list) -> list[pd.Series]:
@@ -551,7 +561,7 @@ def _dense(chunks: list) -> pd.Series:
     """A column of mostly distinct texts read in blocks, encoded (:func:`_encoded`)."""
     import pyarrow as pa
 
-    column = pa.chunked_array(chunks, pa.string())
+    column = pa.chunked_array(chunks, _text_codes())
     chunks.clear()
     return _encoded(column)
 
@@ -570,7 +580,8 @@ class _BlockCodes:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        encoded = pc.dictionary_encode(cells)
+        dictionary = pa.types.is_dictionary(cells.type)  # as the CSV reader codes a block
+        encoded = cells if dictionary else pc.dictionary_encode(cells)
         local = encoded.dictionary
         if self.values is None:
             self.values, where = local, np.arange(len(local))
