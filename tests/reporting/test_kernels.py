@@ -100,3 +100,37 @@ def test_the_warm_up_imports_the_parts_modules_and_evalkit_s_lazy_ones(tmp_path)
     assert "sklearn.ensemble" in warm_up_modules([path])
     _notebook(path, "from evalkit.reporting.findings import Finding")  # no analysis
     assert warm_up_modules([path]) == ("matplotlib.pyplot", "evalkit.reporting.findings")
+
+
+def test_a_kept_kernel_stays_with_the_thread_that_took_it_and_a_failure_drops_it():
+    # a kernel's client sockets belong to its thread's event loop: never lent to another
+    import threading
+
+    from evalkit.reporting.kernels import KeptKernels
+
+    kernels, taken = KeptKernels(), {}
+
+    def parts(name):
+        for _ in range(3):
+            with kernels.kernel() as kernel:
+                taken.setdefault(name, []).append(kernel)
+
+    threads = [threading.Thread(target=parts, args=(name,)) for name in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(taken["a"])) == len(set(taken["b"])) == 1
+    assert taken["a"][0] is not taken["b"][0]
+    with kernels.kernel() as first:
+        pass
+    try:
+        with kernels.kernel() as failed:
+            raise ValueError("the part failed")
+    except ValueError:
+        pass
+    with kernels.kernel() as after:
+        pass
+    assert failed is first and after is not first
+    assert len(kernels._every) == 4
+    kernels.close()

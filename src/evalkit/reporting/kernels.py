@@ -2,10 +2,10 @@
 
 A report runs each part in an IPython kernel. Starting one (about 0.5–1 s) and
 importing evalkit, matplotlib, statsmodels and scikit-learn in it (1–3 s) cost more
-than several whole parts; :class:`KeptKernels` starts one kernel per worker, imports
-:data:`WARM_UP_MODULES` in it once, records the state a fresh kernel has
-(matplotlib's settings, the warning filters and how warnings are shown, the
-environment) and, before every part after the first, restores that state:
+than several whole parts; :class:`KeptKernels` starts one kernel per worker
+thread, imports :data:`WARM_UP_MODULES` in it once, records the state a fresh
+kernel has (matplotlib's settings, the warning filters and how warnings are shown,
+the environment) and, before every part after the first, restores that state:
 
 - every figure closed and ``matplotlib.rcParams`` as recorded, once the inline
   backend is active (so matplotlib is in interactive mode from the part's start; in a
@@ -239,10 +239,14 @@ class _Kernel:
 
 
 class KeptKernels:
-    """Kernels kept for a report's parts: one per part running at a time.
+    """Kernels kept for a report's parts: one per thread that runs parts.
 
-    Use :meth:`kernel` around each part (its kernel goes to the next part, unless the
-    part failed), and :meth:`close` when the report's parts have run.
+    Use :meth:`kernel` around each part (its kernel goes to the thread's next part,
+    unless the part failed), and :meth:`close` when the report's parts have run. A
+    kernel stays with the thread that started it: its client's sockets are bound to
+    that thread's event loop, and a socket used from a second loop stays watched by
+    the first, which may take its messages while the second waits for them (a part's
+    output would then come too late and be missing).
 
     Parameters
     ----------
@@ -256,29 +260,28 @@ class KeptKernels:
         #: new kernel's first part includes its start and warm-up).
         self.cpu: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._free: list[_Kernel] = []
+        self._mine = threading.local()
         self._every: list[_Kernel] = []
 
     @contextmanager
     def kernel(self) -> Iterator[_Kernel]:
-        """A kept kernel for one part: a free one, or a new one (started on first use)."""
-        with self._lock:
-            kernel = self._free.pop() if self._free else None
-            if kernel is None:
-                kernel = _Kernel(self.modules)
+        """This thread's kept kernel for one part (a new one on first use or after a failure)."""
+        kernel = getattr(self._mine, "kernel", None)
+        if kernel is None:
+            kernel = self._mine.kernel = _Kernel(self.modules)
+            with self._lock:
                 self._every.append(kernel)
         try:
             yield kernel
         except BaseException:
+            self._mine.kernel = None
             kernel.close()
             raise
-        with self._lock:
-            self._free.append(kernel)
 
     def close(self) -> None:
         """Stop every kernel."""
         with self._lock:
-            kernels, self._every, self._free = self._every, [], []
+            kernels, self._every = self._every, []
         for kernel in kernels:
             kernel.close()
 

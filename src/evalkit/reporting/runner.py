@@ -197,12 +197,15 @@ def execute_part(
     # side would race on. The notebook is written once, at the end (papermill otherwise
     # writes and validates it twice per cell, about 0.1 s a cell). Every output is in
     # when the last cell has run, so the kernel is stopped at once rather than asked
-    # to shut down (which takes about 3 s).
+    # to shut down (which takes about 3 s). An output still on its way 30 s after its
+    # cell ended fails the part rather than leaving it out of the page (nbclient's
+    # default: a log line after 4 s, and the output missing).
     fields = {**defaults, **values}
     source = localise_notebook(nbformat.read(notebook, as_version=4), notebook.stem,
                                fields.get("language", "en"), fields)
     options = {"parameters": values, "kernel_name": "python3", "progress_bar": False,
                "request_save_on_cell_execute": False,
+               "iopub_timeout": 30, "raise_on_iopub_timeout": True,
                "resources": {"metadata": {"path": str(cwd)}}}
     with _inline_figures():
         if kernels is None:
