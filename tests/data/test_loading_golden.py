@@ -40,11 +40,11 @@ def test_the_load_result_is_as_before(loaded, case):
 @pytest.fixture(scope="module")
 def loaded_with_arrow_text(tmp_path_factory):
     """Every case loaded with all text columns of CSV and Parquet files held by pyarrow
-    (as a file's id columns are from 4,096 distinct values on), CSV files read in blocks
-    of 4 KiB (as a large file is, in 4 MiB blocks)."""
+    (as a file's id columns are from 4,096 distinct values on), CSV files parsed in
+    pieces of 4 KiB (as a large file is, in pieces of 8 MiB)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("evalkit.data.reading._ARROW_TEXT", 0)
-        patch.setattr("evalkit.data.reading._CSV_BLOCK", 1 << 12)
+        patch.setattr("evalkit.data._codes._ARROW_TEXT", 0)
+        patch.setattr("evalkit.data.reading._CSV_PIECE", 1 << 12)
         return all_fingerprints(tmp_path_factory.mktemp("golden_arrow"))
 
 

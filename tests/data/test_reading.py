@@ -247,7 +247,7 @@ def test_a_very_wide_line_is_rejected_without_widening_the_table():
 def test_ids_held_by_pyarrow_load_as_python_strings_as_before(tmp_path, monkeypatch):
     """A file with 4,096 distinct ids or more keeps them in pyarrow until the output
     (issue 18: memory); the result is the one of ids as Python strings throughout."""
-    from evalkit.data import reading
+    from evalkit.data import _codes
     from evalkit.data.synthetic import simulate_participants
 
     data = simulate_participants(5000, rng=3).astype({"participant_id": object})
@@ -259,9 +259,9 @@ def test_ids_held_by_pyarrow_load_as_python_strings_as_before(tmp_path, monkeypa
     data.to_csv(csv_path, index=False, date_format="%Y-%m-%d")
     data.to_parquet(parquet_path, index=False)
     for path in (csv_path, parquet_path):
-        monkeypatch.setattr(reading, "_ARROW_TEXT", 990)  # 994 mentors, 1,952 exit dates...
+        monkeypatch.setattr(_codes, "_ARROW_TEXT", 990)  # 994 mentors, 1,952 exit dates...
         held = load_participants(path, extraction_date="2026-01-01")
-        monkeypatch.setattr(reading, "_ARROW_TEXT", 10**9)  # every text as Python strings
+        monkeypatch.setattr(_codes, "_ARROW_TEXT", 10**9)  # every text as Python strings
         before = load_participants(path, extraction_date="2026-01-01")
         pd.testing.assert_frame_equal(held.data, before.data)
         pd.testing.assert_frame_equal(held.rejected, before.rejected)
@@ -273,13 +273,13 @@ def test_ids_held_by_pyarrow_load_as_python_strings_as_before(tmp_path, monkeypa
 
 
 def test_csv_blocks_are_coded_in_the_order_of_first_appearance():
-    """The codes of a CSV read in blocks (reading._BlockCodes) are those of pyarrow's
+    """The codes of a CSV read in blocks (data._codes._BlockCodes) are those of pyarrow's
     unify_dictionaries over the blocks."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from evalkit.data.reading import _BlockCodes
+    from evalkit.data._codes import _BlockCodes
 
     rng = np.random.default_rng(7)
     words = np.array([f"w{i}" for i in range(300)])  # more than int8 codes hold
@@ -295,31 +295,55 @@ def test_csv_blocks_are_coded_in_the_order_of_first_appearance():
     assert got.tolist() == pa.chunked_array(blocks).to_pylist()
 
 
-def test_read_ahead_keeps_the_order_raises_at_its_place_and_stops_early():
-    """The CSV blocks parsed in another thread (data._pipeline.read_ahead) come in
-    order; the reader's error is raised where it happened; a consumer that stops early
-    ends the thread."""
+def test_map_ahead_keeps_the_order_raises_at_its_place_and_stops_early():
+    """The CSV pieces parsed in other threads (data._pipeline.map_ahead) come in
+    order; an error is raised at its piece's place; a consumer that stops early ends
+    the threads."""
     import threading
+    import time
 
-    from evalkit.data._pipeline import in_background, read_ahead
+    from evalkit.data._pipeline import in_background, map_ahead
 
-    assert list(read_ahead(iter(range(50)), depth=2)) == list(range(50))
+    def slow_first(x):  # the first item finishes last: the order is still kept
+        time.sleep(0.05 if x == 0 else 0)
+        return x * x
 
-    def failing():
-        yield 1
-        yield 2
-        raise ValueError("block 3 cannot be parsed")
+    assert list(map_ahead(slow_first, range(50), depth=3)) == [x * x for x in range(50)]
+
+    def failing(x):
+        if x == 3:
+            raise ValueError("piece 3 cannot be parsed")
+        return x
 
     got = []
-    with pytest.raises(ValueError, match="block 3 cannot be parsed"):
-        for item in read_ahead(failing()):
+    with pytest.raises(ValueError, match="piece 3 cannot be parsed"):
+        for item in map_ahead(failing, range(1, 10)):
             got.append(item)
     assert got == [1, 2]
     before = threading.active_count()
-    ahead = read_ahead(iter(range(10**6)), depth=1)
-    assert next(ahead) == 0
-    ahead.close()  # the consumer stops: the producing thread ends
-    assert threading.active_count() <= before
+    started = []
+    ahead = map_ahead(started.append, range(10**6), workers=2, depth=2)
+    assert next(ahead) is None
+    ahead.close()  # the consumer stops: nothing more starts, the threads end
+    assert len(started) <= 3 and threading.active_count() <= before
     with pytest.raises(OSError, match="No such file"):
         in_background(lambda: open("/no/such/file")).result()
     assert in_background(lambda: 6 * 7).result() == 42
+
+
+@pytest.mark.parametrize("text", [
+    b"h,i\n1,2\n33,4\n5,66\n", b"h,i\r\n1,2\r\n33,4\r\n5,66",  # no last line end
+    b"h,i\n" + b"x" * 50 + b",1\n2,3\n", b"h,i\n", b"h,i", b"\xef\xbb\xbfh\n\n\n1\n",
+])
+@pytest.mark.parametrize("size", [1, 2, 5, 1 << 20])
+def test_line_pieces_cover_the_lines_below_the_header_each_ending_a_line(tmp_path, text, size):
+    from evalkit.data.reading import _line_pieces
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(text)
+    pieces = list(_line_pieces(text, size))
+    assert pieces == list(_line_pieces(path, size))  # a file on disk as bytes in memory
+    below = text[text.index(b"\n") + 1:] if b"\n" in text else b""
+    assert b"".join(text[a:b] for a, b in pieces) == below
+    assert all(text[a:b].endswith(b"\n") for a, b in pieces[:-1])
+    assert all(a < b for a, b in pieces)

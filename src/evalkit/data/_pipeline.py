@@ -1,71 +1,50 @@
-"""Reading ahead: the next items of an iterator made in another thread meanwhile.
+"""Work done ahead, in other threads: the next items of a sequence, a step meanwhile.
 
-The CSV reader (:func:`evalkit.data.reading._arrow_fields`) parses a file in blocks with
-pyarrow and codes each block's columns; both let go of Python's lock, so with the parsing
-of the next block in a thread of its own the two steps share the machine's cores
-instead of taking turns on one.
+The CSV reader (:func:`evalkit.data.reading._arrow_fields`) cuts a file into pieces of
+whole lines; pyarrow parses and codes the next pieces in two threads (both let go of
+Python's lock) while the caller codes the previous one into numpy, so the machine's
+cores share the work instead of taking turns on one.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 
-_DONE = object()  # put after the last item
 
+def map_ahead(fn: Callable[[T], U], items: Iterable[T], *, workers: int = 2,
+              depth: int = 4) -> Iterator[U]:
+    """``fn(item)`` for each item, in order, made by ``workers`` threads ahead of the
+    caller (at most ``depth`` results made or waiting at a time).
 
-def read_ahead(items: Iterable, depth: int = 2) -> Iterator:
-    """The items of ``items`` in order, each made in another thread while the caller
-    uses the previous ones (at most ``depth`` waiting). An exception of the iterator is
-    raised to the caller at its place; if the caller stops early, the thread stops at
-    its next item.
+    ``items`` is iterated in the caller's thread. An exception of ``fn`` is raised to
+    the caller at its item's place; if the caller stops early, the items not started
+    are dropped and the threads end once those started are made.
 
-    >>> list(read_ahead(iter(range(5))))
-    [0, 1, 2, 3, 4]
+    >>> list(map_ahead(lambda x: x * x, range(5)))
+    [0, 1, 4, 9, 16]
     """
-    ready: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        ready.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                del item
-                if stop.is_set():
-                    return
-            ready.put((_DONE, None))
-        except BaseException as exc:  # raised to the caller, in its thread
-            ready.put((_DONE, exc))
-
-    worker = threading.Thread(target=produce, name="evalkit-read-ahead", daemon=True)
-    worker.start()
+    items = iter(items)
+    pending: deque[Future[U]] = deque()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evalkit-ahead")
     try:
-        while True:
-            item, error = ready.get()
-            if error is not None:
-                raise error
-            if item is _DONE:
-                return
-            yield item
-            del item
+        pending.extend(pool.submit(fn, item) for item in islice(items, depth))
+        while pending:
+            result = pending.popleft().result()
+            pending.extend(pool.submit(fn, item) for item in islice(items, 1))
+            yield result
+            del result
     finally:
-        stop.set()
-        while worker.is_alive():  # let a waiting put go through, so the thread ends
-            try:
-                ready.get(timeout=0.1)
-            except queue.Empty:
-                continue
-        worker.join()
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
 
 
 def in_background(fn: Callable[[], T]) -> Future[T]:

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit._warning_texts import warning_text
+from evalkit.data._codes import _arrow_text, _release_memory
 from evalkit.data.identifiers import _value_kinds
-from evalkit.data.reading import _arrow_text, _release_memory
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import Column, Table
 

@@ -152,6 +152,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit._validation import check_columns, check_date, check_one_of
+from evalkit.data._codes import _release_memory
 from evalkit.data._optional import checkable_model, constant_programme, load_notes, present_table
 from evalkit.data._pipeline import in_background
 from evalkit.data.checks import _check_rows
@@ -160,7 +161,7 @@ from evalkit.data.header import _check_header, _column_name
 from evalkit.data.identifiers import IdentifierColumn, _hide_values
 from evalkit.data.model import DataModel, check_model
 from evalkit.data.parsing import _MAPPED_LABELS, _DateRules, _Labels, _parse_table, _typed
-from evalkit.data.reading import _STREAM, _Raw, _read, _release_memory, _Source, file_sha256
+from evalkit.data.reading import _STREAM, _Raw, _read, _Source, file_sha256
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import COSTS, PARTICIPANTS, QUESTIONNAIRE, Table
 from evalkit.errors import DataError

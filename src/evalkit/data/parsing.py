@@ -25,13 +25,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit._warning_texts import warning_text
+from evalkit.data._codes import _arrow_text, _categorical, _codes_type, _release_memory
 from evalkit.data.aliases import Aliases, label_key
-from evalkit.data.reading import (
-    _arrow_text,
-    _categorical,
-    _codes_type,
-    _release_memory,
-)
 from evalkit.data.rejected import _Problems
 from evalkit.data.schema import MISSING_MARKERS, Column, Table
 

@@ -8,7 +8,8 @@ line), which date system a workbook uses, and which Parquet columns are nested.
 A CSV line that cannot be split into the header's columns (an unquoted delimiter in
 a value, a missing delimiter, a cut line) is rejected on its own with its line number;
 the rest of the file loads. CSV files without quotes whose lines all fit the header
-are read by pyarrow, in blocks, each column dictionary-encoded (the loader's fast path:
+are read by pyarrow, in pieces of whole lines parsed two at a time in threads, each
+column dictionary-encoded (the loader's fast path:
 a categorical of the distinct values, each converted to Python once; a column of many
 distinct texts, ids, keeps them in pyarrow, and only the output makes a Python string
 of each); other files
@@ -24,13 +25,12 @@ file and the fix.
 from __future__ import annotations
 
 import csv
-import ctypes
 import hashlib
 import io
-import sys
-from concurrent.futures import ThreadPoolExecutor
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -38,7 +38,14 @@ import numpy as np
 import pandas as pd
 
 from evalkit._warning_texts import warning_text
-from evalkit.data._pipeline import read_ahead
+from evalkit.data._codes import (
+    _BlockCodes,
+    _coded_columns,
+    _encoded,
+    _release_memory,
+    _text_codes,
+)
+from evalkit.data._pipeline import map_ahead
 from evalkit.data.rejected import _FIRST_DATA_LINE
 from evalkit.errors import DataError
 
@@ -50,10 +57,7 @@ _EXCEL = {".xlsx", ".xlsm"}
 _NEWLINE = ord("\n")
 _BLOCK = 1 << 24  # bytes scanned at once when counting a CSV's fields
 _HEADER_BYTES = 1 << 20  # bytes read to find a CSV's header
-# Text columns with at least this many distinct values (ids) keep them in pyarrow's
-# memory (``string[pyarrow]`` categories), not as a Python string each, until the output
-_ARROW_TEXT = 1 << 12
-_CSV_BLOCK = 1 << 20  # bytes of a CSV read at once by pyarrow (it holds ~30 blocks)
+_CSV_PIECE = 1 << 23  # bytes of a CSV parsed at once by pyarrow (whole lines)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -192,78 +196,6 @@ def _read(
             f"{source.label}: could not be read as {kind} ({type(exc).__name__}: {exc}); "
             f"check that the file is a complete {kind} export."
         ) from exc
-
-
-def _encoded(column) -> pd.Series:
-    """A pyarrow column as a pandas categorical: codes into its distinct values in order
-    of first appearance, each converted once with its own type (time zones kept); nulls
-    and NaN are code -1, as ``pandas.factorize`` gives them. Text with many distinct
-    values (at least ``_ARROW_TEXT``: ids) stays in pyarrow's memory, as ``string``
-    categories backed by pyarrow (a tenth of the memory of a Python string each)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
-        column = column.unify_dictionaries()  # one dictionary for all chunks
-        chunks = column.chunks or [pa.array([], column.type)]
-    else:  # one array, so one dictionary
-        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        chunks = [column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)]
-    values = chunks[0].dictionary
-    kind = np.int32 if len(values) >= 2**15 else np.int16
-    codes = np.concatenate(
-        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind) for c in chunks]
-    )
-    del column, chunks
-    text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
-    if text and not values.null_count:
-        return _text_categorical(codes, values)
-    uniques = values.to_pandas()
-    missing = np.flatnonzero(pd.isna(uniques).to_numpy(bool)) if len(uniques) else []
-    if len(missing):  # NaN of a float column: missing, as pandas has it
-        keep = np.ones(len(uniques), dtype=bool)
-        keep[missing] = False
-        renumber = np.append(np.cumsum(keep) - 1, -1)
-        renumber[missing] = -1
-        codes, uniques = renumber[codes].astype(codes.dtype), uniques[keep]
-    categories = pd.Index(uniques)
-    if text:
-        return _categorical(codes, categories)  # distinct text: unique as pandas sees it
-    if not categories.is_unique:  # e.g. 0.0 and -0.0: let pandas say which are equal
-        return pd.Series(pd.Categorical(categories.take(codes, allow_fill=True)))
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
-
-
-def _codes_type(n: int) -> type:
-    """The integer type pandas gives the codes of a categorical of ``n`` categories
-    (codes built in it are not copied again)."""
-    return np.int8 if n < 2**7 - 1 else np.int16 if n < 2**15 - 1 else np.int32
-
-
-def _text_categorical(codes: np.ndarray, values) -> pd.Series:
-    """Codes into distinct texts (a pyarrow array without nulls) as a categorical, the
-    texts held by pyarrow if there are many (at least ``_ARROW_TEXT``: ids), else as
-    Python strings."""
-    if len(values) >= _ARROW_TEXT:
-        return _categorical(codes, pd.Index(pd.arrays.ArrowStringArray(values)))
-    return _categorical(codes, pd.Index(values.to_pandas()))
-
-
-def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Series:
-    """A categorical of codes into categories known to be distinct, built without
-    pandas hashing them again to check (a million ids: most of the time of a load)."""
-    cache = getattr(categories, "_cache", None)  # pandas' cache of is_unique
-    if isinstance(cache, dict):
-        cache.setdefault("is_unique", True)
-    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas >= 2.0
-    dtype = fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
-
-
-def _arrow_text(values) -> bool:
-    """Whether values (an array, Index or Series) are text held by pyarrow (the
-    categories :func:`_encoded` gives a column of ids)."""
-    return isinstance(getattr(values, "array", values), pd.arrays.ArrowStringArray)
 
 
 def _check_readable(source: _Source, sheet: str | None) -> None:
@@ -497,36 +429,26 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     (blank lines included: then the lines are counted, and the rows that do not fit
     rejected), or if the text is not UTF-8 (the pandas reader then says where).
 
-    The file is read in blocks, so that the text of the whole file is never in memory,
-    each block parsed and coded by pyarrow (codes into the block's distinct texts) in a
-    thread of its own (:func:`~evalkit.data._pipeline.read_ahead`) while the previous
-    one's codes go into numpy (:class:`_BlockCodes`), but those of columns of mostly
-    distinct values (ids), which are kept as read and joined at the end."""
+    The file is cut into pieces of whole lines (:func:`_line_pieces`), so that the
+    text of the whole file is never in memory; two threads parse and code the next
+    pieces with pyarrow (codes into each piece's distinct texts,
+    :func:`~evalkit.data._pipeline.map_ahead`) while the previous one's codes go into
+    numpy in order (:class:`_BlockCodes`), but those of columns of mostly distinct
+    values (ids), which are kept as read and joined at the end."""
     import pyarrow as pa
-    import pyarrow.csv as pv
 
     names = [str(i) for i in range(n_header)]
     columns: list = []
     try:
-        reader = pv.open_csv(
-            str(data) if isinstance(data, Path) else pa.py_buffer(data),
-            read_options=pv.ReadOptions(skip_rows=1, column_names=names, block_size=_CSV_BLOCK,
-                                        use_threads=False),  # blocks parsed in read_ahead
-            parse_options=pv.ParseOptions(
-                delimiter=sep, quote_char=False, ignore_empty_lines=False
-            ),
-            convert_options=pv.ConvertOptions(
-                column_types=dict.fromkeys(names, _text_codes()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False, null_values=[],
-            ),
-        )
-        for batch in read_ahead(reader):  # the next block parsed while this one is coded
-            if not columns:  # mostly distinct values (ids): encoded once, at the end
-                columns = [[] if len(c.dictionary) > len(c) / 2 else _BlockCodes()
-                           for c in batch.columns]
-            for column, cells in zip(columns, batch.columns, strict=True):
-                column.append(cells)
-            del batch, cells
+        for batches in map_ahead(partial(_parse_piece, data, sep, names),
+                                 _line_pieces(data, _CSV_PIECE)):
+            for batch in batches:
+                if not columns:  # mostly distinct values (ids): encoded once, at the end
+                    columns = [[] if len(c.dictionary) > len(c) / 2 else _BlockCodes()
+                               for c in batch.columns]
+                for column, cells in zip(columns, batch.columns, strict=True):
+                    column.append(cells)
+            del batches, batch, cells
     except pa.ArrowInvalid:
         return None
     out = _coded_columns(columns)
@@ -537,94 +459,50 @@ def _arrow_fields(data: bytes | Path, sep: str, n_header: int) -> pd.DataFrame |
     return pd.DataFrame(dict(enumerate(out)), copy=False)
 
 
-def _text_codes():
-    """The type of a CSV column as pyarrow's reader codes each block: codes into the
-    block's distinct texts (no string a cell)."""
+def _line_pieces(data: bytes | Path, size: int) -> Iterator[tuple[int, int]]:
+    """Byte ranges ``(start, end)`` of about ``size`` bytes covering the lines below a
+    CSV's header (its first line), each ending after a line end or at the data's end.
+
+    >>> list(_line_pieces(b"h\\na\\nbb\\nccc\\n", 3))
+    [(2, 7), (7, 11)]
+    """
+    on_disk = isinstance(data, Path)
+    total = data.stat().st_size if on_disk else len(data)
+    with open(data, "rb") if on_disk else io.BytesIO(data) as handle:
+        handle.readline()  # the header: one line in a file without quotes
+        start = handle.tell()
+        while start < total:
+            handle.seek(start + size - 1)
+            handle.readline()  # to the end of the line the piece's last byte is on
+            end = min(handle.tell(), total)
+            yield start, end
+            start = end
+
+
+def _parse_piece(data: bytes | Path, sep: str, names: list[str],
+                 piece: tuple[int, int]) -> list:
+    """The lines of one piece (:func:`_line_pieces`) parsed by pyarrow as one block,
+    each column coded into the piece's distinct texts."""
     import pyarrow as pa
+    import pyarrow.csv as pv
 
-    return pa.dictionary(pa.int32(), pa.string())
-
-
-def _coded_columns(columns: list) -> list[pd.Series]:
-    """The columns read in blocks as categoricals: the blocks' codes joined
-    (:class:`_BlockCodes`), and the columns of mostly distinct texts (lists of blocks)
-    encoded meanwhile in other threads (pyarrow's hashing of a million ids lets go of
-    Python's lock, so two id columns take the time of one on two cores)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        dense = [pool.submit(_dense, c) for c in columns if not isinstance(c, _BlockCodes)]
-        out = [c.categorical() if isinstance(c, _BlockCodes) else None for c in columns]
-        encoded = (future.result() for future in dense)
-        return [o if o is not None else next(encoded) for o in out]
-
-
-def _dense(chunks: list) -> pd.Series:
-    """A column of mostly distinct texts read in blocks, encoded (:func:`_encoded`)."""
-    import pyarrow as pa
-
-    column = pa.chunked_array(chunks, _text_codes())
-    chunks.clear()
-    return _encoded(column)
-
-
-class _BlockCodes:
-    """The codes of a text column read in blocks, into its distinct values in order of
-    first appearance (as pyarrow's ``unify_dictionaries`` orders them), kept in numpy
-    as they come (int8 while there are few values), so that pyarrow holds one block."""
-
-    def __init__(self) -> None:
-        self.values = None  # the distinct texts so far (a pyarrow array)
-        self.parts: list[np.ndarray] = []
-
-    def append(self, cells) -> None:
-        """Encode a block's cells (a pyarrow string array)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        dictionary = pa.types.is_dictionary(cells.type)  # as the CSV reader codes a block
-        encoded = cells if dictionary else pc.dictionary_encode(cells)
-        local = encoded.dictionary
-        if self.values is None:
-            self.values, where = local, np.arange(len(local))
-        else:  # the block's distinct texts among those seen; new ones appended
-            found = pc.index_in(local, value_set=self.values).fill_null(-1)
-            where = np.array(found, dtype=np.int64)
-            new = where < 0
-            if new.any():
-                where[new] = len(self.values) + np.arange(new.sum())
-                self.values = pa.concat_arrays([self.values, local.filter(pa.array(new))])
-        kind = _codes_type(len(self.values))
-        self.parts.append(where.astype(kind)[encoded.indices.to_numpy()])
-
-    def categorical(self) -> pd.Series:
-        """The column as a categorical (:func:`_encoded` of the whole column)."""
-        codes = np.concatenate(self.parts)
-        self.parts.clear()
-        return _text_categorical(codes, self.values)
-
-
-def _release_memory() -> None:
-    """Give the memory freed by a step of the load back to the system: what pyarrow kept
-    for reuse (its freed buffers of a million texts would otherwise stay in the
-    process's resident memory, where Python and numpy cannot use them) and, with glibc
-    (Linux), the free pages of C's heap, where numpy's freed arrays of a million rows
-    leave holes that later, smaller arrays do not fill."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None (another C library or system)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # musl, or no symbol table
-        return None
+    start, end = piece
+    if isinstance(data, Path):
+        with open(data, "rb") as handle:
+            text = os.pread(handle.fileno(), end - start, start)
+    else:
+        text = memoryview(data)[start:end]
+    table = pv.read_csv(
+        pa.py_buffer(text),
+        read_options=pv.ReadOptions(column_names=names, block_size=max(end - start, 1),
+                                    use_threads=False),  # the pieces parsed side by side
+        parse_options=pv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=False),
+        convert_options=pv.ConvertOptions(
+            column_types=dict.fromkeys(names, _text_codes()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False, null_values=[],
+        ),
+    )
+    return table.to_batches()
 
 
 def _fields_per_line(data: bytes, sep: str) -> np.ndarray:
