@@ -55,6 +55,16 @@ def test_p_values_percentages_and_thousands():
     assert format_interval(-0.105, 0.011, "points") == "−10.5 to 1.1 pp"
 
 
+def test_a_quantiles_level_prints_as_a_percentage():
+    # Kaplan-Meier quantiles: "25.0%" of participants reached the event, not "0.250"
+    quantiles = pd.DataFrame({"group": ["A", "A"], "quantile": [0.25, 0.5],
+                              "estimate": [3.41, 8.08], "ci_low": [2.8, 7.2],
+                              "ci_high": [4.0, 9.4]})
+    table = format_table(quantiles, language="fr").table
+    assert table["Quantile"].tolist() == ["25,0\u00a0%", "50,0\u00a0%"]
+    assert table["Estimation"].tolist() == ["3,41", "8,08"]
+
+
 def test_no_index_column_and_no_raw_floats():
     shown = format_table(_rates().set_index("group"))
     html = shown.to_html()

@@ -546,7 +546,7 @@ def _kind(column: str, values: pd.Series, counts: tuple[str, ...], given: Mappin
         return "p_value"
     if column == "percent":
         return "percent"
-    if column == "share":
+    if column in ("share", "quantile"):  # a quantile's level: 0.25 -> 25.0%
         return "proportion"
     if column in _YEAR_COLUMNS and pd.api.types.is_numeric_dtype(values):
         return "year"

@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from evalkit._validation import check_one_of
-from evalkit.data.availability import NOTEBOOK_PARTS, PARTS, available_parts
+from evalkit.data.availability import NOTEBOOK_PARTS, available_parts
 from evalkit.errors import DataError
 from evalkit.reporting.catalogue import LANGUAGES
 from evalkit.reporting.guess_texts import reword_guess
 
 __all__ = [
     "FROM_STUDY_FILE",
-    "NEEDS",
     "PART_NEEDS",
     "StudyPlan",
     "build_study_report",
@@ -52,9 +51,6 @@ __all__ = [
     "study_parameters",
 ]
 
-#: What a part may need: the parts of :func:`evalkit.data.available_parts`, whose
-#: facts (and reasons) say whether the study's data allow them.
-NEEDS = PARTS
 #: Parameters only the study file sets (``-p`` may not): its path and its data files.
 FROM_STUDY_FILE = ("study_path", "participants_path", "questionnaire_path", "costs_path",
                    "scale_path")
@@ -95,7 +91,8 @@ class StudyPlan:
 
 
 def part_needs(notebook: str | Path) -> tuple[str, ...]:
-    """The parts of :func:`~evalkit.data.available_parts` a notebook needs (of :data:`NEEDS`).
+    """The parts of :func:`~evalkit.data.available_parts` a notebook needs (of
+    :data:`evalkit.data.availability.PARTS`).
 
     Parameters
     ----------
