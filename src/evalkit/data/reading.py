@@ -224,9 +224,9 @@ def _spreadsheet_lines(frame: pd.DataFrame) -> np.ndarray:
 
 def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> _Raw:
     """A Parquet file with its own column types; nested columns are named. With
-    ``encoded``, the columns are read one at a time (pandas' index columns left out, as
-    pandas leaves them), flat ones as categoricals of their distinct values
-    (:func:`_encoded`)."""
+    ``encoded``, the columns are read one at a time, two side by side in threads
+    (pandas' index columns left out, as pandas leaves them), flat ones as categoricals
+    of their distinct values (:func:`_encoded`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -236,26 +236,26 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
         nested = tuple(f.name for f in schema if pa.types.is_nested(f.type))
         frame = frame.iloc[:0] if header_only else frame
         return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
-    where = source.open()
-    with open(where, "rb") if isinstance(where, Path) else where as handle:
-        try:
-            file = pq.ParquetFile(handle)
-        except Exception:  # a corrupt file: raise what pandas' reader says of it
-            handle.seek(0)
+    def parquet(**options) -> pq.ParquetFile:  # one a thread: columns read side by side
+        return pq.ParquetFile(str(source.path) if source.path is not None
+                              else pa.BufferReader(source.content), **options)
+
+    try:
+        schema = parquet().schema_arrow
+    except Exception:  # a corrupt file: raise what pandas' reader says of it
+        where = source.open()
+        with open(where, "rb") if isinstance(where, Path) else where as handle:
             pq.read_table(handle)
-            raise
-        schema = file.schema_arrow
-        index = (schema.pandas_metadata or {}).get("index_columns", [])  # pandas' index
-        names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
-        if len(set(names)) < len(names):  # a name twice: read as pandas does
-            handle.seek(0)
-            return _read_parquet(_Source(source.label, source.suffix, None, handle.read()),
-                                 header_only, encoded=False)
-        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
-        if text:  # text columns as stored, codes into their dictionary: no string a cell
-            handle.seek(0)
-            file = pq.ParquetFile(handle, read_dictionary=text)
-        columns = [_parquet_column(file, name) for name in names]
+        raise
+    index = (schema.pandas_metadata or {}).get("index_columns", [])  # pandas' index
+    names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
+    if len(set(names)) < len(names):  # a name twice: read as pandas does
+        return _read_parquet(_Source(source.label, source.suffix, None, source.data()),
+                             header_only, encoded=False)
+    # text columns as stored, codes into their dictionary: no string a cell
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
+    columns = list(map_ahead(lambda name: _parquet_column(parquet(read_dictionary=text), name),
+                             names, depth=2))
     _release_memory()
     frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
     frame.columns = names
