@@ -479,11 +479,13 @@ def load_table(
     del raw  # memory: the file's other columns
     labels = _Labels(model.aliases)
     parsed, text, empty = _parse_table(spec, frame, problems, dates, labels)
+    del frame  # memory: the cells as read (their text and values are parsed)
+    _release_memory()
     _check_rows(spec, parsed, text, empty, participant_ids, problems, model.censored_exits)
-    valid = np.ones(len(frame), dtype=bool)
+    valid = np.ones(len(parsed), dtype=bool)
     valid[problems.positions()] = False
     holder = [parsed]  # memory: only the parsed values are needed from here on, and
-    del frame, text, parsed  # each only until typed
+    del text, parsed  # each only until typed
     _release_memory()
     data = _typed(spec, holder, valid)
     if "programme" in absent:

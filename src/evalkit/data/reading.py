@@ -28,7 +28,7 @@ import csv
 import hashlib
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -254,8 +254,9 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
                              header_only, encoded=False)
     # text columns as stored, codes into their dictionary: no string a cell
     text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
-    columns = list(map_ahead(lambda name: _parquet_column(parquet(read_dictionary=text), name),
-                             names, depth=2))
+    # decoded two at a time in threads (in pyarrow's memory), coded here one at a time
+    read = partial(_read_parquet_column, parquet, text)
+    columns = [_parquet_column(column) for column in map_ahead(read, names, depth=2)]
     _release_memory()
     frame = pd.DataFrame(dict(enumerate(c for c, _ in columns)), copy=False)
     frame.columns = names
@@ -263,12 +264,19 @@ def _read_parquet(source: _Source, header_only: bool, encoded: bool = False) -> 
     return _Raw(frame, _spreadsheet_lines(frame), nested=nested)
 
 
-def _parquet_column(file, name: str) -> tuple[pd.Series, bool]:
-    """One column of a Parquet file, read on its own: a categorical of its distinct
-    values (:func:`_encoded`), or as pandas reads it if nested (and True)."""
+def _read_parquet_column(parquet: Callable, text: list[str], name: str):
+    """One column of a Parquet file as pyarrow decodes it (text as stored, codes into
+    its dictionary), from a file opened for it (``parquet``, so that threads read side
+    by side)."""
+    file = parquet(read_dictionary=text)
+    return file.read(columns=[name], use_pandas_metadata=False).column(0)
+
+
+def _parquet_column(column) -> tuple[pd.Series, bool]:
+    """A column read from a Parquet file on its own (a pyarrow array): a categorical of
+    its distinct values (:func:`_encoded`), or as pandas reads it if nested (and True)."""
     import pyarrow as pa
 
-    column = file.read(columns=[name], use_pandas_metadata=False).column(0)
     if pa.types.is_nested(column.type):
         return column.to_pandas(), True
     encoded = _encoded(column)
