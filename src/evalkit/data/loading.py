@@ -426,9 +426,10 @@ def load_table(
     vectorised over the column (text parsing and label mapping run once per distinct
     value), and CSV and Parquet files are read by pyarrow column by column, each column
     as codes into its distinct values (ids kept by pyarrow until the output): a
-    million-row participants file loads in at most about twice the time of
-    ``pandas.read_csv(engine="pyarrow")`` or of reading its Parquet with pyarrow, at a
-    peak of about 0.26 KiB a row, less than either plain reader (benchmarks/RESULTS.md).
+    million-row participants file loads in about 1.6 times the time of
+    ``pandas.read_csv(engine="pyarrow")`` (about twice that of reading its Parquet with
+    pyarrow), at a peak of about 0.27 KiB a row, less than either plain reader
+    (benchmarks/RESULTS.md).
 
     References
     ----------
