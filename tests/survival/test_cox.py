@@ -368,6 +368,8 @@ def test_concordance_without_comparable_pairs_warns_and_is_nan():
     with pytest.warns(EvalkitWarning, match="no pair of people is comparable"):
         fit = cox_model(df, "time", "event", "x")
     assert np.isnan(fit.concordance) and np.isnan(fit.concordance_se)
+    # every event at one time: the proportional-hazards test is undefined, not 0 / 0
+    assert fit.ph_test.set_index("term")["statistic"].isna().all()
 
 
 def test_wald_test_is_nan_for_an_infinite_coefficient():

@@ -8,8 +8,11 @@ most 1 at every time and, without late entry, to 1 − KM of any exit.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -65,3 +68,18 @@ def test_cumulative_incidences_sum_to_at_most_one_and_to_one_minus_km(case):
     if entry is None:
         km = kaplan_meier(df, weights=weights).table.set_index("time")["estimate"]
         assert_allclose(total.to_numpy(), 1 - km.loc[total.index].to_numpy(), atol=ROUNDING)
+
+
+def test_a_cumulative_incidence_of_one_but_for_rounding_has_the_interval_of_one():
+    # found by the property above in CI: weights summing to 1 - 2e-16 left an SE of
+    # 1.5e-8 (rounding), whose log-log interval overflowed; the estimate is 1, and so
+    # is its interval, as at exactly 1
+    df = pd.DataFrame({"time": [1.0, 2, 0, 0, 0, 0, 0, 0], "event": ["job"] * 8,
+                       "w": [1, 1, 0, 0, 0, 0, 0.5, 1.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = cumulative_incidence(df, weights="w").table
+    last = table.iloc[-1]
+    assert last["estimate"] == pytest.approx(1, abs=1e-12)
+    assert (last["ci_low"], last["ci_high"]) == (1.0, 1.0)
+    assert (table["ci_low"] <= table["estimate"] + ROUNDING).all()

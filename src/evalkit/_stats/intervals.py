@@ -43,6 +43,10 @@ def percentile_interval(draws: np.ndarray, conf_level: float) -> tuple[np.ndarra
     return np.quantile(draws, alpha / 2, axis=0), np.quantile(draws, 1 - alpha / 2, axis=0)
 
 
+#: How far from 1 a probability summed from weighted terms may be by rounding alone.
+_ROUNDING = 1e-12
+
+
 def probability_ci(est: np.ndarray, se: np.ndarray, z: float, conf_type: str):
     """Pointwise CI of a probability: log(−log p) transform (or plain, clipped to [0, 1]).
 
@@ -56,11 +60,12 @@ def probability_ci(est: np.ndarray, se: np.ndarray, z: float, conf_type: str):
     """
     if conf_type == "plain":
         return np.clip(est - z * se, 0, 1), np.clip(est + z * se, 0, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # limits 0 and 1
         lg = np.log(-np.log(est))
         se_g = se / np.abs(est * np.log(est))
         low = np.exp(-np.exp(lg + z * se_g))
         high = np.exp(-np.exp(lg - z * se_g))
-    low = np.where(est >= 1, 1.0, np.where(est <= 0, np.nan, low))
-    high = np.where(est >= 1, 1.0, np.where(est <= 0, np.nan, high))
+    one = est >= 1 - _ROUNDING  # 1 but for rounding: its SE is rounding too
+    low = np.where(one, 1.0, np.where(est <= 0, np.nan, low))
+    high = np.where(one, 1.0, np.where(est <= 0, np.nan, high))
     return low, high

@@ -12,11 +12,14 @@ be inline, ``data:``, and drawn with a non-zero size) and the visible text.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
 import urllib.request
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,13 +142,17 @@ def check_in_browser(page: str | Path, *, browser: str | None = None,
     if browser is None:
         raise FileNotFoundError("no Chromium on the PATH; install chromium or pass browser=.")
     deadline = time.monotonic() + timeout
-    with tempfile.TemporaryDirectory(prefix="evalkit-browser-") as profile:
+    # Chromium's helper processes may outlive the browser a moment, still writing to
+    # the profile: they are stopped with it (one process group), and a profile they
+    # still hold does not fail the check
+    with tempfile.TemporaryDirectory(prefix="evalkit-browser-",
+                                     ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-extensions", "--disable-background-networking",
              "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-port=0",
              f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             tools = _DevTools(_debugger_url(Path(profile), process, deadline), timeout)
             try:
@@ -153,11 +160,28 @@ def check_in_browser(page: str | Path, *, browser: str | None = None,
             finally:
                 tools.close()
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                process.kill()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the browser and every process it started (its process group), and wait
+    (up to 10 s) until they are gone."""
+    with suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)  # a helper of the group still running
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    with suppress(ProcessLookupError):  # pragma: no cover
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _look(tools: _DevTools, page: Path, deadline: float) -> BrowserCheck:

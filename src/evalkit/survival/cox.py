@@ -289,9 +289,11 @@ def _ph_test(fit, x, time, death, names, transform, cov, w=None):
     ss = np.sum(wg * g)  # Σ w g̃²
     var_model = cov
     scaled = n_d * (var_model @ u)
-    with np.errstate(invalid="ignore"):  # 0 / 0 for an infinite coefficient
+    # 0 / 0 for an infinite coefficient, or when every event is at one time (ss = 0):
+    # the test is undefined (NaN)
+    with np.errstate(invalid="ignore", divide="ignore"):
         stat = scaled**2 / (n_d * np.diag(var_model) * ss)
-    glob = float(n_d * u @ var_model @ u / ss)
+        glob = float(n_d * u @ var_model @ u / ss) if ss > 0 else np.nan
     rows = [
         {"term": n, "statistic": float(s), "df": 1, "p_value": float(stats.chi2.sf(s, 1)),
          "transform": transform, "n_smaller": k}
