@@ -3,8 +3,16 @@
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+
+# The property tests (hypothesis) draw the same examples on every run, so that a red CI
+# means that a change broke something; ``pytest --hypothesis-profile=explore`` draws new
+# ones (a failure found that way is kept as a test of its own).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 
 @pytest.fixture(autouse=True)

@@ -335,7 +335,8 @@ def _pairwise_concordance(t, d, eta, entry, w):
     comparable = d[:, None] & ((t[:, None] < t) | ((t[:, None] == t) & ~d)) & (entry < t[:, None])
     pair_w = w[:, None] * w
     score = (eta[:, None] > eta) + 0.5 * (eta[:, None] == eta)
-    return np.sum(pair_w * comparable * score) / np.sum(pair_w * comparable)
+    pairs = np.sum(pair_w * comparable)
+    return np.sum(pair_w * comparable * score) / pairs if pairs > 0 else np.nan  # none: NaN
 
 
 @settings(max_examples=60, deadline=None)
